@@ -1,0 +1,61 @@
+// Contract between the content-addressed store (cache/) and the engine (src/engine/).
+// The store knows nothing of graphs: it keeps entries under opaque keys, each pointing at
+// content-addressed blobs. The engine decides what a key is (hash of kind, version, params,
+// code, input keys; per chunk for event-level nodes).
+
+/** One completed result. An entry exists only once all its blobs are durably written. */
+export interface CacheEntry {
+  key: string;
+  /** Human labels for `flow cache ls`: graph, node name, node kind, chunk label if any. */
+  label: { graph?: string; node?: string; kind?: string; chunk?: string };
+  /** Hash of the output bytes (early cut-off compares these). */
+  outputHash: string;
+  /** Small JSON-able metadata stored inline in the index (counts, summaries, small results). */
+  meta: unknown;
+  /** sha256 hex of each payload blob, in order. */
+  blobs: string[];
+  /** Total bytes of the blobs. */
+  size: number;
+  createdAt: number; // ms since epoch
+  lastUsedAt: number;
+}
+
+export interface PutRequest {
+  key: string;
+  label: CacheEntry['label'];
+  meta: unknown;
+  payloads: Uint8Array[];
+  /** Defaults to the hash of meta + payload hashes. */
+  outputHash?: string;
+}
+
+export interface CacheStats {
+  dir: string;
+  entries: number;
+  blobs: number;
+  bytes: number;
+  oldest?: number;
+  newest?: number;
+}
+
+export interface GcOptions {
+  maxSizeBytes?: number; // evict least recently used entries until the blobs fit
+  olderThanMs?: number; // evict entries not used for this long
+}
+
+export interface Store {
+  readonly dir: string;
+  get(key: string): CacheEntry | undefined;
+  /** Atomic: blobs first (temp file + rename), then the index entry in one LMDB transaction. */
+  put(req: PutRequest): Promise<CacheEntry>;
+  /** Verifies the sha256; throws CorruptBlobError (and drops the entries using it) on mismatch. */
+  readBlob(hash: string): Promise<Uint8Array>;
+  /** Mark entries as used (for LRU gc); cheap, may be batched. */
+  touch(key: string): void;
+  delete(key: string): Promise<void>;
+  ls(): Iterable<CacheEntry>;
+  stats(): CacheStats;
+  gc(opts: GcOptions): Promise<{ removedEntries: number; removedBytes: number }>;
+  clear(): Promise<void>;
+  close(): Promise<void>;
+}
