@@ -1,0 +1,42 @@
+// The run's event stream: every state change is one typed event on an rxjs Subject. The Ink
+// dashboard, the plain line logger and the NDJSON printer (src/ui/) are three subscribers of it.
+// Keep events small and JSON-serialisable: `--ui json` prints them as they are.
+
+export type NodeStatus = 'cached' | 'computed' | 'failed' | 'skipped';
+
+/** Why a node (or chunk) is recomputed: what changed since the cached result. */
+export type RecomputeReason = 'new' | 'params' | 'code' | 'input' | 'version' | 'forced' | 'no-cache' | 'corrupt';
+
+export type RunEvent =
+  | { type: 'run-start'; graph: string; file: string; nodes: string[]; workers: number; cacheDir: string | null; t: number }
+  | { type: 'node-queued'; node: string; kind: string; t: number }
+  /** total: expected chunks (event-level nodes) or undefined */
+  | { type: 'node-start'; node: string; kind: string; reason: RecomputeReason; chunks?: number; cachedChunks?: number; t: number }
+  | { type: 'node-progress'; node: string; done: number; total: number; unit: string; t: number }
+  | { type: 'chunk-done'; node: string; chunk: string; events: number; bytes: number; cached: boolean; seconds: number; t: number }
+  | { type: 'node-cached'; node: string; kind: string; t: number }
+  /** outputUnchanged: early cut-off (recomputed, same output hash as the cached one) */
+  | { type: 'node-done'; node: string; kind: string; seconds: number; outputUnchanged?: boolean; chunks?: number; events?: number; cachedChunks?: number; t: number }
+  | { type: 'node-failed'; node: string; kind: string; error: string; t: number }
+  | { type: 'node-skipped'; node: string; kind: string; because: string; t: number }
+  | { type: 'warning'; node?: string; message: string; t: number }
+  | { type: 'log'; node?: string; message: string; t: number }
+  | { type: 'output'; node: string; path: string; t: number }
+  | {
+      type: 'run-done';
+      ok: boolean;
+      seconds: number;
+      nodes: Record<string, {
+        status: NodeStatus;
+        reason: string;
+        seconds: number;
+        chunks?: number;
+        events?: number;
+        cached_chunks?: number;
+        error?: string;
+      }>;
+      skippedFiles?: Array<{ path: string; reason: string }>;
+      t: number;
+    };
+
+export type RunEventType = RunEvent['type'];
