@@ -1,0 +1,214 @@
+// The node-kind interface: what a module in nodes/<kind>.ts exports (as its default export) so the
+// engine can validate, cache, schedule and run it. Node kinds are written by several people against
+// this file; it only changes compatibly (new optional members).
+//
+// Two levels of node:
+//  - 'global' nodes (fetch, merge, build-workspace, fit, limit, datacard, plot) run once per run, in
+//    the main thread, on whole artifacts: `run(inputs, params, ctx) -> output`.
+//  - 'chunk' nodes (skim, select, fill) run once per chunk (a file x entry-range slice) inside a
+//    worker; all chunk nodes fed by one skim run in ONE task per chunk (the chunk is read once).
+//    * the chunk SOURCE (skim) takes a FileSet, plans chunks with `plan` in the main thread and
+//      produces a per-chunk `EventBatch` from the `ChunkSpec` it is handed;
+//    * a chunk TRANSFORM (select) takes one EventChunks input and returns an EventBatch per chunk;
+//    * a chunk REDUCER (fill) takes one EventChunks input and returns a per-chunk partial of a
+//      global artifact (e.g. Histograms); the engine merges partials in the main thread as they
+//      arrive with `reduce` (memory flat in the number of chunks) and the merged value is what
+//      downstream global nodes receive.
+//   Every per-chunk output is cached separately, keyed by the chunk id (file fingerprint + entry
+//   range) and the upstream chunk output's hash, so a changed fill re-fills from cached skims.
+//
+// Rules for `run` / `runChunk`: pure functions of (inputs, params, chunk). Anything else that the
+// result depends on must be in `version` (bump it when the kind's code changes behaviour) or in
+// the params. User functions in params are hashed by their source text (see docs/engine.md).
+import type { ZodType } from 'zod';
+import type { ColumnBatch } from '../columns.ts';
+
+/** The artifact types flowing along edges. `Json` is a catch-all for small JSON-able results. */
+export type ArtifactType =
+  | 'FileSet' | 'EventChunks' | 'Histograms' | 'Workspace' | 'FitResult' | 'LimitResult'
+  | 'Datacards' | 'Figures' | 'Json';
+
+export const artifactTypes: readonly ArtifactType[] = [
+  'FileSet', 'EventChunks', 'Histograms', 'Workspace', 'FitResult', 'LimitResult', 'Datacards', 'Figures', 'Json',
+];
+
+// ---------------------------------------------------------------------------------------------
+// FileSet (output of fetch) and chunks
+
+/** Identity of an input file's content, as cheap as possible (no content read by default). */
+export interface FileFingerprint {
+  /** Absolute path for local files, the URL for remote ones. */
+  path: string;
+  size: number;
+  /** Local files. */
+  mtimeMs?: number;
+  /** Remote files (HEAD). */
+  etag?: string;
+  lastModified?: string;
+  /** Present when a content hash was requested (fetch param `contentHash: true`). */
+  contentHash?: string;
+}
+
+/** One input file with the metadata later nodes need (weights: xsec * lumi / nevts or / sumw). */
+export interface FileInfo {
+  /** Local absolute path or https URL. */
+  path: string;
+  /** Sample name as in the fileset (e.g. 'ttbar', 'data'). */
+  sample: string;
+  /** Physics process (defaults to the sample name). */
+  process: string;
+  /** Variation of the sample ('nominal', 'scaledown', 'ME_var', ...). */
+  variation: string;
+  /** Cross-section in pb, if known. */
+  xsec?: number;
+  /** Number of generated events of this file (before any cut), if known. */
+  nevts?: number;
+  /** Sum of generator weights of this file, if known. */
+  sumw?: number;
+  /** Only read the first N entries (fetch `maxEventsPerFile`). */
+  maxEntries?: number;
+  /** Anything else from the fileset entry (JSON-able). */
+  metadata?: Record<string, unknown>;
+  fingerprint: FileFingerprint;
+}
+
+export interface FileSet {
+  files: FileInfo[];
+  /** Files dropped by fetch (`skipBadFiles`): listed in the run summary. */
+  skipped?: Array<{ path: string; reason: string }>;
+}
+
+/** A (file, entry range) slice planned by the chunk source. `id` is stable across runs as long as
+ *  the file's fingerprint and the range are unchanged: it is part of every per-chunk cache key. */
+export interface ChunkSpec {
+  id: string;
+  file: FileInfo;
+  /** Tree (or RNTuple) name. */
+  tree: string;
+  /** Entry range [start, stop). */
+  start: number;
+  stop: number;
+}
+
+/** Per-chunk value of an EventChunks artifact: equally long columns (src/columns.ts) plus small
+ *  JSON-able metadata (e.g. a cutflow) that travels with the chunk and is cached with it. */
+export interface EventBatch extends ColumnBatch {
+  readonly meta?: Record<string, unknown>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contexts handed to node code
+
+export interface BaseContext {
+  /** Graph name and this node's name (for messages). */
+  readonly graph: string;
+  readonly node: string;
+  /** Shown on the run's event stream (the dashboard / plain log). */
+  log(message: string): void;
+  warn(message: string): void;
+  /** Aborted on Ctrl-C: long loops should check `signal.aborted` now and then. */
+  readonly signal: AbortSignal;
+}
+
+export interface ChunkContext extends BaseContext {
+  readonly chunk: ChunkSpec;
+  /** Deterministic 32-bit seed for this (node, chunk): use for smearing etc. so re-runs agree. */
+  readonly seed: number;
+}
+
+export interface NodeContext extends BaseContext {
+  /** Report progress of a long global node (scans): shown on the dashboard. */
+  progress(done: number, total: number, unit?: string): void;
+  /** Memoise a sub-result in the cache (e.g. one point of a limit scan) so an interrupted run
+   *  resumes: `key` is any JSON-able value (hashed together with this node's cache key). The value
+   *  must be JSON-able. Without a cache (`--no-cache`) it simply calls `compute`. */
+  memo<T>(key: unknown, compute: () => Promise<T> | T): Promise<T>;
+  /** Worker count of this run (e.g. to split a scan). */
+  readonly workers: number;
+}
+
+export interface PlanContext extends BaseContext {
+  /** Target entries per chunk (run option, default 200_000). */
+  readonly chunkSize: number;
+}
+
+export interface OutputContext extends BaseContext {
+  /** The run's output directory (`--out`, default out/<graph>/). */
+  readonly outDir: string;
+  /** Write a file under outDir atomically (temp + rename). `relPath` may contain directories. */
+  writeFile(relPath: string, data: Uint8Array | string): Promise<void>;
+}
+
+/** How a value is turned into cache bytes and back. `meta` must be JSON-able (stored inline in the
+ *  index), payloads are stored as content-addressed blobs. The engine's default codec handles
+ *  JSON-able values containing typed arrays (typed arrays become payloads), and EventBatch as
+ *  Arrow IPC (List columns for jagged). */
+export interface Codec<T> {
+  encode(value: T): { meta: unknown; payloads: Uint8Array[] };
+  decode(meta: unknown, payloads: Uint8Array[]): T;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The node kind
+
+/** Inputs accepted by a kind: a fixed list of artifact types (positional), or any number of one type
+ *  (`{ variadic: 'Histograms' }`, e.g. merge). */
+export type InputSpec = readonly ArtifactType[] | { readonly variadic: ArtifactType; readonly min?: number };
+
+interface KindCommon<P, O> {
+  /** Kind name, e.g. 'fill', 'build-workspace'; equals the module name nodes/<kind>.ts. */
+  readonly kind: string;
+  /** Bump whenever the kind's behaviour changes: part of every cache key of this kind. */
+  readonly version: string;
+  /** One line for `flow graph` and the docs. */
+  readonly description?: string;
+  /** zod schema of the params. Functions: use `fn()` from src/index.ts (z.custom on functions). */
+  readonly params: ZodType<P>;
+  readonly inputs: InputSpec;
+  readonly output: ArtifactType;
+  /** Cache codec of the output (global nodes) or of the per-chunk output (chunk nodes). */
+  readonly codec?: Codec<O>;
+  /** Write the node's final value to the output directory (histograms.root, fit.json, ...).
+   *  Called in the main thread after the node completes or is served from cache. */
+  writeOutputs?(value: O, params: P, ctx: OutputContext): Promise<void> | void;
+  /** Set false for kinds whose result must never be cached (rare; e.g. a clock). */
+  readonly cacheable?: boolean;
+}
+
+export interface GlobalNodeKind<P = any, O = any> extends KindCommon<P, O> {
+  readonly level: 'global';
+  /** inputs: the upstream values in input order (variadic: all of them). */
+  run(inputs: any[], params: P, ctx: NodeContext): Promise<O> | O;
+}
+
+/** Per-chunk partials of a reducer are merged with `reduce.combine`; the merged value is the node's
+ *  artifact. `combine` may mutate and return `acc`. `finish` (optional) post-processes the total. */
+export interface Reducer<Part, O> {
+  combine(acc: Part, part: Part): Part;
+  finish?(total: Part): O;
+  /** Value when there are zero chunks (e.g. all files skipped); if absent the node fails. */
+  empty?(): Part;
+}
+
+export interface ChunkNodeKind<P = any, Part = any, O = any> extends KindCommon<P, Part> {
+  readonly level: 'chunk';
+  /** Chunk source only (input 'FileSet'): split the files into chunks, in the main thread. Must be
+   *  deterministic; its result is cached per file fingerprint. */
+  plan?(files: FileSet, params: P, ctx: PlanContext): Promise<ChunkSpec[]> | ChunkSpec[];
+  /** Per chunk, in a worker. Source: `input` is undefined (read `ctx.chunk`). Transform/reducer:
+   *  `input` is the upstream node's EventBatch for the same chunk. Return an EventBatch (output
+   *  'EventChunks') or a partial of the output artifact (reducers). */
+  runChunk(input: EventBatch | undefined, params: P, ctx: ChunkContext): Promise<Part> | Part;
+  /** Required when output !== 'EventChunks'. */
+  readonly reduce?: Reducer<Part, O>;
+  /** Codec of the reduced (final) value, if different from the default. */
+  readonly finalCodec?: Codec<O>;
+}
+
+export type NodeKind = GlobalNodeKind | ChunkNodeKind;
+
+/** Identity function that gives a kind module good type inference:
+ *  `export default defineNodeKind({ kind: 'fill', level: 'chunk', ... })`. */
+export function defineNodeKind<K extends NodeKind>(kind: K): K {
+  return kind;
+}
