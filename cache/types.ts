@@ -16,6 +16,8 @@ export interface CacheEntry {
   blobs: string[];
   /** Total bytes of the blobs. */
   size: number;
+  /** Bytes of each blob, in the order of `blobs` (stats and gc count shared blobs once). */
+  blobSizes?: number[];
   createdAt: number; // ms since epoch
   lastUsedAt: number;
 }
@@ -43,6 +45,12 @@ export interface GcOptions {
   olderThanMs?: number; // evict entries not used for this long
 }
 
+/** A small persistent key -> value table beside the index (e.g. memoised file content hashes). */
+export interface MemoTable {
+  get(key: string): unknown;
+  set(key: string, value: unknown): Promise<void>;
+}
+
 export interface Store {
   readonly dir: string;
   get(key: string): CacheEntry | undefined;
@@ -58,4 +66,8 @@ export interface Store {
   gc(opts: GcOptions): Promise<{ removedEntries: number; removedBytes: number }>;
   clear(): Promise<void>;
   close(): Promise<void>;
+  /** Resolves once pending writes (touches) are committed. */
+  flush?(): Promise<void>;
+  /** A named memo table stored in the same LMDB environment (cleared by `clear`). */
+  memo?(name: string): MemoTable;
 }
