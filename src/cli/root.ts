@@ -1,0 +1,143 @@
+// `flow root ls FILE` and `flow root dump FILE --tree T [--branches a,b] [--json]`.
+import { parseArgs } from 'node:util';
+import { UserError } from '../errors.ts';
+import { openRootFile, type RootFile } from '../root/read/file.ts';
+import type { BranchInfo } from '../root/read/branch-layout.ts';
+import type { TreeReader } from '../root/read/tree-reader.ts';
+import { SummaryAccumulator, type ColumnSummary } from '../root/read/summary.ts';
+
+const usage = `usage: flow root ls FILE [--json]
+       flow root dump FILE [--tree T] [--branches a,b,Jet_*] [--json] [--chunk N]
+
+  ls     keys with their classes; trees with entries and branches with types
+  dump   per-branch count, sum, min, max and first values of a tree (all readable branches
+         unless --branches; names may use * wildcards). --json prints
+         {"entries": n, "branches": {name: {"type", "jagged", "count", "sum", "min", "max", "first"}},
+          "skipped": {name: reason}}
+FILE is a local path or an https:// URL.`;
+
+const treeClasses = new Set(['TTree', 'TNtuple', 'TNtupleD']);
+
+export async function main(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (!sub || sub === '--help' || sub === '-h' || sub === 'help') {
+    console.log(usage);
+    return sub ? 0 : 2;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest, allowPositionals: true,
+      options: {
+        tree: { type: 'string', short: 't' }, branches: { type: 'string', short: 'b' },
+        json: { type: 'boolean' }, chunk: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new UserError(`flow root ${sub}: ${(err as Error).message}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) { console.log(usage); return 0; }
+  if (sub !== 'ls' && sub !== 'dump') throw new UserError(`flow root: unknown subcommand '${sub}' (ls, dump)`);
+  if (positionals.length !== 1) throw new UserError(`flow root ${sub}: expected one FILE, got ${positionals.length}`);
+  const file = await openRootFile(positionals[0]!);
+  try {
+    if (sub === 'ls') await list(file, !!values.json);
+    else await dump(file, values.tree, values.branches, !!values.json, values.chunk);
+  } finally {
+    await file.close();
+  }
+  return 0;
+}
+
+async function list(file: RootFile, json: boolean): Promise<void> {
+  const keys = file.keys();
+  const trees: Record<string, { entries: number; branches: BranchInfo[] }> = {};
+  for (const k of keys) {
+    if (treeClasses.has(k.className) && !trees[k.path]) {
+      const t = await file.tree(`${k.path};${k.cycle}`);
+      trees[k.path] = { entries: t.entries, branches: t.branches };
+    }
+  }
+  if (json) {
+    console.log(JSON.stringify({ file: file.source, keys, trees }));
+    return;
+  }
+  const lines: string[] = [file.source];
+  for (const k of keys) {
+    const note = k.className.includes('RNTuple') ? '  (RNTuple: not supported yet)' : '';
+    lines.push(`  ${k.path};${k.cycle}  ${k.className}${note}`);
+    const t = trees[k.path];
+    if (!t || !treeClasses.has(k.className)) continue;
+    lines.push(`    ${t.entries} entries, ${t.branches.length} branches`);
+    const width = Math.min(40, Math.max(...t.branches.map((b) => b.name.length)));
+    for (const b of t.branches) {
+      lines.push(`      ${b.name.padEnd(width)}  ${b.typeName}${b.supported ? '' : `  (not readable: ${b.reason})`}`);
+    }
+  }
+  console.log(lines.join('\n'));
+}
+
+function pickTree(file: RootFile, tree: string | undefined): string {
+  if (tree) return tree;
+  const trees = [...new Set(file.keys().filter((k) => treeClasses.has(k.className)).map((k) => k.path))];
+  if (trees.length === 1) return trees[0]!;
+  throw new UserError(`${file.source}: --tree is required (trees: ${trees.join(', ') || 'none'})`);
+}
+
+function selectBranches(tree: TreeReader, spec: string | undefined): { names: string[]; skipped: Record<string, string> } {
+  const skipped: Record<string, string> = {};
+  if (!spec) {
+    const names: string[] = [];
+    for (const b of tree.branches) {
+      if (b.supported) names.push(b.name);
+      else skipped[b.name] = b.reason ?? 'not supported';
+    }
+    return { names, skipped };
+  }
+  const names: string[] = [];
+  for (const pattern of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    if (!pattern.includes('*')) { tree.branch(pattern); names.push(pattern); continue; }
+    const re = new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    const hits = tree.branches.filter((b) => re.test(b.name));
+    if (!hits.length) throw new UserError(`tree '${tree.name}': no branch matches '${pattern}'`);
+    for (const b of hits) {
+      if (b.supported) names.push(b.name);
+      else skipped[b.name] = b.reason ?? 'not supported';
+    }
+  }
+  return { names: [...new Set(names)], skipped };
+}
+
+async function dump(file: RootFile, treeName: string | undefined, spec: string | undefined, json: boolean, chunk: string | undefined): Promise<void> {
+  const tree = await file.tree(pickTree(file, treeName));
+  const { names, skipped } = selectBranches(tree, spec);
+  const chunkEntries = chunk === undefined ? 0 : Number(chunk);
+  if (chunk !== undefined && !(Number.isInteger(chunkEntries) && chunkEntries > 0)) throw new UserError(`--chunk must be a positive integer, got '${chunk}'`);
+  const acc = new Map(names.map((n) => [n, new SummaryAccumulator()]));
+  // about 64 MB of uncompressed values per chunk keeps memory flat on big trees
+  const target = chunkEntries || Math.max(1000, Math.floor((64 << 20) / Math.max(1, names.length * 8)));
+  for (const range of tree.chunks(target)) {
+    const batch = await tree.read(names, range);
+    for (const n of names) acc.get(n)!.add(batch.columns[n]!);
+  }
+  const branches: Record<string, ColumnSummary & { type: string; jagged: boolean; shape?: number[] }> = {};
+  for (const n of names) {
+    const info = tree.branch(n);
+    branches[n] = { type: info.dtype, jagged: info.jagged, ...(info.shape ? { shape: info.shape } : {}), ...acc.get(n)!.result() };
+  }
+  if (json) {
+    console.log(JSON.stringify({ entries: tree.entries, branches, skipped }));
+    return;
+  }
+  const width = Math.min(40, Math.max(4, ...names.map((n) => n.length)));
+  const fmt = (x: number | null): string => (x === null ? 'nan' : Number.isInteger(x) ? String(x) : x.toPrecision(7));
+  const lines = [`${file.source}: tree '${tree.name}', ${tree.entries} entries`,
+    `  ${'branch'.padEnd(width)}  ${'type'.padEnd(8)} ${'count'.padStart(10)} ${'sum'.padStart(14)} ${'min'.padStart(12)} ${'max'.padStart(12)}  first`];
+  for (const [n, b] of Object.entries(branches)) {
+    const type = b.type + (b.jagged ? '[]' : '') + (b.shape ? `[${b.shape.join('][')}]` : '');
+    lines.push(`  ${n.padEnd(width)}  ${type.padEnd(8)} ${String(b.count).padStart(10)} ${fmt(b.sum).padStart(14)} ${fmt(b.min).padStart(12)} ${fmt(b.max).padStart(12)}  ${b.first.map(fmt).join(' ')}`);
+  }
+  for (const [n, why] of Object.entries(skipped)) lines.push(`  ${n.padEnd(width)}  skipped: ${why}`);
+  console.log(lines.join('\n'));
+}

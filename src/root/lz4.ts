@@ -1,0 +1,57 @@
+// LZ4 block-format decoder (no frame): ROOT's "L4" compression blocks hold one raw LZ4 block.
+
+/** Decodes one LZ4 block from src into dst[dstPos ..]; returns the end position in dst.
+ *  Throws on malformed input instead of reading or writing out of bounds. */
+export function lz4DecodeBlock(src: Uint8Array, dst: Uint8Array, dstPos = 0): number {
+  const srcEnd = src.length;
+  const dstEnd = dst.length;
+  let s = 0;
+  let d = dstPos;
+  while (s < srcEnd) {
+    const token = src[s++]!;
+    let litLen = token >>> 4;
+    if (litLen === 15) {
+      let b: number;
+      do {
+        if (s >= srcEnd) throw new Error('lz4: truncated literal length');
+        b = src[s++]!;
+        litLen += b;
+      } while (b === 255);
+    }
+    if (litLen > 0) {
+      if (s + litLen > srcEnd || d + litLen > dstEnd) throw new Error('lz4: literal run out of bounds');
+      if (litLen < 16) {
+        for (let i = 0; i < litLen; i++) dst[d + i] = src[s + i]!;
+      } else {
+        dst.set(src.subarray(s, s + litLen), d);
+      }
+      s += litLen;
+      d += litLen;
+    }
+    if (s >= srcEnd) break; // the last sequence has literals only
+    if (s + 2 > srcEnd) throw new Error('lz4: truncated match offset');
+    const offset = src[s]! | (src[s + 1]! << 8);
+    s += 2;
+    if (offset === 0 || offset > d - dstPos) throw new Error('lz4: bad match offset');
+    let matchLen = (token & 15) + 4;
+    if ((token & 15) === 15) {
+      let b: number;
+      do {
+        if (s >= srcEnd) throw new Error('lz4: truncated match length');
+        b = src[s++]!;
+        matchLen += b;
+      } while (b === 255);
+    }
+    if (d + matchLen > dstEnd) throw new Error('lz4: match out of bounds');
+    let m = d - offset;
+    if (offset >= matchLen && matchLen > 32) {
+      dst.copyWithin(d, m, m + matchLen);
+      d += matchLen;
+    } else {
+      // overlapping copies repeat the pattern byte by byte, as LZ4 specifies
+      const end = d + matchLen;
+      while (d < end) dst[d++] = dst[m++]!;
+    }
+  }
+  return d;
+}

@@ -1,0 +1,114 @@
+// One basket's bytes -> its payload and entry offsets. Baskets on disk start with a TKey header
+// whose fKeylen covers the TBasket fields; the payload may be compressed; variable-size entries
+// are located by the entry-offset array ROOT appends after the payload.
+import { decompressRoot } from '../decompress.ts';
+
+export interface BasketData {
+  /** The entries' bytes, position 0 = first entry. */
+  payload: Uint8Array;
+  /** Start of each entry in payload plus the payload length (nevbuf + 1 values), or null when
+   *  the branch has fixed-size entries. */
+  offsets: Int32Array | null;
+  entries: number;
+}
+
+export interface BasketKey {
+  nbytes: number;
+  objlen: number;
+  keylen: number;
+  nevbuf: number;
+  last: number;
+}
+
+/** Parses the TKey + TBasket header at the start of a basket; throws an Error describing the
+ *  inconsistency when the bytes are not a basket. */
+export function parseBasketKey(raw: Uint8Array): BasketKey {
+  if (raw.length < 32) throw new Error(`basket record of ${raw.length} bytes is too short`);
+  const v = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  const nbytes = v.getInt32(0);
+  const version = v.getInt16(4);
+  const objlen = v.getInt32(6);
+  const keylen = v.getInt16(14);
+  let p = 18 + (version > 1000 ? 16 : 8);
+  for (let s = 0; s < 3; s++) { // class name, name, title
+    if (p >= raw.length) throw new Error('basket key header runs past the record');
+    const n = raw[p]!;
+    p += n === 255 ? 5 + v.getInt32(p + 1) : 1 + n;
+  }
+  if (p + 19 > raw.length) throw new Error('basket key header runs past the record');
+  p += 2 + 4; // TBasket version, fBufferSize
+  const nevBufSize = v.getInt32(p); p += 4;
+  if (nevBufSize < 0) p += 1; // fIOBits
+  const nevbuf = v.getInt32(p); p += 4;
+  const last = v.getInt32(p); p += 4;
+  p += 1; // flag
+  if (p !== keylen || nbytes !== raw.length || objlen < 0 || last < keylen || last - keylen > objlen || nevbuf < 0) {
+    throw new Error(`inconsistent basket header (fNbytes ${nbytes} for a ${raw.length}-byte record, fKeylen ${keylen} vs ${p}, fObjlen ${objlen}, fLast ${last}, fNevBuf ${nevbuf})`);
+  }
+  return { nbytes, objlen, keylen, nevbuf, last };
+}
+
+/** Decodes a basket read from disk. `where` names it for errors. */
+export async function decodeDiskBasket(raw: Uint8Array, hasEntryOffsets: boolean, where: string): Promise<BasketData> {
+  let key: BasketKey;
+  try {
+    key = parseBasketKey(raw);
+  } catch (err) {
+    throw new Error(`${where}: ${(err as Error).message}`);
+  }
+  const stored = raw.subarray(key.keylen);
+  const data = stored.length === key.objlen ? stored : await decompressRoot(stored, key.objlen, where);
+  const payloadLength = key.last - key.keylen;
+  const payload = data.subarray(0, payloadLength);
+  let offsets: Int32Array | null = null;
+  if (hasEntryOffsets) {
+    offsets = readEntryOffsets(data, payloadLength, key.keylen, key.nevbuf, where);
+  }
+  return { payload, offsets, entries: key.nevbuf };
+}
+
+function readEntryOffsets(data: Uint8Array, at: number, keylen: number, nevbuf: number, where: string): Int32Array {
+  const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  if (at + 4 > data.length) {
+    if (nevbuf <= 1) return Int32Array.of(0, at);
+    throw new Error(`${where}: entry offsets missing for ${nevbuf} entries`);
+  }
+  const n = v.getInt32(at);
+  // ROOT writes fNevBuf offsets, or fNevBuf + 1 with the payload end last
+  if ((n !== nevbuf && n !== nevbuf + 1) || at + 4 + 4 * n > data.length) throw new Error(`${where}: entry-offset array of ${n} for ${nevbuf} entries`);
+  const out = new Int32Array(nevbuf + 1);
+  for (let i = 0; i < nevbuf; i++) out[i] = v.getInt32(at + 4 + 4 * i) - keylen;
+  out[nevbuf] = at;
+  checkOffsets(out, where);
+  return out;
+}
+
+function checkOffsets(off: Int32Array, where: string): void {
+  if (off[0]! < 0) throw new Error(`${where}: negative entry offset`);
+  for (let i = 1; i < off.length; i++) {
+    if (off[i]! < off[i - 1]!) throw new Error(`${where}: entry offsets decrease at entry ${i}`);
+  }
+}
+
+/** A basket jsroot found stored inside the TTree metadata (written without a flush). */
+export function decodeEmbeddedBasket(basket: any, hasEntryOffsets: boolean, where: string): BasketData {
+  const view: DataView | undefined = basket.fBufferRef?.arr;
+  const keylen: number = basket.fKeylen;
+  const payloadLength = basket.fLast - keylen;
+  const payload = view ? new Uint8Array(view.buffer, view.byteOffset, Math.min(view.byteLength, payloadLength)) : new Uint8Array(0);
+  if (payload.length !== payloadLength) throw new Error(`${where}: in-memory basket holds ${payload.length} of ${payloadLength} bytes`);
+  const nevbuf: number = basket.fNevBuf;
+  let offsets: Int32Array | null = null;
+  if (hasEntryOffsets) {
+    const eo = basket.fEntryOffset as ArrayLike<number> | undefined;
+    offsets = new Int32Array(nevbuf + 1);
+    if (eo && eo.length >= nevbuf) {
+      for (let i = 0; i < nevbuf; i++) offsets[i] = eo[i]! - keylen;
+    } else if (nevbuf > 1) {
+      throw new Error(`${where}: in-memory basket has no entry offsets for ${nevbuf} entries`);
+    }
+    offsets[nevbuf] = payloadLength;
+    checkOffsets(offsets, where);
+  }
+  return { payload, offsets, entries: nevbuf };
+}

@@ -1,0 +1,80 @@
+// Byte-range sources: where a ROOT file's bytes come from (local file or HTTP range requests).
+import { UserError } from '../../errors.ts';
+
+export interface ByteRange {
+  offset: number;
+  length: number;
+}
+
+export interface ByteSource {
+  /** The path or URL, for messages. */
+  readonly name: string;
+  size(): Promise<number>;
+  /** One buffer per requested range, in request order. */
+  read(ranges: ByteRange[]): Promise<Uint8Array[]>;
+  close(): Promise<void>;
+}
+
+export interface SourceOptions {
+  /** HTTP: attempts after the first on network errors, timeouts and 5xx (default 3). */
+  retries?: number;
+  /** HTTP: per-request timeout in milliseconds (default 30000). */
+  timeoutMs?: number;
+}
+
+/** Groups ranges whose gaps are at most `maxGap` bytes into spans read in one call; `members`
+ *  indexes the original ranges, so callers slice each span back into the requested pieces. */
+export function coalesceRanges(ranges: ByteRange[], maxGap: number): Array<{ offset: number; length: number; members: number[] }> {
+  const order = ranges.map((_, i) => i).sort((a, b) => ranges[a]!.offset - ranges[b]!.offset);
+  const spans: Array<{ offset: number; length: number; members: number[] }> = [];
+  let cur: { offset: number; length: number; members: number[] } | undefined;
+  for (const i of order) {
+    const r = ranges[i]!;
+    if (cur && r.offset <= cur.offset + cur.length + maxGap) {
+      cur.length = Math.max(cur.length, r.offset + r.length - cur.offset);
+      cur.members.push(i);
+    } else {
+      cur = { offset: r.offset, length: r.length, members: [i] };
+      spans.push(cur);
+    }
+  }
+  return spans;
+}
+
+/** Reads coalesced spans with `readSpan` and slices them back into the requested ranges. */
+export async function readCoalesced(
+  ranges: ByteRange[], maxGap: number, concurrency: number,
+  readSpan: (offset: number, length: number) => Promise<Uint8Array>,
+): Promise<Uint8Array[]> {
+  const spans = coalesceRanges(ranges, maxGap);
+  const out = new Array<Uint8Array>(ranges.length);
+  let next = 0;
+  async function worker(): Promise<void> {
+    while (next < spans.length) {
+      const span = spans[next++]!;
+      const bytes = await readSpan(span.offset, span.length);
+      for (const i of span.members) {
+        const r = ranges[i]!;
+        out[i] = bytes.subarray(r.offset - span.offset, r.offset - span.offset + r.length);
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, spans.length) }, worker));
+  return out;
+}
+
+/** Opens a local path, file:// URL or http(s):// URL. */
+export async function openSource(location: string, opts: SourceOptions = {}): Promise<ByteSource> {
+  if (/^root:\/\//i.test(location) || /^xroot[sd]?:\/\//i.test(location)) {
+    throw new UserError(`${location}: XRootD (root://) is not supported; use the https:// URL of the same file`);
+  }
+  if (/^https?:\/\//i.test(location)) {
+    const { HttpSource } = await import('./source-http.ts');
+    return HttpSource.open(location, opts);
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location) && !/^file:\/\//i.test(location)) {
+    throw new UserError(`${location}: unsupported URL scheme (use a local path or https://)`);
+  }
+  const { LocalSource } = await import('./source-local.ts');
+  return LocalSource.open(location.replace(/^file:\/\//i, ''));
+}

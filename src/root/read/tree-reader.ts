@@ -1,0 +1,196 @@
+// Reads columns of one TTree: picks the baskets of the requested branches and entry range, reads
+// them from the source in one coalesced call, decompresses and decodes them into typed arrays.
+import type { ColumnBatch, Column } from '../../columns.ts';
+import { UserError } from '../../errors.ts';
+import type { ByteSource } from './source.ts';
+import { resolveBranch, type BranchInfo, type ResolvedBranch } from './branch-layout.ts';
+import { decodeDiskBasket, decodeEmbeddedBasket, type BasketData } from './basket.ts';
+import { decodeColumn, type BasketSlice } from './decode.ts';
+import { clusterBoundaries, chunksFromBoundaries } from './clusters.ts';
+import { suggest } from './suggest.ts';
+
+export interface EntryRange {
+  start: number;
+  stop: number;
+}
+
+interface BasketRef {
+  index: number;
+  start: number;
+  stop: number;
+  seek: number;
+  bytes: number;
+  embedded: any;
+}
+
+export interface TreeReader {
+  readonly name: string;
+  readonly entries: number;
+  readonly branches: BranchInfo[];
+  /** UserError naming the file and tree (and close names) if there is no such branch. */
+  branch(name: string): BranchInfo;
+  /** Columns for [start, stop) (default: all entries). Jagged branches come as offsets + content
+   *  (offsets index values; vector<vector<T>> is flattened per entry); fixed-size arrays are flat
+   *  with `shape` in their BranchInfo. */
+  read(names: string[], range?: EntryRange): Promise<ColumnBatch>;
+  /** Cluster boundaries, 0 .. entries. */
+  clusters(): number[];
+  /** Cluster-aligned entry ranges of about `targetEntries`. */
+  chunks(targetEntries: number): EntryRange[];
+}
+
+export class TTreeReader implements TreeReader {
+  readonly name: string;
+  readonly entries: number;
+  readonly branches: BranchInfo[];
+  private readonly fileName: string;
+  private readonly source: ByteSource;
+  private readonly tree: any;
+  private readonly byName = new Map<string, ResolvedBranch>();
+  private readonly basketCache = new Map<string, BasketRef[]>();
+  /** The last basket decoded per branch: consecutive chunks often share one. */
+  private readonly lastBasket = new Map<string, { index: number; data: BasketData }>();
+  private bounds: number[] | undefined;
+
+  constructor(fileName: string, source: ByteSource, name: string, tree: any, memberTypeName: (cls: string, member: string) => string | undefined) {
+    this.fileName = fileName;
+    this.source = source;
+    this.name = name;
+    this.tree = tree;
+    this.entries = Number(tree.fEntries);
+    const walk = (b: any): void => {
+      const full: string = b.fName;
+      if (!this.byName.has(full)) this.byName.set(full, resolveBranch(b, full, memberTypeName));
+      for (const sub of b.fBranches?.arr ?? []) walk(sub);
+    };
+    for (const b of tree.fBranches?.arr ?? []) walk(b);
+    this.branches = [...this.byName.values()].map((r) => r.info);
+  }
+
+  private where(branch?: string, basket?: number): string {
+    return `${this.fileName}: tree '${this.name}'${branch === undefined ? '' : `, branch '${branch}'`}${basket === undefined ? '' : `, basket ${basket}`}`;
+  }
+
+  private resolved(name: string): ResolvedBranch {
+    const r = this.byName.get(name);
+    if (!r) {
+      const close = suggest(name, [...this.byName.keys()]);
+      throw new UserError(`${this.where()}: no branch '${name}'${close.length ? ` (did you mean ${close.map((c) => `'${c}'`).join(', ')}?)` : ''}`);
+    }
+    return r;
+  }
+
+  branch(name: string): BranchInfo {
+    return this.resolved(name).info;
+  }
+
+  private baskets(r: ResolvedBranch): BasketRef[] {
+    const cached = this.basketCache.get(r.info.name);
+    if (cached) return cached;
+    const b = r.branch;
+    const nWritten: number = b.fWriteBasket ?? 0;
+    const inMemory: any[] = b.fBaskets?.arr ?? [];
+    const out: BasketRef[] = [];
+    const n = Math.max(nWritten, inMemory.length);
+    for (let k = 0; k < n; k++) {
+      const start = Number(b.fBasketEntry?.[k] ?? 0);
+      const embedded = inMemory[k] ?? null;
+      if (embedded) {
+        out.push({ index: k, start, stop: start + embedded.fNevBuf, seek: 0, bytes: 0, embedded });
+      } else if (k < nWritten) {
+        out.push({ index: k, start, stop: Number(b.fBasketEntry[k + 1]), seek: Number(b.fBasketSeek[k]), bytes: Number(b.fBasketBytes[k]), embedded: null });
+      }
+    }
+    const covered = out.length ? out[out.length - 1]!.stop : 0;
+    if (covered < this.entries) {
+      throw new UserError(`${this.where(r.info.name)}: baskets cover ${covered} of ${this.entries} entries (file not closed properly?)`);
+    }
+    this.basketCache.set(r.info.name, out);
+    return out;
+  }
+
+  async read(names: string[], range?: EntryRange): Promise<ColumnBatch> {
+    const start = range?.start ?? 0;
+    const stop = range?.stop ?? this.entries;
+    if (!(Number.isInteger(start) && Number.isInteger(stop) && 0 <= start && start <= stop && stop <= this.entries)) {
+      throw new UserError(`${this.where()}: entry range ${start}..${stop} is outside 0..${this.entries}`);
+    }
+    const wanted = [...new Set(names)].map((n) => this.resolved(n));
+    for (const r of wanted) {
+      if (!r.info.supported) {
+        throw new UserError(`${this.where(r.info.name)}: type ${r.info.typeName} is not supported: ${r.info.reason}`);
+      }
+    }
+    // every basket of every branch needed for [start, stop), read from the source in one call
+    const plan = wanted.map((r) => ({ r, refs: this.baskets(r).filter((k) => k.stop > start && k.start < stop) }));
+    const toRead: BasketRef[] = [];
+    const owner: string[] = [];
+    for (const { r, refs } of plan) {
+      const last = this.lastBasket.get(r.info.name);
+      for (const k of refs) {
+        if (!k.embedded && k.index !== last?.index) { toRead.push(k); owner.push(r.info.name); }
+      }
+    }
+    const raws = await this.source.read(toRead.map((k) => ({ offset: k.seek, length: k.bytes })));
+    const rawOf = new Map<string, Uint8Array>();
+    toRead.forEach((k, i) => rawOf.set(`${owner[i]}\0${k.index}`, raws[i]!));
+
+    const columns: Record<string, Column> = {};
+    for (const { r, refs } of plan) {
+      const name = r.info.name;
+      const layout = r.layout!;
+      const withOffsets = layout.kind !== 'fixed';
+      const slices: BasketSlice[] = [];
+      for (const k of refs) {
+        const where = this.where(name, k.index);
+        let data: BasketData;
+        const last = this.lastBasket.get(name);
+        try {
+          if (last && last.index === k.index) data = last.data;
+          else if (k.embedded) data = decodeEmbeddedBasket(k.embedded, withOffsets, where);
+          else data = await decodeDiskBasket(rawOf.get(`${name}\0${k.index}`)!, withOffsets, where);
+        } catch (err) {
+          throw asUserError(err);
+        }
+        if (data.entries !== k.stop - k.start) {
+          throw new UserError(`${where}: basket holds ${data.entries} entries, the branch metadata says ${k.stop - k.start}`);
+        }
+        slices.push({ data, from: Math.max(start, k.start) - k.start, to: Math.min(stop, k.stop) - k.start, where });
+      }
+      const lastRef = refs[refs.length - 1];
+      if (lastRef && lastRef.stop > stop) this.lastBasket.set(name, { index: lastRef.index, data: slices[slices.length - 1]!.data });
+      else this.lastBasket.delete(name);
+      try {
+        columns[name] = decodeColumn(layout, r.info.dtype, slices, stop - start);
+      } catch (err) {
+        throw asUserError(err);
+      }
+    }
+    return { entries: stop - start, columns };
+  }
+
+  clusters(): number[] {
+    if (!this.bounds) {
+      const starts: number[][] = [];
+      if (!((this.tree.fNClusterRange ?? 0) > 0 || (this.tree.fAutoFlush ?? 0) > 0)) {
+        for (const r of this.byName.values()) {
+          if (r.info.supported) starts.push(this.baskets(r).map((k) => k.start));
+        }
+      }
+      this.bounds = clusterBoundaries(this.tree, this.entries, starts);
+    }
+    return this.bounds;
+  }
+
+  chunks(targetEntries: number): EntryRange[] {
+    if (!(Number.isInteger(targetEntries) && targetEntries > 0)) {
+      throw new UserError(`${this.where()}: chunk size must be a positive integer, got ${targetEntries}`);
+    }
+    return chunksFromBoundaries(this.clusters(), targetEntries);
+  }
+}
+
+function asUserError(err: unknown): UserError {
+  if (err instanceof UserError) return err;
+  return new UserError((err as Error).message, { cause: err });
+}
