@@ -2,27 +2,13 @@
 // Expected values come from node:crypto and the filesystem, not from the store.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, CorruptBlobError, MissingBlobError } from '../cache/store.ts';
+import { bytes, hex } from './cache-helpers.ts';
 
-const hex = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 const tempDir = (): string => mkdtempSync(join(tmpdir(), 'hepflow-cache-'));
-
-/** Deterministic pseudo-random bytes (xorshift), so payloads differ and do not compress to nothing. */
-function bytes(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = (seed * 2654435761) >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13; x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 function blobFilesOnDisk(dir: string): string[] {
   const root = join(dir, 'blobs');
