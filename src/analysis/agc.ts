@@ -1,0 +1,185 @@
+// The AGC CMS Open Data ttbar selection (notebook 001; notebook 002's tighter "v2" selection as an
+// option) in two steps so histograms can be re-filled from cached selections:
+//   agcSelect: events -> one row per event passing any region under any jet-pT variation, with the
+//              observable per (region, pT variation) (NaN outside the region) and the pT of the first
+//              four selected jets (for the b-tag weight variations);
+//   agcFill:   those rows -> the notebook's histogram (observable x region x process x variation).
+import { Events, Jag, PackedSelection, Rng, compress, eq, ge, plus, type Collection, type Mask } from '../columnar/index.ts';
+import type { ColumnBatch } from '../columns.ts';
+import { Hist, regular, strCategory } from '../hist/index.ts';
+import type { Correction } from '../correctionlib/index.ts';
+
+export interface AgcOptions {
+  /** 'v1' = notebook 001 (the default), 'v2' = notebook 002's tighter object selection */
+  selection?: 'v1' | 'v2';
+  bTagThreshold?: number;
+  /** integrated luminosity in /pb */
+  lumi?: number;
+  /** set false to fill only the nominal (and 2-point sample variations) */
+  systematics?: boolean;
+  /** notebook 002's corrections.json `event_systematics`; defaults to the same formulas inline */
+  eventSystematics?: Correction;
+}
+
+export interface AgcSample {
+  process: string;
+  /** the sample's variation: 'nominal' or a 2-point variation ('scaleup', 'ME_var', ...) */
+  variation: string;
+  xsec?: number;
+  nevts?: number;
+  isData?: boolean;
+}
+
+export const AGC_REGIONS = ['4j1b', '4j2b'] as const;
+export const AGC_PT_VARIATIONS = ['nominal', 'pt_scale_up', 'pt_res_up'] as const;
+export const AGC_LUMI = 3378;
+
+export const AGC_BRANCHES_V1 = ['Electron_pt', 'Muon_pt', 'Jet_pt', 'Jet_eta', 'Jet_phi', 'Jet_mass', 'Jet_btagCSVV2'];
+export const AGC_BRANCHES_V2 = [
+  ...AGC_BRANCHES_V1, 'Electron_eta', 'Electron_cutBased', 'Electron_sip3d',
+  'Muon_eta', 'Muon_tightId', 'Muon_sip3d', 'Muon_pfRelIso04_all', 'Jet_jetId',
+];
+
+/** Notebook 001's histogram: 25 bins 50-550 GeV x region x process x variation. */
+export function agcHistogram(bins = 25, lo = 50, hi = 550): Hist {
+  return new Hist([
+    regular(bins, lo, hi, { name: 'observable', label: 'observable [GeV]' }),
+    strCategory(['4j1b', '4j2b'], { name: 'region', label: 'Region' }),
+    strCategory([], { name: 'process', label: 'Process', growth: true }),
+    strCategory([], { name: 'variation', label: 'Systematic variation', growth: true }),
+  ]);
+}
+
+const obsColumn = (region: string, ptVar: string) => `${region}__${ptVar}`;
+
+/** Number of leptons passing the selection, per event. */
+function countLeptons(ev: Events, v2: boolean): Float64Array {
+  const el = ev.collection('Electron'), mu = ev.collection('Muon');
+  if (!v2) return plus(el.get('pt').gt(25).countTrue(), mu.get('pt').gt(25).countTrue());
+  const elOk = el.get('pt').gt(30).and(el.get('eta').absLt(2.1)).and(el.get('cutBased').eq(4)).and(el.get('sip3d').lt(4));
+  const muOk = mu.get('pt').gt(30).and(mu.get('eta').absLt(2.1)).and(mu.get('tightId')).and(mu.get('sip3d').lt(4)).and(mu.get('pfRelIso04_all').lt(0.15));
+  return plus(elOk.countTrue(), muOk.countTrue());
+}
+
+/** Mass of the trijet with the largest pT among trijets holding at least one b-tagged jet (NaN if none). */
+export function trijetMass(jets: Collection, bTagThreshold: number): Float64Array {
+  const tri = jets.combinations(3);
+  const p4 = jets.p4().sumCombinations(tri);
+  const btag = jets.get('btagCSVV2').content, [a, b, c] = tri.slots;
+  const hasB = new Jag(tri.offsets, Uint8Array.from(a, (_, k) => +(Math.max(btag[a[k]], btag[b[k]], btag[c[k]]) > bTagThreshold)));
+  const best = p4.pt().filter(hasB).argmax();
+  return p4.mass().filter(hasB).pick(best);
+}
+
+/** Per chunk: the selection for all jet-pT variations. `seed` makes the resolution smearing reproducible. */
+export function agcSelect(ev: Events, sample: AgcSample, opts: AgcOptions = {}, seed = 0): ColumnBatch & { meta: { cutflow: Record<string, number> } } {
+  const v2 = opts.selection === 'v2', thr = opts.bTagThreshold ?? 0.5;
+  const jets0 = ev.collection('Jet'), pt0 = jets0.get('pt');
+  const doSyst = (opts.systematics ?? true) && sample.variation === 'nominal' && !sample.isData;
+  const factors: Record<string, number | Jag> = { nominal: 1 };
+  if (doSyst) {
+    factors.pt_scale_up = 1.03;
+    factors.pt_res_up = new Jag(pt0.offsets, new Rng(seed).normalArray(pt0.content.length, 1, 0.05));
+  }
+  const nLep = countLeptons(ev, v2);
+  const observables: Record<string, Float64Array> = {};
+  const anyRegion = new Uint8Array(ev.entries);
+  const jetPt = [0, 1, 2, 3].map(() => new Float64Array(ev.entries).fill(NaN));
+  const cutflow: Record<string, number> = { all: ev.entries };
+  for (const [ptVar, factor] of Object.entries(factors)) {
+    const pt = pt0.mul(factor);
+    let jetOk = pt.gt(v2 ? 30 : 25);
+    if (v2) jetOk = jetOk.and(jets0.get('eta').absLt(2.4)).and(tightLeptonVeto(jets0));
+    const jets = jets0.with({ pt }).filter(jetOk);
+    const btag = jets.get('btagCSVV2');
+    const sel = new PackedSelection(ev.entries)
+      .add('exactly_1l', eq(nLep, 1))
+      .add('atleast_4j', ge(jets.counts(), 4))
+      .add('exactly_1b', eq((v2 ? btag.ge(thr) : btag.gt(thr)).countTrue(), 1))
+      .add('atleast_2b', ge(btag.gt(thr).countTrue(), 2));
+    for (const region of AGC_REGIONS) {
+      const mask = sel.all('exactly_1l', 'atleast_4j', region === '4j1b' ? 'exactly_1b' : 'atleast_2b');
+      const rj = jets.selectEvents(mask);
+      const obs = region === '4j1b' ? rj.get('pt').sum() : trijetMass(rj, thr);
+      observables[obsColumn(region, ptVar)] = scatter(obs, mask, ev.entries);
+      if (ptVar === 'nominal') {
+        const rpt = rj.get('pt');
+        jetPt.forEach((col, i) => { const v = rpt.at(i); let k = 0; for (let e = 0; e < mask.length; e++) if (mask[e]) col[e] = v[k++]; });
+      }
+      for (let e = 0; e < mask.length; e++) anyRegion[e] |= mask[e];
+      cutflow[`${region}__${ptVar}`] = rj.length;
+    }
+    if (ptVar === 'nominal') {
+      const cf = sel.cutflow('exactly_1l', 'atleast_4j');
+      cutflow.exactly_1l = cf.cumulative[0]; cutflow.atleast_4j = cf.cumulative[1];
+    }
+  }
+  const columns: ColumnBatch['columns'] = {};
+  for (const [k, v] of Object.entries(observables)) columns[k] = compress(v, anyRegion);
+  jetPt.forEach((v, i) => { columns[`jet_pt_${i}`] = compress(v, anyRegion); });
+  let n = 0;
+  for (let e = 0; e < anyRegion.length; e++) n += anyRegion[e];
+  return { entries: n, columns, meta: { cutflow } };
+}
+
+/** jets.isTightLeptonVeto as coffea derives it from NanoAOD's jetId bit field. */
+function tightLeptonVeto(jets: Collection): Jag {
+  if (jets.has('isTightLeptonVeto')) return jets.get('isTightLeptonVeto');
+  return jets.get('jetId').map((id) => +((id & 4) === 4));
+}
+
+function scatter(values: Float64Array, mask: Mask, n: number): Float64Array {
+  const out = new Float64Array(n).fill(NaN);
+  let k = 0;
+  for (let e = 0; e < n; e++) if (mask[e]) out[e] = values[k++];
+  return out;
+}
+
+/** Fill the notebook's histogram from agcSelect's rows (also from a cached selection). */
+export function agcFill(selected: ColumnBatch, sample: AgcSample, h: Hist, opts: AgcOptions = {}): Hist {
+  const ev = new Events(selected);
+  const lumi = opts.lumi ?? AGC_LUMI;
+  const xsecWeight = sample.isData || sample.process === 'data' ? 1 : (sample.xsec ?? NaN) * lumi / (sample.nevts ?? NaN);
+  if (!Number.isFinite(xsecWeight)) throw new Error(`AGC fill: sample '${sample.process}/${sample.variation}' needs xsec and nevts metadata`);
+  const doSyst = (opts.systematics ?? true) && sample.variation === 'nominal' && !sample.isData;
+  const process = sample.isData ? 'data' : sample.process;
+  for (const region of AGC_REGIONS) {
+    for (const ptVar of doSyst ? AGC_PT_VARIATIONS : (['nominal'] as const)) {
+      const obsAll = ev.col(obsColumn(region, ptVar));
+      const inRegion = Uint8Array.from(obsAll, (x) => +!Number.isNaN(x));
+      const obs = compress(obsAll, inRegion);
+      const variation = ptVar === 'nominal' ? sample.variation : ptVar;
+      h.fill({ observable: obs, region, process, variation }, xsecWeight);
+      if (ptVar !== 'nominal' || !doSyst) continue;
+      const weighted = (name: string, factors: Float64Array) => {
+        const w = new Float64Array(obs.length);
+        for (let k = 0; k < w.length; k++) w[k] = xsecWeight * factors[k];
+        h.fill({ observable: obs, region, process, variation: name }, w);
+      };
+      const cs = opts.eventSystematics;
+      for (const dir of ['up', 'down'] as const) {
+        if (process === 'wjets') {
+          weighted(`scale_var_${dir}`, cs ? cs.evaluate('scale_var', dir, new Float64Array(obs.length)) : new Float64Array(obs.length).fill(dir === 'up' ? 1.025 : 0.975));
+        }
+        for (let i = 0; i < 4; i++) {
+          const pt = compress(ev.col(`jet_pt_${i}`), inRegion);
+          const s = dir === 'up' ? 1 : -1;
+          weighted(`btag_var_${i}_${dir}`, cs ? cs.evaluate('btag_var', dir, pt) : Float64Array.from(pt, (p) => 1 + (s * 0.075 * p) / 50));
+        }
+      }
+    }
+  }
+  return h;
+}
+
+/** Select and fill in one go (benchmarks, scripts without the engine). */
+export function agcProcess(ev: Events, sample: AgcSample, h: Hist, opts: AgcOptions = {}, seed = 0): Hist {
+  return agcFill(agcSelect(ev, sample, opts, seed), sample, h, opts);
+}
+
+/** The AGC's pseudodata recipe: (ttbar ME_var + ttbar PS_var) / 2 + wjets nominal, per region. */
+export const AGC_PSEUDODATA = (region: string) => [
+  { name: `${region}_ttbar_ME_var`, factor: 0.5 },
+  { name: `${region}_ttbar_PS_var`, factor: 0.5 },
+  { name: `${region}_wjets`, factor: 1 },
+];

@@ -1,0 +1,58 @@
+// The physicist's view of one chunk: flat columns, jagged columns and zipped collections.
+import { isJagged, type ColumnBatch } from '../columns.ts';
+import { Jag, toFlat, type Flat } from './jagged.ts';
+import { Collection } from './collection.ts';
+
+export class Events {
+  readonly batch: ColumnBatch;
+  readonly metadata: Record<string, unknown>;
+  private readonly collections = new Map<string, Collection>();
+
+  constructor(batch: ColumnBatch, metadata: Record<string, unknown> = {}) {
+    this.batch = batch; this.metadata = metadata;
+  }
+
+  get entries(): number { return this.batch.entries; }
+
+  private column(name: string) {
+    const c = this.batch.columns[name];
+    if (c === undefined) throw new Error(`column '${name}' is not in the chunk (has: ${Object.keys(this.batch.columns).slice(0, 20).join(', ')}...); add it to the skim's branches`);
+    return c;
+  }
+
+  /** A flat (one value per event) column. */
+  col(name: string): Flat {
+    const c = this.column(name);
+    if (isJagged(c)) throw new Error(`column '${name}' is jagged; use jag('${name}') or collection()`);
+    return toFlat(c);
+  }
+
+  jag(name: string): Jag {
+    const c = this.column(name);
+    if (!isJagged(c)) throw new Error(`column '${name}' is flat, not jagged`);
+    return Jag.of(c);
+  }
+
+  has(name: string): boolean { return name in this.batch.columns; }
+
+  /** `Jet` zips every jagged `Jet_*` column of the chunk (they share the `nJet` counts). */
+  collection(name: string): Collection {
+    let coll = this.collections.get(name);
+    if (coll) return coll;
+    const prefix = name + '_';
+    const fields: Record<string, Flat> = {};
+    let offsets: Int32Array | null = null, first = '';
+    for (const [col, c] of Object.entries(this.batch.columns)) {
+      if (!col.startsWith(prefix) || !isJagged(c)) continue;
+      if (!offsets) { offsets = c.offsets; first = col; }
+      else if (c.offsets !== offsets && c.offsets[c.offsets.length - 1] !== offsets[offsets.length - 1]) {
+        throw new Error(`collection ${name}: ${col} has ${c.offsets[c.offsets.length - 1]} items but ${first} has ${offsets[offsets.length - 1]}`);
+      }
+      fields[col.slice(prefix.length)] = toFlat(c.content);
+    }
+    if (!offsets) throw new Error(`no jagged '${prefix}*' columns in the chunk for collection ${name}`);
+    coll = new Collection(name, offsets, fields);
+    this.collections.set(name, coll);
+    return coll;
+  }
+}

@@ -1,0 +1,2 @@
+export { CorrectionSet, Correction, type CorrectionSetJSON, type Arg } from './evaluate.ts';
+export { compileFormula, erf, erfc } from './formula.ts';

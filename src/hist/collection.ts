@@ -1,0 +1,99 @@
+// Named 1D histograms in cabinetry's convention: `{region}_{sample}` for nominal and
+// `{region}_{sample}_{variation}` otherwise, the names `histograms.root` and the workspace builder use.
+import { Hist, type AxisSelection } from './hist.ts';
+import { CategoryAxis } from './axis.ts';
+import { writeFile } from 'node:fs/promises';
+
+export interface Hist1D {
+  edges: number[];
+  /** including underflow (first) and overflow (last) */
+  values: Float64Array;
+  variances: Float64Array;
+  title?: string;
+  xTitle?: string;
+}
+
+export function cabinetryName(region: string, sample: string, variation = 'nominal'): string {
+  return variation === 'nominal' ? `${region}_${sample}` : `${region}_${sample}_${variation}`;
+}
+
+export interface CollectionAxes { region?: string; process?: string; variation?: string }
+
+/** One 1D histogram per (region, process, variation) found on the category axes. `perRegion` may be
+ *  a single histogram with a region axis (notebook 001) or one histogram per region (notebook 002). */
+export function toNamedHistograms(
+  hists: Hist | Record<string, Hist>,
+  opts: CollectionAxes & { transform?: (h: Hist) => Hist; skipEmpty?: boolean } = {},
+): Map<string, Hist1D> {
+  const ax = { region: opts.region ?? 'region', process: opts.process ?? 'process', variation: opts.variation ?? 'variation' };
+  const perRegion: Record<string, Hist> = {};
+  if (hists instanceof Hist) {
+    for (const r of categories(hists, ax.region)) perRegion[r] = hists.slice({ [ax.region]: r });
+  } else Object.assign(perRegion, hists);
+  const out = new Map<string, Hist1D>();
+  for (const [region, h] of Object.entries(perRegion)) {
+    for (const p of categories(h, ax.process)) {
+      for (const v of categories(h, ax.variation)) {
+        let one = h.slice({ [ax.process]: p, [ax.variation]: v } as Record<string, AxisSelection>);
+        if (opts.skipEmpty && one.sumw.every((x) => x === 0) && v !== 'nominal') continue;
+        if (opts.transform) one = opts.transform(one);
+        const f = one.withFlow();
+        out.set(cabinetryName(region, p, v), { edges: f.edges, values: f.values, variances: f.variances, title: cabinetryName(region, p, v), xTitle: one.axes[0].label });
+      }
+    }
+  }
+  return out;
+}
+
+export function categories(h: Hist, axis: string): string[] {
+  const a = h.axis(axis);
+  if (!(a instanceof CategoryAxis)) throw new Error(`axis '${axis}' is not a category axis`);
+  return (a as CategoryAxis<string | number>).values.map(String);
+}
+
+/** Weighted sum of named histograms (pseudodata = sum of processes incl. chosen variations). */
+export function combine(named: Map<string, Hist1D>, terms: Array<{ name: string; factor?: number }>, title = 'pseudodata'): Hist1D {
+  let acc: Hist1D | null = null;
+  for (const t of terms) {
+    const h = named.get(t.name);
+    if (!h) throw new Error(`pseudodata: no histogram '${t.name}' (have ${[...named.keys()].slice(0, 10).join(', ')}...)`);
+    const f = t.factor ?? 1;
+    if (!acc) acc = { edges: h.edges, values: new Float64Array(h.values.length), variances: new Float64Array(h.values.length), title, xTitle: h.xTitle };
+    if (acc.values.length !== h.values.length) throw new Error(`pseudodata: '${t.name}' has a different binning`);
+    for (let i = 0; i < h.values.length; i++) { acc.values[i] += f * h.values[i]; acc.variances[i] += f * f * h.variances[i]; }
+  }
+  if (!acc) throw new Error('pseudodata: no terms');
+  return acc;
+}
+
+/** The AGC reference JSON form: name -> {contents (with flow), edges}. */
+export function toReferenceJSON(named: Map<string, Hist1D>): Record<string, { contents: number[]; edges: number[] }> {
+  const o: Record<string, { contents: number[]; edges: number[] }> = {};
+  for (const [k, h] of named) o[k] = { contents: Array.from(h.values), edges: h.edges };
+  return o;
+}
+
+/** The ROOT writer's surface (src/root/write), kept structural so this module has no hard dependency. */
+export interface RootHistSink {
+  putHist(name: string, h: { edges: number[]; values: Float64Array | number[]; sumw2: Float64Array | number[]; title?: string; xTitle?: string }): unknown;
+  close(): unknown;
+}
+
+export async function writeHistogramsRoot(path: string, named: Map<string, Hist1D>, open?: (path: string) => RootHistSink | Promise<RootHistSink>): Promise<void> {
+  let create = open;
+  if (!create) {
+    const writer = '../root/write/index.ts'; // resolved at run time: the writer is another area's module
+    const mod = (await import(writer).catch((e: unknown) => {
+      throw new Error(`writing ${path}: the ROOT writer (src/root/write) is not available: ${(e as Error).message}`);
+    })) as { createRootFile?: (p: string) => RootHistSink | Promise<RootHistSink> };
+    if (!mod.createRootFile) throw new Error(`writing ${path}: src/root/write has no createRootFile`);
+    create = mod.createRootFile;
+  }
+  const f = await create(path);
+  for (const [name, h] of named) await f.putHist(name, { edges: h.edges, values: h.values, sumw2: h.variances, title: h.title ?? name, xTitle: h.xTitle });
+  await f.close();
+}
+
+export async function writeHistogramsJSON(path: string, named: Map<string, Hist1D>): Promise<void> {
+  await writeFile(path, JSON.stringify(toReferenceJSON(named)));
+}

@@ -1,0 +1,4 @@
+export * from './axis.ts';
+export * from './hist.ts';
+export * from './binary.ts';
+export * from './collection.ts';
