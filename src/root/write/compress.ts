@@ -1,0 +1,67 @@
+// ROOT's compression framing for writing: the payload is cut into blocks of at most 0xffffff
+// uncompressed bytes, each preceded by a 9-byte header (2-char algorithm, method byte, 3-byte
+// little-endian compressed size, 3-byte little-endian uncompressed size). When compression does
+// not shrink the payload, ROOT stores it raw (readers see fObjlen === fNbytes - fKeylen).
+import zlib from 'node:zlib';
+
+export type CompressionAlgorithm = 'zlib' | 'zstd' | 'none';
+
+export interface Compression {
+  algorithm: CompressionAlgorithm;
+  /** 1..9 for zlib, 1..22 for zstd; ignored for none. */
+  level?: number;
+}
+
+export const defaultCompression: Compression = { algorithm: 'zlib', level: 1 };
+
+const MAX_BLOCK = 0xffffff;
+const HEADER = 9;
+
+/** ROOT's fCompress setting: algorithm * 100 + level (ZLIB = 1, ZSTD = 5). */
+export function compressionSetting(c: Compression): number {
+  if (c.algorithm === 'none') return 0;
+  return (c.algorithm === 'zlib' ? 100 : 500) + effectiveLevel(c);
+}
+
+function effectiveLevel(c: Compression): number {
+  const level = c.level ?? (c.algorithm === 'zstd' ? 5 : 1);
+  const max = c.algorithm === 'zstd' ? 22 : 9;
+  if (!Number.isInteger(level) || level < 1 || level > max) {
+    throw new RangeError(`compression level ${level} is out of range 1..${max} for ${c.algorithm}`);
+  }
+  return level;
+}
+
+/** Compresses `data` in ROOT framing, or returns it unchanged when that would not be smaller. */
+export function compressRoot(data: Uint8Array, c: Compression): Uint8Array {
+  if (c.algorithm === 'none' || data.length === 0) return data;
+  const level = effectiveLevel(c);
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (let at = 0; at < data.length; at += MAX_BLOCK) {
+    const block = data.subarray(at, Math.min(at + MAX_BLOCK, data.length));
+    const packed = c.algorithm === 'zlib'
+      ? zlib.deflateSync(block, { level })
+      : zlib.zstdCompressSync(block, { params: { [zlib.constants.ZSTD_c_compressionLevel]: level } });
+    if (packed.length > MAX_BLOCK) return data;
+    const header = new Uint8Array(HEADER);
+    header[0] = c.algorithm === 'zlib' ? 0x5a /* Z */ : 0x5a;
+    header[1] = c.algorithm === 'zlib' ? 0x4c /* L */ : 0x53 /* S */;
+    header[2] = c.algorithm === 'zlib' ? 8 /* Z_DEFLATED */ : 1;
+    writeU24le(header, 3, packed.length);
+    writeU24le(header, 6, block.length);
+    parts.push(header, packed);
+    total += HEADER + packed.length;
+    if (total >= data.length) return data;
+  }
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const p of parts) { out.set(p, o); o += p.length; }
+  return out;
+}
+
+function writeU24le(b: Uint8Array, at: number, v: number): void {
+  b[at] = v & 0xff;
+  b[at + 1] = (v >>> 8) & 0xff;
+  b[at + 2] = (v >>> 16) & 0xff;
+}
