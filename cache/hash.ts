@@ -154,15 +154,19 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+const NO_LINE_BREAK_AFTER = new Set(['return', 'break', 'continue', 'throw', 'yield', 'async']);
 const WORD = /[A-Za-z0-9_$\u0080-\uffff]/;
 // Tokens after which a `/` starts a division, not a regular expression.
 const DIVISION_AFTER = /[A-Za-z0-9_$)\]}'"`\u0080-\uffff]$/;
 const REGEX_KEYWORDS = new Set(['return', 'typeof', 'case', 'do', 'else', 'in', 'instanceof', 'new', 'delete', 'void', 'throw', 'yield', 'await', 'of']);
 
-/** Source text with comments removed and whitespace runs collapsed: a run containing a line break
- *  becomes one `\n` (line breaks matter for automatic semicolon insertion), any other run becomes
- *  one space where both neighbours are word characters or both operator characters (`a - -b`),
- *  and disappears elsewhere. String, template and regular-expression literals are kept verbatim. */
+/** Source text with comments removed and whitespace collapsed: a whitespace run becomes one space
+ *  where both neighbours are word characters or both operator characters (`a - -b`), and
+ *  disappears elsewhere. Line breaks are kept (as one `\n`) only where automatic semicolon
+ *  insertion can make two valid programs differ by a line break alone: after return, break,
+ *  continue, throw, yield, async, and next to `+`/`-` (postfix ++/--). Elsewhere a line break that
+ *  ends a statement leaves text that is not a valid program without it, so no collision.
+ *  String, template and regular-expression literals are kept verbatim. */
 export function normaliseSource(src: string): string {
   const out: string[] = [];
   let pendingWs = ''; // '' | ' ' | '\n'
@@ -174,7 +178,7 @@ export function normaliseSource(src: string): string {
     if (pendingWs) {
       const prev = last().slice(-1);
       const next = tok[0]!;
-      if (pendingWs === '\n' && out.length) out.push('\n');
+      if (pendingWs === '\n' && out.length && (NO_LINE_BREAK_AFTER.has(lastToken(out)) || prev === '+' || prev === '-' || next === '+' || next === '-')) out.push('\n');
       else if (prev && ((WORD.test(prev) && WORD.test(next)) || (isOp(prev) && isOp(next)))) out.push(' ');
       pendingWs = '';
     }
