@@ -35,19 +35,10 @@ export const artifactTypes: readonly ArtifactType[] = [
 // ---------------------------------------------------------------------------------------------
 // FileSet (output of fetch) and chunks
 
-/** Identity of an input file's content, as cheap as possible (no content read by default). */
-export interface FileFingerprint {
-  /** Absolute path for local files, the URL for remote ones. */
-  path: string;
-  size: number;
-  /** Local files. */
-  mtimeMs?: number;
-  /** Remote files (HEAD). */
-  etag?: string;
-  lastModified?: string;
-  /** Present when a content hash was requested (fetch param `contentHash: true`). */
-  contentHash?: string;
-}
+/** Identity of an input file's content (cache/fingerprint.ts): local {path, size, mtimeMs,
+ *  sha256?}, remote {url, size, etag, lastModified}. */
+export type { FileFingerprint } from '../../cache/fingerprint.ts';
+import type { FileFingerprint } from '../../cache/fingerprint.ts';
 
 /** One input file with the metadata later nodes need (weights: xsec * lumi / nevts or / sumw). */
 export interface FileInfo {
@@ -173,6 +164,9 @@ interface KindCommon<P, O> {
   writeOutputs?(value: O, params: P, ctx: OutputContext): Promise<void> | void;
   /** Set false for kinds whose result must never be cached (rare; e.g. a clock). */
   readonly cacheable?: boolean;
+  /** Global kinds that probe the outside world cheaply (fetch: glob + stat) run on every run; the
+   *  node is reported cached when its output hash is unchanged, and descendants stay cached. */
+  readonly volatile?: boolean;
 }
 
 export interface GlobalNodeKind<P = any, O = any> extends KindCommon<P, O> {

@@ -1,0 +1,119 @@
+// `flow run GRAPH.ts`: load and validate the graph, run it with the cache and the worker pool, show
+// progress on the chosen UI. Exit 0 when every node is cached or computed, 1 when a node failed,
+// 130 on Ctrl-C (nothing partial is written; the next run resumes from the cache).
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Subject } from 'rxjs';
+import { UserError } from '../errors.ts';
+import type { RunEvent } from '../engine/events.ts';
+import { parseSetArgs } from '../engine/params.ts';
+
+export const HELP = `usage: flow run GRAPH.ts [options]
+
+Run an analysis graph: cached (content-addressed, per chunk for event-level nodes), in parallel.
+
+options:
+  --set NAME=VALUE     set a graph parameter (repeatable; parsed by the graph's zod schema)
+  --out DIR            output directory (default out/<graph name>/)
+  --workers N          worker threads (default: ${availableParallelism()}, the number of cores; 0 = main thread)
+  --force NODE         recompute NODE and everything downstream of it (repeatable)
+  --no-cache           neither read nor write the cache
+  --cache-dir DIR      cache directory (default $FLOW_CACHE_DIR or .flow-cache/)
+  --ui ink|plain|json  progress display (default: ink on a terminal, plain otherwise and in CI)
+  --retries N          retries of a failing chunk (default 1)
+  --chunk-size N       target entries per chunk (default 200000)
+  --skip-bad-files     skip unreadable files / chunks and list them in the summary
+  -h, --help           this help`;
+
+function intOption(name: string, v: string | undefined, dflt: number, min: number): number {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new UserError(`--${name}: expected an integer >= ${min}, got "${v}"`);
+  return n;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        set: { type: 'string', multiple: true, default: [] },
+        out: { type: 'string' },
+        workers: { type: 'string' },
+        force: { type: 'string', multiple: true, default: [] },
+        'no-cache': { type: 'boolean', default: false },
+        'cache-dir': { type: 'string' },
+        ui: { type: 'string' },
+        retries: { type: 'string' },
+        'chunk-size': { type: 'string' },
+        'skip-bad-files': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    throw new UserError(`run: ${(err as Error).message}`);
+  }
+  const o = args.values;
+  if (o.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (args.positionals.length !== 1) throw new UserError('run: expected one graph file (flow run GRAPH.ts; --help for options)');
+  const ui = o.ui ?? undefined;
+  if (ui !== undefined && ui !== 'ink' && ui !== 'plain' && ui !== 'json') throw new UserError(`--ui: expected ink, plain or json, got "${ui}"`);
+  const workers = intOption('workers', o.workers, availableParallelism(), 0);
+  const retries = intOption('retries', o.retries, 1, 0);
+  const chunkSize = intOption('chunk-size', o['chunk-size'], 200_000, 1);
+  const sets = parseSetArgs(o.set);
+
+  const { loadGraph } = await import('../engine/load.ts');
+  const g = await loadGraph(args.positionals[0]!, sets);
+  for (const f of o.force) {
+    if (!g.plan.nodes.has(f)) throw new UserError(`--force ${f}: no such node in ${g.file} (nodes: ${g.plan.order.map((n) => n.name).join(', ')})`);
+  }
+  const outDir = resolve(o.out ?? `out/${g.plan.graph}`);
+  const { resolveCacheDir } = await import('../../cache/location.ts');
+  const cacheDir = o['no-cache'] ? null : resolveCacheDir(o['cache-dir']);
+  const store = cacheDir ? await (await import('../../cache/store.ts')).openStore(cacheDir) : null;
+
+  const events = new Subject<RunEvent>();
+  const { attachUi, defaultUiMode } = await import('../ui/index.ts');
+  const view = attachUi(events, ui ?? defaultUiMode(process.stdout, process.env));
+
+  const abort = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130); // second Ctrl-C: leave now (the cache is still consistent)
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  const { executeGraph, RunCancelled } = await import('../engine/executor.ts');
+  const { piscinaPool } = await import('../engine/pool.ts');
+  let code: number;
+  try {
+    const summary = await executeGraph(g, {
+      workers, store, cacheDir, outDir, force: o.force, retries, chunkSize, skipBadFiles: o['skip-bad-files'],
+      signal: abort.signal, sets, makePool: piscinaPool,
+    }, events);
+    code = summary.ok ? 0 : 1;
+  } catch (err) {
+    if (!(err instanceof RunCancelled)) {
+      events.error(err);
+      await view.done.catch(() => {});
+      throw err;
+    }
+    code = 130;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+    await store?.close();
+  }
+  events.complete();
+  await view.done;
+  return code;
+}

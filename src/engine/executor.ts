@@ -1,0 +1,586 @@
+// The executor: walks a validated plan, serves nodes from the cache when their key is known and
+// present, runs global nodes in the main thread and chunk groups (a chunk source and all chunk
+// nodes fed by it) as one task per chunk on a piscina pool, merges reducer partials in chunk order
+// as they arrive, and publishes every state change on the run's event stream.
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
+import type { Subject } from 'rxjs';
+import { sha256 } from '../../cache/hash.ts';
+import type { Store } from '../../cache/types.ts';
+import { chunkLabel, codecOf, hashEncoded, readEncoded, type ChunkTask, type ChunkTaskResult, type EncodedValue, type EntryMeta } from './chunk-task.ts';
+import { structuredCodec } from './codecs.ts';
+import type { RecomputeReason, RunEvent } from './events.ts';
+import { chunkId, chunkKey, globalKey, memoKey, nodeBase, planKey, recordKey, reduceKey, type NodeBase } from './keys.ts';
+import type { LoadedGraph } from './load.ts';
+import type { ChunkNodeKind, ChunkSpec, Codec, FileSet, GlobalNodeKind, NodeContext, OutputContext } from './node-kind.ts';
+import type { ChunkPool } from './pool.ts';
+import type { PlanNode } from './validate.ts';
+
+export interface RunOptions {
+  /** Worker threads; 0 runs chunk tasks in the main thread. */
+  workers: number;
+  /** null: --no-cache (nothing read, nothing written). */
+  store: Store | null;
+  cacheDir: string | null;
+  outDir: string;
+  /** --force NODE: these nodes and their descendants are recomputed. */
+  force: string[];
+  retries: number;
+  chunkSize: number;
+  skipBadFiles: boolean;
+  signal: AbortSignal;
+  /** Raw --set values (the workers rebuild the graph with them). */
+  sets: Record<string, string>;
+  /** Creates the worker pool on first use (never for an all-cached run). */
+  makePool?: (workers: number) => ChunkPool;
+}
+
+export type RunSummary = Extract<RunEvent, { type: 'run-done' }>;
+type NodeSummary = RunSummary['nodes'][string];
+
+type NodeResult = { ok: true; hash: string; load: () => Promise<unknown> } | { ok: false; because: string };
+
+/** What the last successful run of a node was made of, to say why it recomputes. */
+interface NodeRecord {
+  version: string;
+  params: string;
+  code: string;
+  inputs: string;
+  output: string;
+}
+
+export class RunCancelled extends Error {
+  override name = 'RunCancelled';
+}
+
+export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Subject<RunEvent>): Promise<RunSummary> {
+  const { plan } = g;
+  const { store } = opts;
+  const t0 = performance.now();
+  const emit = (e: Record<string, unknown> & { type: RunEvent['type'] }): void => events.next({ ...e, t: Date.now() } as RunEvent);
+  const summary: Record<string, NodeSummary> = {};
+  const skippedFiles: Array<{ path: string; reason: string }> = [];
+  const results = new Map<string, Promise<NodeResult>>();
+  const bases = new Map<string, NodeBase>(plan.order.map((n) => [n.name, nodeBase(n.kind.kind, n.kind.version, n.params, g.params)]));
+  const forced = forcedSet(g, opts.force);
+  let pool: ChunkPool | undefined;
+  const manifest = await readManifest(opts.outDir);
+  const newManifest: Manifest = {};
+
+  emit({ type: 'run-start', graph: plan.graph, file: g.file, nodes: plan.order.map((n) => n.name), workers: opts.workers, cacheDir: opts.cacheDir });
+  for (const n of plan.order) emit({ type: 'node-queued', node: n.name, kind: n.kind.kind });
+
+  const checkCancel = (): void => {
+    if (opts.signal.aborted) throw new RunCancelled('cancelled');
+  };
+
+  const readRecord = (name: string): NodeRecord | undefined =>
+    store ? (store.get(recordKey(plan.graph, name))?.meta as NodeRecord | undefined) : undefined;
+  const writeRecord = async (n: PlanNode, rec: NodeRecord, old: NodeRecord | undefined): Promise<void> => {
+    if (!store || (old && canonical(old) === canonical(rec))) return;
+    await store.put({ key: recordKey(plan.graph, n.name), label: { graph: plan.graph, node: n.name, kind: 'record' }, meta: rec, payloads: [] });
+  };
+  const ownReason = (rec: NodeRecord | undefined, b: NodeBase): RecomputeReason | undefined => {
+    if (!rec) return 'new';
+    if (rec.version !== b.version) return 'version';
+    if (rec.params !== b.params) return 'params';
+    if (rec.code !== b.code) return 'code';
+    return undefined;
+  };
+  const reasonFor = (n: PlanNode, rec: NodeRecord | undefined, inputs: string): RecomputeReason => {
+    if (forced.has(n.name)) return 'forced';
+    if (!store) return 'no-cache';
+    return ownReason(rec, bases.get(n.name)!) ?? (rec!.inputs !== inputs ? 'input' : 'new');
+  };
+
+  const baseCtx = (node: string) => ({
+    graph: plan.graph,
+    node,
+    signal: opts.signal,
+    log: (message: string) => emit({ type: 'log', node, message }),
+    warn: (message: string) => emit({ type: 'warning', node, message }),
+  });
+
+  const outputs = async (n: PlanNode, hash: string, load: () => Promise<unknown>): Promise<void> => {
+    const write = n.kind.writeOutputs;
+    if (!write) return;
+    const prev = manifest[n.name];
+    if (prev && prev.hash === hash && prev.files.every((f) => existsSync(join(opts.outDir, f)))) {
+      newManifest[n.name] = prev;
+      return;
+    }
+    const files: string[] = [];
+    const octx: OutputContext = {
+      ...baseCtx(n.name),
+      outDir: opts.outDir,
+      writeFile: async (rel, data) => {
+        const path = resolve(opts.outDir, rel);
+        if (!path.startsWith(resolve(opts.outDir) + sep)) throw new Error(`node '${n.name}': output path escapes the output directory: ${rel}`);
+        await atomicWrite(path, data);
+        files.push(rel);
+        emit({ type: 'output', node: n.name, path });
+      },
+    };
+    await write.call(n.kind, await load(), n.params, octx);
+    newManifest[n.name] = { hash, files };
+  };
+
+  // ---------------------------------------------------------------------------------------------
+  const runGlobal = async (n: PlanNode): Promise<NodeResult> => {
+    const kind = n.kind as GlobalNodeKind;
+    const ins = await Promise.all(n.inputs.map((i) => results.get(i)!));
+    const badIdx = ins.findIndex((r) => !r.ok);
+    if (badIdx >= 0) return skip(n, n.inputs[badIdx]!);
+    checkCancel();
+    const okIns = ins as Array<Extract<NodeResult, { ok: true }>>;
+    const base = bases.get(n.name)!;
+    const inputHashes = okIns.map((r) => r.hash);
+    const key = globalKey(base, inputHashes);
+    const codec = (kind.codec ?? structuredCodec) as Codec<unknown>;
+    const cacheable = kind.cacheable !== false && !kind.volatile;
+    const rec = readRecord(n.name);
+    const tStart = performance.now();
+
+    const compute = async (reason: RecomputeReason): Promise<{ value: unknown; hash: string }> => {
+      if (!kind.volatile) emit({ type: 'node-start', node: n.name, kind: kind.kind, reason });
+      const values = await Promise.all(okIns.map((r) => r.load()));
+      const ctx: NodeContext = {
+        ...baseCtx(n.name),
+        workers: opts.workers,
+        progress: (done, total, unit = 'steps') => emit({ type: 'node-progress', node: n.name, done, total, unit }),
+        memo: async <T>(k: unknown, fn: () => Promise<T> | T): Promise<T> => {
+          if (!store) return fn();
+          const mk = memoKey(key, k);
+          const hit = store.get(mk);
+          if (hit) return (hit.meta as { v: T }).v;
+          const v = await fn();
+          await store.put({ key: mk, label: { graph: plan.graph, node: n.name, kind: 'memo' }, meta: { v }, payloads: [] });
+          return v;
+        },
+      };
+      const value = await kind.run(values, n.params, ctx);
+      const enc = codec.encode(value);
+      const hash = store && cacheable
+        ? (await store.put({ key, label: { graph: plan.graph, node: n.name, kind: kind.kind }, meta: { c: enc.meta, n: 0 } satisfies EntryMeta, payloads: enc.payloads })).outputHash
+        : hashEncoded(enc);
+      return { value, hash };
+    };
+
+    if (store && cacheable && !forced.has(n.name)) {
+      const e = store.get(key);
+      if (e) {
+        store.touch(key);
+        emit({ type: 'node-cached', node: n.name, kind: kind.kind });
+        summary[n.name] = { status: 'cached', reason: 'unchanged', seconds: 0 };
+        const load = once(async () => {
+          try {
+            const enc = (await readEncoded(store, key))!;
+            return codec.decode(enc.meta, enc.payloads);
+          } catch (err) {
+            if ((err as Error).name !== 'CorruptBlobError' && (err as Error).name !== 'MissingBlobError') throw err;
+            emit({ type: 'warning', node: n.name, message: `corrupt cache entry, recomputing: ${(err as Error).message}` });
+            summary[n.name] = { status: 'computed', reason: 'corrupt', seconds: 0 };
+            return (await compute('corrupt')).value;
+          }
+        });
+        await outputs(n, e.outputHash, load);
+        return { ok: true, hash: e.outputHash, load };
+      }
+    }
+    const inputsHash = sha256(inputHashes.join(','));
+    const reason = reasonFor(n, rec, inputsHash);
+    try {
+      const { value, hash } = await compute(reason);
+      const seconds = (performance.now() - tStart) / 1000;
+      const unchanged = rec?.output === hash;
+      if (kind.volatile && unchanged && !forced.has(n.name)) {
+        emit({ type: 'node-cached', node: n.name, kind: kind.kind });
+        summary[n.name] = { status: 'cached', reason: 'unchanged', seconds };
+      } else {
+        if (kind.volatile) emit({ type: 'node-start', node: n.name, kind: kind.kind, reason });
+        emit({ type: 'node-done', node: n.name, kind: kind.kind, seconds, outputUnchanged: unchanged || undefined });
+        summary[n.name] = { status: 'computed', reason, seconds };
+      }
+      if (kind.kind === 'fetch' || n.kind.output === 'FileSet') skippedFiles.push(...((value as FileSet).skipped ?? []));
+      await writeRecord(n, { version: base.version, params: base.params, code: base.code, inputs: inputsHash, output: hash }, rec);
+      const load = async () => value;
+      await outputs(n, hash, load);
+      return { ok: true, hash, load };
+    } catch (err) {
+      return fail(n, err, tStart);
+    }
+  };
+
+  const skip = (n: PlanNode, because: string): NodeResult => {
+    emit({ type: 'node-skipped', node: n.name, kind: n.kind.kind, because: `input '${because}' failed` });
+    summary[n.name] = { status: 'skipped', reason: `input '${because}' failed`, seconds: 0 };
+    return { ok: false, because };
+  };
+  const fail = (n: PlanNode, err: unknown, tStart: number): NodeResult => {
+    if (err instanceof RunCancelled || opts.signal.aborted) throw new RunCancelled('cancelled');
+    const msg = errorMessage(err);
+    emit({ type: 'node-failed', node: n.name, kind: n.kind.kind, error: msg });
+    summary[n.name] = { status: 'failed', reason: 'error', seconds: (performance.now() - tStart) / 1000, error: msg };
+    return { ok: false, because: n.name };
+  };
+
+  // ---------------------------------------------------------------------------------------------
+  const planChunks = async (src: PlanNode, fs: FileSet): Promise<ChunkSpec[]> => {
+    const kind = src.kind as ChunkNodeKind;
+    const base = bases.get(src.name)!;
+    const chunks: ChunkSpec[] = [];
+    for (const file of fs.files) {
+      checkCancel();
+      const pk = planKey(base, file.fingerprint, file.maxEntries, opts.chunkSize);
+      let ranges = store?.get(pk)?.meta as Array<[string, number, number]> | undefined;
+      if (!ranges) {
+        try {
+          const specs = await kind.plan!({ files: [file] }, src.params, { ...baseCtx(src.name), chunkSize: opts.chunkSize });
+          ranges = specs.map((c) => [c.tree, c.start, c.stop]);
+        } catch (err) {
+          const reason = errorMessage(err);
+          if (!opts.skipBadFiles) throw new Error(`${file.path}: ${reason}`);
+          skippedFiles.push({ path: file.path, reason });
+          emit({ type: 'warning', node: src.name, message: `skipping ${file.path}: ${reason}` });
+          continue;
+        }
+        if (store) await store.put({ key: pk, label: { graph: plan.graph, node: src.name, kind: 'plan', chunk: file.path }, meta: ranges, payloads: [] });
+      }
+      for (const [tree, start, stop] of ranges) {
+        const c = { file, tree, start, stop, id: '' };
+        c.id = chunkId(c);
+        chunks.push(c);
+      }
+    }
+    return chunks;
+  };
+
+  const runGroup = async (src: PlanNode): Promise<Map<string, NodeResult>> => {
+    const members = plan.groups.get(src.name)!;
+    const out = new Map<string, NodeResult>();
+    const fsRes = await results.get(src.inputs[0]!)!;
+    if (!fsRes.ok) {
+      for (const m of members) out.set(m.name, skip(m, m === src ? src.inputs[0]! : src.name));
+      return out;
+    }
+    const tStart = performance.now();
+    let chunks: ChunkSpec[];
+    try {
+      chunks = await planChunks(src, (await fsRes.load()) as FileSet);
+    } catch (err) {
+      for (const m of members) out.set(m.name, m === src ? fail(m, err, tStart) : skip(m, src.name));
+      return out;
+    }
+    const parentOf = (m: PlanNode): string | null => (m === src ? null : m.inputs[0]!);
+    const nChunks = chunks.length;
+    // Pre-check every (node, chunk) entry by key: no blob is read here.
+    const hashes = new Map<string, Array<string | undefined>>(members.map((m) => [m.name, new Array(nChunks)]));
+    const cachedEvents = new Map<string, number>(members.map((m) => [m.name, 0]));
+    const cachedCount = new Map<string, number>(members.map((m) => [m.name, 0]));
+    const needTask: boolean[] = new Array(nChunks).fill(false);
+    for (let i = 0; i < nChunks; i++) {
+      for (const m of members) {
+        const p = parentOf(m);
+        const up = p === null ? null : hashes.get(p)![i];
+        const e = store && !forced.has(m.name) && up !== undefined ? store.get(chunkKey(bases.get(m.name)!, chunks[i]!.id, up)) : undefined;
+        if (e) {
+          hashes.get(m.name)![i] = e.outputHash;
+          cachedEvents.set(m.name, cachedEvents.get(m.name)! + (e.meta as EntryMeta).n);
+          cachedCount.set(m.name, cachedCount.get(m.name)! + 1);
+        } else needTask[i] = true;
+      }
+    }
+    // Reducers whose merged value is cached under the hash list of their (all cached) partials.
+    const reducerCached = new Map<string, { key: string; hash: string }>();
+    for (const m of members) {
+      if (m.role !== 'reducer' || !store || forced.has(m.name)) continue;
+      const hs = hashes.get(m.name)!;
+      if (hs.every((h) => h !== undefined)) {
+        const rk = reduceKey(bases.get(m.name)!, hs as string[]);
+        const e = store.get(rk);
+        if (e) reducerCached.set(m.name, { key: rk, hash: e.outputHash });
+      }
+    }
+    const wantPartial = new Set(members.filter((m) => m.role === 'reducer' && !reducerCached.has(m.name)).map((m) => m.name));
+    const records = new Map(members.map((m) => [m.name, readRecord(m.name)]));
+    const allCached = (m: PlanNode): boolean => cachedCount.get(m.name) === nChunks && (m.role !== 'reducer' || reducerCached.has(m.name));
+    const reasons = new Map<string, RecomputeReason>();
+    for (const m of members) {
+      if (allCached(m)) {
+        emit({ type: 'node-cached', node: m.name, kind: m.kind.kind });
+        continue;
+      }
+      const r = forced.has(m.name) ? 'forced' : !store ? 'no-cache' : ownReason(records.get(m.name), bases.get(m.name)!) ?? 'input';
+      reasons.set(m.name, r);
+      emit({ type: 'node-start', node: m.name, kind: m.kind.kind, reason: r, chunks: nChunks, cachedChunks: cachedCount.get(m.name)! });
+    }
+
+    // Run the chunks; consume them in chunk order so reductions are deterministic (same bytes
+    // whatever order the workers finish in).
+    const taskNodes = members.map((m) => ({ name: m.name, base: bases.get(m.name)!, parent: parentOf(m), forced: forced.has(m.name), wantPartial: wantPartial.has(m.name) }));
+    const groupAbort = new AbortController();
+    const onAbort = () => groupAbort.abort();
+    opts.signal.addEventListener('abort', onAbort, { once: true });
+    const computedEvents = new Map<string, number>(members.map((m) => [m.name, 0]));
+    const computedChunks = new Map<string, number>(members.map((m) => [m.name, 0]));
+    const corrupt = new Set<string>();
+    const done = new Map<string, number>(members.map((m) => [m.name, cachedCount.get(m.name)!]));
+    const runTask = async (i: number): Promise<ChunkTaskResult | EncodedPartials | null> => {
+      const chunk = chunks[i]!;
+      if (!needTask[i]) {
+        if (wantPartial.size === 0) return null;
+        const parts: EncodedPartials = { partials: new Map() };
+        for (const name of wantPartial) {
+          const k = chunkKey(bases.get(name)!, chunk.id, hashOfParent(name, i));
+          try {
+            parts.partials.set(name, (await readEncoded(store!, k))!);
+          } catch (err) {
+            if ((err as Error).name !== 'CorruptBlobError' && (err as Error).name !== 'MissingBlobError') throw err;
+            needTask[i] = true; // corrupt partial: recompute this chunk in a task
+            emit({ type: 'warning', node: name, message: `corrupt cache entry for ${chunkLabel(chunk)}, recomputing` });
+            return runTask(i);
+          }
+        }
+        return parts;
+      }
+      const task: ChunkTask = { graphPath: g.path, sets: opts.sets, cacheDir: opts.cacheDir, graph: plan.graph, chunk, nodes: taskNodes };
+      for (let attempt = 0; ; attempt++) {
+        try {
+          checkCancel();
+          if (opts.workers === 0 || !opts.makePool) {
+            const { runChunkTask } = await import('./chunk-task.ts');
+            return await runChunkTask(task, plan, store);
+          }
+          pool ??= opts.makePool(opts.workers);
+          return await pool.run(task, groupAbort.signal);
+        } catch (err) {
+          if (opts.signal.aborted || groupAbort.signal.aborted) throw new RunCancelled('cancelled');
+          if (attempt >= opts.retries) throw new ChunkError(chunk, err);
+          emit({ type: 'warning', node: src.name, message: `chunk ${chunkLabel(chunk)} failed (attempt ${attempt + 1}/${opts.retries + 1}), retrying: ${errorMessage(err)}` });
+        }
+      }
+    };
+    const hashOfParent = (name: string, i: number): string | null => {
+      const p = parentOf(plan.nodes.get(name)!);
+      return p === null ? null : hashes.get(p)![i]!;
+    };
+
+    const pending = chunks.map((_, i) => runTask(i));
+    pending.forEach((p) => p.catch(() => {})); // consumed in order below
+    const acc = new Map<string, unknown>();
+    const included: number[] = [];
+    let groupError: unknown;
+    for (let i = 0; i < nChunks; i++) {
+      let r: ChunkTaskResult | EncodedPartials | null;
+      try {
+        r = await pending[i]!;
+      } catch (err) {
+        if (err instanceof RunCancelled || opts.signal.aborted) {
+          groupAbort.abort();
+          throw new RunCancelled('cancelled');
+        }
+        if (opts.skipBadFiles && err instanceof ChunkError) {
+          skippedFiles.push({ path: chunks[i]!.file.path, reason: `${chunkLabel(chunks[i]!)}: ${errorMessage(err.cause)}` });
+          emit({ type: 'warning', node: src.name, message: `skipping ${err.message}` });
+          continue;
+        }
+        groupError = err;
+        groupAbort.abort();
+        break;
+      }
+      included.push(i);
+      let partials: Map<string, EncodedValue | undefined> | undefined;
+      if (r && 'nodes' in r) {
+        for (const l of r.logs) emit({ type: l.level === 'warn' ? 'warning' : 'log', node: l.node, message: `${chunkLabel(chunks[i]!)}: ${l.message}` });
+        partials = new Map();
+        for (const nr of r.nodes) {
+          hashes.get(nr.name)![i] = nr.hash;
+          partials.set(nr.name, nr.partial);
+          if (nr.corrupt) corrupt.add(nr.name);
+          if (nr.cached) continue;
+          computedEvents.set(nr.name, computedEvents.get(nr.name)! + nr.events);
+          computedChunks.set(nr.name, computedChunks.get(nr.name)! + 1);
+          done.set(nr.name, done.get(nr.name)! + 1);
+          emit({ type: 'chunk-done', node: nr.name, chunk: chunkLabel(chunks[i]!), events: nr.events, bytes: nr.bytes, cached: false, seconds: nr.seconds });
+          emit({ type: 'node-progress', node: nr.name, done: done.get(nr.name)!, total: nChunks, unit: 'chunks' });
+        }
+      } else if (r) partials = r.partials;
+      for (const name of wantPartial) {
+        const enc = partials?.get(name);
+        if (!enc) throw new Error(`internal: no partial for node '${name}' chunk ${i}`);
+        const kind = plan.nodes.get(name)!.kind as ChunkNodeKind;
+        const part = codecOf(kind).decode(enc.meta, enc.payloads);
+        acc.set(name, acc.has(name) ? kind.reduce!.combine(acc.get(name), part) : part);
+      }
+    }
+    opts.signal.removeEventListener('abort', onAbort);
+    if (groupError !== undefined) {
+      for (const m of members) {
+        if (m === src) out.set(m.name, fail(m, groupError, tStart));
+        else {
+          const msg = `input chunk failed: ${errorMessage(groupError)}`;
+          emit({ type: 'node-failed', node: m.name, kind: m.kind.kind, error: msg });
+          summary[m.name] = { status: 'failed', reason: 'error', seconds: 0, error: msg };
+          out.set(m.name, { ok: false, because: m.name });
+        }
+      }
+      return out;
+    }
+
+    const seconds = (performance.now() - tStart) / 1000;
+    for (const m of members) {
+      const kind = m.kind as ChunkNodeKind;
+      const base = bases.get(m.name)!;
+      const partHashes = included.map((i) => hashes.get(m.name)![i]!);
+      const rec = records.get(m.name);
+      let hash: string;
+      let load: () => Promise<unknown>;
+      let computedAgg = false;
+      try {
+        if (m.role === 'reducer') {
+          const cached = reducerCached.get(m.name);
+          const finalCodec = (kind.finalCodec ?? kind.codec ?? structuredCodec) as Codec<unknown>;
+          if (cached && included.length === nChunks) {
+            hash = cached.hash;
+            store!.touch(cached.key);
+            load = once(async () => {
+              const enc = (await readEncoded(store!, cached.key))!;
+              return finalCodec.decode(enc.meta, enc.payloads);
+            });
+          } else {
+            computedAgg = true;
+            let total = acc.get(m.name);
+            if (total === undefined) {
+              if (!kind.reduce!.empty) throw new Error(`node '${m.name}': no chunks to reduce (all inputs skipped?)`);
+              total = kind.reduce!.empty();
+            }
+            const value = kind.reduce!.finish ? kind.reduce!.finish(total) : total;
+            const enc = finalCodec.encode(value);
+            const rk = reduceKey(base, partHashes);
+            hash = store && kind.cacheable !== false
+              ? (await store.put({ key: rk, label: { graph: plan.graph, node: m.name, kind: kind.kind, chunk: 'merged' }, meta: { c: enc.meta, n: 0 } satisfies EntryMeta, payloads: enc.payloads })).outputHash
+              : hashEncoded(enc);
+            load = async () => value;
+          }
+        } else {
+          hash = sha256(partHashes.join(','));
+          load = async () => {
+            throw new Error(`node '${m.name}': EventChunks are consumed per chunk`);
+          };
+        }
+      } catch (err) {
+        out.set(m.name, fail(m, err, tStart));
+        continue;
+      }
+      const events = cachedEvents.get(m.name)! + computedEvents.get(m.name)!;
+      const counts = { chunks: nChunks, events, cached_chunks: cachedCount.get(m.name)! };
+      const recomputed = computedChunks.get(m.name)! > 0 || computedAgg;
+      if (!recomputed) {
+        if (!allCached(m)) emit({ type: 'node-cached', node: m.name, kind: kind.kind });
+        summary[m.name] = { status: 'cached', reason: 'unchanged', seconds: 0, ...counts };
+      } else {
+        const reason = corrupt.has(m.name) ? 'corrupt' : reasons.get(m.name) ?? 'new';
+        emit({ type: 'node-done', node: m.name, kind: kind.kind, seconds, outputUnchanged: rec?.output === hash || undefined, chunks: nChunks, events, cachedChunks: counts.cached_chunks });
+        summary[m.name] = { status: 'computed', reason, seconds, ...counts };
+      }
+      await writeRecord(m, { version: base.version, params: base.params, code: base.code, inputs: sha256(chunks.map((c) => c.id).join(',')), output: hash }, rec);
+      await outputs(m, hash, load);
+      out.set(m.name, { ok: true, hash, load });
+    }
+    return out;
+  };
+
+  // ---------------------------------------------------------------------------------------------
+  let cancelled = false;
+  try {
+    for (const n of plan.order) {
+      if (n.role === 'global') results.set(n.name, runGlobal(n));
+      else if (n.role === 'source') {
+        const group = runGroup(n);
+        for (const m of plan.groups.get(n.name)!) results.set(m.name, group.then((r) => r.get(m.name)!));
+      }
+    }
+    await Promise.all(results.values());
+  } catch (err) {
+    if (!(err instanceof RunCancelled)) throw err;
+    cancelled = true;
+  } finally {
+    await pool?.destroy();
+  }
+  if (!cancelled && Object.keys(newManifest).length) await writeManifest(opts.outDir, { ...manifest, ...newManifest });
+  const ok = !cancelled && plan.order.every((n) => summary[n.name]?.status === 'cached' || summary[n.name]?.status === 'computed');
+  const done: RunSummary = {
+    type: 'run-done', ok, seconds: (performance.now() - t0) / 1000, nodes: summary,
+    ...(skippedFiles.length ? { skippedFiles } : {}), t: Date.now(),
+  };
+  events.next(done);
+  if (cancelled) throw new RunCancelled('cancelled');
+  return done;
+}
+
+interface EncodedPartials {
+  partials: Map<string, EncodedValue>;
+}
+
+class ChunkError extends Error {
+  override name = 'ChunkError';
+  constructor(chunk: ChunkSpec, cause: unknown) {
+    super(`${chunk.file.path} [${chunk.start}:${chunk.stop}]: ${errorMessage(cause)}`, { cause });
+  }
+}
+
+function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message.split('\n')[0]!;
+  return String(err);
+}
+
+function forcedSet(g: LoadedGraph, names: string[]): Set<string> {
+  const out = new Set<string>();
+  for (const name of names) {
+    if (!g.plan.nodes.has(name)) {
+      throw Object.assign(new Error(`--force ${name}: no such node (nodes: ${g.plan.order.map((n) => n.name).join(', ')})`), { user: true });
+    }
+    const stack = [name];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (out.has(n)) continue;
+      out.add(n);
+      stack.push(...g.plan.nodes.get(n)!.consumers);
+    }
+  }
+  return out;
+}
+
+function once<T>(fn: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | undefined;
+  return () => (p ??= fn());
+}
+
+function canonical(r: NodeRecord): string {
+  return `${r.version}|${r.params}|${r.code}|${r.inputs}|${r.output}`;
+}
+
+async function atomicWrite(path: string, data: Uint8Array | string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  await writeFile(tmp, data);
+  await rename(tmp, path);
+}
+
+/** out/<graph>/.flow-outputs.json: which node output hash each set of files was written from, so a
+ *  no-change re-run neither loads values nor rewrites files. */
+type Manifest = Record<string, { hash: string; files: string[] }>;
+const MANIFEST = '.flow-outputs.json';
+
+async function readManifest(outDir: string): Promise<Manifest> {
+  try {
+    return JSON.parse(await readFile(join(outDir, MANIFEST), 'utf8')) as Manifest;
+  } catch {
+    return {};
+  }
+}
+
+async function writeManifest(outDir: string, m: Manifest): Promise<void> {
+  await atomicWrite(join(outDir, MANIFEST), `${JSON.stringify(m, null, 1)}\n`);
+}

@@ -1,0 +1,158 @@
+// The graph API users write analyses with:
+//   export default graph('atlas-hzz', { params: z.object({ bins: z.number().default(34) }) }, (g, p) => {
+//     const files = g.fetch('inputs', { samples: { data: ['data_A.root'] } });
+//     const ev = g.skim('skim', files, { tree: 'mini', branches: ['lep_*'] });
+//     g.fill('m4l', ev, { ... });
+//   });
+// `graph()` only records how to build the DAG; `instantiate()` runs the builder with parsed params
+// and returns plain node declarations (kinds still by name, resolved lazily by the registry).
+import type { ZodType } from 'zod';
+import type { ArtifactType, NodeKind } from './node-kind.ts';
+
+/** A typed reference to a node's output; mistyped inputs fail at type-check and at validation. */
+export interface Handle<T extends ArtifactType = ArtifactType> {
+  readonly node: string;
+  readonly type: T;
+}
+
+export type Input = Handle | string;
+
+export interface NodeDecl {
+  name: string;
+  /** Kind name (resolved lazily from nodes/<kind>.ts) or an inline kind object. */
+  kind: string | NodeKind;
+  /** Names of the input nodes, in order. */
+  inputs: string[];
+  /** Declared artifact type of each input handle (undefined for string references). */
+  inputTypes: Array<ArtifactType | undefined>;
+  /** Raw params as written by the user (validated against the kind's zod schema later). */
+  params: unknown;
+}
+
+// Params of the built-in kinds are validated by their zod schemas at validation time; here they are
+// typed loosely so graphs type-check whatever the kinds' current schemas are.
+type Params = Record<string, unknown>;
+export type FetchParams = Params;
+export interface SkimParams {
+  tree: string;
+  branches?: string[];
+  where?: unknown;
+  [k: string]: unknown;
+}
+
+/** Output artifact types of the built-in kinds (for `g.node('kind', ...)` typing). */
+export interface BuiltinOutputs {
+  fetch: 'FileSet';
+  skim: 'EventChunks';
+  select: 'EventChunks';
+  fill: 'Histograms';
+  merge: 'Histograms';
+  'build-workspace': 'Workspace';
+  fit: 'FitResult';
+  limit: 'LimitResult';
+  datacard: 'Datacards';
+  plot: 'Figures';
+}
+
+export class GraphBuilder {
+  readonly decls: NodeDecl[] = [];
+  /** Names declared more than once (reported by validation, with the graph file). */
+  readonly duplicates: string[] = [];
+
+  /** Generic node: any registered kind (by name) or an inline kind object. */
+  node<K extends keyof BuiltinOutputs>(kind: K, name: string, inputs: Input | Input[], params?: unknown): Handle<BuiltinOutputs[K]>;
+  node<O extends ArtifactType>(kind: NodeKind & { output: O }, name: string, inputs: Input | Input[], params?: unknown): Handle<O>;
+  node(kind: string, name: string, inputs: Input | Input[], params?: unknown): Handle;
+  node(kind: string | NodeKind, name: string, inputs: Input | Input[], params: unknown = {}): Handle {
+    if (typeof name !== 'string' || name === '') throw new TypeError(`node name must be a non-empty string (kind ${kindName(kind)})`);
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    if (this.decls.some((d) => d.name === name)) this.duplicates.push(name);
+    this.decls.push({
+      name,
+      kind,
+      inputs: list.map((h) => (typeof h === 'string' ? h : h?.node)),
+      inputTypes: list.map((h) => (typeof h === 'string' ? undefined : h?.type)),
+      params,
+    });
+    const output = typeof kind === 'string' ? (builtinOutput as unknown as Record<string, ArtifactType>)[kind] ?? 'Json' : kind.output;
+    return { node: name, type: output };
+  }
+
+  fetch(name: string, params: FetchParams): Handle<'FileSet'> {
+    return this.node('fetch', name, [], params);
+  }
+  skim(name: string, files: Handle<'FileSet'>, params: SkimParams): Handle<'EventChunks'> {
+    return this.node('skim', name, [files], params);
+  }
+  select(name: string, events: Handle<'EventChunks'>, params: Params): Handle<'EventChunks'> {
+    return this.node('select', name, [events], params);
+  }
+  fill(name: string, events: Handle<'EventChunks'>, params: Params): Handle<'Histograms'> {
+    return this.node('fill', name, [events], params);
+  }
+  merge(name: string, histograms: Handle<'Histograms'> | Handle<'Histograms'>[], params: Params = {}): Handle<'Histograms'> {
+    return this.node('merge', name, histograms, params);
+  }
+  buildWorkspace(name: string, histograms: Handle<'Histograms'>, config: unknown): Handle<'Workspace'> {
+    return this.node('build-workspace', name, [histograms], config);
+  }
+  fit(name: string, workspace: Handle<'Workspace'>, params: Params = {}): Handle<'FitResult'> {
+    return this.node('fit', name, [workspace], params);
+  }
+  limit(name: string, workspace: Handle<'Workspace'>, params: Params = {}): Handle<'LimitResult'> {
+    return this.node('limit', name, [workspace], params);
+  }
+  datacard(name: string, histograms: Handle<'Histograms'>, params: Params): Handle<'Datacards'> {
+    return this.node('datacard', name, [histograms], params);
+  }
+  plot(name: string, inputs: Handle | Handle[], params: Params = {}): Handle<'Figures'> {
+    return this.node('plot', name, inputs, params);
+  }
+}
+
+const builtinOutput: BuiltinOutputs = {
+  fetch: 'FileSet', skim: 'EventChunks', select: 'EventChunks', fill: 'Histograms', merge: 'Histograms',
+  'build-workspace': 'Workspace', fit: 'FitResult', limit: 'LimitResult', datacard: 'Datacards', plot: 'Figures',
+};
+
+export function kindName(kind: string | NodeKind): string {
+  return typeof kind === 'string' ? kind : kind.kind;
+}
+
+export const GRAPH_TAG = Symbol.for('hepflow.graph');
+
+export interface GraphDef<P = any> {
+  readonly [GRAPH_TAG]: true;
+  readonly name: string;
+  readonly paramsSchema?: ZodType<P>;
+  readonly build: (g: GraphBuilder, params: P) => void;
+}
+
+export interface GraphOptions<P> {
+  /** zod object schema of the graph's parameters (settable with `flow run --set k=v`). */
+  params?: ZodType<P>;
+}
+
+/** Define a graph: `graph(name, build)` or `graph(name, { params }, build)`. */
+export function graph(name: string, build: (g: GraphBuilder, params: Record<string, never>) => void): GraphDef<Record<string, never>>;
+export function graph<P>(name: string, opts: GraphOptions<P>, build: (g: GraphBuilder, params: P) => void): GraphDef<P>;
+export function graph(name: string, a: unknown, b?: unknown): GraphDef {
+  const build = (typeof a === 'function' ? a : b) as GraphDef['build'];
+  const opts = (typeof a === 'function' ? {} : (a ?? {})) as GraphOptions<unknown>;
+  if (typeof name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) {
+    throw new TypeError(`graph name must be a plain name (letters, digits, _ . -), got ${JSON.stringify(name)}`);
+  }
+  if (typeof build !== 'function') throw new TypeError(`graph('${name}'): missing the build function`);
+  return { [GRAPH_TAG]: true, name, paramsSchema: opts.params, build };
+}
+
+export function isGraphDef(v: unknown): v is GraphDef {
+  return typeof v === 'object' && v !== null && (v as Record<symbol, unknown>)[GRAPH_TAG] === true;
+}
+
+/** Run the builder with already-parsed params. Exceptions thrown by the user's builder propagate. */
+export function instantiate(def: GraphDef, params: unknown): GraphBuilder {
+  const g = new GraphBuilder();
+  def.build(g, params);
+  return g;
+}

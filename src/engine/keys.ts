@@ -1,0 +1,96 @@
+// Cache keys (Bazel-style). A node's identity ("base") is hash(kind, kind version, canonical params
+// without functions, source hashes of the user functions in its params). Result keys add what the
+// result depends on:
+//   global node: base + the OUTPUT hashes of its inputs (early cut-off: an input recomputed to the
+//                same bytes leaves this key unchanged)
+//   chunk node:  base + chunk id (file fingerprint + tree + entry range) + the upstream node's output
+//                hash for that chunk (none for the chunk source)
+//   reducer:     base + the per-chunk partial hashes in chunk order
+import { canonicalJson, functionSourceHash, hashKey, sha256 } from '../../cache/hash.ts';
+import type { ChunkSpec, FileFingerprint } from './node-kind.ts';
+
+export interface NodeBase {
+  kind: string;
+  version: string;
+  /** Hash of the params with every function replaced by a placeholder. */
+  params: string;
+  /** Hash of the user functions' sources (in param-walk order). */
+  code: string;
+  /** hash of all of the above: the prefix of every key of this node. */
+  hash: string;
+}
+
+/** `graphParams`: the graph's parameters. User functions close over them (`where: (e) => e.n >= p.min`)
+ *  and a source hash cannot see their values, so the values of the graph params whose names occur
+ *  in a function's source are part of the node's params hash (over-inclusion is harmless). */
+export function nodeBase(kind: string, version: string, params: unknown, graphParams: unknown = {}): NodeBase {
+  const fns: string[] = [];
+  const sources: string[] = [];
+  const stripped = stripFunctions(params, fns, sources, new Set());
+  const captured: Record<string, unknown> = {};
+  if (sources.length && graphParams && typeof graphParams === 'object') {
+    for (const [k, v] of Object.entries(graphParams)) {
+      const word = new RegExp(`(^|[^A-Za-z0-9_$])${k.replace(/[$]/g, '\\$')}($|[^A-Za-z0-9_$])`);
+      if (sources.some((src) => word.test(src))) captured[k] = v;
+    }
+  }
+  const p = sha256(canonicalJson(Object.keys(captured).length ? [stripped, captured] : stripped));
+  const c = sha256(fns.join('\n'));
+  return { kind, version, params: p, code: c, hash: hashKey([kind, version, p, c]) };
+}
+
+function stripFunctions(v: unknown, fns: string[], sources: string[], seen: Set<object>): unknown {
+  if (typeof v === 'function') {
+    fns.push(functionSourceHash(v));
+    sources.push(v.toString());
+    return { $fn: fns.length - 1 };
+  }
+  if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v) || seen.has(v)) return v;
+  seen.add(v);
+  try {
+    if (Array.isArray(v)) return v.map((x) => stripFunctions(x, fns, sources, seen));
+    if (v instanceof Map) return new Map([...v].map(([k, x]) => [k, stripFunctions(x, fns, sources, seen)]));
+    if (Object.getPrototypeOf(v) !== Object.prototype && Object.getPrototypeOf(v) !== null) return v;
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) out[k] = stripFunctions((v as Record<string, unknown>)[k], fns, sources, seen);
+    return out;
+  } finally {
+    seen.delete(v);
+  }
+}
+
+export function globalKey(base: NodeBase, inputHashes: string[]): string {
+  return hashKey(['global', base.hash, inputHashes]);
+}
+
+export function chunkKey(base: NodeBase, chunkId: string, upstreamHash: string | null): string {
+  return hashKey(['chunk', base.hash, chunkId, upstreamHash]);
+}
+
+export function reduceKey(base: NodeBase, partHashes: string[]): string {
+  return hashKey(['reduce', base.hash, partHashes]);
+}
+
+/** Chunk plans are cached per file: re-planning opens the file, which a no-change re-run avoids. */
+export function planKey(base: NodeBase, fingerprint: FileFingerprint, maxEntries: number | undefined, chunkSize: number): string {
+  return hashKey(['plan', base.kind, base.version, base.params, fingerprint, maxEntries ?? null, chunkSize]);
+}
+
+/** Per (graph, node) record of the last key parts, to explain why a node recomputes. */
+export function recordKey(graph: string, node: string): string {
+  return hashKey(['record', graph, node]);
+}
+
+export function memoKey(nodeKey: string, key: unknown): string {
+  return hashKey(['memo', nodeKey, key]);
+}
+
+/** Stable id of a chunk: what the file is (fingerprint) and which slice of which tree. */
+export function chunkId(c: Pick<ChunkSpec, 'file' | 'tree' | 'start' | 'stop'>): string {
+  return hashKey(['chunk-id', c.file.fingerprint, c.tree, c.start, c.stop]).slice(0, 24);
+}
+
+/** Deterministic 32-bit seed for (node, chunk). */
+export function chunkSeed(node: string, id: string): number {
+  return Number.parseInt(sha256(`${node}\0${id}`).slice(0, 8), 16) >>> 0;
+}

@@ -1,0 +1,59 @@
+// Loading a graph module: import the user's .ts file, check its default export, parse --set params,
+// build and validate. Used by `flow run`, `flow graph` and by the workers (which rebuild the graph
+// themselves because user functions cannot cross threads).
+import { existsSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { UserError } from '../errors.ts';
+import { type GraphDef, instantiate, isGraphDef } from './graph.ts';
+import { parseGraphParams } from './params.ts';
+import { buildPlan, type Plan } from './validate.ts';
+
+export interface LoadedGraph {
+  def: GraphDef;
+  /** Absolute path of the graph module. */
+  path: string;
+  /** Path as shown in messages (relative to the cwd when shorter). */
+  file: string;
+  params: unknown;
+  plan: Plan;
+}
+
+export function displayPath(abs: string): string {
+  const rel = relative(process.cwd(), abs);
+  return rel && !rel.startsWith('..') ? rel : abs;
+}
+
+export async function importGraphModule(file: string): Promise<{ def: GraphDef; path: string; file: string }> {
+  const path = resolve(file);
+  const shown = displayPath(path);
+  if (!existsSync(path)) throw new UserError(`graph file not found: ${file}`);
+  let mod: { default?: unknown };
+  try {
+    mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    const e = err as Error;
+    const where = (e.stack ?? '').split('\n').find((l) => l.includes(path))?.trim();
+    throw new UserError(`${shown}: cannot load the graph module: ${e.name}: ${e.message.split('\n')[0]}${where ? ` (${where.replace(/^at /, '')})` : ''}`, { cause: err });
+  }
+  if (!isGraphDef(mod.default)) {
+    throw new UserError(`${shown}: the default export must be a graph: export default graph('name', (g) => { ... })`);
+  }
+  return { def: mod.default, path, file: shown };
+}
+
+/** Import, parse params, build and validate. `sets` are the raw --set values. */
+export async function loadGraph(file: string, sets: Record<string, string> = {}): Promise<LoadedGraph> {
+  const { def, path, file: shown } = await importGraphModule(file);
+  const params = parseGraphParams(def.paramsSchema, sets, shown);
+  let builder;
+  try {
+    builder = instantiate(def, params);
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    throw new UserError(`${shown}: building graph '${def.name}' failed: ${(err as Error).message}`, { cause: err });
+  }
+  const plan = await buildPlan(def.name, shown, builder);
+  return { def, path, file: shown, params, plan };
+}

@@ -1,0 +1,30 @@
+// The worker pool behind the executor (an interface, so a distributed backend, e.g. a BullMQ queue,
+// can replace piscina later without touching node kinds). piscina is imported and threads are
+// started only when the first chunk task is submitted: an all-cached re-run never pays for them.
+import type { ChunkTask, ChunkTaskResult } from './chunk-task.ts';
+
+export interface ChunkPool {
+  run(task: ChunkTask, signal?: AbortSignal): Promise<ChunkTaskResult>;
+  /** Terminates the workers (also mid-task: used on Ctrl-C). */
+  destroy(): Promise<void>;
+}
+
+export function piscinaPool(workers: number): ChunkPool {
+  let pool: Promise<import('piscina').Piscina> | undefined;
+  const get = () =>
+    (pool ??= import('piscina').then(
+      ({ Piscina }) =>
+        new Piscina({
+          filename: new URL('./worker.ts', import.meta.url).href,
+          minThreads: workers,
+          maxThreads: workers,
+          idleTimeout: 60_000,
+        }),
+    ));
+  return {
+    run: async (task, signal) => (await get()).run(task, signal ? { signal } : {}) as Promise<ChunkTaskResult>,
+    destroy: async () => {
+      if (pool) await (await pool).destroy();
+    },
+  };
+}

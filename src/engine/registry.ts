@@ -1,0 +1,38 @@
+// Node-kind registry: built-in kinds live in nodes/<kind>.ts and are imported lazily by name, so a
+// graph without fits never loads the fitter. Users can register their own kinds (or pass a kind
+// object to `g.node`).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { NodeKind } from './node-kind.ts';
+
+const registered = new Map<string, NodeKind>();
+const nodesDir = new URL('../../nodes/', import.meta.url);
+
+export function registerNodeKind(kind: NodeKind): void {
+  registered.set(kind.kind, kind);
+}
+
+/** Names of the kinds that can be resolved (registered + modules present in nodes/). */
+export function knownKinds(): string[] {
+  const names = new Set(registered.keys());
+  for (const k of ['fetch', 'skim', 'select', 'fill', 'merge', 'build-workspace', 'fit', 'limit', 'datacard', 'plot']) {
+    if (existsSync(fileURLToPath(new URL(`${k}.ts`, nodesDir)))) names.add(k);
+  }
+  return [...names].sort();
+}
+
+/** Resolve a kind by name; undefined if unknown. Throws if the module exists but fails to load. */
+export async function loadNodeKind(name: string): Promise<NodeKind | undefined> {
+  const hit = registered.get(name);
+  if (hit) return hit;
+  if (!/^[a-z][a-z0-9-]*$/.test(name)) return undefined;
+  const url = new URL(`${name}.ts`, nodesDir);
+  if (!existsSync(fileURLToPath(url))) return undefined;
+  const mod = (await import(url.href)) as { default?: NodeKind };
+  const kind = mod.default;
+  if (!kind || typeof kind !== 'object' || kind.kind !== name) {
+    throw new Error(`nodes/${name}.ts: default export must be a node kind with kind '${name}'`);
+  }
+  registered.set(name, kind);
+  return kind;
+}

@@ -1,0 +1,39 @@
+// Piscina worker: rebuilds the user's graph (functions cannot cross threads) once per (graph file,
+// params) and opens the cache store once, then runs chunk tasks. Partials go back as transferables.
+import { move, transferableSymbol, valueSymbol } from 'piscina';
+import type { Store } from '../../cache/types.ts';
+import { runChunkTask, type ChunkTask, type ChunkTaskResult } from './chunk-task.ts';
+import { loadGraph, type LoadedGraph } from './load.ts';
+
+const graphs = new Map<string, Promise<LoadedGraph>>();
+const stores = new Map<string, Promise<Store>>();
+
+function graphFor(task: ChunkTask): Promise<LoadedGraph> {
+  const id = `${task.graphPath}\0${JSON.stringify(task.sets)}`;
+  let g = graphs.get(id);
+  if (!g) graphs.set(id, (g = loadGraph(task.graphPath, task.sets)));
+  return g;
+}
+
+function storeFor(dir: string): Promise<Store> {
+  let s = stores.get(dir);
+  if (!s) stores.set(dir, (s = import('../../cache/store.ts').then((m) => m.openStore(dir))));
+  return s;
+}
+
+export default async function runTask(task: ChunkTask): Promise<unknown> {
+  const g = await graphFor(task);
+  const store = task.cacheDir ? await storeFor(task.cacheDir) : null;
+  const result: ChunkTaskResult = await runChunkTask(task, g.plan, store);
+  const transfer: ArrayBuffer[] = [];
+  for (const n of result.nodes) {
+    if (!n.partial) continue;
+    n.partial.payloads = n.partial.payloads.map((p) => {
+      // only transfer buffers the payload owns entirely (never a pooled or shared one)
+      const own = p.byteOffset === 0 && p.byteLength === p.buffer.byteLength && p.buffer instanceof ArrayBuffer ? p : p.slice();
+      transfer.push(own.buffer as ArrayBuffer);
+      return own;
+    });
+  }
+  return move({ [transferableSymbol]: transfer, [valueSymbol]: result } as never);
+}

@@ -1,0 +1,18 @@
+// hepflow's public API: `import { graph, z } from 'hepflow'` in a graph module.
+import { z } from 'zod';
+
+export { z };
+export { graph, GraphBuilder, type GraphDef, type Handle, type GraphOptions, type SkimParams } from './engine/graph.ts';
+export { defineNodeKind } from './engine/node-kind.ts';
+export type {
+  ArtifactType, ChunkContext, ChunkNodeKind, ChunkSpec, Codec, EventBatch, FileInfo, FileSet, GlobalNodeKind,
+  NodeContext, NodeKind, OutputContext, PlanContext, Reducer,
+} from './engine/node-kind.ts';
+export { registerNodeKind } from './engine/registry.ts';
+export type { RunEvent } from './engine/events.ts';
+export type { Column, ColumnBatch, Jagged, NumericArray } from './columns.ts';
+
+/** zod schema of a user function in node params: `where: fn<(e: Row) => boolean>()`. */
+export function fn<T extends (...args: any[]) => unknown>(message = 'expected a function') {
+  return z.custom<T>((v) => typeof v === 'function', { message });
+}
