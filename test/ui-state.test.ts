@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { RunEvent } from '../src/engine/events.ts';
+import {
+  cachedChunks, chunksDone, completeRunDone, elapsedOf, eventsOf, initialState, progressOf, rateOf, reduce, reduceAll,
+  synthesizeRunDone, totals, KEEP_WARNINGS,
+} from '../src/ui/state.ts';
+
+// A skim over 40 chunks: 12 served from cache, 28 computed, events drawn so the sums are known here.
+function skimRun(opts: { announceCached: boolean; cachedChunkEvents: boolean }) {
+  const events: RunEvent[] = [
+    { type: 'run-start', graph: 'g', file: 'g.ts', nodes: ['inputs', 'skim', 'fit'], workers: 2, cacheDir: '.c', t: 1000 },
+    { type: 'node-queued', node: 'inputs', kind: 'fetch', t: 1001 },
+    { type: 'node-queued', node: 'skim', kind: 'skim', t: 1001 },
+    { type: 'node-queued', node: 'fit', kind: 'fit', t: 1001 },
+    { type: 'node-cached', node: 'inputs', kind: 'fetch', t: 1010 },
+    { type: 'node-start', node: 'skim', kind: 'skim', reason: 'params', chunks: 40, ...(opts.announceCached ? { cachedChunks: 12 } : {}), t: 1100 },
+  ];
+  let computedEvents = 0, cachedEvents = 0, bytes = 0, lastT = 1100;
+  for (let c = 0; c < 40; c++) {
+    const n = 1000 + 37 * c;
+    const cached = c < 12;
+    if (cached && !opts.cachedChunkEvents) {
+      cachedEvents += n;
+      continue;
+    }
+    if (cached) cachedEvents += n;
+    else computedEvents += n;
+    bytes += 8 * n;
+    lastT = 1100 + 50 * (c + 1);
+    events.push({ type: 'chunk-done', node: 'skim', chunk: `f.root:${c}`, events: n, bytes: 8 * n, cached, seconds: 0.05, t: lastT });
+  }
+  return { events, computedEvents, cachedEvents, bytes, lastT };
+}
+
+test('chunk counters, cache hits and rate follow chunk-done events', () => {
+  const run = skimRun({ announceCached: false, cachedChunkEvents: true });
+  const s = reduceAll(run.events);
+  const skim = s.nodes['skim']!;
+  assert.equal(skim.phase, 'running');
+  assert.equal(chunksDone(skim), 40);
+  assert.equal(cachedChunks(skim), 12);
+  assert.equal(eventsOf(skim), run.computedEvents + run.cachedEvents);
+  assert.equal(skim.eventsComputed, run.computedEvents);
+  assert.equal(skim.bytes, run.bytes);
+  assert.deepEqual(progressOf(skim), { done: 40, total: 40, unit: 'chunks' });
+  // Only computed events count towards the rate, over the time from start to the last chunk.
+  const expectedRate = run.computedEvents / ((run.lastT - 1100) / 1000);
+  assert.ok(Math.abs(rateOf(skim) - expectedRate) < 1e-6 * expectedRate);
+  assert.equal(s.nodes['inputs']!.phase, 'cached');
+  assert.equal(s.nodes['fit']!.phase, 'queued');
+  assert.deepEqual(s.order, ['inputs', 'skim', 'fit']);
+});
+
+test('cached chunks announced by node-start are not counted twice when chunk-done repeats them', () => {
+  for (const cachedChunkEvents of [false, true]) {
+    const run = skimRun({ announceCached: true, cachedChunkEvents });
+    const skim = reduceAll(run.events).nodes['skim']!;
+    assert.equal(cachedChunks(skim), 12, `cachedChunkEvents=${cachedChunkEvents}`);
+    assert.equal(chunksDone(skim), 40, `cachedChunkEvents=${cachedChunkEvents}`);
+  }
+});
+
+test('progress part-way is reported as done/total', () => {
+  const run = skimRun({ announceCached: false, cachedChunkEvents: true });
+  // run-start, 3 queued, cached, start = 6 events; then 12 cached + 3 computed chunks.
+  const s = reduceAll(run.events.slice(0, 6 + 15));
+  assert.deepEqual(progressOf(s.nodes['skim']!), { done: 15, total: 40, unit: 'chunks' });
+  assert.equal(cachedChunks(s.nodes['skim']!), 12);
+});
+
+test('node-done and run-done figures override the running counters', () => {
+  const run = skimRun({ announceCached: true, cachedChunkEvents: false });
+  let s = reduceAll(run.events);
+  s = reduce(s, { type: 'node-done', node: 'skim', kind: 'skim', seconds: 2.5, chunks: 40, events: 123456, cachedChunks: 12, t: 3600 });
+  const skim = s.nodes['skim']!;
+  assert.equal(skim.phase, 'computed');
+  assert.equal(eventsOf(skim), 123456);
+  assert.equal(elapsedOf(skim, 99999), 2.5);
+  s = reduce(s, { type: 'node-start', node: 'fit', kind: 'fit', reason: 'input', t: 3600 });
+  s = reduce(s, { type: 'node-failed', node: 'fit', kind: 'fit', error: 'did not converge\n  at minimise', t: 3900 });
+  assert.equal(s.nodes['fit']!.phase, 'failed');
+  assert.equal(elapsedOf(s.nodes['fit']!, 5000), 0.3);
+  s = reduce(s, {
+    type: 'run-done', ok: false, seconds: 2.9,
+    nodes: {
+      inputs: { status: 'cached', reason: 'cached', seconds: 0 },
+      skim: { status: 'computed', reason: 'params', seconds: 2.5, chunks: 40, events: 123456, cached_chunks: 12 },
+      fit: { status: 'failed', reason: 'input', seconds: 0.3, error: 'did not converge' },
+    },
+    skippedFiles: [{ path: 'bad.root', reason: 'truncated' }],
+    t: 3900,
+  });
+  const tot = totals(s);
+  assert.deepEqual(
+    { computed: tot.computed, cached: tot.cached, failed: tot.failed, skipped: tot.skipped, events: tot.events, chunks: tot.chunks, cachedChunks: tot.cachedChunks },
+    { computed: 1, cached: 1, failed: 1, skipped: 0, events: 123456, chunks: 40, cachedChunks: 12 },
+  );
+  assert.equal(s.finished?.ok, false);
+  assert.deepEqual(s.finished?.skippedFiles, [{ path: 'bad.root', reason: 'truncated' }]);
+});
+
+test('run-done marks nodes it does not mention as interrupted or not reached', () => {
+  let s = reduceAll([
+    { type: 'run-start', graph: 'g', file: 'g.ts', nodes: ['a', 'b', 'c'], workers: 1, cacheDir: null, t: 0 },
+    { type: 'node-start', node: 'a', kind: 'skim', reason: 'new', chunks: 4, t: 1 },
+  ]);
+  s = reduce(s, { type: 'run-done', ok: false, seconds: 1, nodes: {}, t: 1000 });
+  assert.equal(s.nodes['a']!.phase, 'failed');
+  assert.equal(s.nodes['b']!.phase, 'skipped');
+  assert.equal(s.nodes['c']!.phase, 'skipped');
+});
+
+test('the reducer is pure: earlier states are untouched', () => {
+  const s0 = reduceAll([{ type: 'run-start', graph: 'g', file: 'g.ts', nodes: ['a'], workers: 1, cacheDir: null, t: 0 }]);
+  const frozen = JSON.stringify(s0);
+  const s1 = reduce(s0, { type: 'chunk-done', node: 'a', chunk: 'x', events: 10, bytes: 1, cached: false, seconds: 0.1, t: 5 });
+  assert.equal(JSON.stringify(s0), frozen);
+  assert.notEqual(s1, s0);
+  assert.equal(eventsOf(s1.nodes['a']!), 10);
+});
+
+test('warnings keep the last few and count all', () => {
+  let s = initialState();
+  for (let i = 0; i < KEEP_WARNINGS + 3; i++) s = reduce(s, { type: 'warning', node: 'skim', message: `w${i}`, t: i });
+  assert.equal(s.warningCount, KEEP_WARNINGS + 3);
+  assert.equal(s.warnings.length, KEEP_WARNINGS);
+  assert.equal(s.warnings.at(-1)!.message, `w${KEEP_WARNINGS + 2}`);
+});
+
+test('total events: skims summed (later nodes see the same events again)', () => {
+  const s = reduceAll([
+    { type: 'chunk-done', node: 'skim-data', chunk: 'a', events: 100, bytes: 0, cached: false, seconds: 0, t: 1 },
+    { type: 'chunk-done', node: 'skim-mc', chunk: 'b', events: 50, bytes: 0, cached: false, seconds: 0, t: 1 },
+    { type: 'chunk-done', node: 'fill', chunk: 'a', events: 100, bytes: 0, cached: false, seconds: 0, t: 1 },
+    { type: 'node-queued', node: 'skim-data', kind: 'skim', t: 0 },
+    { type: 'node-queued', node: 'skim-mc', kind: 'skim', t: 0 },
+    { type: 'node-queued', node: 'fill', kind: 'fill', t: 0 },
+  ]);
+  assert.equal(totals(s).events, 150);
+});
+
+test('a report made up for a stream without run-done carries the per-node figures', () => {
+  const run = skimRun({ announceCached: false, cachedChunkEvents: true });
+  const s = reduceAll(run.events);
+  const done = synthesizeRunDone(s, 'worker crashed');
+  assert.equal(done.ok, false);
+  assert.equal(done.nodes['inputs']!.status, 'cached');
+  assert.equal(done.nodes['skim']!.status, 'failed');
+  assert.equal(done.nodes['skim']!.chunks, 40);
+  assert.equal(done.nodes['skim']!.cached_chunks, 12);
+  assert.equal(done.nodes['skim']!.events, run.computedEvents + run.cachedEvents);
+  assert.equal(done.nodes['fit']!.status, 'skipped');
+  assert.equal(done.seconds, (run.lastT - 1000) / 1000);
+});
+
+test('completeRunDone fills missing chunk figures and keeps the engine ones', () => {
+  const run = skimRun({ announceCached: false, cachedChunkEvents: true });
+  const s = reduceAll(run.events);
+  const engine: Extract<RunEvent, { type: 'run-done' }> = {
+    type: 'run-done', ok: true, seconds: 3, t: 5000,
+    nodes: { inputs: { status: 'cached', reason: 'cached', seconds: 0 }, skim: { status: 'computed', reason: 'params', seconds: 2, events: 7 } },
+  };
+  const full = completeRunDone(engine, s);
+  assert.deepEqual(full.nodes['skim'], { status: 'computed', reason: 'params', seconds: 2, events: 7, chunks: 40, cached_chunks: 12 });
+  assert.deepEqual(full.nodes['inputs'], { status: 'cached', reason: 'cached', seconds: 0 });
+});
