@@ -80,7 +80,8 @@ async function list(file: RootFile, json: boolean): Promise<void> {
 
 function pickTree(file: RootFile, tree: string | undefined): string {
   if (tree) return tree;
-  const trees = [...new Set(file.keys().filter((k) => treeClasses.has(k.className)).map((k) => k.path))];
+  // RNTuples count too, so a file holding only one gets the "not supported yet" message from tree()
+  const trees = [...new Set(file.keys().filter((k) => treeClasses.has(k.className) || k.className.includes('RNTuple')).map((k) => k.path))];
   if (trees.length === 1) return trees[0]!;
   throw new UserError(`${file.source}: --tree is required (trees: ${trees.join(', ') || 'none'})`);
 }

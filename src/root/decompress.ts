@@ -86,11 +86,13 @@ function copyInto(src: Uint8Array, out: Uint8Array, at: number): number {
   return src.length;
 }
 
-let xzModule: Promise<typeof import('xz-decompress')> | undefined;
+type XzStreamClass = new (s: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>;
+let xzModule: Promise<XzStreamClass> | undefined;
 
 async function xzDecompress(block: Uint8Array): Promise<Uint8Array> {
-  xzModule ??= import('xz-decompress');
-  const { XzReadableStream } = await xzModule;
+  // a CommonJS package: the class sits on the default export when imported from ESM
+  xzModule ??= import('xz-decompress').then((m: any) => (m.XzReadableStream ?? m.default?.XzReadableStream) as XzStreamClass);
+  const XzReadableStream = await xzModule;
   const stream = new XzReadableStream(new Blob([block as Uint8Array<ArrayBuffer>]).stream());
   return new Uint8Array(await new Response(stream as ReadableStream<Uint8Array>).arrayBuffer());
 }
