@@ -5,10 +5,24 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore, CorruptBlobError, MissingBlobError } from '../cache/store.ts';
+import { openStore, CorruptBlobError, MissingBlobError, type OpenStoreOptions } from '../cache/store.ts';
+import type { Store } from '../cache/types.ts';
 import { bytes, hex } from './cache-helpers.ts';
 
 const tempDir = (): string => mkdtempSync(join(tmpdir(), 'hepflow-cache-'));
+
+/** Runs `fn` on a fresh store in a temp dir, then closes and removes it. */
+async function withStore(...args: [(store: Store, dir: string) => Promise<void>] | [OpenStoreOptions, (store: Store, dir: string) => Promise<void>]): Promise<void> {
+  const [opts, fn] = args.length === 1 ? [{}, args[0]] : args;
+  const dir = tempDir();
+  const store = await openStore(dir, opts);
+  try {
+    await fn(store, dir);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 function blobFilesOnDisk(dir: string): string[] {
   const root = join(dir, 'blobs');
@@ -51,9 +65,7 @@ test('put / get / readBlob round trip, large payloads as files, small ones inlin
 });
 
 test('identical payloads share one blob; outputHash follows content', async () => {
-  const dir = tempDir();
-  const store = await openStore(dir);
-  try {
+  await withStore(async (store, dir) => {
     const p = bytes(50_000, 3);
     const a = await store.put({ key: 'a', label: {}, meta: { x: 1 }, payloads: [p] });
     const b = await store.put({ key: 'b', label: {}, meta: { x: 1 }, payloads: [new Uint8Array(p)] });
@@ -67,16 +79,11 @@ test('identical payloads share one blob; outputHash follows content', async () =
     assert.equal(s.bytes, 50_000);
     const explicit = await store.put({ key: 'd', label: {}, meta: null, payloads: [], outputHash: 'given' });
     assert.equal(explicit.outputHash, 'given');
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a corrupt blob throws CorruptBlobError naming the file, drops its entries, and is rewritten by the next put', async () => {
-  const dir = tempDir();
-  const store = await openStore(dir);
-  try {
+  await withStore(async (store, dir) => {
     const p = bytes(40_000, 4);
     const h = hex(p);
     await store.put({ key: 'x', label: {}, meta: 1, payloads: [p] });
@@ -98,16 +105,11 @@ test('a corrupt blob throws CorruptBlobError naming the file, drops its entries,
 
     await store.put({ key: 'x', label: {}, meta: 1, payloads: [p] });
     assert.deepEqual(await store.readBlob(h), new Uint8Array(p));
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a missing or truncated blob file makes get() return undefined and readBlob throw', async () => {
-  const dir = tempDir();
-  const store = await openStore(dir);
-  try {
+  await withStore(async (store, dir) => {
     const p = bytes(30_000, 7);
     const q = bytes(30_000, 8);
     await store.put({ key: 'm', label: {}, meta: null, payloads: [p] });
@@ -120,17 +122,12 @@ test('a missing or truncated blob file makes get() return undefined and readBlob
     assert.equal(store.get('t'), undefined);
     await assert.rejects(store.readBlob(hp), MissingBlobError);
     await assert.rejects(store.readBlob(hex(bytes(10, 99))), CorruptBlobError);
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('gc --max-size evicts least recently used entries and only their unreferenced blobs', async () => {
-  const dir = tempDir();
   let now = 1_000_000;
-  const store = await openStore(dir, { clock: () => now });
-  try {
+  await withStore({ clock: () => now }, async (store, dir) => {
     const shared = bytes(20_000, 10);
     const own = [0, 1, 2, 3].map((i) => bytes(20_000, 20 + i));
     // e0 oldest ... e3 newest; e0 and e3 share `shared`
@@ -154,17 +151,12 @@ test('gc --max-size evicts least recently used entries and only their unreferenc
     assert.ok(store.get('e3'));
     assert.deepEqual(blobFilesOnDisk(dir).sort(), [hex(own[1]!), hex(own[3]!), hex(shared)].sort());
     assert.deepEqual(await store.readBlob(hex(shared)), new Uint8Array(shared));
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('gc --older-than removes entries unused for that long; gc sweeps orphan blobs and stale temp files', async () => {
-  const dir = tempDir();
   let now = 5_000_000;
-  const store = await openStore(dir, { clock: () => now });
-  try {
+  await withStore({ clock: () => now }, async (store, dir) => {
     await store.put({ key: 'old', label: {}, meta: null, payloads: [bytes(20_000, 30), bytes(100, 31)] });
     now += 10 * 86_400_000;
     await store.put({ key: 'new', label: {}, meta: null, payloads: [bytes(20_000, 32)] });
@@ -190,16 +182,11 @@ test('gc --older-than removes entries unused for that long; gc sweeps orphan blo
     assert.deepEqual(blobFilesOnDisk(dir), [hex(bytes(20_000, 32))]);
     assert.equal(existsSync(staleTemp), false);
     assert.equal(existsSync(liveTemp), true, 'a recent temp file may belong to a live writer');
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('delete and clear; the store keeps working afterwards; memo tables', async () => {
-  const dir = tempDir();
-  const store = await openStore(dir);
-  try {
+  await withStore(async (store, dir) => {
     await store.put({ key: 'a', label: {}, meta: null, payloads: [bytes(30_000, 40)] });
     await store.put({ key: 'b', label: {}, meta: null, payloads: [bytes(30_000, 41)] });
     await store.delete('a');
@@ -220,22 +207,14 @@ test('delete and clear; the store keeps working afterwards; memo tables', async 
     const p = bytes(30_000, 42);
     await store.put({ key: 'c', label: {}, meta: null, payloads: [p] });
     assert.deepEqual(await store.readBlob(hex(p)), new Uint8Array(p));
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('bad keys and unserialisable meta are refused before anything is written', async () => {
-  const dir = tempDir();
-  const store = await openStore(dir);
-  try {
+  await withStore(async (store, dir) => {
     await assert.rejects(store.put({ key: '', label: {}, meta: null, payloads: [] }), /non-empty string/);
     await assert.rejects(store.put({ key: 'f', label: {}, meta: { f: () => 1 }, payloads: [bytes(30_000, 50)] }), /cache put f: meta is not serialisable/);
     assert.deepEqual(blobFilesOnDisk(dir), []);
     assert.ok(statSync(join(dir, 'index.mdb')).isFile());
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
