@@ -102,3 +102,15 @@ test('a stream that ends without run-done still gets a summary saying so', async
   assert.ok(lines.includes('run ended without a report'));
   assert.ok(lines.some((l) => /^a +failed +interrupted/.test(l)), lines.join('\n'));
 });
+
+test('a run stopped with Ctrl-C says so and that it resumes', async () => {
+  const lines = await plain([
+    { type: 'run-start', graph: 'g', file: 'g.ts', nodes: ['skim', 'fit'], workers: 2, cacheDir: '.c', t: 0 },
+    { type: 'node-start', node: 'skim', kind: 'skim', reason: 'new', chunks: 10, t: 0 },
+    { type: 'chunk-done', node: 'skim', chunk: 'a', events: 10, bytes: 0, cached: false, seconds: 0.1, t: 100 },
+    { type: 'run-done', ok: false, seconds: 0.2, nodes: {}, t: 200 },
+  ]);
+  assert.ok(lines.some((l) => /^run g INTERRUPTED in 0\.20 s: 0 computed, 0 cached, 0 failed, 1 skipped, 1 interrupted/.test(l)), lines.join('\n'));
+  assert.ok(lines.includes('finished chunks are cached: run again to resume'));
+  assert.ok(lines.some((l) => /^skim +interrupted +run stopped while it ran +1 +10 +0\.20 s$/.test(l)), lines.join('\n'));
+});

@@ -107,8 +107,11 @@ test('run-done marks nodes it does not mention as interrupted or not reached', (
   ]);
   s = reduce(s, { type: 'run-done', ok: false, seconds: 1, nodes: {}, t: 1000 });
   assert.equal(s.nodes['a']!.phase, 'failed');
+  assert.equal(s.nodes['a']!.interrupted, true);
   assert.equal(s.nodes['b']!.phase, 'skipped');
   assert.equal(s.nodes['c']!.phase, 'skipped');
+  assert.equal(s.finished?.interrupted, true);
+  assert.deepEqual([totals(s).failed, totals(s).interrupted, totals(s).skipped], [0, 1, 2]);
 });
 
 test('the reducer is pure: earlier states are untouched', () => {

@@ -83,14 +83,14 @@ function statusText(n: NodeView): string {
     case 'running': return 'running…';
     case 'cached': return 'cached';
     case 'computed': return ['done', n.reason && n.reason !== 'cached' ? describeReason(n.reason) : '', n.outputUnchanged ? 'output unchanged' : ''].filter(Boolean).join(' · ');
-    case 'failed': return 'failed';
+    case 'failed': return n.interrupted ? 'interrupted' : 'failed';
     case 'skipped': return `skipped: ${n.because ?? n.reason}`;
   }
 }
 
 function nodeRow(n: NodeView, L: Layout, now: number, frame: number, columns: number): ReactNode[] {
-  const color = COLOR[n.phase];
-  const icon = n.phase === 'running' ? SPINNER[frame % SPINNER.length]! : ICON[n.phase];
+  const color = n.interrupted ? 'yellow' : COLOR[n.phase];
+  const icon = n.phase === 'running' ? SPINNER[frame % SPINNER.length]! : n.interrupted ? '■' : ICON[n.phase];
   const p = progressOf(n);
   const eventLevel = isEventLevel(n);
   const elapsed = elapsedOf(n, now);
@@ -126,7 +126,7 @@ function nodeRow(n: NodeView, L: Layout, now: number, frame: number, columns: nu
   parts.push(h(Text, { key: 't', dimColor: isFinal(n) }, padLeft(time, L.time)));
 
   const lines: ReactNode[] = [h(Text, { key: n.name, wrap: 'truncate' }, ...parts)];
-  if (n.phase === 'failed' && n.error) {
+  if (n.phase === 'failed' && n.error && !n.interrupted) {
     lines.push(h(Text, { key: `${n.name}!`, color: 'red', wrap: 'truncate' }, truncate(`  ↳ ${firstLine(n.error)}`, columns - 1)));
   }
   return lines;
@@ -170,6 +170,9 @@ export interface DashboardProps {
 export function Dashboard(props: DashboardProps): ReactElement {
   const { state, now, columns } = props;
   const frame = props.frame ?? 0;
+  if (state.startT === undefined && !state.finished) {
+    return h(Text, null, h(Text, { bold: true, color: 'magenta' }, 'hepflow '), h(Text, { dimColor: true }, 'starting…'));
+  }
   const L = computeLayout(state, columns);
   const tot = totals(state);
   const elapsed = state.finished ? state.finished.seconds : state.startT === undefined ? 0 : (now - state.startT) / 1000;
@@ -226,9 +229,10 @@ function summaryLines(state: RunState, tot: ReturnType<typeof totals>, columns: 
   const lines: ReactNode[] = [];
   const counts: ReactNode[] = [h(Text, { key: 'c' }, `  ·  ${tot.computed} computed  ·  ${tot.cached} cached`)];
   if (tot.failed) counts.push(h(Text, { key: 'f', color: 'red' }, `  ·  ${tot.failed} failed`));
+  if (tot.interrupted) counts.push(h(Text, { key: 'i', color: 'yellow' }, `  ·  ${tot.interrupted} interrupted`));
   if (tot.skipped) counts.push(h(Text, { key: 's', color: 'gray' }, `  ·  ${tot.skipped} skipped`));
   lines.push(h(Text, { key: 'sum', wrap: 'truncate' },
-    h(Text, { bold: true, color: f.ok ? 'green' : 'red' }, f.ok ? '✔ run finished' : '✖ run failed'),
+    h(Text, { bold: true, color: f.ok ? 'green' : f.interrupted ? 'yellow' : 'red' }, f.ok ? '✔ run finished' : f.interrupted ? '■ run interrupted' : '✖ run failed'),
     h(Text, { bold: true }, ` in ${formatSeconds(f.seconds)}`), ...counts));
   if (tot.events > 0 || tot.chunks > 0) {
     const bits = [];
@@ -236,10 +240,11 @@ function summaryLines(state: RunState, tot: ReturnType<typeof totals>, columns: 
     if (tot.chunks > 0) bits.push(`cache hits ${tot.cachedChunks}/${tot.chunks} chunk results`);
     lines.push(h(Text, { key: 'ev', wrap: 'truncate' }, `  ${bits.join('  ·  ')}`));
   }
+  if (f.interrupted) lines.push(h(Text, { key: 'int', color: 'yellow' }, '  finished chunks are cached: run again to resume'));
   if (f.error) lines.push(h(Text, { key: 'err', color: 'red', wrap: 'truncate' }, truncate(`  the run ended with an error: ${firstLine(f.error)}`, columns - 1)));
   for (const name of state.order) {
     const n = state.nodes[name]!;
-    if (n.phase === 'failed') {
+    if (n.phase === 'failed' && !n.interrupted) {
       lines.push(h(Box, { key: `fail-${name}`, paddingLeft: 2 }, h(Text, { color: 'red', wrap: 'wrap' }, `${name}: ${firstLine(n.error ?? n.reason)}`)));
     }
   }

@@ -138,10 +138,11 @@ export function createPlainFormatter(opts: { color?: boolean } = {}): PlainForma
 
     summary({ state, runDone, synthesized, error }) {
       const tot = totals(state);
-      const verdict = runDone.ok ? paint(['green', 'bold'], 'ok') : paint(['red', 'bold'], 'FAILED');
-      const counts = `${tot.computed} computed, ${tot.cached} cached, ${tot.failed} failed, ${tot.skipped} skipped`;
+      const verdict = runDone.ok ? paint(['green', 'bold'], 'ok') : state.finished?.interrupted ? paint(['yellow', 'bold'], 'INTERRUPTED') : paint(['red', 'bold'], 'FAILED');
+      const counts = `${tot.computed} computed, ${tot.cached} cached, ${tot.failed} failed, ${tot.skipped} skipped${tot.interrupted ? `, ${tot.interrupted} interrupted` : ''}`;
       const events = tot.events > 0 ? `; ${formatCount(tot.events)} events` : '';
       const out = ['', `run ${state.graph || '(unnamed)'} ${verdict} in ${formatSeconds(runDone.seconds)}: ${counts}${events}`];
+      if (state.finished?.interrupted) out.push(paint('yellow', 'finished chunks are cached: run again to resume'));
       if (error !== undefined) out.push(paint('red', `run ended with an error: ${firstLine(error)}`));
       else if (synthesized) out.push(paint('red', 'run ended without a report'));
 
@@ -178,7 +179,8 @@ const STATUS_STYLE: Record<string, Style> = { computed: 'green', cached: 'cyan',
 
 function summaryRow(n: NodeView, now: number): { cells: string[]; style?: Style } {
   let reason: string;
-  if (n.phase === 'failed') reason = truncate(firstLine(n.error ?? n.reason), 60);
+  if (n.interrupted) reason = 'run stopped while it ran';
+  else if (n.phase === 'failed') reason = truncate(firstLine(n.error ?? n.reason), 60);
   else if (n.phase === 'skipped') reason = n.because ?? n.reason;
   else if (n.phase === 'cached') reason = n.reason && n.reason !== 'cached' ? n.reason : '-';
   else reason = describeReason(n.reason) + (n.outputUnchanged ? ', output unchanged' : '');
@@ -187,8 +189,8 @@ function summaryRow(n: NodeView, now: number): { cells: string[]; style?: Style 
   const chunks = eventLevel ? `${chunksDone(n)}${cached > 0 ? ` (${cached} cached)` : ''}` : '-';
   const events = eventLevel ? formatCount(eventsOf(n)) : '-';
   const seconds = elapsedOf(n, now);
-  const style = STATUS_STYLE[n.phase];
-  return { cells: [n.name, n.phase, reason || '-', chunks, events, seconds === undefined ? '-' : formatSeconds(seconds)], ...(style ? { style } : {}) };
+  const style: Style | undefined = n.interrupted ? 'yellow' : STATUS_STYLE[n.phase];
+  return { cells: [n.name, n.interrupted ? 'interrupted' : n.phase, reason || '-', chunks, events, seconds === undefined ? '-' : formatSeconds(seconds)], ...(style ? { style } : {}) };
 }
 
 export function attachPlain(events$: Observable<RunEvent>, out: Writable, opts: { color?: boolean } = {}): { done: Promise<void> } {

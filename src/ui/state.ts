@@ -39,6 +39,8 @@ export interface NodeView {
   readonly error?: string;
   readonly because?: string;
   readonly outputUnchanged: boolean;
+  /** Still running when the run stopped (Ctrl-C); phase is then 'failed'. */
+  readonly interrupted?: boolean;
 }
 
 export interface WarningView {
@@ -51,6 +53,8 @@ export interface RunSummary {
   readonly ok: boolean;
   readonly seconds: number;
   readonly skippedFiles: ReadonlyArray<{ path: string; reason: string }>;
+  /** Nodes were still running when the report came (Ctrl-C): the next run resumes from the cache. */
+  readonly interrupted: boolean;
   /** Set when the stream ended or failed without a run-done event. */
   readonly error?: string;
 }
@@ -188,9 +192,13 @@ function applyRunDone(state: RunState, event: Extract<RunEvent, { type: 'run-don
     };
   }
   // Nodes the report does not mention never finished: an interrupted run.
+  let interrupted = false;
   for (const name of order) {
     const n = nodes[name]!;
-    if (n.phase === 'running') nodes[name] = { ...n, phase: 'failed', error: n.error ?? 'interrupted', endT: event.t };
+    if (n.phase === 'running') {
+      interrupted = true;
+      nodes[name] = { ...n, phase: 'failed', interrupted: true, error: n.error ?? 'interrupted', endT: event.t };
+    }
     else if (n.phase === 'pending' || n.phase === 'queued') nodes[name] = { ...n, phase: 'skipped', because: n.because ?? 'not reached' };
   }
   return {
@@ -198,7 +206,7 @@ function applyRunDone(state: RunState, event: Extract<RunEvent, { type: 'run-don
     now: Math.max(state.now, event.t),
     order,
     nodes,
-    finished: { ok: event.ok, seconds: event.seconds, skippedFiles: event.skippedFiles ?? [] },
+    finished: { ok: event.ok, seconds: event.seconds, skippedFiles: event.skippedFiles ?? [], interrupted },
   };
 }
 
@@ -262,7 +270,9 @@ export interface Totals {
   readonly nodes: number;
   readonly computed: number;
   readonly cached: number;
+  /** Failed, not counting the interrupted ones. */
   readonly failed: number;
+  readonly interrupted: number;
   readonly skipped: number;
   readonly running: number;
   /** Events read from input: the skims' sum when there are skims (later nodes re-see the same
@@ -273,12 +283,13 @@ export interface Totals {
 }
 
 export function totals(state: RunState): Totals {
-  let computed = 0, cached = 0, failed = 0, skipped = 0, running = 0;
+  let computed = 0, cached = 0, failed = 0, interrupted = 0, skipped = 0, running = 0;
   let skimEvents = 0, maxEvents = 0, hasSkim = false, chunks = 0, cached_ = 0;
   for (const name of state.order) {
     const n = state.nodes[name]!;
     if (n.phase === 'computed') computed++;
     else if (n.phase === 'cached') cached++;
+    else if (n.phase === 'failed' && n.interrupted) interrupted++;
     else if (n.phase === 'failed') failed++;
     else if (n.phase === 'skipped') skipped++;
     else if (n.phase === 'running') running++;
@@ -293,7 +304,7 @@ export function totals(state: RunState): Totals {
       cached_ += cachedChunks(n);
     }
   }
-  return { nodes: state.order.length, computed, cached, failed, skipped, running, events: hasSkim ? skimEvents : maxEvents, chunks, cachedChunks: cached_ };
+  return { nodes: state.order.length, computed, cached, failed, interrupted, skipped, running, events: hasSkim ? skimEvents : maxEvents, chunks, cachedChunks: cached_ };
 }
 
 type RunDone = Extract<RunEvent, { type: 'run-done' }>;
