@@ -7,7 +7,9 @@
 import { Events, Jag, PackedSelection, Rng, compress, eq, ge, plus, type Collection, type Mask } from '../columnar/index.ts';
 import type { ColumnBatch } from '../columns.ts';
 import { Hist, regular, strCategory } from '../hist/index.ts';
-import type { Correction } from '../correctionlib/index.ts';
+import { CorrectionSet, type Correction } from '../correctionlib/index.ts';
+import type { AxisJSON } from '../hist/index.ts';
+import type { SampleInfo } from './sample.ts';
 
 export interface AgcOptions {
   /** 'v1' = notebook 001 (the default), 'v2' = notebook 002's tighter object selection */
@@ -19,6 +21,16 @@ export interface AgcOptions {
   systematics?: boolean;
   /** notebook 002's corrections.json `event_systematics`; defaults to the same formulas inline */
   eventSystematics?: Correction;
+  /** path of a corrections.json holding `event_systematics` (JSON-able alternative for node params) */
+  correctionsFile?: string;
+}
+
+const correctionFiles = new Map<string, Correction>();
+function eventSystematics(opts: AgcOptions): Correction | undefined {
+  if (opts.eventSystematics || !opts.correctionsFile) return opts.eventSystematics;
+  let c = correctionFiles.get(opts.correctionsFile);
+  if (!c) { c = CorrectionSet.fromFile(opts.correctionsFile).get('event_systematics'); correctionFiles.set(opts.correctionsFile, c); }
+  return c;
 }
 
 export interface AgcSample {
@@ -156,7 +168,7 @@ export function agcFill(selected: ColumnBatch, sample: AgcSample, h: Hist, opts:
         for (let k = 0; k < w.length; k++) w[k] = xsecWeight * factors[k];
         h.fill({ observable: obs, region, process, variation: name }, w);
       };
-      const cs = opts.eventSystematics;
+      const cs = eventSystematics(opts);
       for (const dir of ['up', 'down'] as const) {
         if (process === 'wjets') {
           weighted(`scale_var_${dir}`, cs ? cs.evaluate('scale_var', dir, new Float64Array(obs.length)) : new Float64Array(obs.length).fill(dir === 'up' ? 1.025 : 0.975));
@@ -183,3 +195,22 @@ export const AGC_PSEUDODATA = (region: string) => [
   { name: `${region}_ttbar_PS_var`, factor: 0.5 },
   { name: `${region}_wjets`, factor: 1 },
 ];
+
+/** Axes of agcHistogram as node params: `g.fill('hists', sel, { histograms: { agc: agcAxes() }, fill: agcFillFn, ... })`. */
+export function agcAxes(bins = 25, lo = 50, hi = 550): AxisJSON[] {
+  return agcHistogram(bins, lo, hi).axes.map((a) => a.toJSON());
+}
+
+const toAgcSample = (s: SampleInfo): AgcSample => ({ process: s.process, variation: s.variation, xsec: s.xsec, nevts: s.nevts, isData: s.isData });
+
+/** select-node function: `g.select('agc', events, { select: agcSelectFn, options: { selection: 'v1' } })`. */
+export function agcSelectFn(ev: Events, ctx: { sample: SampleInfo; seed: number; options: Record<string, unknown> }) {
+  return agcSelect(ev, toAgcSample(ctx.sample), ctx.options as AgcOptions, ctx.seed);
+}
+
+/** fill-node function: fills the first booked histogram (agcAxes()) from agcSelectFn's rows. */
+export function agcFillFn(ev: Events, hists: Record<string, Hist>, ctx: { sample: SampleInfo; options: Record<string, unknown> }): void {
+  const h = Object.values(hists)[0];
+  if (!h) throw new Error('AGC fill: book one histogram with agcAxes()');
+  agcFill(ev.batch, toAgcSample(ctx.sample), h, ctx.options as AgcOptions);
+}

@@ -111,6 +111,13 @@ export class Jag<A extends Flat = Flat> implements Jagged<A> {
   or(y: Operand): Jag<Mask> { return this.zipWith(y, (a, b) => +(a !== 0 || b !== 0), Uint8Array); }
   not(): Jag<Mask> { return this.zipWith(0, (a) => +(a === 0), Uint8Array); }
 
+  /** Position of each item inside its event (ak.local_index): `x.localIndex().lt(4)` keeps the first four. */
+  localIndex(): Jag<Int32Array> {
+    const n = this.length, o = this.offsets, out = new Int32Array(this.content.length);
+    for (let i = 0; i < n; i++) for (let k = o[i]; k < o[i + 1]; k++) out[k] = k - o[i];
+    return new Jag(o, out);
+  }
+
   /** Keep the items where mask is non-zero; returns new offsets. */
   filter(mask: Jagged<Mask>): Jag<A> {
     const n = this.length, o = this.offsets, c = this.content, m = mask.content;

@@ -3,6 +3,7 @@
 import { Hist, type AxisSelection } from './hist.ts';
 import { CategoryAxis } from './axis.ts';
 import { writeFile } from 'node:fs/promises';
+import { createRootFile } from '../root/write/index.ts';
 
 export interface Hist1D {
   edges: number[];
@@ -73,24 +74,10 @@ export function toReferenceJSON(named: Map<string, Hist1D>): Record<string, { co
   return o;
 }
 
-/** The ROOT writer's surface (src/root/write), kept structural so this module has no hard dependency. */
-export interface RootHistSink {
-  putHist(name: string, h: { edges: number[]; values: Float64Array | number[]; sumw2: Float64Array | number[]; title?: string; xTitle?: string }): unknown;
-  close(): unknown;
-}
-
-export async function writeHistogramsRoot(path: string, named: Map<string, Hist1D>, open?: (path: string) => RootHistSink | Promise<RootHistSink>): Promise<void> {
-  let create = open;
-  if (!create) {
-    const writer = '../root/write/index.ts'; // resolved at run time: the writer is another area's module
-    const mod = (await import(writer).catch((e: unknown) => {
-      throw new Error(`writing ${path}: the ROOT writer (src/root/write) is not available: ${(e as Error).message}`);
-    })) as { createRootFile?: (p: string) => RootHistSink | Promise<RootHistSink> };
-    if (!mod.createRootFile) throw new Error(`writing ${path}: src/root/write has no createRootFile`);
-    create = mod.createRootFile;
-  }
-  const f = await create(path);
-  for (const [name, h] of named) await f.putHist(name, { edges: h.edges, values: h.values, sumw2: h.variances, title: h.title ?? name, xTitle: h.xTitle });
+/** histograms.root: one TH1D per name (flow bins and sum w^2 kept), via src/root/write. */
+export async function writeHistogramsRoot(path: string, named: Map<string, Hist1D>): Promise<void> {
+  const f = await createRootFile(path);
+  for (const [name, h] of named) f.putHist(name, { edges: h.edges, values: h.values, sumw2: h.variances, title: h.title ?? name, xTitle: h.xTitle });
   await f.close();
 }
 

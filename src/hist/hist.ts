@@ -180,6 +180,25 @@ export class Hist {
     return r;
   }
 
+  /** Merge categories: `groupCategories('process', { single_top: ['single_top_s_chan', 'single_top_t_chan', 'single_top_tW'] })`.
+   *  Values not in any group keep their name; the new axis lists values in order of first appearance. */
+  groupCategories(axisName: string, groups: Record<string, readonly (string | number)[]>): Hist {
+    const ai = this.axisIndex(axisName), a = this.axes[ai];
+    if (!(a instanceof CategoryAxis)) throw new Error(`groupCategories: axis '${axisName}' is not a category axis`);
+    const ac = a as unknown as CategoryAxis<string | number>;
+    const groupOf = new Map<string | number, string | number>();
+    for (const [g, members] of Object.entries(groups)) for (const m of members) groupOf.set(m, ac.type === 'intcat' ? Number(g) : g);
+    const values: Array<string | number> = [];
+    const map = Int32Array.from(ac.values, (v) => {
+      const target = groupOf.get(v) ?? v;
+      let i = values.indexOf(target);
+      if (i < 0) { values.push(target); i = values.length - 1; }
+      return i;
+    });
+    const na = new CategoryAxis(ac.type, values, { name: a.name, label: a.label, growth: ac.growth });
+    return this.remap(ai, na as unknown as Axis, map);
+  }
+
   /** Keep only the named axes (in their current order), summing the others including flow bins. */
   project(...names: string[]): Hist {
     let h: Hist = this;

@@ -1,0 +1,31 @@
+// Per-chunk sample metadata for user selections and fills, derived from the fetch node's FileInfo.
+import type { FileInfo } from '../engine/node-kind.ts';
+
+export interface SampleInfo {
+  sample: string;
+  process: string;
+  variation: string;
+  isData: boolean;
+  xsec?: number;
+  nevts?: number;
+  sumw?: number;
+  metadata: Record<string, unknown>;
+}
+
+export function sampleInfo(file: FileInfo): SampleInfo {
+  const md = file.metadata ?? {};
+  const isData = md.is_data === true || md.isData === true || file.process === 'data' || file.sample === 'data';
+  return { sample: file.sample, process: file.process || file.sample, variation: file.variation || 'nominal', isData, xsec: file.xsec, nevts: file.nevts, sumw: file.sumw, metadata: md };
+}
+
+/** xsec * lumi / nevts (or / sumw with normalise: 'sumw'); 1 for data. */
+export function normalisation(s: SampleInfo, lumi: number, normalise: 'nevts' | 'sumw' | 'none' = 'nevts'): number {
+  if (s.isData || normalise === 'none') return 1;
+  const denom = normalise === 'sumw' ? s.sumw : s.nevts;
+  if (s.xsec === undefined || denom === undefined) {
+    throw new Error(`sample '${s.sample}' (${s.variation}) needs xsec and ${normalise} metadata for the event weight xsec*lumi/${normalise}`);
+  }
+  return (s.xsec * lumi) / denom;
+}
+
+export const sampleKey = (s: SampleInfo): string => `${s.sample}__${s.variation}`;
