@@ -60,9 +60,14 @@ const MAX_KEY_BYTES = 1978; // LMDB's key size limit
 
 export async function openStore(dir: string, opts: OpenStoreOptions = {}): Promise<Store> {
   const root = resolve(dir);
-  mkdirSync(join(root, 'blobs'), { recursive: true });
-  mkdirSync(join(root, 'tmp'), { recursive: true });
-  const env = open({ path: join(root, 'index.mdb'), compression: false, maxDbs: 8 });
+  let env: RootDatabase;
+  try {
+    mkdirSync(join(root, 'blobs'), { recursive: true });
+    mkdirSync(join(root, 'tmp'), { recursive: true });
+    env = open({ path: join(root, 'index.mdb'), compression: false, maxDbs: 8 });
+  } catch (err) {
+    throw new Error(`cannot open the cache at ${root}: ${(err as Error).message}`, { cause: err });
+  }
   const store = new LmdbStore(root, env, opts);
   cleanTemp(store.tmpDir, store.staleTempMs);
   return store;

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../cache/store.ts';
@@ -44,6 +44,15 @@ test('flow cache stats / ls / gc / clear on a temp cache', async () => {
     const skim = flow(['ls', '--json', '--node', 'skim', '--cache-dir', cacheDir]);
     const rows = skim.out.trim().split('\n').map((l) => JSON.parse(l));
     assert.deepEqual(rows.map((r) => r.label.chunk).sort(), ['data_A.root[0]', 'data_A.root[1]']);
+    assert.ok(rows.every((r) => r.complete === true));
+    // an entry whose blob file vanished is flagged, not hidden (entry 3's 20 kB blob is a file)
+    const h = JSON.parse(flow(['ls', '--json', '--cache-dir', cacheDir]).out.split('\n').find((l) => l.includes('data_A.root[3]'))!).blobs[0] as string;
+    const blobFile = join(cacheDir, 'blobs', h.slice(0, 2), h.slice(2));
+    rmSync(blobFile);
+    const flagged = flow(['ls', '--cache-dir', cacheDir]).out.split('\n').filter((l) => l.includes('INCOMPLETE'));
+    assert.equal(flagged.length, 1);
+    assert.ok(flagged[0]!.includes('data_A.root[3]'));
+    writeFileSync(blobFile, bytes(20_000, 3));
 
     // FLOW_CACHE_DIR is the default when --cache-dir is absent
     const viaEnv = flow(['stats', '--json'], { FLOW_CACHE_DIR: cacheDir });

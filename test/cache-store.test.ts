@@ -185,6 +185,23 @@ test('gc --older-than removes entries unused for that long; gc sweeps orphan blo
   });
 });
 
+test('touches are persisted by close()', async () => {
+  let now = 1000;
+  await withStore({ clock: () => now }, async (store, dir) => {
+    await store.put({ key: 'a', label: {}, meta: null, payloads: [] });
+    now = 2000;
+    store.touch('a');
+    await store.close();
+    const again = await openStore(dir);
+    try {
+      assert.equal(again.get('a')?.lastUsedAt, 2000);
+      assert.equal(again.get('a')?.createdAt, 1000);
+    } finally {
+      await again.close();
+    }
+  });
+});
+
 test('delete and clear; the store keeps working afterwards; memo tables', async () => {
   await withStore(async (store, dir) => {
     await store.put({ key: 'a', label: {}, meta: null, payloads: [bytes(30_000, 40)] });

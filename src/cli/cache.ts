@@ -144,14 +144,16 @@ function printList(store: Store, opts: { json: boolean; node?: string; graph?: s
     if (opts.graph !== undefined && e.label.graph !== opts.graph) continue;
     rows.push(e);
   }
+  // get() checks that every blob is present: an entry failing it is flagged, never hidden
+  const complete = (e: CacheEntry): boolean => store.get(e.key) !== undefined;
   if (opts.json) {
-    for (const e of rows) console.log(JSON.stringify(e, jsonSafe));
+    for (const e of rows) console.log(JSON.stringify({ ...e, complete: complete(e) }, jsonSafe));
     return;
   }
   // most recently used first: what a re-run would hit
   rows.sort((a, b) => b.lastUsedAt - a.lastUsedAt || (a.key < b.key ? -1 : 1));
   const now = Date.now();
-  const lines = rows.map((e) => [formatAge(now - e.createdAt), formatAge(now - e.lastUsedAt), formatBytes(e.size), labelText(e), e.key.slice(0, 12)]);
+  const lines = rows.map((e) => [formatAge(now - e.createdAt), formatAge(now - e.lastUsedAt), formatBytes(e.size), labelText(e) + (complete(e) ? '' : '  [INCOMPLETE: blob missing]'), e.key.slice(0, 12)]);
   const head = ['AGE', 'USED', 'SIZE', 'GRAPH/NODE (KIND) CHUNK', 'KEY'];
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const fmt = (cols: string[]): string => cols.map((c, i) => (i === 2 ? c.padStart(widths[i]!) : i === cols.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
