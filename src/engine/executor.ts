@@ -325,6 +325,8 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
     const computedEvents = new Map<string, number>(members.map((m) => [m.name, 0]));
     const computedChunks = new Map<string, number>(members.map((m) => [m.name, 0]));
     const corrupt = new Set<string>();
+    /** Per node: the sum of its per-chunk compute times (CPU seconds over all workers). */
+    const computeSeconds = new Map<string, number>();
     const done = new Map<string, number>(members.map((m) => [m.name, cachedCount.get(m.name)!]));
     const runTask = async (i: number): Promise<ChunkTaskResult | EncodedPartials | null> => {
       const chunk = chunks[i]!;
@@ -401,6 +403,7 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
           if (nr.cached) continue;
           computedEvents.set(nr.name, computedEvents.get(nr.name)! + nr.events);
           computedChunks.set(nr.name, computedChunks.get(nr.name)! + 1);
+          computeSeconds.set(nr.name, (computeSeconds.get(nr.name) ?? 0) + nr.seconds);
           done.set(nr.name, done.get(nr.name)! + 1);
           emit({ type: 'chunk-done', node: nr.name, chunk: chunkLabel(chunks[i]!), events: nr.events, bytes: nr.bytes, cached: false, seconds: nr.seconds });
           emit({ type: 'node-progress', node: nr.name, done: done.get(nr.name)!, total: nChunks, unit: 'chunks' });
@@ -428,8 +431,8 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
       return out;
     }
 
-    const seconds = (performance.now() - tStart) / 1000;
     for (const m of members) {
+      const seconds = computeSeconds.get(m.name) ?? 0;
       const kind = m.kind as ChunkNodeKind;
       const base = bases.get(m.name)!;
       const partHashes = included.map((i) => hashes.get(m.name)![i]!);
@@ -448,6 +451,13 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
               const enc = (await readEncoded(store!, cached.key))!;
               return finalCodec.decode(enc.meta, enc.payloads);
             });
+          } else if (store && !forced.has(m.name) && included.length === nChunks && store.get(reduceKey(base, partHashes))) {
+            // every partial hash turned out unchanged (early cut-off below us): the merged entry stands
+            const rk = reduceKey(base, partHashes);
+            hash = store.get(rk)!.outputHash;
+            store.touch(rk);
+            const value = acc.get(m.name);
+            load = async () => (kind.reduce!.finish ? kind.reduce!.finish(value) : value);
           } else {
             computedAgg = true;
             let total = acc.get(m.name);

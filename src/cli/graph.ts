@@ -1,0 +1,60 @@
+// `flow graph GRAPH.ts [--dot]`: print the validated DAG (text, or Graphviz dot).
+import { parseArgs } from 'node:util';
+import { UserError } from '../errors.ts';
+import { loadGraph } from '../engine/load.ts';
+import { parseSetArgs } from '../engine/params.ts';
+import type { Plan } from '../engine/validate.ts';
+
+export const HELP = `usage: flow graph GRAPH.ts [--set NAME=VALUE]... [--dot]
+
+Validate a graph and print its DAG: one line per node (topological order) with its kind, level,
+inputs and output type. --dot prints Graphviz instead (flow graph g.ts --dot | dot -Tsvg > g.svg).`;
+
+export function formatText(plan: Plan): string {
+  const w = Math.max(...plan.order.map((n) => n.name.length));
+  const k = Math.max(...plan.order.map((n) => n.kind.kind.length));
+  const lines = [`graph ${plan.graph} (${plan.file}): ${plan.order.length} nodes`];
+  for (const n of plan.order) {
+    const level = n.role === 'global' ? 'global' : `chunk:${n.role}`;
+    const ins = n.inputs.length ? `<- ${n.inputs.join(', ')}` : '';
+    lines.push(`  ${n.name.padEnd(w)}  ${n.kind.kind.padEnd(k)}  ${level.padEnd(15)}  -> ${n.kind.output.padEnd(11)}  ${ins}`.trimEnd());
+  }
+  return lines.join('\n');
+}
+
+export function formatDot(plan: Plan): string {
+  const q = (s: string) => JSON.stringify(s);
+  const lines = [`digraph ${q(plan.graph)} {`, '  rankdir=LR;', '  node [shape=box, style=rounded, fontname="Helvetica"];'];
+  for (const [src, members] of plan.groups) {
+    lines.push(`  subgraph ${q(`cluster_${src}`)} { label=${q(`per chunk (${src})`)}; style=dashed; ${members.map((m) => q(m.name)).join('; ')}; }`);
+  }
+  for (const n of plan.order) lines.push(`  ${q(n.name)} [label=${q(`${n.name}\n${n.kind.kind} -> ${n.kind.output}`)}];`);
+  for (const n of plan.order) for (const i of n.inputs) lines.push(`  ${q(i)} -> ${q(n.name)};`);
+  lines.push('}');
+  return lines.join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        dot: { type: 'boolean', default: false },
+        set: { type: 'string', multiple: true, default: [] },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    throw new UserError(`graph: ${(err as Error).message}`);
+  }
+  if (args.values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (args.positionals.length !== 1) throw new UserError('graph: expected one graph file (flow graph GRAPH.ts [--dot])');
+  const g = await loadGraph(args.positionals[0]!, parseSetArgs(args.values.set));
+  console.log(args.values.dot ? formatDot(g.plan) : formatText(g.plan));
+  return 0;
+}

@@ -1,0 +1,127 @@
+// Test-only node kinds over a trivial input format (a file of little-endian float64 values), so
+// engine tests exercise planning, per-chunk caching, reductions and outputs without ROOT files.
+import { readFileSync, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { z } from 'zod';
+import { defineNodeKind, type ChunkSpec, type EventBatch } from '../../src/engine/node-kind.ts';
+import { fn } from '../../src/index.ts';
+
+export const toySource = defineNodeKind({
+  kind: 'toy-source',
+  version: '1',
+  level: 'chunk',
+  params: z.object({ fail: z.string().optional(), slowMs: z.number().default(0) }),
+  inputs: ['FileSet'],
+  output: 'EventChunks',
+  plan(files, _p, ctx) {
+    const out: ChunkSpec[] = [];
+    for (const file of files.files) {
+      const n = Math.min(statSync(file.path).size / 8, file.maxEntries ?? Infinity);
+      for (let s = 0; s < n; s += ctx.chunkSize) out.push({ id: '', file, tree: 'x', start: s, stop: Math.min(n, s + ctx.chunkSize) });
+    }
+    return out;
+  },
+  runChunk(_in, p, ctx): EventBatch {
+    const c = ctx.chunk;
+    if (p.fail && c.file.path.endsWith(p.fail)) throw new Error(`toy read error in ${c.file.path}`);
+    if (p.slowMs) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, p.slowMs);
+    const buf = Buffer.alloc((c.stop - c.start) * 8);
+    const fd = openSync(c.file.path, 'r');
+    try {
+      readSync(fd, buf, 0, buf.length, c.start * 8);
+    } finally {
+      closeSync(fd);
+    }
+    const x = new Float64Array(c.stop - c.start);
+    for (let i = 0; i < x.length; i++) x[i] = buf.readDoubleLE(i * 8);
+    return { entries: x.length, columns: { x } };
+  },
+});
+
+/** Transform: applies a user function elementwise to x and keeps events where it is finite. */
+export const toyMap = defineNodeKind({
+  kind: 'toy-map',
+  version: '1',
+  level: 'chunk',
+  params: z.object({ f: fn<(x: number) => number>() }),
+  inputs: ['EventChunks'],
+  output: 'EventChunks',
+  runChunk(input, p): EventBatch {
+    const x = input!.columns.x as Float64Array;
+    const y = new Float64Array(x.length);
+    for (let i = 0; i < x.length; i++) y[i] = p.f(x[i]!);
+    return { entries: y.length, columns: { x: y } };
+  },
+});
+
+interface Hist {
+  bins: number;
+  lo: number;
+  hi: number;
+  counts: Float64Array;
+}
+
+/** Reducer: 1D histogram of x (with under/overflow). */
+export const toyHist = defineNodeKind({
+  kind: 'toy-hist',
+  version: '1',
+  level: 'chunk',
+  params: z.object({ bins: z.number().int().positive(), lo: z.number(), hi: z.number() }),
+  inputs: ['EventChunks'],
+  output: 'Histograms',
+  runChunk(input, p): Hist {
+    const x = input!.columns.x as Float64Array;
+    const counts = new Float64Array(p.bins + 2);
+    const w = (p.hi - p.lo) / p.bins;
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i]!;
+      counts[v < p.lo ? 0 : v >= p.hi ? p.bins + 1 : 1 + Math.floor((v - p.lo) / w)]! += 1;
+    }
+    return { bins: p.bins, lo: p.lo, hi: p.hi, counts };
+  },
+  reduce: {
+    combine(a: Hist, b: Hist) {
+      for (let i = 0; i < a.counts.length; i++) a.counts[i]! += b.counts[i]!;
+      return a;
+    },
+    empty: () => ({ bins: 0, lo: 0, hi: 0, counts: new Float64Array(0) }),
+  },
+});
+
+/** Global: a summary of histograms, written to out/<name>.json. */
+export const toySummary = defineNodeKind({
+  kind: 'toy-summary',
+  version: '1',
+  level: 'global',
+  params: z.object({ scale: z.number().default(1) }),
+  inputs: { variadic: 'Histograms' },
+  output: 'Json',
+  run(inputs: Hist[], p) {
+    return { hists: inputs.map((h) => ({ bins: h.bins, counts: Array.from(h.counts, (c) => c * p.scale) })) };
+  },
+  async writeOutputs(value, _p, ctx) {
+    await ctx.writeFile(`${ctx.node}.json`, `${JSON.stringify(value)}\n`);
+  },
+});
+
+/** Global: total count of a histogram, coarse on purpose (for early cut-off tests). */
+export const toyTotal = defineNodeKind({
+  kind: 'toy-total',
+  version: '1',
+  level: 'global',
+  params: z.object({}),
+  inputs: ['Histograms'],
+  output: 'Json',
+  run([h]: Hist[]) {
+    let t = 0;
+    for (const c of h!.counts) t += c;
+    return { total: t };
+  },
+  async writeOutputs(value, _p, ctx) {
+    await ctx.writeFile(`${ctx.node}.json`, `${JSON.stringify(value)}\n`);
+  },
+});
+
+export function readFloats(path: string): Float64Array {
+  const b = readFileSync(path);
+  return new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+}
