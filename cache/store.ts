@@ -22,7 +22,7 @@ import { deserialize, serialize } from 'node:v8';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { canonicalJson, sha256 } from './hash.ts';
 import { blobPath, cleanTemp, fileSize, fsyncDir, listBlobFiles, tempName, unlinkQuiet, writeBlobFile } from './blobfiles.ts';
-import type { CacheEntry, CacheStats, GcOptions, MemoTable, PutRequest, Store } from './types.ts';
+import type { CacheEntry, CacheStats, GcOptions, MemoTable, PutRequest, Store, VerifyReport } from './types.ts';
 
 export interface OpenStoreOptions {
   /** Payloads smaller than this are kept inside LMDB instead of as files (default 16 KiB). */
@@ -285,6 +285,7 @@ class LmdbStore implements Store {
       }
       const live = new Set<string>();
       for (const e of all) if (!evict.has(e.key)) for (const h of e.blobs) live.add(h);
+      if (opts.olderThanMs !== undefined) this.pruneMemos(now - opts.olderThanMs);
       return { removedEntries: evict.size, removedBytes: this.sweepUnreferenced(live) };
     });
     cleanTemp(this.tmpDir, this.staleTempMs);
@@ -301,6 +302,32 @@ class LmdbStore implements Store {
       mkdirSync(this.blobsDir, { recursive: true });
     });
     rmSync(trash, { recursive: true, force: true });
+  }
+
+  async verify(): Promise<VerifyReport> {
+    this.assertOpen();
+    const seen = new Set<string>();
+    const report: VerifyReport = { entries: 0, blobs: 0, bytes: 0, corrupt: [], missing: [] };
+    const before = new Set<string>();
+    for (const e of this.allEntries()) {
+      report.entries++;
+      before.add(e.key);
+      for (const h of e.blobs) {
+        if (seen.has(h)) continue;
+        seen.add(h);
+        try {
+          report.bytes += (await this.readBlob(h)).byteLength;
+          report.blobs++;
+        } catch (err) {
+          if (err instanceof MissingBlobError) report.missing.push(err.path);
+          else if (err instanceof CorruptBlobError) report.corrupt.push(err.path);
+          else throw err;
+        }
+      }
+    }
+    for (const e of this.allEntries()) before.delete(e.key);
+    report.droppedEntries = before.size;
+    return report;
   }
 
   memo(name: string): MemoTable {
@@ -348,6 +375,14 @@ class LmdbStore implements Store {
     const onDisk = fileSize(blobPath(this.blobsDir, hash));
     if (onDisk >= 0) return size === undefined || onDisk === size;
     return this.inline.doesExist(hash); // inlined under another inlineMaxBytes setting
+  }
+
+  /** Drops memo records written before `cutoff`; must run inside a write transaction. */
+  private pruneMemos(cutoff: number): void {
+    for (const { key, value } of this.memos.getRange()) {
+      const rec = decode<{ t: number }>(value);
+      if (!rec || rec.t < cutoff) this.memos.removeSync(key);
+    }
   }
 
   /** Deletes blobs (inline and files) not in `live`; must run inside a write transaction. */

@@ -45,6 +45,19 @@ export interface GcOptions {
   olderThanMs?: number; // evict entries not used for this long
 }
 
+/** Result of re-hashing every blob the index refers to. */
+export interface VerifyReport {
+  entries: number;
+  /** Blobs that verified, and their bytes. */
+  blobs: number;
+  bytes: number;
+  /** Paths of blobs whose content did not match their hash / that were gone. */
+  corrupt: string[];
+  missing: string[];
+  /** Entries dropped because one of their blobs was corrupt or missing. */
+  droppedEntries?: number;
+}
+
 /** A small persistent key -> value table beside the index (e.g. memoised file content hashes). */
 export interface MemoTable {
   get(key: string): unknown;
@@ -66,6 +79,8 @@ export interface Store {
   gc(opts: GcOptions): Promise<{ removedEntries: number; removedBytes: number }>;
   clear(): Promise<void>;
   close(): Promise<void>;
+  /** Re-hashes every referenced blob; corrupt or missing ones are removed with their entries. */
+  verify?(): Promise<VerifyReport>;
   /** Resolves once pending writes (touches) are committed. */
   flush?(): Promise<void>;
   /** A named memo table stored in the same LMDB environment (cleared by `clear`). */

@@ -53,6 +53,22 @@ test('flow cache stats / ls / gc / clear on a temp cache', async () => {
     assert.equal(flagged.length, 1);
     assert.ok(flagged[0]!.includes('data_A.root[3]'));
     writeFileSync(blobFile, bytes(20_000, 3));
+    assert.equal(flow(['verify', '--cache-dir', cacheDir]).code, 0);
+    // a corrupted blob: verify reports it (exit 1) and drops the entry
+    const bad = bytes(20_000, 3);
+    bad[7]! ^= 1;
+    writeFileSync(blobFile, bad);
+    const verify = flow(['verify', '--json', '--cache-dir', cacheDir]);
+    assert.equal(verify.code, 1);
+    const report = JSON.parse(verify.out);
+    assert.deepEqual(report.corrupt, [blobFile]);
+    assert.equal(report.droppedEntries, 1);
+    assert.equal(report.blobs, 3);
+    assert.equal(report.bytes, 15_000);
+    writeFileSync(blobFile, bytes(20_000, 3));
+    const s3 = await openStore(cacheDir);
+    await s3.put({ key: 'key3'.padEnd(64, '3'), label: { graph: 'hzz', node: 'm4l', kind: 'fill', chunk: 'data_A.root[3]' }, meta: { i: 3 }, payloads: [bytes(20_000, 3)] });
+    await s3.close();
 
     // FLOW_CACHE_DIR is the default when --cache-dir is absent
     const viaEnv = flow(['stats', '--json'], { FLOW_CACHE_DIR: cacheDir });

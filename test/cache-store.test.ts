@@ -158,8 +158,10 @@ test('gc --older-than removes entries unused for that long; gc sweeps orphan blo
   let now = 5_000_000;
   await withStore({ clock: () => now }, async (store, dir) => {
     await store.put({ key: 'old', label: {}, meta: null, payloads: [bytes(20_000, 30), bytes(100, 31)] });
+    await store.memo!('sha').set('/data/old.root', 'aa');
     now += 10 * 86_400_000;
     await store.put({ key: 'new', label: {}, meta: null, payloads: [bytes(20_000, 32)] });
+    await store.memo!('sha').set('/data/new.root', 'bb');
     // an orphan blob (as after a crash between rename and commit) and a temp file of a dead writer
     const orphan = bytes(20_000, 33);
     const ho = hex(orphan);
@@ -179,6 +181,8 @@ test('gc --older-than removes entries unused for that long; gc sweeps orphan blo
     assert.equal(res.removedBytes, 20_000 + 100 + 20_000); // old's two blobs + the orphan
     assert.equal(store.get('old'), undefined);
     assert.ok(store.get('new'));
+    assert.equal(store.memo!('sha').get('/data/old.root'), undefined, 'old memo records pruned too');
+    assert.equal(store.memo!('sha').get('/data/new.root'), 'bb');
     assert.deepEqual(blobFilesOnDisk(dir), [hex(bytes(20_000, 32))]);
     assert.equal(existsSync(staleTemp), false);
     assert.equal(existsSync(liveTemp), true, 'a recent temp file may belong to a live writer');

@@ -1,4 +1,4 @@
-// `flow cache stats|ls|gc|clear [--cache-dir DIR]`: inspect and manage the content-addressed cache.
+// `flow cache stats|ls|gc|clear|verify [--cache-dir DIR]`: inspect and manage the content-addressed cache.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,6 +18,8 @@ commands:
                              not used for a while; then blobs no entry refers to
                              [--max-size SIZE (e.g. 2GB, 500MB)] [--older-than AGE (e.g. 7d, 12h)] [--json]
   clear                      remove every entry and blob
+  verify                     re-hash every blob; drop corrupt or missing ones and their entries
+                             (exit code 1 if any were found)   [--json]
 
 options:
   --cache-dir DIR            cache directory (default: $FLOW_CACHE_DIR, else .flow-cache/ in the current directory)
@@ -40,6 +42,7 @@ const ALLOWED: Record<string, string[]> = {
   ls: ['cache-dir', 'json', 'node', 'graph'],
   gc: ['cache-dir', 'json', 'max-size', 'older-than'],
   clear: ['cache-dir'],
+  verify: ['cache-dir', 'json'],
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -72,6 +75,7 @@ export async function main(argv: string[]): Promise<number> {
     // reading commands must not create a cache as a side effect
     if (values.json && cmd === 'stats') console.log(JSON.stringify({ dir, entries: 0, blobs: 0, bytes: 0 }));
     else if (values.json && cmd === 'gc') console.log(JSON.stringify({ removedEntries: 0, removedBytes: 0 }));
+    else if (values.json && cmd === 'verify') console.log(JSON.stringify({ entries: 0, blobs: 0, bytes: 0, corrupt: [], missing: [], droppedEntries: 0 }));
     else if (!values.json) console.log(`no cache at ${dir}`);
     return 0;
   }
@@ -93,6 +97,16 @@ export async function main(argv: string[]): Promise<number> {
           console.log(`removed ${res.removedEntries} entries, freed ${formatBytes(res.removedBytes)}; ${after.entries} entries, ${formatBytes(after.bytes)} left (was ${before.entries}, ${formatBytes(before.bytes)})`);
         }
         break;
+      }
+      case 'verify': {
+        const r = await store.verify!();
+        if (values.json) console.log(JSON.stringify(r));
+        else {
+          for (const p of r.corrupt) console.log(`corrupt: ${p}`);
+          for (const p of r.missing) console.log(`missing: ${p}`);
+          console.log(`verified ${r.blobs} blobs (${formatBytes(r.bytes)}) of ${r.entries} entries; ${r.corrupt.length} corrupt, ${r.missing.length} missing, ${r.droppedEntries ?? 0} entries dropped`);
+        }
+        return r.corrupt.length + r.missing.length > 0 ? 1 : 0;
       }
       case 'clear': {
         const before = store.stats();
