@@ -269,3 +269,13 @@ test('seed 003 tutorial config loads and lists its templates', () => {
   assert.ok(names.includes('4j1b_single_atop_t_chan'));
   assert.ok(!names.some((n) => n.endsWith('_down')));
 });
+
+test('histograms given with under/overflow (src/hist Hist1D, ROOT layout) build the same workspace', () => {
+  const withFlow: Record<string, TemplateHistogram> = {};
+  for (const [name, hist] of Object.entries(SMALL_HISTS)) {
+    withFlow[name] = { edges: hist.edges, values: [99, ...Array.from(hist.values), -7], variances: [5, ...Array.from(hist.variances), 3] };
+  }
+  assert.deepEqual(buildWorkspace(SMALL_CONFIG, withFlow), buildWorkspace(SMALL_CONFIG, SMALL_HISTS));
+  const broken = { ...SMALL_HISTS, SR_sig: h(E3, [1, 2]) };
+  assert.throws(() => buildWorkspace(SMALL_CONFIG, broken), /histogram "SR_sig".*2 values and 2 variances for 3 bins \(expected 3, or 5 with under\/overflow\)/);
+});

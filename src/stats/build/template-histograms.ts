@@ -4,12 +4,25 @@ import { UserError } from '../../errors.ts';
 import { regionContainsModifier, regionContainsSample, sampleContainsModifier } from './cabinetry-config.ts';
 import type { CabinetryConfig, CabinetryRegion, CabinetrySample, CabinetrySystematic } from './cabinetry-config.ts';
 
-/** One 1D histogram over its in-range bins: edges.length === values.length + 1. */
+/** One 1D histogram: values over the in-range bins (edges.length === values.length + 1), or with
+ *  under- and overflow around them (values.length === edges.length + 1, as src/hist's Hist1D and
+ *  ROOT store them; the flow bins are ignored). */
 export interface TemplateHistogram {
   edges: ArrayLike<number>;
   values: ArrayLike<number>;
-  /** sum of w^2 per bin */
+  /** sum of w^2 per bin, same layout as values */
   variances: ArrayLike<number>;
+}
+
+/** The in-range bins of a histogram given with or without flow bins. */
+export function inRange(hist: TemplateHistogram, what: string): TemplateHistogram {
+  const n = hist.edges.length - 1;
+  if (hist.values.length === n) return hist;
+  if (hist.values.length === n + 2 && hist.variances.length === n + 2) {
+    const cut = (a: ArrayLike<number>) => Float64Array.from({ length: n }, (_, i) => a[i + 1]!);
+    return { edges: hist.edges, values: cut(hist.values), variances: cut(hist.variances) };
+  }
+  throw new UserError(`histogram ${what}: ${hist.values.length} values and ${hist.variances.length} variances for ${n} bins (expected ${n}, or ${n + 2} with under/overflow)`);
 }
 
 /** Histograms by name: a Map, a plain record, or a function (undefined when missing). */
@@ -93,14 +106,8 @@ export interface BinnedYields { edges: Float64Array; yields: Float64Array; varia
 /** Copies a template into float64 arrays, merging bins onto `binning` when given and different
  *  (target edges must be a subset of the histogram's edges; bins outside are dropped, like the
  *  AGC's "from 110 GeV, merge 2"). `what` names the histogram in errors. */
-export function toBinning(hist: TemplateHistogram, binning: ArrayLike<number> | undefined, what: string): BinnedYields {
-  const n = hist.values.length;
-  if (hist.edges.length !== n + 1) {
-    throw new UserError(`histogram ${what}: ${hist.edges.length} edges for ${n} bins (expected ${n + 1})`);
-  }
-  if (hist.variances.length !== n) {
-    throw new UserError(`histogram ${what}: ${hist.variances.length} variances for ${n} bins`);
-  }
+export function toBinning(input: TemplateHistogram, binning: ArrayLike<number> | undefined, what: string): BinnedYields {
+  const hist = inRange(input, what);
   if (binning === undefined || (binning.length === hist.edges.length && Array.from(binning).every((e, i) => sameEdge(e, hist.edges[i]!)))) {
     return { edges: Float64Array.from(hist.edges), yields: Float64Array.from(hist.values), variances: Float64Array.from(hist.variances) };
   }
