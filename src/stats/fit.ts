@@ -1,0 +1,126 @@
+// Maximum-likelihood fits of a Model (minimising twice_nll) with Hesse uncertainties and correlations.
+// Hesse as pyhf's minuit backend reports it (errordef 1 on twice_nll): minuit works in internal
+// coordinates theta with x = a + (b - a)/2 (sin(theta) + 1) for a bounded parameter, inverts the
+// internal Hessian (which, at a bound, is dominated by gradient * d2x/dtheta2), and reports the error
+// of x as the mean distance x(theta +- sigma_theta) - x(theta). Fixed parameters get uncertainty 0.
+import { invert } from './linalg.ts';
+import { hessianByGradient, minimize } from './minimize.ts';
+import type { Dataset, Model } from './model.ts';
+
+export interface FitOptions {
+  /** data to fit (default: the observed data) */
+  data?: Dataset;
+  /** starting values (default: the model's suggested init) */
+  init?: ArrayLike<number>;
+  /** parameters held constant: index -> value (added to the model's suggested fixed ones) */
+  fix?: ReadonlyMap<number, number>;
+  /** fix the POI at this value (pyhf's fixed_poi_fit) */
+  poiValue?: number;
+  /** compute Hesse uncertainties and correlations (default true) */
+  hesse?: boolean;
+  /** convergence tolerance on the estimated distance to minimum (default 1e-10) */
+  edmTolerance?: number;
+}
+
+export interface FitResult {
+  bestfit: Float64Array;
+  uncertainty: Float64Array;
+  twiceNll: number;
+  /** row-major nPars x nPars; zero rows/columns for fixed parameters (null without Hesse) */
+  covariance: Float64Array | null;
+  correlation: Float64Array | null;
+  converged: boolean;
+  message: string;
+  iterations: number;
+  evaluations: number;
+}
+
+export function fit(model: Model, opts: FitOptions = {}): FitResult {
+  const data = opts.data ?? model.observed;
+  const n = model.nPars;
+  const x0 = Float64Array.from(opts.init ?? model.init);
+  const fixedMask = Uint8Array.from(model.fixed);
+  const lower = Float64Array.from(model.lower), upper = Float64Array.from(model.upper);
+  const pin = (i: number, v: number) => {
+    fixedMask[i] = 1; x0[i] = v;
+    // a fixed value may lie outside the suggested bounds (e.g. a POI scan point)
+    lower[i] = Math.min(lower[i]!, v); upper[i] = Math.max(upper[i]!, v);
+  };
+  for (let i = 0; i < n; i++) if (model.fixed[i]) pin(i, (opts.init ?? model.init)[i]!);
+  if (opts.fix) for (const [i, v] of opts.fix) pin(i, v);
+  if (opts.poiValue !== undefined) pin(model.poiIndex, opts.poiValue);
+  const free = Int32Array.from({ length: n }, (_, i) => i).filter((i) => !fixedMask[i]);
+  const fg = (x: Float64Array, g: Float64Array) => model.twiceNllGrad(x, data, g);
+  const res = minimize(fg, x0, lower, upper, free, { edmTolerance: opts.edmTolerance });
+  const twiceNll = model.twiceNll(res.x, data);
+  let covariance: Float64Array | null = null, correlation: Float64Array | null = null;
+  const uncertainty = new Float64Array(n);
+  let message = res.message;
+  let converged = res.converged;
+  if (opts.hesse !== false && free.length > 0) {
+    const h = hesse(fg, res.x, free, lower, upper);
+    if (!h) {
+      converged = false;
+      message += '; Hesse failed: the Hessian is singular';
+    } else {
+      covariance = h.covariance;
+      correlation = h.correlation;
+      uncertainty.set(h.uncertainty);
+      if (h.notPositive) message += '; Hesse: covariance not positive definite';
+    }
+  }
+  return { bestfit: res.x, uncertainty, twiceNll, covariance, correlation, converged, message, iterations: res.iterations, evaluations: res.evaluations };
+}
+
+interface HesseResult { covariance: Float64Array; correlation: Float64Array; uncertainty: Float64Array; notPositive: boolean }
+
+/** Minuit-style Hesse over the free parameters at the minimum x. */
+export function hesse(
+  fg: (x: Float64Array, g: Float64Array) => number, x: Float64Array, free: Int32Array, lower: Float64Array, upper: Float64Array,
+): HesseResult | null {
+  const n = x.length, m = free.length;
+  const hExt = hessianByGradient(fg, x, free, lower, upper);
+  const g = new Float64Array(n);
+  fg(x, g);
+  // internal coordinates of each free parameter: x = mid + half * sin(theta)
+  const theta = new Float64Array(m), jac = new Float64Array(m), curv = new Float64Array(m);
+  const half = new Float64Array(m), mid = new Float64Array(m);
+  for (let r = 0; r < m; r++) {
+    const i = free[r]!, a = lower[i]!, b = upper[i]!;
+    if (Number.isFinite(a) && Number.isFinite(b)) {
+      half[r] = 0.5 * (b - a); mid[r] = 0.5 * (a + b);
+      theta[r] = Math.asin(Math.max(-1, Math.min(1, (x[i]! - mid[r]!) / half[r]!)));
+      jac[r] = half[r]! * Math.cos(theta[r]!);
+      curv[r] = -half[r]! * Math.sin(theta[r]!);
+    } else {
+      half[r] = NaN; jac[r] = 1; curv[r] = 0;
+    }
+  }
+  const hInt = new Float64Array(m * m);
+  for (let r = 0; r < m; r++) {
+    for (let c = 0; c < m; c++) hInt[r * m + c] = jac[r]! * hExt[r * m + c]! * jac[c]!;
+    hInt[r * m + r]! += g[free[r]!]! * curv[r]!;
+  }
+  const inv = invert(hInt, m);
+  if (!inv) return null;
+  const covariance = new Float64Array(n * n), correlation = new Float64Array(n * n), uncertainty = new Float64Array(n);
+  let notPositive = false;
+  for (let r = 0; r < m; r++) {
+    for (let c = 0; c < m; c++) covariance[free[r]! * n + free[c]!] = jac[r]! * 2 * inv[r * m + c]! * jac[c]!;
+    const vInt = 2 * inv[r * m + r]!;
+    if (!(vInt > 0)) { notPositive = true; continue; }
+    const s = Math.sqrt(vInt), i = free[r]!;
+    if (Number.isNaN(half[r]!)) { uncertainty[i] = s; continue; }
+    const xAt = (t: number) => mid[r]! + half[r]! * Math.sin(t);
+    const du1 = s > 1 ? 2 * half[r]! : Math.abs(xAt(theta[r]! + s) - x[i]!);
+    const du2 = Math.abs(xAt(theta[r]! - s) - x[i]!);
+    uncertainty[i] = 0.5 * (du1 + du2);
+  }
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const s = Math.sqrt(covariance[i * n + i]! * covariance[j * n + j]!);
+      correlation[i * n + j] = s > 0 ? covariance[i * n + j]! / s : (i === j ? 1 : 0);
+    }
+  }
+  return { covariance, correlation, uncertainty, notPositive };
+}

@@ -1,0 +1,137 @@
+// 95% CL upper limits on the POI from asymptotic CLs (observed and the -2..+2 sigma expected band), by
+// Brent root finding on CLs(mu) - level inside the POI bounds, like pyhf's upper_limit (toms748). Every
+// evaluated point is reported through `onPoint` and points do not depend on each other. When a band
+// has no crossing inside the bounds, the limit comes from a linear scan over the bounds instead.
+import { expectedCls, hypotestAt, hypotestContext, qmuAsimov, qmuTilde, clsFromTeststat, qtildeTeststat } from './hypotest.ts';
+import type { HypotestContext } from './hypotest.ts';
+import type { Dataset, Model } from '../model.ts';
+
+export interface UpperLimitOptions {
+  level?: number;
+  data?: Dataset;
+  /** relative tolerance on the limit (default 1e-6) */
+  rtol?: number;
+  /** called after every evaluated POI value (progress) */
+  onPoint?: (point: LimitPoint) => void;
+  /** reuse POI-independent fits */
+  context?: HypotestContext;
+}
+
+export interface LimitPoint { poi: number; clsObs?: number; clsExp: number[] }
+
+export interface UpperLimitResult {
+  obs: number;
+  /** -2..+2 sigma */
+  exp: number[];
+  method: 'root' | 'scan';
+  points: LimitPoint[];
+}
+
+/** Brent's method for f(a) >= 0 > f(b) (or the reverse). */
+export function brent(f: (x: number) => number, a: number, b: number, fa: number, fb: number, rtol: number, maxIter = 100): number {
+  if (fa === 0) return a;
+  if (fb === 0) return b;
+  let c = a, fc = fa, d = b - a, e = d;
+  for (let i = 0; i < maxIter; i++) {
+    if (Math.sign(fb) === Math.sign(fc)) { c = a; fc = fa; d = b - a; e = d; }
+    if (Math.abs(fc) < Math.abs(fb)) { a = b; b = c; c = a; fa = fb; fb = fc; fc = fa; }
+    const tol = 2e-16 * Math.abs(b) + 0.5 * rtol * Math.abs(b) + 1e-12;
+    const m = 0.5 * (c - b);
+    if (Math.abs(m) <= tol || fb === 0) return b;
+    if (Math.abs(e) >= tol && Math.abs(fa) > Math.abs(fb)) {
+      const s = fb / fa;
+      let p: number, q: number;
+      if (a === c) { p = 2 * m * s; q = 1 - s; }
+      else {
+        const qq = fa / fc, r = fb / fc;
+        p = s * (2 * m * qq * (qq - r) - (b - a) * (r - 1));
+        q = (qq - 1) * (r - 1) * (s - 1);
+      }
+      if (p > 0) q = -q; else p = -p;
+      if (2 * p < Math.min(3 * m * q - Math.abs(tol * q), Math.abs(e * q))) { e = d; d = p / q; }
+      else { d = m; e = d; }
+    } else { d = m; e = d; }
+    a = b; fa = fb;
+    b += Math.abs(d) > tol ? d : (m > 0 ? tol : -tol);
+    fb = f(b);
+  }
+  return b;
+}
+
+export function upperLimit(model: Model, opts: UpperLimitOptions = {}): UpperLimitResult {
+  const level = opts.level ?? 0.05;
+  const rtol = opts.rtol ?? 1e-6;
+  const ctx = opts.context ?? hypotestContext(model, opts.data);
+  const lo = model.lower[model.poiIndex]!, hi = model.upper[model.poiIndex]!;
+  const points: LimitPoint[] = [];
+  const qA = new Map<number, number>(), qObs = new Map<number, number>();
+  const asimovAt = (mu: number) => {
+    let v = qA.get(mu);
+    if (v === undefined) { v = qmuAsimov(ctx, mu); qA.set(mu, v); }
+    return v;
+  };
+  const report = (p: LimitPoint) => { points.push(p); opts.onPoint?.(p); };
+  const expAt = (mu: number) => {
+    const e = expectedCls(Math.sqrt(asimovAt(mu)));
+    return e;
+  };
+  const obsAt = (mu: number) => {
+    let q = qObs.get(mu);
+    if (q === undefined) { q = qmuTilde(model, mu, ctx.data, ctx.free); qObs.set(mu, q); }
+    const qa = asimovAt(mu);
+    const cls = clsFromTeststat(qtildeTeststat(q, qa), Math.sqrt(qa)).cls;
+    report({ poi: mu, clsObs: cls, clsExp: expectedCls(Math.sqrt(qa)) });
+    return cls;
+  };
+  // bracket: CLs falls with mu; start from the expected median scale and widen inside the bounds
+  const bands: Array<(mu: number) => number> = [
+    (mu) => obsAt(mu) - level,
+    ...[0, 1, 2, 3, 4].map((k) => (mu: number) => { const e = expAt(mu); report({ poi: mu, clsExp: e }); return e[k]! - level; }),
+  ];
+  const results: number[] = [];
+  let method: 'root' | 'scan' = 'root';
+  const lowStart = lo > 0 ? lo : Math.min(hi, Math.max(1e-3 * hi, 1e-6));
+  for (const f of bands) {
+    const fHi = f(hi);
+    if (fHi > 0) { results.push(NaN); continue; }
+    let a = lowStart, fa = f(a);
+    if (fa <= 0) { results.push(NaN); continue; }
+    // tighten the bracket geometrically before Brent (cheap and robust)
+    let b = hi, fb = fHi;
+    while (b / a > 4) {
+      const m = Math.sqrt(a * b), fm = f(m);
+      if (fm > 0) { a = m; fa = fm; } else { b = m; fb = fm; }
+    }
+    results.push(brent(f, a, b, fa, fb, rtol));
+  }
+  if (results.some((v) => Number.isNaN(v))) {
+    method = 'scan';
+    const scan = scanLimits(ctx, lo, hi, level, report);
+    results.forEach((v, i) => { if (Number.isNaN(v)) results[i] = i === 0 ? scan.obs : scan.exp[i - 1]!; });
+  }
+  return { obs: results[0]!, exp: results.slice(1), method, points };
+}
+
+/** Limits by linear interpolation of CLs on a 201-point grid over [lo, hi] (numpy.interp semantics). */
+export function scanLimits(ctx: HypotestContext, lo: number, hi: number, level: number, report: (p: LimitPoint) => void, n = 201) {
+  const grid = Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1));
+  const obs: number[] = [], exp: number[][] = [[], [], [], [], []];
+  for (const mu of grid) {
+    const r = hypotestAt(ctx, mu);
+    report({ poi: mu, clsObs: r.clsObs, clsExp: r.clsExp });
+    obs.push(r.clsObs);
+    r.clsExp.forEach((v, k) => exp[k]!.push(v));
+  }
+  return { obs: interpLevel(grid, obs, level), exp: exp.map((c) => interpLevel(grid, c, level)) };
+}
+
+function interpLevel(mu: number[], cls: number[], level: number): number {
+  // numpy.interp(level, cls[::-1], mu[::-1]): clamps outside the range
+  const xs = [...cls].reverse(), ys = [...mu].reverse();
+  if (!(level > xs[0]!)) return ys[0]!;
+  if (level >= xs[xs.length - 1]!) return ys[ys.length - 1]!;
+  for (let i = 1; i < xs.length; i++) {
+    if (level <= xs[i]!) return ys[i - 1]! + ((ys[i]! - ys[i - 1]!) * (level - xs[i - 1]!)) / (xs[i]! - xs[i - 1]!);
+  }
+  return ys[ys.length - 1]!;
+}

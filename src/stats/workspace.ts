@@ -1,0 +1,254 @@
+// pyhf JSON workspace (schema 1.0.0): zod schema, consistency checks with errors naming the JSON path,
+// and the workspace operations of `pyhf prune` / `pyhf rename` / `pyhf combine`.
+import { z } from 'zod';
+import { UserError } from '../errors.ts';
+
+const num = z.number();
+const nums = z.array(num);
+
+const normfactor = z.object({ name: z.string(), type: z.literal('normfactor'), data: z.null() });
+const shapefactor = z.object({ name: z.string(), type: z.literal('shapefactor'), data: z.null() });
+const lumi = z.object({ name: z.string(), type: z.literal('lumi'), data: z.null() });
+const normsys = z.object({ name: z.string(), type: z.literal('normsys'), data: z.object({ hi: num, lo: num }) });
+const histosys = z.object({
+  name: z.string(),
+  type: z.literal('histosys'),
+  data: z.object({ hi_data: nums, lo_data: nums }),
+});
+const staterror = z.object({ name: z.string(), type: z.literal('staterror'), data: nums });
+const shapesys = z.object({ name: z.string(), type: z.literal('shapesys'), data: nums });
+
+export const modifierSchema = z.discriminatedUnion('type', [
+  normfactor, shapefactor, lumi, normsys, histosys, staterror, shapesys,
+]);
+export const sampleSchema = z.object({ name: z.string(), data: nums, modifiers: z.array(modifierSchema) });
+export const channelSchema = z.object({ name: z.string(), samples: z.array(sampleSchema).min(1) });
+export const observationSchema = z.object({ name: z.string(), data: nums });
+export const parameterConfigSchema = z.object({
+  name: z.string(),
+  inits: nums.optional(),
+  bounds: z.array(z.tuple([num, num])).optional(),
+  fixed: z.boolean().optional(),
+  auxdata: nums.optional(),
+  sigmas: nums.optional(),
+  factors: nums.optional(),
+});
+export const measurementSchema = z.object({
+  name: z.string(),
+  config: z.object({ poi: z.string(), parameters: z.array(parameterConfigSchema) }),
+});
+export const workspaceSchema = z.object({
+  version: z.literal('1.0.0').optional(),
+  channels: z.array(channelSchema).min(1),
+  observations: z.array(observationSchema),
+  measurements: z.array(measurementSchema).min(1),
+});
+
+export type Modifier = z.infer<typeof modifierSchema>;
+export type ModifierType = Modifier['type'];
+export type Sample = z.infer<typeof sampleSchema>;
+export type Channel = z.infer<typeof channelSchema>;
+export type Observation = z.infer<typeof observationSchema>;
+export type ParameterConfig = z.infer<typeof parameterConfigSchema>;
+export type Measurement = z.infer<typeof measurementSchema>;
+export type Workspace = z.infer<typeof workspaceSchema>;
+
+export const MODIFIER_TYPES: readonly ModifierType[] = [
+  'histosys', 'lumi', 'normfactor', 'normsys', 'shapefactor', 'shapesys', 'staterror',
+];
+
+/** `channels[1].samples[0].modifiers[2].data.hi_data` from a path array. */
+export function jsonPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out === '' ? '(top level)' : out;
+}
+
+function zodMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type') return `expected ${issue.expected}`;
+  if (issue.code === 'invalid_union' && issue.path.at(-1) !== undefined) return 'not a known modifier (type must be one of ' + MODIFIER_TYPES.join(', ') + ')';
+  return issue.message;
+}
+
+/** Validate a parsed JSON value as a pyhf workspace; throws UserError naming the JSON path at fault. */
+export function loadWorkspace(json: unknown, source = 'workspace'): Workspace {
+  const parsed = workspaceSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more problems)` : '';
+    throw new UserError(`${source}: ${jsonPath(issue.path)}: ${zodMessage(issue)}${more}`);
+  }
+  const problems = checkConsistency(parsed.data);
+  if (problems.length > 0) {
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more problems)` : '';
+    throw new UserError(`${source}: ${problems[0]}${more}`);
+  }
+  return parsed.data;
+}
+
+function lengthProblem(path: string, got: number, want: number): string | null {
+  return got === want ? null : `${path}: expected ${want} numbers, got ${got}`;
+}
+
+/** Structural checks zod cannot express: names unique, bin counts agree, POI declared. */
+export function checkConsistency(ws: Workspace): string[] {
+  const problems: string[] = [];
+  const push = (p: string | null) => { if (p) problems.push(p); };
+  const obsByName = new Map<string, number>();
+  ws.observations.forEach((o, i) => {
+    if (obsByName.has(o.name)) problems.push(`observations[${i}].name: duplicate observation '${o.name}'`);
+    obsByName.set(o.name, i);
+  });
+  const channelNames = new Set<string>();
+  const modifierNames = new Set<string>();
+  ws.channels.forEach((ch, c) => {
+    if (channelNames.has(ch.name)) problems.push(`channels[${c}].name: duplicate channel '${ch.name}'`);
+    channelNames.add(ch.name);
+    const oi = obsByName.get(ch.name);
+    if (oi === undefined) {
+      problems.push(`channels[${c}]: no observation named '${ch.name}' in observations`);
+    }
+    const nbins = oi === undefined ? ch.samples[0]!.data.length : ws.observations[oi]!.data.length;
+    const sampleNames = new Set<string>();
+    ch.samples.forEach((s, si) => {
+      const sp = `channels[${c}].samples[${si}]`;
+      if (sampleNames.has(s.name)) problems.push(`${sp}.name: duplicate sample '${s.name}' in channel '${ch.name}'`);
+      sampleNames.add(s.name);
+      push(lengthProblem(`${sp}.data`, s.data.length, nbins));
+      const seen = new Set<string>();
+      s.modifiers.forEach((m, mi) => {
+        const mp = `${sp}.modifiers[${mi}]`;
+        const key = `${m.type}/${m.name}`;
+        if (seen.has(key)) problems.push(`${mp}: modifier '${m.name}' of type ${m.type} appears twice on sample '${s.name}'`);
+        seen.add(key);
+        modifierNames.add(m.name);
+        if (m.type === 'histosys') {
+          push(lengthProblem(`${mp}.data.hi_data`, m.data.hi_data.length, nbins));
+          push(lengthProblem(`${mp}.data.lo_data`, m.data.lo_data.length, nbins));
+        } else if (m.type === 'staterror' || m.type === 'shapesys') {
+          push(lengthProblem(`${mp}.data`, m.data.length, nbins));
+        }
+      });
+    });
+  });
+  // observations of channels that are not in the workspace are allowed and ignored, as in pyhf
+  const measNames = new Set<string>();
+  ws.measurements.forEach((m, i) => {
+    if (measNames.has(m.name)) problems.push(`measurements[${i}].name: duplicate measurement '${m.name}'`);
+    measNames.add(m.name);
+    if (!modifierNames.has(m.config.poi)) {
+      problems.push(`measurements[${i}].config.poi: parameter of interest '${m.config.poi}' is not a modifier of any sample`);
+    }
+    const parNames = new Set<string>();
+    m.config.parameters.forEach((p, j) => {
+      if (parNames.has(p.name)) problems.push(`measurements[${i}].config.parameters[${j}].name: '${p.name}' configured twice`);
+      parNames.add(p.name);
+    });
+  });
+  return problems;
+}
+
+/** The measurement called `name`, or the first one. */
+export function getMeasurement(ws: Workspace, name?: string): Measurement {
+  if (name === undefined) return ws.measurements[0]!;
+  const m = ws.measurements.find((x) => x.name === name);
+  if (!m) {
+    throw new UserError(`measurement '${name}' not found (workspace has: ${ws.measurements.map((x) => x.name).join(', ')})`);
+  }
+  return m;
+}
+
+export interface PruneSpec {
+  channels?: string[];
+  samples?: string[];
+  modifiers?: string[];
+  modifierTypes?: ModifierType[];
+  measurements?: string[];
+}
+
+/** Like `pyhf prune`: drop channels, samples, modifiers (by name or type) and measurements. */
+export function pruneWorkspace(ws: Workspace, spec: PruneSpec): Workspace {
+  const drop = (list: string[] | undefined) => new Set(list ?? []);
+  const ch = drop(spec.channels), sa = drop(spec.samples), mo = drop(spec.modifiers), me = drop(spec.measurements);
+  const ty = new Set<string>(spec.modifierTypes ?? []);
+  const out: Workspace = {
+    version: '1.0.0',
+    channels: ws.channels
+      .filter((c) => !ch.has(c.name))
+      .map((c) => ({
+        name: c.name,
+        samples: c.samples
+          .filter((s) => !sa.has(s.name))
+          .map((s) => ({ ...s, modifiers: s.modifiers.filter((m) => !mo.has(m.name) && !ty.has(m.type)) })),
+      }))
+      .filter((c) => c.samples.length > 0),
+    observations: ws.observations.filter((o) => !ch.has(o.name)),
+    measurements: ws.measurements
+      .filter((m) => !me.has(m.name))
+      .map((m) => ({ name: m.name, config: { poi: m.config.poi, parameters: m.config.parameters.filter((p) => !mo.has(p.name)) } })),
+  };
+  return loadWorkspace(out, 'pruned workspace');
+}
+
+export interface RenameSpec {
+  channels?: Record<string, string>;
+  samples?: Record<string, string>;
+  modifiers?: Record<string, string>;
+  measurements?: Record<string, string>;
+}
+
+/** Like `pyhf rename`: rename channels, samples, modifiers (also in measurement configs and POI), measurements. */
+export function renameWorkspace(ws: Workspace, spec: RenameSpec): Workspace {
+  const r = (map: Record<string, string> | undefined, name: string) => (map && Object.hasOwn(map, name) ? map[name]! : name);
+  const out: Workspace = {
+    version: '1.0.0',
+    channels: ws.channels.map((c) => ({
+      name: r(spec.channels, c.name),
+      samples: c.samples.map((s) => ({
+        ...s,
+        name: r(spec.samples, s.name),
+        modifiers: s.modifiers.map((m) => ({ ...m, name: r(spec.modifiers, m.name) }) as Modifier),
+      })),
+    })),
+    observations: ws.observations.map((o) => ({ ...o, name: r(spec.channels, o.name) })),
+    measurements: ws.measurements.map((m) => ({
+      name: r(spec.measurements, m.name),
+      config: {
+        poi: r(spec.modifiers, m.config.poi),
+        parameters: m.config.parameters.map((p) => ({ ...p, name: r(spec.modifiers, p.name) })),
+      },
+    })),
+  };
+  return loadWorkspace(out, 'renamed workspace');
+}
+
+/** Like `pyhf combine` (join 'none'): channels must be distinct; measurements of the same name are merged
+ *  when their POIs agree, their parameter configs taken from both (a conflicting config is an error). */
+export function combineWorkspaces(a: Workspace, b: Workspace): Workspace {
+  const clash = a.channels.map((c) => c.name).filter((n) => b.channels.some((c) => c.name === n));
+  if (clash.length > 0) throw new UserError(`cannot combine workspaces: channel(s) ${clash.join(', ')} appear in both`);
+  const measurements: Measurement[] = a.measurements.map((m) => structuredClone(m));
+  for (const mb of b.measurements) {
+    const ma = measurements.find((m) => m.name === mb.name);
+    if (!ma) { measurements.push(structuredClone(mb)); continue; }
+    if (ma.config.poi !== mb.config.poi) {
+      throw new UserError(`cannot combine workspaces: measurement '${mb.name}' has POI '${ma.config.poi}' in one and '${mb.config.poi}' in the other`);
+    }
+    for (const p of mb.config.parameters) {
+      const pa = ma.config.parameters.find((q) => q.name === p.name);
+      if (!pa) ma.config.parameters.push(structuredClone(p));
+      else if (JSON.stringify(pa) !== JSON.stringify(p)) {
+        throw new UserError(`cannot combine workspaces: measurement '${mb.name}' configures parameter '${p.name}' differently`);
+      }
+    }
+  }
+  return loadWorkspace({
+    version: '1.0.0',
+    channels: [...a.channels, ...b.channels],
+    observations: [...a.observations, ...b.observations],
+    measurements,
+  }, 'combined workspace');
+}
