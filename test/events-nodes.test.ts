@@ -1,0 +1,159 @@
+// select / fill / merge node kinds run directly (as the engine's worker would) on generated chunks.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import selectKind from '../nodes/select.ts';
+import fillKind from '../nodes/fill.ts';
+import mergeKind, { mergeHistograms } from '../nodes/merge.ts';
+import type { ChunkContext, FileInfo } from '../src/engine/node-kind.ts';
+import { Events, Rng } from '../src/columnar/index.ts';
+import { agcAxes, agcFillFn, agcSelectFn } from '../src/analysis/agc.ts';
+import { hzzFill, hzzHistogram, hzzSelect } from '../src/analysis/hzz.ts';
+import { fromData, regular, strCategory, type HistogramsArtifact } from '../src/hist/index.ts';
+import type { ColumnBatch } from '../src/columns.ts';
+
+function file(sample: string, variation = 'nominal', extra: Partial<FileInfo> = {}): FileInfo {
+  return { path: `/data/${sample}.root`, sample, process: sample, variation, xsec: 100, nevts: 1000, fingerprint: { path: `/data/${sample}.root`, size: 1 }, ...extra };
+}
+function ctx(f: FileInfo, start: number, stop: number, node = 'n'): ChunkContext {
+  return { graph: 'g', node, log() {}, warn() {}, signal: new AbortController().signal, seed: 99, chunk: { id: `${f.path}:${start}`, file: f, tree: 'Events', start, stop } };
+}
+
+function genEvents(n: number, seed: number): ColumnBatch {
+  const r = new Rng(seed);
+  const cols: Record<string, number[][]> = {};
+  const push = (k: string, v: number[]) => { (cols[k] ??= []).push(v); };
+  for (let i = 0; i < n; i++) {
+    const nj = Math.floor(r.uniform() * 8), ne = r.uniform() < 0.5 ? 1 : 0, nm = ne ? 0 : Math.floor(r.uniform() * 2);
+    const arr = (k: number, f: () => number) => Array.from({ length: k }, f);
+    push('Jet_pt', arr(nj, () => Math.fround(20 + 60 * r.uniform())));
+    push('Jet_eta', arr(nj, () => Math.fround(r.uniform() * 4 - 2)));
+    push('Jet_phi', arr(nj, () => Math.fround(r.uniform() * 6 - 3)));
+    push('Jet_mass', arr(nj, () => Math.fround(5 + 10 * r.uniform())));
+    push('Jet_btagCSVV2', arr(nj, () => Math.fround(r.uniform())));
+    push('Electron_pt', arr(ne, () => Math.fround(20 + 30 * r.uniform())));
+    push('Muon_pt', arr(nm, () => Math.fround(20 + 30 * r.uniform())));
+  }
+  const columns: ColumnBatch['columns'] = {};
+  for (const [k, rows] of Object.entries(cols)) {
+    const offsets = new Int32Array(n + 1);
+    rows.forEach((x, i) => { offsets[i + 1] = offsets[i] + x.length; });
+    const content = new Float32Array(offsets[n]);
+    rows.forEach((x, i) => content.set(x, offsets[i]));
+    columns[k] = { offsets, content };
+  }
+  return { entries: n, columns };
+}
+
+const selectParams = selectKind.params.parse({ select: agcSelectFn, options: {} });
+const fillParams = (bins = 25) => fillKind.params.parse({ histograms: { agc: agcAxes(bins) }, fill: agcFillFn, lumi: 3378 });
+
+test('per-chunk fill + reduce equals one chunk; cutflows and nevents add up', () => {
+  const batch = genEvents(3000, 3), f = file('ttbar');
+  const whole = fillKind.runChunk(selectKind.runChunk(batch, selectParams, ctx(f, 0, 3000)), fillParams(), ctx(f, 0, 3000)) as HistogramsArtifact;
+  // two chunks (the JER smearing seed differs per chunk, so compare seed-independent variations)
+  const halves = [[0, 1700], [1700, 3000]].map(([a, b]) => {
+    const sub = sliceBatch(batch, a, b);
+    return fillKind.runChunk(selectKind.runChunk(sub, selectParams, ctx(f, a, b)), fillParams(), ctx(f, a, b)) as HistogramsArtifact;
+  });
+  const merged = fillKind.reduce!.combine(fillKind.reduce!.empty!(), halves[0]);
+  fillKind.reduce!.combine(merged, halves[1]);
+  const hw = fromData(whole.hists.agc), hm = fromData(merged.hists.agc);
+  for (const v of ['nominal', 'pt_scale_up', 'btag_var_2_up']) for (const region of ['4j1b', '4j2b']) {
+    const a = hw.withFlow({ region, process: 'ttbar', variation: v }).values, b = hm.withFlow({ region, process: 'ttbar', variation: v }).values;
+    a.forEach((x, i) => assert.ok(Math.abs(x - b[i]) < 1e-9 * Math.max(1, x), `${region} ${v} bin ${i}`));
+    assert.ok(hw.slice({ region, process: 'ttbar', variation: v }).sum() > 0);
+  }
+  assert.equal(merged.nevents.ttbar__nominal, 3000);
+  assert.equal(merged.cutflows.ttbar__nominal.all, 3000);
+  assert.equal(merged.cutflows.ttbar__nominal['4j1b__nominal'], whole.cutflows.ttbar__nominal['4j1b__nominal']);
+});
+
+function sliceBatch(b: ColumnBatch, start: number, stop: number): ColumnBatch {
+  const columns: ColumnBatch['columns'] = {};
+  for (const [k, c] of Object.entries(b.columns)) {
+    if (ArrayBuffer.isView(c)) { columns[k] = c.subarray(start, stop); continue; }
+    const base = c.offsets[start];
+    columns[k] = { offsets: c.offsets.slice(start, stop + 1).map((o) => o - base), content: c.content.subarray(base, c.offsets[stop]) };
+  }
+  return { entries: stop - start, columns };
+}
+
+test('a variation with factor 1 equals nominal; unit-weight samples sum to xsec*lumi', () => {
+  const n = 2000, batch = genEvents(n, 4), f = file('wjets', 'nominal', { xsec: 250, nevts: n });
+  // generic select/fill through the nodes: keep every event, fill a constant with a 'varied' copy scaled by 1
+  const sel = selectKind.params.parse({ select: (ev: Events) => ({ keep: new Uint8Array(ev.entries).fill(1), columns: { ht: ev.collection('Jet').get('pt').sum() } }) });
+  const out = selectKind.runChunk(batch, sel, ctx(f, 0, n));
+  const fp = fillKind.params.parse({
+    histograms: { ht: [regular(10, 0, 500, { name: 'ht' }), strCategory([], { name: 'variation', growth: true })] },
+    fill: (ev: Events, h: Record<string, import('../src/hist/index.ts').Hist>, c: { weight: number }) => {
+      const ht = ev.col('ht');
+      h.ht.fill({ ht, variation: 'nominal' }, c.weight);
+      h.ht.fill({ ht: Float64Array.from(ht, (x) => x * 1), variation: 'scale1' }, Float64Array.from(ht, () => c.weight * 1));
+    },
+    lumi: 10,
+  });
+  const a = fillKind.runChunk(out, fp, ctx(f, 0, n)) as HistogramsArtifact;
+  const h = fromData(a.hists.ht);
+  assert.deepEqual(Array.from(h.withFlow({ variation: 'scale1' }).values), Array.from(h.withFlow({ variation: 'nominal' }).values));
+  assert.ok(Math.abs(h.slice({ variation: 'nominal' }).sum() - 250 * 10) < 1e-9 * 2500);
+});
+
+test('merge adds artifacts and groups single-top channels into one process', () => {
+  const batch = genEvents(1500, 5);
+  const parts = ['single_top_s_chan', 'single_top_t_chan', 'ttbar'].map((s) => {
+    const f = file(s);
+    return fillKind.runChunk(selectKind.runChunk(batch, selectParams, ctx(f, 0, 1500)), fillParams(), ctx(f, 0, 1500)) as HistogramsArtifact;
+  });
+  const p = mergeKind.params.parse({ groups: { single_top: ['single_top_s_chan', 'single_top_t_chan'] } });
+  const m = mergeHistograms(parts, p);
+  const h = fromData(m.hists.agc);
+  assert.deepEqual((h.axis('process') as unknown as { values: string[] }).values, ['single_top', 'ttbar']);
+  const st = h.slice({ region: '4j1b', process: 'single_top', variation: 'nominal' }).sum();
+  const one = fromData(parts[0].hists.agc).slice({ region: '4j1b', process: 'single_top_s_chan', variation: 'nominal' }).sum();
+  assert.ok(st > 0 && Math.abs(st - 2 * one) < 1e-9 * st);
+  assert.equal(m.nevents.single_top_s_chan__nominal, 1500);
+});
+
+test('H->ZZ: selection and m4l against a per-event loop; m4l and SF variations', () => {
+  const r = new Rng(8), n = 500;
+  const rows = Array.from({ length: n }, () => {
+    const k = 3 + Math.floor(r.uniform() * 3);
+    return {
+      pt: Array.from({ length: k }, () => 10e3 + 50e3 * r.uniform()), eta: Array.from({ length: k }, () => r.uniform() * 4 - 2),
+      phi: Array.from({ length: k }, () => r.uniform() * 6 - 3), charge: Array.from({ length: k }, () => (r.uniform() < 0.5 ? -1 : 1)),
+      type: Array.from({ length: k }, () => (r.uniform() < 0.5 ? 11 : 13)), sf: 0.9 + 0.2 * r.uniform(), mcw: r.uniform() < 0.1 ? -1 : 1,
+    };
+  }).map((x) => ({ ...x, E: x.pt.map((p, i) => Math.sqrt((p * Math.cosh(x.eta[i])) ** 2 + (x.type[i] === 11 ? 0.511 : 105.7) ** 2)) }));
+  const jag = (f: (x: (typeof rows)[number]) => number[]) => {
+    const offsets = new Int32Array(n + 1);
+    rows.forEach((x, i) => { offsets[i + 1] = offsets[i] + f(x).length; });
+    return { offsets, content: Float64Array.from(rows.flatMap(f)) };
+  };
+  const batch: ColumnBatch = { entries: n, columns: {
+    lep_pt: jag((x) => x.pt), lep_eta: jag((x) => x.eta), lep_phi: jag((x) => x.phi), lep_E: jag((x) => x.E),
+    lep_charge: jag((x) => x.charge), lep_type: jag((x) => x.type), mcWeight: Float64Array.from(rows, (x) => x.mcw),
+    scaleFactor_ELE: Float64Array.from(rows, (x) => x.sf), scaleFactor_MUON: new Float64Array(n).fill(1),
+    scaleFactor_LepTRIGGER: new Float64Array(n).fill(1), scaleFactor_PILEUP: new Float64Array(n).fill(1),
+  } };
+  const expected: Array<{ m: number; w: number }> = [];
+  for (const x of rows) {
+    if (x.pt.length < 4) continue;
+    const q = x.charge.reduce((a, b) => a + b, 0), t = x.type.reduce((a, b) => a + b, 0);
+    if (q !== 0 || ![44, 48, 52].includes(t)) continue;
+    let px = 0, py = 0, pz = 0, E = 0;
+    for (let i = 0; i < 4; i++) { px += x.pt[i] * Math.cos(x.phi[i]); py += x.pt[i] * Math.sin(x.phi[i]); pz += x.pt[i] * Math.sinh(x.eta[i]); E += x.E[i]; }
+    expected.push({ m: Math.sqrt(E * E - px * px - py * py - pz * pz) / 1000, w: x.mcw * x.sf });
+  }
+  const sel = hzzSelect(new Events(batch));
+  assert.equal(sel.entries, expected.length);
+  assert.ok(expected.length > 10);
+  const m = sel.columns.mllll as Float64Array;
+  expected.forEach((e, i) => assert.ok(Math.abs(m[i] - e.m) < 1e-9 * e.m));
+  const h = hzzFill(sel, { process: 'signal', xsec: 2, sumw: 4, lumi: 10 }, hzzHistogram());
+  const norm = (10 * 2) / 4;
+  const tot = expected.filter((e) => e.m >= 80 && e.m < 250).reduce((s, e) => s + e.w * norm, 0);
+  assert.ok(Math.abs(h.slice({ process: 'signal', variation: 'nominal' }).sum(false) - tot) < 1e-9 * Math.abs(tot));
+  assert.ok(Math.abs(h.slice({ process: 'signal', variation: 'scaleFactorUP' }).sum() - 1.1 * h.slice({ process: 'signal', variation: 'nominal' }).sum()) < 1e-9);
+  const up = expected.filter((e) => e.m * 1.01 >= 80 && e.m * 1.01 < 250).reduce((s, e) => s + e.w * norm, 0);
+  assert.ok(Math.abs(h.slice({ process: 'signal', variation: 'm4lUP' }).sum(false) - up) < 1e-9 * Math.abs(up));
+});
