@@ -12,7 +12,7 @@ import { fromData, regular, strCategory, type HistogramsArtifact } from '../src/
 import type { ColumnBatch } from '../src/columns.ts';
 
 function file(sample: string, variation = 'nominal', extra: Partial<FileInfo> = {}): FileInfo {
-  return { path: `/data/${sample}.root`, sample, process: sample, variation, xsec: 100, nevts: 1000, fingerprint: { path: `/data/${sample}.root`, size: 1 }, ...extra };
+  return { path: `/data/${sample}.root`, sample, process: sample, variation, xsec: 100, nevts: 1000, fingerprint: { kind: 'local', path: `/data/${sample}.root`, size: 1, mtimeMs: 0 }, ...extra };
 }
 function ctx(f: FileInfo, start: number, stop: number, node = 'n'): ChunkContext {
   return { graph: 'g', node, log() {}, warn() {}, signal: new AbortController().signal, seed: 99, chunk: { id: `${f.path}:${start}`, file: f, tree: 'Events', start, stop } };
