@@ -30,7 +30,17 @@ export function hashKey(parts: unknown[]): string {
  *  (so re-indenting or re-commenting a selection does not invalidate the cache), but
  *  sensitive to everything else, string and template contents included. */
 export function functionSourceHash(fn: Function): string {
-  return sha256(normaliseSource(fn.toString()));
+  return sha256(functionSource(fn));
+}
+
+/** Normalised source of a function. Bound functions print as `function () { [native code] }`
+ *  whatever they wrap, so they would all hash alike: refused, with the function's name. */
+function functionSource(fn: Function): string {
+  const src = fn.toString();
+  if (fn.name.startsWith('bound ') && src.includes('[native code]')) {
+    throw new TypeError(`cannot hash the source of '${fn.name}': a bound function hides its code; pass an arrow function instead`);
+  }
+  return normaliseSource(src);
 }
 
 /** Deterministic JSON text of a value, for hashing:
@@ -73,7 +83,7 @@ function encode(v: unknown, out: string[], path: string, stack: Set<object>): vo
       out.push('null'); // only reached inside arrays (object members are dropped), as JSON.stringify
       return;
     case 'function':
-      out.push(`{"$fn":${JSON.stringify(normaliseSource(v.toString()))}}`);
+      out.push(`{"$fn":${JSON.stringify(functionSource(v))}}`);
       return;
   }
   if (v === null) {
