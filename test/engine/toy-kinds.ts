@@ -125,3 +125,42 @@ export function readFloats(path: string): Float64Array {
   const b = readFileSync(path);
   return new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 }
+
+interface ColStats {
+  entries: number;
+  cols: Record<string, { count: number; sum: number }>;
+}
+
+/** Reducer: per column, the number of values and their float64 sum (compared with uproot refs). */
+export const colStats = defineNodeKind({
+  kind: 'col-stats',
+  version: '1',
+  level: 'chunk',
+  params: z.object({}),
+  inputs: ['EventChunks'],
+  output: 'Json',
+  runChunk(input): ColStats {
+    const cols: ColStats['cols'] = {};
+    for (const [name, c] of Object.entries(input!.columns)) {
+      const values = ArrayBuffer.isView(c) ? c : c.content;
+      let sum = 0;
+      for (let i = 0; i < values.length; i++) sum += Number(values[i]);
+      cols[name] = { count: values.length, sum };
+    }
+    return { entries: input!.entries, cols };
+  },
+  reduce: {
+    combine(a: ColStats, b: ColStats) {
+      a.entries += b.entries;
+      for (const [k, v] of Object.entries(b.cols)) {
+        const t = (a.cols[k] ??= { count: 0, sum: 0 });
+        t.count += v.count;
+        t.sum += v.sum;
+      }
+      return a;
+    },
+  },
+  async writeOutputs(value, _p, ctx) {
+    await ctx.writeFile(`${ctx.node}.json`, `${JSON.stringify(value)}\n`);
+  },
+});
