@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { xxhash64 } from '../src/root/xxhash64.ts';
+import { xxhash64Wasm } from '../src/root/xxhash64-wasm.ts';
 import { lz4DecodeBlock } from '../src/root/lz4.ts';
 import { swapInPlace } from '../src/root/read/decode.ts';
 import { coalesceRanges } from '../src/root/read/source.ts';
@@ -18,6 +19,15 @@ test('xxhash64 matches the published test vectors', () => {
   assert.equal(xxhash64(enc.encode('a')), 0xd24ec4f1a98c6e5bn);
   assert.equal(xxhash64(enc.encode('abc')), 0x44bc2cf5ad770999n);
   assert.equal(xxhash64(enc.encode('Nobody inspects the spammish repetition')), 0xfbcea83c8a378bf1n);
+  for (const s of ['', 'a', 'abc', 'Nobody inspects the spammish repetition']) assert.equal(xxhash64Wasm(enc.encode(s)), xxhash64(enc.encode(s)));
+});
+
+test('the WebAssembly xxhash64 agrees with the JavaScript one at every tail length', () => {
+  for (const n of [1, 7, 8, 12, 31, 32, 33, 39, 63, 64, 65, 100, 1000, 4097, 70000, 200000]) {
+    const b = new Uint8Array(n);
+    for (let i = 0; i < n; i++) b[i] = (i * 2654435761) >>> 24;
+    assert.equal(xxhash64Wasm(b), xxhash64(b), `length ${n}`);
+  }
 });
 
 test('lz4 block decoder: literals, overlapping matches, long lengths', () => {

@@ -1,5 +1,6 @@
-// XXH64 (seed 0 by default) on 32-bit halves: ROOT's LZ4 framing stores XXH64 of each compressed
-// block, and BigInt arithmetic would make verifying it slower than decompressing.
+// XXH64 (seed 0) in plain JavaScript on 32-bit halves (BigInt would be far slower). ROOT's LZ4
+// framing stores XXH64 of each compressed block; the reader verifies it with the WebAssembly
+// version (xxhash64-wasm.ts), and the tests check the two against each other and the test vectors.
 
 // 64-bit values are (hi, lo) pairs of uint32; results of the helpers land in H/L.
 let H = 0;
@@ -17,13 +18,24 @@ function add(ah: number, al: number, bh: number, bl: number): void {
   H = (ah + bh + (lo > 0xffffffff ? 1 : 0)) >>> 0;
 }
 
+/** Low 64 bits of a * b with 16-bit limbs: every partial sum stays below 2^32, so it runs on
+ *  integer ops only (no float division). */
 function mul(ah: number, al: number, bh: number, bl: number): void {
-  const a0 = al & 0xffff, a1 = al >>> 16, b0 = bl & 0xffff, b1 = bl >>> 16;
-  const mid = a0 * b1 + a1 * b0; // < 2^33
-  const lo = a0 * b0 + (mid % 65536) * 65536; // < 2^33
-  const carry = Math.floor(lo / 4294967296);
-  L = lo >>> 0;
-  H = (a1 * b1 + Math.floor(mid / 65536) + carry + Math.imul(al, bh) + Math.imul(ah, bl)) >>> 0;
+  const a0 = al & 0xffff, a1 = al >>> 16, a2 = ah & 0xffff, a3 = ah >>> 16;
+  const b0 = bl & 0xffff, b1 = bl >>> 16, b2 = bh & 0xffff, b3 = bh >>> 16;
+  let c0 = a0 * b0;
+  let c1 = (c0 >>> 16) + a0 * b1;
+  let c2 = c1 >>> 16;
+  c1 = (c1 & 0xffff) + a1 * b0;
+  c2 += (c1 >>> 16) + a0 * b2;
+  let c3 = c2 >>> 16;
+  c2 = (c2 & 0xffff) + a1 * b1;
+  c3 += c2 >>> 16;
+  c2 = (c2 & 0xffff) + a2 * b0;
+  c3 += c2 >>> 16;
+  c3 += Math.imul(a0, b3) + Math.imul(a1, b2) + Math.imul(a2, b1) + Math.imul(a3, b0);
+  L = (((c1 & 0xffff) << 16) | (c0 & 0xffff)) >>> 0;
+  H = (((c3 & 0xffff) << 16) | (c2 & 0xffff)) >>> 0;
 }
 
 function rotl(h: number, l: number, r: number): void {

@@ -100,7 +100,9 @@ function decodeJagged(layout: BranchLayout, dtype: DType, slices: BasketSlice[],
     if (head === 0) {
       const base = off[s.from]!;
       bytes.set(payload.subarray(base, off[s.to]!), pos);
-      for (let i = s.from; i < s.to; i++) offsets[++e] = (pos + off[i + 1]! - base) / width;
+      const delta = pos - base;
+      const shift = 31 - Math.clz32(width); // widths are powers of two
+      for (let i = s.from + 1; i <= s.to; i++) offsets[++e] = (off[i]! + delta) >> shift;
       pos += off[s.to]! - base;
     } else {
       const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);

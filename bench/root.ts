@@ -1,0 +1,165 @@
+// ROOT reading benchmark: all numeric branches of a synthetic NanoAOD-shaped file (written with
+// hepflow's writer, ZLIB and ZSTD) and of the shipped LZ4/LZMA/NanoAOD files. Figures: MB/s of
+// uncompressed payload, events/s, and ratios against jsroot's own tree reading and against bare
+// decompression (node:zlib) of the same baskets, measured in the same run.
+//   node bench/root.ts [--quick] [--json]
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { openFile } from 'jsroot/io';
+import { TSelector, treeProcess } from 'jsroot/tree';
+import { openRootFile } from '../src/root/read/index.ts';
+import { parseBasketKey } from '../src/root/read/basket.ts';
+import { outputOptions } from '../src/root/decompress.ts';
+import { isJagged, type ColumnBatch } from '../src/columns.ts';
+import { writeSample, sampleBranches } from './root-sample.ts';
+
+type Figure = { name: string; value: number; unit: string; note?: string };
+
+const dataDir = path.resolve(import.meta.dirname, '../../shared/data/root');
+
+function payloadBytes(b: ColumnBatch): number {
+  let n = 0;
+  for (const c of Object.values(b.columns)) n += isJagged(c) ? c.content.byteLength : c.byteLength;
+  return n;
+}
+
+/** Best wall time of `repeat` runs of fn (ms), with fn's last result. */
+async function best<T>(repeat: number, fn: () => Promise<T>): Promise<{ ms: number; result: T }> {
+  let ms = Infinity;
+  let result!: T;
+  for (let i = 0; i < repeat; i++) {
+    const t0 = performance.now();
+    result = await fn();
+    ms = Math.min(ms, performance.now() - t0);
+  }
+  return { ms, result };
+}
+
+/** Our reader: every supported branch, chunk by chunk; open (jsroot metadata) timed apart. */
+async function readOurs(file: string, tree: string, chunk: number): Promise<{ bytes: number; entries: number; openMs: number; readMs: number }> {
+  const t0 = performance.now();
+  const f = await openRootFile(file);
+  const t = await f.tree(tree);
+  const t1 = performance.now();
+  const names = t.branches.filter((b) => b.supported).map((b) => b.name);
+  let bytes = 0;
+  for (const r of t.chunks(chunk)) bytes += payloadBytes(await t.read(names, r));
+  const t2 = performance.now();
+  await f.close();
+  return { bytes, entries: t.entries, openMs: t1 - t0, readMs: t2 - t1 };
+}
+
+/** Opens once, then reads every supported branch `reps` times (a small file: per-read costs). */
+async function readRepeated(file: string, tree: string, reps: number): Promise<{ bytes: number; ms: number }> {
+  const f = await openRootFile(file);
+  const t = await f.tree(tree);
+  const names = t.branches.filter((b) => b.supported).map((b) => b.name);
+  await t.read(names); // warm-up
+  let bytes = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < reps; i++) bytes += payloadBytes(await t.read(names));
+  const ms = performance.now() - t0;
+  await f.close();
+  return { bytes, ms };
+}
+
+/** The same baskets decompressed with node:zlib alone (no key parsing beyond fKeylen, no decoding). */
+async function bareDecompress(file: string, tree: string, algorithm: 'zlib' | 'zstd'): Promise<() => number> {
+  const jf = await openFile(file);
+  const t = await jf.readObject(tree);
+  const fd = fs.openSync(file, 'r');
+  const blocks: Uint8Array[] = [];
+  const sizes: number[] = [];
+  const walk = (b: any): void => {
+    for (let k = 0; k < b.fWriteBasket; k++) {
+      const raw = Buffer.alloc(b.fBasketBytes[k]);
+      fs.readSync(fd, raw, 0, raw.length, Number(b.fBasketSeek[k]));
+      const key = parseBasketKey(raw);
+      let p = key.keylen;
+      if (raw.length - p === key.objlen) continue; // stored uncompressed
+      while (p < raw.length) {
+        const csize = raw[p + 3]! | (raw[p + 4]! << 8) | (raw[p + 5]! << 16);
+        blocks.push(raw.subarray(p + 9, p + 9 + csize));
+        sizes.push(raw[p + 6]! | (raw[p + 7]! << 8) | (raw[p + 8]! << 16));
+        p += 9 + csize;
+      }
+    }
+    (b.fBranches?.arr ?? []).forEach(walk);
+  };
+  t.fBranches.arr.forEach(walk);
+  fs.closeSync(fd);
+  return () => {
+    let n = 0;
+    // with the same one-chunk output option our reader uses: the fastest bare call
+    for (let i = 0; i < blocks.length; i++) {
+      const o = outputOptions(sizes[i]!);
+      n += (algorithm === 'zlib' ? zlib.inflateSync(blocks[i]!, o) : zlib.zstdDecompressSync(blocks[i]!, o)).length;
+    }
+    return n;
+  };
+}
+
+/** jsroot's TTree reading (TSelector over entries) of the same branches, first `entries` entries. */
+async function readJsroot(file: string, tree: string, branches: string[], entries: number): Promise<number> {
+  const jf = await openFile(file);
+  const t = await jf.readObject(tree);
+  const sel = new (TSelector as any)();
+  branches.forEach((b, i) => sel.addBranch(b, `v${i}`));
+  let n = 0;
+  sel.Process = function () { n++; };
+  await treeProcess(t, sel, { numentries: entries });
+  return n;
+}
+
+export async function run(opts: { json: boolean; quick: boolean }): Promise<Figure[]> {
+  const out: Figure[] = [];
+  const events = opts.quick ? 100_000 : 1_000_000;
+  const repeat = 3;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hepflow-bench-root-'));
+  try {
+    for (const algorithm of ['zlib', 'zstd'] as const) {
+      const file = await writeSample(path.join(tmp, `nano-${algorithm}.root`), events, algorithm);
+      let ours = await readOurs(file, 'Events', 200_000);
+      for (let i = 1; i < repeat; i++) {
+        const r = await readOurs(file, 'Events', 200_000);
+        if (r.readMs < ours.readMs) ours = r;
+      }
+      const mbs = ours.bytes / 1e6 / (ours.readMs / 1e3);
+      const note = `${events} events, ${sampleBranches.length} branches, ${(fs.statSync(file).size / 1e6).toFixed(1)} MB file, 1 thread, best of ${repeat}`;
+      out.push({ name: `root.read_${algorithm}_mb_per_s`, value: +mbs.toFixed(1), unit: 'MB/s', note: `uncompressed payload; ${note}` });
+      out.push({ name: `root.read_${algorithm}_events_per_s`, value: Math.round(events / (ours.readMs / 1e3)), unit: 'events/s', note });
+      out.push({ name: `root.open_${algorithm}_ms`, value: +ours.openMs.toFixed(1), unit: 'ms', note: 'open + parse keys, streamers and TTree metadata (jsroot)' });
+      const bare = await bareDecompress(file, 'Events', algorithm);
+      const inflate = await best(repeat, async () => bare());
+      out.push({ name: `root.read_${algorithm}_vs_bare_decompress`, value: +(ours.readMs / inflate.ms).toFixed(2), unit: 'x', note: `our full read time / node:zlib ${algorithm === 'zlib' ? 'inflateSync' : 'zstdDecompressSync'} alone on the same baskets (target <= 1.5)` });
+      if (algorithm === 'zlib') {
+        const n = opts.quick ? 20_000 : 100_000;
+        const js = await best(1, () => readJsroot(file, 'Events', sampleBranches, n));
+        const oursPerEvent = (ours.openMs + ours.readMs) / events;
+        const jsPerEvent = js.ms / js.result;
+        out.push({ name: 'root.read_vs_jsroot', value: +(jsPerEvent / oursPerEvent).toFixed(1), unit: 'x', note: `speed-up over jsroot treeProcess on the same branches (jsroot on the first ${js.result} events; target >= 10)` });
+      }
+    }
+    const reps = opts.quick ? 10 : 40;
+    for (const [label, file] of [['lz4', 'uproot-HZZ-lz4.root'], ['lzma', 'uproot-HZZ-lzma.root'], ['uncompressed', 'uproot-HZZ-uncompressed.root']] as const) {
+      const r = await readRepeated(path.join(dataDir, file), 'events', reps);
+      out.push({ name: `root.read_${label}_mb_per_s`, value: +(r.bytes / 1e6 / (r.ms / 1e3)).toFixed(1), unit: 'MB/s', note: `${file} (2421 events, 51 branches), all branches read ${reps}x after open${label === 'lz4' ? '; xxhash64 checksums verified' : ''}` });
+    }
+    const nano = path.join(dataDir, 'nanoAOD_2015_CMS_Open_Data_ttbar.root');
+    const n = await best(3, () => readOurs(nano, 'Events', 100_000));
+    out.push({ name: 'root.nanoaod_947_branches_ms', value: +n.ms.toFixed(1), unit: 'ms', note: 'open + read all 947 branches of the CMS 2015 NanoAOD file (200 events)' });
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  return out;
+}
+
+if (import.meta.main) {
+  const args = process.argv.slice(2);
+  const json = args.includes('--json');
+  for (const f of await run({ json, quick: args.includes('--quick') })) {
+    console.log(json ? JSON.stringify(f) : `${f.name.padEnd(36)} ${String(f.value).padStart(10)} ${f.unit.padEnd(9)} ${f.note ?? ''}`);
+  }
+}
