@@ -99,12 +99,19 @@ function moduleBytes(): Uint8Array {
   ]);
 }
 
-let instance: { xxh64(len: number): bigint; memory: WebAssembly.Memory } | undefined;
+// the project's TypeScript lib has no WebAssembly declarations: the few members used, typed here
+interface WasmExports { xxh64(len: number): bigint; memory: { buffer: ArrayBuffer; grow(pages: number): number } }
+const wasm = (globalThis as unknown as { WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: unknown };
+} }).WebAssembly;
+
+let instance: WasmExports | undefined;
 
 /** XXH64 (seed 0) of bytes, computed in WebAssembly. */
 export function xxhash64Wasm(bytes: Uint8Array): bigint {
-  instance ??= new WebAssembly.Instance(new WebAssembly.Module(moduleBytes())).exports as unknown as typeof instance;
-  const inst = instance!;
+  instance ??= new wasm.Instance(new wasm.Module(moduleBytes())).exports as WasmExports;
+  const inst = instance;
   const need = bytes.length - inst.memory.buffer.byteLength;
   if (need > 0) inst.memory.grow(Math.ceil(need / 65536));
   new Uint8Array(inst.memory.buffer, 0, bytes.length).set(bytes);
