@@ -15,14 +15,14 @@ export interface TemplateHistogram {
 }
 
 /** The in-range bins of a histogram given with or without flow bins. */
-export function inRange(hist: TemplateHistogram, what: string): TemplateHistogram {
+export function inRange(hist: TemplateHistogram, what: string | (() => string)): TemplateHistogram {
   const n = hist.edges.length - 1;
   if (hist.values.length === n) return hist;
   if (hist.values.length === n + 2 && hist.variances.length === n + 2) {
     const cut = (a: ArrayLike<number>) => Float64Array.from({ length: n }, (_, i) => a[i + 1]!);
     return { edges: hist.edges, values: cut(hist.values), variances: cut(hist.variances) };
   }
-  throw new UserError(`histogram ${what}: ${hist.values.length} values and ${hist.variances.length} variances for ${n} bins (expected ${n}, or ${n + 2} with under/overflow)`);
+  throw new UserError(`histogram ${typeof what === 'string' ? what : what()}: ${hist.values.length} values and ${hist.variances.length} variances for ${n} bins (expected ${n}, or ${n + 2} with under/overflow)`);
 }
 
 /** Histograms by name: a Map, a plain record, or a function (undefined when missing). */
@@ -103,18 +103,27 @@ function nestedEdgeIndices(source: ArrayLike<number>, target: ArrayLike<number>)
 
 export interface BinnedYields { edges: Float64Array; yields: Float64Array; variances: Float64Array }
 
-/** Copies a template into float64 arrays, merging bins onto `binning` when given and different
- *  (target edges must be a subset of the histogram's edges; bins outside are dropped, like the
- *  AGC's "from 110 GeV, merge 2"). `what` names the histogram in errors. */
-export function toBinning(input: TemplateHistogram, binning: ArrayLike<number> | undefined, what: string): BinnedYields {
+function sameEdges(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!sameEdge(a[i]!, b[i]!)) return false;
+  return true;
+}
+
+const asFloat64 = (a: ArrayLike<number>): Float64Array => (a instanceof Float64Array ? a : Float64Array.from(a));
+
+/** Copies a template into float64 arrays (shared, not copied, when they already are), merging bins
+ *  onto `binning` when given and different (target edges must be a subset of the histogram's edges;
+ *  bins outside are dropped, like the AGC's "from 110 GeV, merge 2"). Callers must not mutate the
+ *  result. `what` names the histogram in errors. */
+export function toBinning(input: TemplateHistogram, binning: ArrayLike<number> | undefined, what: string | (() => string)): BinnedYields {
   const hist = inRange(input, what);
-  if (binning === undefined || (binning.length === hist.edges.length && Array.from(binning).every((e, i) => sameEdge(e, hist.edges[i]!)))) {
-    return { edges: Float64Array.from(hist.edges), yields: Float64Array.from(hist.values), variances: Float64Array.from(hist.variances) };
+  if (binning === undefined || sameEdges(binning, hist.edges)) {
+    return { edges: asFloat64(hist.edges), yields: asFloat64(hist.values), variances: asFloat64(hist.variances) };
   }
   const idx = nestedEdgeIndices(hist.edges, binning);
   if (idx === null) {
     throw new UserError(
-      `histogram ${what}: its edges [${Array.from(hist.edges).join(', ')}] cannot be merged into the region Binning [${Array.from(binning).join(', ')}]`,
+      `histogram ${typeof what === 'string' ? what : what()}: its edges [${Array.from(hist.edges).join(', ')}] cannot be merged into the region Binning [${Array.from(binning).join(', ')}]`,
     );
   }
   const m = binning.length - 1;

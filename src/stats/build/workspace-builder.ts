@@ -47,8 +47,8 @@ class TemplateStore {
     const hist = lookupHistogram(this.source, name);
     if (hist === undefined) throw new UserError(`missing histogram "${name}" (${describeRef(ref)})`);
     const binning = this.opts.rebinToRegionBinning === false ? undefined : ref.region.Binning;
-    const binned = toBinning(hist, binning, `"${name}" (${describeRef(ref)})`);
-    for (let i = 0; i < binned.variances.length; i++) if (Number.isNaN(binned.variances[i])) binned.variances[i] = 0;
+    const binned = toBinning(hist, binning, () => `"${name}" (${describeRef(ref)})`);
+    if (binned.variances.some(Number.isNaN)) binned.variances = binned.variances.map((v) => (Number.isNaN(v) ? 0 : v));
     this.cache.set(key, binned);
     return binned;
   }
