@@ -105,7 +105,8 @@ test('frames fit the terminal: 80 columns, rows collapse when the terminal is sh
 test('attachUi ink: renders to a terminal stream and resolves after the final frame', async () => {
   class FakeTty extends EventEmitter {
     columns = 90;
-    rows = 40;
+    // Shorter than the final frame: Ink must not clear the screen (and the user's scrollback).
+    rows = 12;
     isTTY = true;
     written = '';
     write(chunk: string, cb?: () => void): boolean {
@@ -121,8 +122,10 @@ test('attachUi ink: renders to a terminal stream and resolves after the final fr
   // Published before Ink has even loaded: must not be lost.
   for (const e of fakeRunSchedule({ chunks: 20, cachedChunks: 5 })) subject.next(e);
   await done;
+  assert.ok(!stdout.written.includes('\x1b[2J') && !stdout.written.includes('\x1b[3J'), 'terminal cleared');
   const text = stdout.written.replace(ANSI, '');
   assert.match(text, /✔ run finished/);
+  for (const node of ['fileset', 'ttbar-skim', 'histograms', 'merged', 'workspace', 'fit', 'limit', 'plots']) assert.match(text, new RegExp(`[●✔] ${node} `));
   assert.match(text, /ttbar-skim/);
   assert.match(text, /20\/20/);
   assert.match(text, /cache hits 5\/40 chunk results/);

@@ -1,7 +1,7 @@
 // The live Ink dashboard (default on a TTY). State lives outside React in the reducer; a timer
 // re-renders at most `fps` times a second, so the cost does not grow with the chunk-event rate.
 // No JSX (Node's type stripping does not transform it): elements are built with `h`.
-import { Box, Text, render, useApp, useStdout, type Instance } from 'ink';
+import { Box, Static, Text, render, useApp, useStdout, type Instance } from 'ink';
 import React, { useEffect, useRef, useState, type ReactElement, type ReactNode } from 'react';
 import type { Observable } from 'rxjs';
 import type { RunEvent } from '../engine/events.ts';
@@ -317,10 +317,11 @@ export function LiveDashboard(props: LiveDashboardProps): ReactElement {
   const wall = performance.now();
   const now = s.finished ? s.state.now : s.state.now + (wall - s.wallAtEvent);
   const rows = (stdout as { rows?: number }).rows;
-  return h(Dashboard, {
-    state: s.state, now, columns: stdout.columns || 80, frame: Math.floor(wall / 80),
-    ...(rows ? { rows } : {}),
-  });
+  const frameProps: DashboardProps = { state: s.state, now, columns: stdout.columns || 80, frame: Math.floor(wall / 80), ...(rows ? { rows } : {}) };
+  // The final frame goes out as static output: it may be taller than the terminal (a live frame
+  // that tall makes Ink clear the screen and the scrollback) and stays above the prompt.
+  if (s.finished) return h(Static<DashboardProps>, { items: [frameProps], children: (p) => h(Dashboard, { ...p, key: 'final' }) });
+  return h(Dashboard, frameProps);
 }
 
 export function attachDashboard(

@@ -35,6 +35,8 @@ export function attachUi(events$: Observable<RunEvent>, mode: UiMode, opts: UiOp
 /** Ink and React load only when the dashboard is used (plain and json runs start faster). */
 function attachInk(events$: Observable<RunEvent>, stdout: NodeJS.WriteStream, stderr: NodeJS.WriteStream): { done: Promise<void> } {
   const held$ = holdUntilSubscribed(events$);
+  // React's development build costs about twice the CPU per frame; a CLI wants the production one.
+  process.env['NODE_ENV'] ??= 'production';
   return { done: import('./dashboard.ts').then((m) => m.attachDashboard(held$, { stdout, stderr }).done) };
 }
 
