@@ -168,6 +168,7 @@ class LmdbStore implements Store {
 
   async readBlob(hash: string): Promise<Uint8Array> {
     this.assertOpen();
+    if (!/^[0-9a-f]{64}$/.test(hash)) throw new TypeError(`not a blob hash (64 hex digits): ${JSON.stringify(String(hash).slice(0, 80))}`);
     const path = blobPath(this.blobsDir, hash);
     const inlined = this.inline.getBinary(hash);
     let bytes: Uint8Array;
@@ -185,10 +186,14 @@ class LmdbStore implements Store {
     }
     if (sha256(bytes) === hash) return bytes;
     // re-check under the write lock: a concurrent writer may just have replaced a bad file
+    let good: Uint8Array | undefined;
     await this.dropEntriesUsing(hash, () => {
       if (this.inline.doesExist(hash)) {
         const cur = this.inline.getBinary(hash);
-        if (cur && sha256(cur) === hash) return false;
+        if (cur && sha256(cur) === hash) {
+          good = new Uint8Array(cur);
+          return false;
+        }
         this.inline.removeSync(hash);
         return true;
       }
@@ -198,10 +203,14 @@ class LmdbStore implements Store {
       } catch {
         return true;
       }
-      if (sha256(cur) === hash) return false;
+      if (sha256(cur) === hash) {
+        good = new Uint8Array(cur.buffer, cur.byteOffset, cur.byteLength);
+        return false;
+      }
       unlinkQuiet(path); // so the recomputed result is written afresh
       return true;
     });
+    if (good) return good;
     throw new CorruptBlobError(hash, inlined ? `${this.dir}/index.mdb (inline blob ${hash})` : path);
   }
 
