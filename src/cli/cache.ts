@@ -17,6 +17,7 @@ commands:
   gc                         remove least recently used entries until the cache fits, and entries
                              not used for a while; then blobs no entry refers to
                              [--max-size SIZE (e.g. 2GB, 500MB)] [--older-than AGE (e.g. 7d, 12h)] [--json]
+                             (without options: only incomplete entries, orphan blobs, stale temp files)
   clear                      remove every entry and blob
   verify                     re-hash every blob; drop corrupt or missing ones and their entries
                              (exit code 1 if any were found)   [--json]
