@@ -168,3 +168,14 @@ test('completeRunDone fills missing chunk figures and keeps the engine ones', ()
   assert.deepEqual(full.nodes['skim'], { status: 'computed', reason: 'params', seconds: 2, events: 7, chunks: 40, cached_chunks: 12 });
   assert.deepEqual(full.nodes['inputs'], { status: 'cached', reason: 'cached', seconds: 0 });
 });
+
+test('node-progress in chunks counts when the engine sends no chunk-done for some chunks', () => {
+  const s = reduceAll([
+    { type: 'node-start', node: 'skim', kind: 'skim', reason: 'new', chunks: 10, cachedChunks: 3, t: 0 },
+    { type: 'chunk-done', node: 'skim', chunk: 'a', events: 1, bytes: 0, cached: false, seconds: 0, t: 1 },
+    { type: 'node-progress', node: 'skim', done: 4, total: 10, unit: 'chunks', t: 1 },
+    { type: 'node-progress', node: 'skim', done: 7, total: 10, unit: 'chunks', t: 2 },
+  ]);
+  assert.deepEqual(progressOf(s.nodes['skim']!), { done: 7, total: 10, unit: 'chunks' });
+  assert.equal(cachedChunks(s.nodes['skim']!), 3);
+});

@@ -37,7 +37,15 @@ function attachInk(events$: Observable<RunEvent>, stdout: NodeJS.WriteStream, st
   const held$ = holdUntilSubscribed(events$);
   // React's development build costs about twice the CPU per frame; a CLI wants the production one.
   process.env['NODE_ENV'] ??= 'production';
-  return { done: import('./dashboard.ts').then((m) => m.attachDashboard(held$, { stdout, stderr }).done) };
+  const done = import('./dashboard.ts').then(
+    (m) => m.attachDashboard(held$, { stdout, stderr }).done,
+    (err: unknown) => {
+      // A broken Ink/React install must not cost the run its progress output.
+      stderr.write(`flow: dashboard unavailable (${err instanceof Error ? err.message : String(err)}); using plain output\n`);
+      return attachPlain(held$, stdout).done;
+    },
+  );
+  return { done };
 }
 
 function truthy(v: string | undefined): boolean {

@@ -26,6 +26,8 @@ export interface NodeView {
   readonly cachedAnnounced: number;
   /** chunk-done events with cached: true. */
   readonly cachedSeen: number;
+  /** Chunks done as last reported by node-progress (unit 'chunks'), cached ones included. */
+  readonly reportedDone: number;
   /** Final figures from node-done / run-done override the running counters. */
   readonly finalChunks?: number;
   readonly finalCached?: number;
@@ -85,7 +87,7 @@ export function initialState(): RunState {
 
 function blankNode(name: string, kind: string): NodeView {
   return {
-    name, kind, phase: 'pending', reason: '', chunksComputed: 0, cachedAnnounced: 0, cachedSeen: 0,
+    name, kind, phase: 'pending', reason: '', chunksComputed: 0, cachedAnnounced: 0, cachedSeen: 0, reportedDone: 0,
     events: 0, eventsComputed: 0, bytes: 0, outputUnchanged: false,
   };
 }
@@ -126,7 +128,7 @@ export function reduce(state: RunState, event: RunEvent): RunState {
       }), event.t);
     case 'node-progress':
       return withNode(state, event.node, undefined, (n) => {
-        if (event.unit === 'chunks') return { ...n, chunksTotal: event.total };
+        if (event.unit === 'chunks') return { ...n, chunksTotal: event.total, reportedDone: Math.max(n.reportedDone, event.done) };
         return { ...n, progress: { done: event.done, total: event.total, unit: event.unit } };
       }, event.t);
     case 'chunk-done':
@@ -234,7 +236,7 @@ export function cachedChunks(n: NodeView): number {
 
 export function chunksDone(n: NodeView): number {
   if (n.finalChunks !== undefined && isFinal(n) && n.phase !== 'failed') return n.finalChunks;
-  return n.chunksComputed + Math.max(n.cachedAnnounced, n.cachedSeen);
+  return Math.max(n.reportedDone, n.chunksComputed + Math.max(n.cachedAnnounced, n.cachedSeen));
 }
 
 export function chunksTotal(n: NodeView): number | undefined {
