@@ -9,6 +9,7 @@ import { buildWorkspace } from '../src/stats/build/workspace-builder.ts';
 import { writeCombineOutputs } from '../src/stats/build/datacard-combine-outputs.ts';
 import { loadDatacardShapes } from '../src/stats/build/datacard-shapes.ts';
 import { datacardToWorkspace } from '../src/stats/build/datacard-to-workspace.ts';
+import { createRootFile } from '../src/root/write/index.ts';
 import type { TemplateHistogram } from '../src/stats/build/template-histograms.ts';
 import { AGC_CONFIG_PATH, AGC_REFERENCE_HISTOS } from './stats-build-fixtures.ts';
 
@@ -28,25 +29,11 @@ test('TH1s read through jsroot match the uproot reference (edges, in-range conte
   }
 });
 
-interface RootWriter {
-  createRootFile(path: string): Promise<{ putHist(name: string, h: { edges: ArrayLike<number>; values: ArrayLike<number>; sumw2?: ArrayLike<number> }): void; close(): Promise<void> }>;
-}
-async function rootWriter(): Promise<RootWriter | null> {
-  const path = '../src/root/write/index.ts';
-  try {
-    return (await import(path)) as RootWriter;
-  } catch {
-    return null;
-  }
-}
-
-test('AGC: templates collected from a histograms.root give the same workspace as the in-memory histograms', async (t) => {
-  const writer = await rootWriter();
-  if (writer === null) return t.skip('ROOT writer not available');
+test('AGC: templates collected from a histograms.root give the same workspace as the in-memory histograms', async () => {
   const raw = JSON.parse(readFileSync(AGC_REFERENCE_HISTOS, 'utf8')) as Record<string, { contents: number[]; edges: number[] }>;
   const dir = await mkdtemp(join(tmpdir(), 'hepflow-cabinetry-'));
   try {
-    const f = await writer.createRootFile(join(dir, 'histograms.root'));
+    const f = await createRootFile(join(dir, 'histograms.root'));
     const inMemory = new Map<string, TemplateHistogram>();
     for (const [name, h] of Object.entries(raw)) {
       const sumw2 = h.contents.map((v) => Math.abs(v) * 0.01);
@@ -66,9 +53,7 @@ test('AGC: templates collected from a histograms.root give the same workspace as
   }
 });
 
-test('Combine shapes written as ROOT read back to the same pyhf workspace as the JSON shapes', async (t) => {
-  const writer = await rootWriter();
-  if (writer === null) return t.skip('ROOT writer not available');
+test('Combine shapes written as ROOT read back to the same pyhf workspace as the JSON shapes', async () => {
   const e = [0, 1, 2, 3];
   const hists: Record<string, TemplateHistogram> = {
     SR_sig_2024: { edges: e, values: [1, 2, 1], variances: [0.1, 0.2, 0.1] },

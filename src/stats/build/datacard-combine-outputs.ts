@@ -12,6 +12,7 @@ import { writeDatacard } from './datacard-write.ts';
 import { lookupHistogram, toBinning } from './template-histograms.ts';
 import type { BinnedYields, HistogramSource, TemplateHistogram } from './template-histograms.ts';
 import { formatZodIssues } from './zod-issues.ts';
+import { createRootFile } from '../../root/write/index.ts';
 
 const kappa = z.union([z.number(), z.tuple([z.number(), z.number()])], { error: 'expected kappa or [down, up]' });
 
@@ -218,16 +219,6 @@ export function buildCategoryDatacard(specInput: CombineSpec | Spec, category: s
   return { category, bin, card, shapes, notices };
 }
 
-interface RootWriterModule {
-  createRootFile(path: string): Promise<{
-    putHist(name: string, h: { edges: ArrayLike<number>; values: ArrayLike<number>; sumw2?: ArrayLike<number>; title?: string }): void;
-    close(): Promise<void>;
-  }>;
-}
-
-// hepflow's ROOT writer, loaded lazily so the JSON path works without it
-const ROOT_WRITER = '../../root/write/index.ts';
-
 async function writeShapes(path: string, shapes: Map<string, BinnedYields>, format: 'root' | 'json'): Promise<void> {
   if (format === 'json') {
     const file: JsonShapesFile = { format: 'hepflow-shapes-1', histograms: {} };
@@ -235,8 +226,7 @@ async function writeShapes(path: string, shapes: Map<string, BinnedYields>, form
     await writeFile(path, `${JSON.stringify(file)}\n`);
     return;
   }
-  const writer = (await import(ROOT_WRITER)) as RootWriterModule;
-  const f = await writer.createRootFile(path);
+  const f = await createRootFile(path);
   const withFlow = (a: Float64Array): Float64Array => {
     const out = new Float64Array(a.length + 2);
     out.set(a, 1);

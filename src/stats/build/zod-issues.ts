@@ -1,14 +1,5 @@
 import type { z } from 'zod';
-
-/** `Systematics[3].Up.Normalization` from a zod issue path. */
-export function keyPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out === '' ? String(part) : `.${String(part)}`;
-  }
-  return out === '' ? '(top level)' : out;
-}
+import { jsonPath as keyPath } from '../workspace.ts';
 
 function describe(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
