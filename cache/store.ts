@@ -247,7 +247,7 @@ class LmdbStore implements Store {
     }
     let bytes = 0;
     for (const s of sizes.values()) bytes += s;
-    return { dir: this.dir, entries, blobs: sizes.size, bytes, oldest, newest };
+    return { dir: this.dir, entries, blobs: sizes.size, bytes, oldest, newest, indexBytes: Math.max(0, fileSize(join(this.dir, 'index.mdb'))) };
   }
 
   async gc(opts: GcOptions): Promise<{ removedEntries: number; removedBytes: number }> {

@@ -38,6 +38,8 @@ export interface CacheStats {
   bytes: number;
   oldest?: number;
   newest?: number;
+  /** Size of the LMDB index file (entries, inline blobs, memos) on disk. */
+  indexBytes?: number;
 }
 
 export interface GcOptions {

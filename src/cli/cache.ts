@@ -148,6 +148,7 @@ function printStats(store: Store, json: boolean): void {
   console.log(`entries ${s.entries}`);
   console.log(`blobs   ${s.blobs}`);
   console.log(`bytes   ${formatBytes(s.bytes)} (${s.bytes})`);
+  if (s.indexBytes !== undefined) console.log(`index   ${formatBytes(s.indexBytes)} on disk`);
   if (s.oldest !== undefined) console.log(`oldest  ${new Date(s.oldest).toISOString()} (${formatAge(now - s.oldest)} ago)`);
   if (s.newest !== undefined) console.log(`newest  ${new Date(s.newest).toISOString()} (${formatAge(now - s.newest)} ago)`);
 }
