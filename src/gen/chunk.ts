@@ -6,7 +6,8 @@ import type { BranchSpec } from '../root/write/index.ts';
 export class Chunk {
   readonly capacity: number;
   private readonly schema: BranchSpec[];
-  private readonly arrays = new Map<string, NumericArray>();
+  /** A plain object rather than a Map: property lookups with constant keys are inline-cached. */
+  private readonly arrays: Record<string, NumericArray> = Object.create(null);
   private readonly offsets = new Map<string, Int32Array>();
 
   /** `maxPerEvent[counter]` bounds a collection's size per event. */
@@ -15,7 +16,7 @@ export class Chunk {
     this.capacity = capacity;
     for (const s of schema) {
       const n = s.counter ? capacity * (maxPerEvent[s.counter] ?? fail(s.counter)) : capacity;
-      this.arrays.set(s.name, new dtypeArray[s.dtype](n));
+      this.arrays[s.name] = new dtypeArray[s.dtype](n);
       if (s.counter && !this.offsets.has(s.counter)) this.offsets.set(s.counter, new Int32Array(capacity + 1));
     }
   }
@@ -34,8 +35,8 @@ export class Chunk {
   }
 
   private get(name: string): NumericArray {
-    const a = this.arrays.get(name);
-    if (!a) throw new Error(`generator: no branch '${name}' in the schema`);
+    const a = this.arrays[name];
+    if (a === undefined) throw new Error(`generator: no branch '${name}' in the schema`);
     return a;
   }
 
@@ -43,7 +44,7 @@ export class Chunk {
   batch(entries: number): ColumnBatch {
     const columns: Record<string, Column> = {};
     for (const s of this.schema) {
-      const a = this.arrays.get(s.name)!;
+      const a = this.arrays[s.name]!;
       if (s.counter) {
         const o = this.offsets.get(s.counter)!.subarray(0, entries + 1);
         columns[s.name] = { offsets: o, content: a.subarray(0, o[entries]!) as NumericArray };
@@ -55,4 +56,17 @@ export class Chunk {
 
 function fail(counter: string): never {
   throw new Error(`generator: no maximum multiplicity for collection '${counter}'`);
+}
+
+/** Rounds float32 values to `bits` mantissa bits in place, as NanoAOD stores most object floats
+ *  (its `precision` setting): realistic values and realistic compression ratios. */
+export function truncateMantissa(a: Float32Array, bits: number): void {
+  const u = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const shift = 23 - bits;
+  const half = 1 << (shift - 1), mask = ~((1 << shift) - 1);
+  for (let i = 0; i < u.length; i++) {
+    const x = u[i]!;
+    if ((x & 0x7f800000) === 0x7f800000) continue; // inf/nan unchanged
+    u[i] = (x + half) & mask;
+  }
 }

@@ -6,7 +6,7 @@
 // b, ~35% of c and ~10% of light jets). Data is a mixture of the simulated processes.
 import type { ColumnBatch, DType } from '../columns.ts';
 import type { BranchSpec } from '../root/write/index.ts';
-import { Chunk } from './chunk.ts';
+import { Chunk, truncateMantissa } from './chunk.ts';
 import { Particles } from './kinematics.ts';
 import { breitWigner, cumulative, exponential, pick, poisson, streamRng, type Rng } from './random.ts';
 
@@ -111,6 +111,8 @@ export function* generateNanoAODSync(opts: NanoAODOptions): Generator<ColumnBatc
   const rng = streamRng('nanoaod', process, seed, 'events');
   const truth = new Particles(64);
   const ev = new EventWriter(chunk, process !== 'data');
+  // NanoAOD keeps 12 mantissa bits for eta/phi and 10 for other object floats.
+  const precision = schema.filter((s) => s.counter && s.dtype === 'float32').map((s) => [s.name, /_(eta|phi)$/.test(s.name) ? 12 : 10] as const);
   for (let done = 0; done < opts.events; done += chunkSize) {
     const n = Math.min(chunkSize, opts.events - done);
     ev.begin();
@@ -120,7 +122,9 @@ export function* generateNanoAODSync(opts: NanoAODOptions): Generator<ColumnBatc
       generateTruth(rng, p, truth);
       ev.write(rng, i, done + i, p, truth);
     }
-    yield chunk.batch(n);
+    const batch = chunk.batch(n);
+    for (const [name, bits] of precision) truncateMantissa((batch.columns[name] as { content: Float32Array }).content, bits);
+    yield batch;
   }
 }
 
@@ -223,7 +227,15 @@ class EventWriter {
   private readonly jet = { pt: new Float64Array(64), eta: new Float64Array(64), phi: new Float64Array(64), m: new Float64Array(64), tag: new Int32Array(64), order: new Int32Array(64) };
   private readonly lep = { pt: new Float64Array(16), eta: new Float64Array(16), phi: new Float64Array(16), flav: new Int32Array(16), q: new Int32Array(16), prompt: new Uint8Array(16), order: new Int32Array(16) };
 
-  constructor(c: Chunk, mc: boolean) { this.c = c; this.mc = mc; }
+  /** The uint64 event numbers as little-endian 32-bit halves (no BigInt per event). */
+  private readonly event32: Uint32Array;
+
+  constructor(c: Chunk, mc: boolean) {
+    this.c = c;
+    this.mc = mc;
+    const ev = c.u64('event');
+    this.event32 = new Uint32Array(ev.buffer, ev.byteOffset, 2 * ev.length);
+  }
 
   begin(): void {
     this.c.off('nJet')[0] = 0;
@@ -307,7 +319,9 @@ class EventWriter {
     const npv = 1 + poisson(rng, 11);
     c.u32('run')[i] = this.mc ? 1 : 260000 + Math.floor(eventIndex / 500000);
     c.u32('luminosityBlock')[i] = 1 + Math.floor(eventIndex / 1000);
-    c.u64('event')[i] = BigInt(eventIndex + 1);
+    // uint64 event number through its 32-bit halves: no BigInt allocation per event.
+    this.event32[2 * i] = (eventIndex + 1) >>> 0;
+    this.event32[2 * i + 1] = Math.floor((eventIndex + 1) / 4294967296);
     c.i32('PV_npvs')[i] = npv;
     c.i32('PV_npvsGood')[i] = Math.max(1, npv - poisson(rng, 0.5));
     c.f32('PV_z')[i] = rng.normal(0, 3.5);
