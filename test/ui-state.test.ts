@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { RunEvent } from '../src/engine/events.ts';
 import {
   cachedChunks, chunksDone, completeRunDone, elapsedOf, eventsOf, initialState, progressOf, rateOf, reduce, reduceAll,
-  synthesizeRunDone, totals, KEEP_WARNINGS,
+  runRate, synthesizeRunDone, totals, KEEP_WARNINGS,
 } from '../src/ui/state.ts';
 
 // A skim over 40 chunks: 12 served from cache, 28 computed, events drawn so the sums are known here.
@@ -178,4 +178,15 @@ test('node-progress in chunks counts when the engine sends no chunk-done for som
   ]);
   assert.deepEqual(progressOf(s.nodes['skim']!), { done: 7, total: 10, unit: 'chunks' });
   assert.equal(cachedChunks(s.nodes['skim']!), 3);
+});
+
+test('the run rate counts the events read once (skims), not once per node that sees them', () => {
+  const chunk = (node: string, t: number): RunEvent => ({ type: 'chunk-done', node, chunk: String(t), events: 1000, bytes: 0, cached: false, seconds: 0, t });
+  const s = reduceAll([
+    { type: 'node-start', node: 'skim', kind: 'skim', reason: 'new', chunks: 10, t: 0 },
+    { type: 'node-start', node: 'fill', kind: 'fill', reason: 'new', chunks: 10, t: 0 },
+    chunk('skim', 500), chunk('fill', 500), chunk('skim', 1000), chunk('fill', 1000),
+  ]);
+  // 2000 events in 1 s, seen by two nodes.
+  assert.equal(runRate(s), 2000);
 });

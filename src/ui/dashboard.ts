@@ -9,7 +9,7 @@ import { followRun } from './follow.ts';
 import { firstLine, formatCount, formatRate, formatSeconds, padLeft, padRight, truncate } from './format.ts';
 import { describeReason } from './plain.ts';
 import {
-  cachedChunks, elapsedOf, eventsOf, initialState, isEventLevel, isFinal, progressOf, rateOf, totals,
+  cachedChunks, elapsedOf, eventsOf, initialState, isEventLevel, isFinal, progressOf, rateOf, runRate, totals,
   type NodePhase, type NodeView, type RunState,
 } from './state.ts';
 
@@ -56,7 +56,8 @@ function computeLayout(state: RunState, columns: number): Layout {
   const avail = columns - 1;
   const minBar = 10;
   while (kind > 9 && avail - width() < minBar + 16) kind--;
-  if (avail - width() < minBar + 4) kind = 0;
+  // The kind column only when the status text ("done · params changed") still fits beside it.
+  if (avail - width() < 22) kind = 0;
   if (avail - width() < minBar) name = Math.max(8, name - (minBar - (avail - width())));
   if (avail - width() < minBar) cached = 0;
   if (avail - width() < minBar) rate = 0;
@@ -211,7 +212,7 @@ export function Dashboard(props: DashboardProps): ReactElement {
   children.push(h(Text, { key: 'gap' }, ' '));
   if (state.finished) children.push(...summaryLines(state, tot, columns));
   else {
-    const rate = state.order.reduce((sum, n) => sum + (state.nodes[n]!.phase === 'running' ? rateOf(state.nodes[n]!) : 0), 0);
+    const rate = runRate(state);
     const doneNodes = tot.computed + tot.cached + tot.skipped + tot.failed;
     const bits = [`${doneNodes}/${tot.nodes} nodes finished`, `${tot.running} running`];
     if (tot.cached) bits.push(`${tot.cached} cached`);

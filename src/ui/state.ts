@@ -309,6 +309,22 @@ export function totals(state: RunState): Totals {
   return { nodes: state.order.length, computed, cached, failed, interrupted, skipped, running, events: hasSkim ? skimEvents : maxEvents, chunks, cachedChunks: cached_ };
 }
 
+/** Events read per second now: running skims summed, else the fastest running node (as totals). */
+export function runRate(state: RunState): number {
+  let skims = 0, max = 0, hasSkim = false;
+  for (const name of state.order) {
+    const n = state.nodes[name]!;
+    if (n.phase !== 'running') continue;
+    const r = rateOf(n);
+    if (n.kind === 'skim') {
+      hasSkim = true;
+      skims += r;
+    }
+    max = Math.max(max, r);
+  }
+  return hasSkim ? skims : max;
+}
+
 type RunDone = Extract<RunEvent, { type: 'run-done' }>;
 
 /** The run report for a stream that ended without one (engine crash, Ctrl-C): every node with
