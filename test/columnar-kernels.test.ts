@@ -93,3 +93,24 @@ test('the seeded RNG is reproducible and has the right moments', () => {
   const sd = Math.sqrt(a.reduce((s, x) => s + (x - mean) ** 2, 0) / a.length);
   assert.ok(Math.abs(mean - 1) < 0.002 && Math.abs(sd - 0.05) < 0.002, `${mean} ${sd}`);
 });
+
+test('fused AGC trijet kernel equals the generic combinations -> sum -> filter -> argmax chain', async () => {
+  const { trijetMass } = await import('../src/analysis/agc.ts');
+  const r = new Rng(21), n = 400;
+  const counts = Array.from({ length: n }, () => Math.floor(r.uniform() * 9));
+  const off = new Int32Array(n + 1);
+  counts.forEach((c, i) => { off[i + 1] = off[i] + c; });
+  const m = off[n], col = (f: () => number) => ({ offsets: off, content: Float64Array.from({ length: m }, f) });
+  const ev = new Events({ entries: n, columns: { Jet_pt: col(() => 20 + 100 * r.uniform()), Jet_eta: col(() => r.uniform() * 4 - 2), Jet_phi: col(() => r.uniform() * 6 - 3), Jet_mass: col(() => 10 * r.uniform()), Jet_btagCSVV2: col(() => r.uniform()) } });
+  const jets = ev.collection('Jet');
+  const tri = jets.combinations(3), p4 = jets.p4().sumCombinations(tri);
+  const hasB = jets.member(tri, 0, 'btagCSVV2').gt(0.5).or(jets.member(tri, 1, 'btagCSVV2').gt(0.5)).or(jets.member(tri, 2, 'btagCSVV2').gt(0.5));
+  const generic = p4.mass().filter(hasB).pick(p4.pt().filter(hasB).argmax());
+  const fused = trijetMass(jets, 0.5);
+  let compared = 0;
+  generic.forEach((g, i) => {
+    if (Number.isNaN(g)) { assert.ok(Number.isNaN(fused[i])); return; }
+    assert.ok(Math.abs(g - fused[i]) < 1e-9 * g, `event ${i}`); compared++;
+  });
+  assert.ok(compared > 100);
+});

@@ -29,9 +29,21 @@ export function test(a: ArrayLike<number>, pred: (x: number) => boolean): Mask {
   return out;
 }
 
-export function eq(a: ArrayLike<number>, v: number): Mask { return test(a, (x) => x === v); }
-export function ge(a: ArrayLike<number>, v: number): Mask { return test(a, (x) => x >= v); }
-export function gt(a: ArrayLike<number>, v: number): Mask { return test(a, (x) => x > v); }
+export function eq(a: ArrayLike<number>, v: number): Mask {
+  const out = new Uint8Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i] === v ? 1 : 0;
+  return out;
+}
+export function ge(a: ArrayLike<number>, v: number): Mask {
+  const out = new Uint8Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i] >= v ? 1 : 0;
+  return out;
+}
+export function gt(a: ArrayLike<number>, v: number): Mask {
+  const out = new Uint8Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i] > v ? 1 : 0;
+  return out;
+}
 export function isIn(a: ArrayLike<number>, values: number[]): Mask { return test(a, (x) => values.includes(x)); }
 
 /** a + b elementwise into Float64Array (e.g. adding electron and muon counts). */

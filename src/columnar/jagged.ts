@@ -95,19 +95,48 @@ export class Jag<A extends Flat = Flat> implements Jagged<A> {
 
   add(y: Operand): Jag<Float64Array> { return this.zipWith(y, (a, b) => a + b, Float64Array); }
   sub(y: Operand): Jag<Float64Array> { return this.zipWith(y, (a, b) => a - b, Float64Array); }
-  mul(y: Operand): Jag<Float64Array> { return this.zipWith(y, (a, b) => a * b, Float64Array); }
   div(y: Operand): Jag<Float64Array> { return this.zipWith(y, (a, b) => a / b, Float64Array); }
   abs(): Jag<Float64Array> { return this.map(Math.abs); }
 
-  gt(y: Operand): Jag<Mask> { return this.zipWith(y, (a, b) => +(a > b), Uint8Array); }
-  ge(y: Operand): Jag<Mask> { return this.zipWith(y, (a, b) => +(a >= b), Uint8Array); }
-  lt(y: Operand): Jag<Mask> { return this.zipWith(y, (a, b) => +(a < b), Uint8Array); }
-  le(y: Operand): Jag<Mask> { return this.zipWith(y, (a, b) => +(a <= b), Uint8Array); }
-  eq(y: Operand): Jag<Mask> { return this.zipWith(y, (a, b) => +(a === b), Uint8Array); }
-  ne(y: Operand): Jag<Mask> { return this.zipWith(y, (a, b) => +(a !== b), Uint8Array); }
+  /** x * y; explicit loops (the hottest op: pT variations of every jet). */
+  mul(y: Operand): Jag<Float64Array> {
+    const o = this.offsets, c = this.content, n = this.length, out = new Float64Array(c.length);
+    if (typeof y === 'number') for (let k = o[0]; k < o[n]; k++) out[k] = c[k] * y;
+    else if (y instanceof Jag) { this.same(y.content); const yc = y.content; for (let k = o[0]; k < o[n]; k++) out[k] = c[k] * yc[k]; }
+    else return this.zipWith(y, (a, b) => a * b, Float64Array);
+    return new Jag(o, out);
+  }
+
+  // Comparisons with a scalar (the usual cut) get a monomorphic loop each; other operands broadcast.
+  private cmp(y: Operand, op: number, f: (a: number, b: number) => number): Jag<Mask> {
+    if (typeof y !== 'number') return this.zipWith(y, f, Uint8Array);
+    const o = this.offsets, c = this.content, n = this.length, lo = o[0], hi = o[n], out = new Uint8Array(c.length);
+    switch (op) {
+      case 0: for (let k = lo; k < hi; k++) out[k] = c[k] > y ? 1 : 0; break;
+      case 1: for (let k = lo; k < hi; k++) out[k] = c[k] >= y ? 1 : 0; break;
+      case 2: for (let k = lo; k < hi; k++) out[k] = c[k] < y ? 1 : 0; break;
+      case 3: for (let k = lo; k < hi; k++) out[k] = c[k] <= y ? 1 : 0; break;
+      case 4: for (let k = lo; k < hi; k++) out[k] = c[k] === y ? 1 : 0; break;
+      case 5: for (let k = lo; k < hi; k++) out[k] = c[k] !== y ? 1 : 0; break;
+      default: for (let k = lo; k < hi; k++) out[k] = Math.abs(c[k]) < y ? 1 : 0;
+    }
+    return new Jag(o, out);
+  }
+  gt(y: Operand): Jag<Mask> { return this.cmp(y, 0, (a, b) => +(a > b)); }
+  ge(y: Operand): Jag<Mask> { return this.cmp(y, 1, (a, b) => +(a >= b)); }
+  lt(y: Operand): Jag<Mask> { return this.cmp(y, 2, (a, b) => +(a < b)); }
+  le(y: Operand): Jag<Mask> { return this.cmp(y, 3, (a, b) => +(a <= b)); }
+  eq(y: Operand): Jag<Mask> { return this.cmp(y, 4, (a, b) => +(a === b)); }
+  ne(y: Operand): Jag<Mask> { return this.cmp(y, 5, (a, b) => +(a !== b)); }
   /** |x| < y, the most common acceptance cut. */
-  absLt(y: Operand): Jag<Mask> { return this.zipWith(y, (a, b) => +(Math.abs(a) < b), Uint8Array); }
-  and(y: Operand): Jag<Mask> { return this.zipWith(y, (a, b) => +(a !== 0 && b !== 0), Uint8Array); }
+  absLt(y: Operand): Jag<Mask> { return this.cmp(y, 6, (a, b) => +(Math.abs(a) < b)); }
+  and(y: Operand): Jag<Mask> {
+    if (!(y instanceof Jag)) return this.zipWith(y, (a, b) => +(a !== 0 && b !== 0), Uint8Array);
+    this.same(y.content);
+    const o = this.offsets, c = this.content, yc = y.content, out = new Uint8Array(c.length);
+    for (let k = o[0]; k < o[this.length]; k++) out[k] = c[k] !== 0 && yc[k] !== 0 ? 1 : 0;
+    return new Jag(o, out);
+  }
   or(y: Operand): Jag<Mask> { return this.zipWith(y, (a, b) => +(a !== 0 || b !== 0), Uint8Array); }
   not(): Jag<Mask> { return this.zipWith(0, (a) => +(a === 0), Uint8Array); }
 
