@@ -83,6 +83,7 @@ export async function runChunkTask(task: ChunkTask, plan: Plan, store: Store | n
   const results = new Map<string, ChunkNodeResult & { key: string }>();
   const values = new Map<string, Promise<unknown>>();
   const byName = new Map(task.nodes.map((n) => [n.name, n]));
+  const puts: Promise<unknown>[] = [];
 
   const compute = async (name: string, corrupt: boolean): Promise<unknown> => {
     const t = byName.get(name)!;
@@ -99,16 +100,15 @@ export async function runChunkTask(task: ChunkTask, plan: Plan, store: Store | n
     const enc = codecOf(kind).encode(out);
     const events = input ? input.entries : chunk.stop - chunk.start;
     const key = results.get(name)?.key ?? keyOf(name);
-    let hash: string;
-    let bytes = enc.payloads.reduce((s, p) => s + p.byteLength, 0);
+    const hash = hashEncoded(enc);
+    const bytes = enc.payloads.reduce((s, p) => s + p.byteLength, 0);
     if (store && kind.cacheable !== false) {
-      const e = await store.put({
+      // not awaited here: the puts of one chunk are committed together at the end of the task
+      puts.push(store.put({
         key, label: { graph: task.graph, node: name, kind: kind.kind, chunk: chunkLabel(chunk) },
-        meta: { c: enc.meta, n: events } satisfies EntryMeta, payloads: enc.payloads,
-      });
-      hash = e.outputHash;
-      bytes = e.size;
-    } else hash = hashEncoded(enc);
+        meta: { c: enc.meta, n: events } satisfies EntryMeta, payloads: enc.payloads, outputHash: hash,
+      }));
+    }
     results.set(name, { name, key, hash, cached: false, corrupt, events, bytes, seconds: (performance.now() - t0) / 1000, partial: t.wantPartial ? enc : undefined });
     return out;
   };
@@ -161,6 +161,7 @@ export async function runChunkTask(task: ChunkTask, plan: Plan, store: Store | n
       await valueOf(t.name);
     }
   }
+  await Promise.all(puts);
   return { nodes: [...results.values()].map(({ key: _k, ...r }) => r), logs };
 }
 

@@ -1,15 +1,21 @@
 // Cache codecs: how node outputs become bytes. EventBatch -> one Arrow IPC stream (List columns for
 // jagged, batch meta in the schema metadata); anything else -> JSON with typed arrays split out as
 // raw payloads (histogram storages stay binary and exact).
-import {
-  Field, Float32, Float64, Int8, Int16, Int32, Int64, List, RecordBatch, Schema, Struct, Table, Uint8, Uint16, Uint32, Uint64,
-  makeData, tableFromIPC, tableToIPC, type DataType,
-} from 'apache-arrow';
+import { createRequire } from 'node:module';
+import type * as ArrowNs from 'apache-arrow';
+import type { DataType } from 'apache-arrow';
 import type { Column, NumericArray } from '../columns.ts';
 import { isJagged } from '../columns.ts';
 import type { Codec, EventBatch } from './node-kind.ts';
 
+// apache-arrow costs ~100 ms to import: load it on first use (workers, cache misses), never on a
+// no-change re-run.
+const require = createRequire(import.meta.url);
+let arrowNs: typeof ArrowNs | undefined;
+const arrow = (): typeof ArrowNs => (arrowNs ??= require('apache-arrow') as typeof ArrowNs);
+
 function arrowType(a: NumericArray): DataType {
+  const { Float64, Float32, Int32, Uint8, Int8, Int16, Uint16, Uint32, Int64, Uint64 } = arrow();
   if (a instanceof Float64Array) return new Float64();
   if (a instanceof Float32Array) return new Float32();
   if (a instanceof Int32Array) return new Int32();
@@ -24,18 +30,20 @@ function arrowType(a: NumericArray): DataType {
 }
 
 function columnData(c: Column, entries: number, name: string) {
+  const { makeData, List, Field } = arrow();
   if (isJagged(c)) {
     if (c.offsets.length !== entries + 1) throw new RangeError(`column '${name}': ${c.offsets.length} offsets for ${entries} entries`);
     const n = c.offsets[entries]!;
-    const child = makeData({ type: arrowType(c.content), length: n, data: c.content.subarray(0, n) } as never) as ReturnType<typeof makeData>;
-    return makeData({ type: new List(new Field('item', child.type, false)), length: entries, nullCount: 0, valueOffsets: c.offsets, child } as never) as ReturnType<typeof makeData>;
+    const child = makeData({ type: arrowType(c.content), length: n, data: c.content.subarray(0, n) } as never) as ArrowNs.Data;
+    return makeData({ type: new List(new Field('item', child.type, false)), length: entries, nullCount: 0, valueOffsets: c.offsets, child } as never) as ArrowNs.Data;
   }
   if (c.length !== entries) throw new RangeError(`column '${name}': ${c.length} values for ${entries} entries`);
-  return makeData({ type: arrowType(c), length: entries, data: c } as never) as ReturnType<typeof makeData>;
+  return makeData({ type: arrowType(c), length: entries, data: c } as never) as ArrowNs.Data;
 }
 
 export const eventBatchCodec: Codec<EventBatch> = {
   encode(b) {
+    const { makeData, Schema, Field, Struct, tableToIPC, Table, RecordBatch } = arrow();
     const names = Object.keys(b.columns);
     const datas = names.map((n) => columnData(b.columns[n]!, b.entries, n));
     const md = new Map<string, string>([['hepflow.entries', String(b.entries)]]);
@@ -46,6 +54,7 @@ export const eventBatchCodec: Codec<EventBatch> = {
     return { meta: { arrow: 1 }, payloads: [bytes] };
   },
   decode(_meta, payloads) {
+    const { tableFromIPC, List } = arrow();
     const t = tableFromIPC(payloads[0]!);
     const entries = Number(t.schema.metadata.get('hepflow.entries') ?? t.numRows);
     const metaText = t.schema.metadata.get('hepflow.meta');

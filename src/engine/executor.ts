@@ -161,9 +161,10 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
       };
       const value = await kind.run(values, n.params, ctx);
       const enc = codec.encode(value);
-      const hash = store && cacheable
-        ? (await store.put({ key, label: { graph: plan.graph, node: n.name, kind: kind.kind }, meta: { c: enc.meta, n: 0 } satisfies EntryMeta, payloads: enc.payloads })).outputHash
-        : hashEncoded(enc);
+      const hash = hashEncoded(enc);
+      if (store && cacheable) {
+        await store.put({ key, label: { graph: plan.graph, node: n.name, kind: kind.kind }, meta: { c: enc.meta, n: 0 } satisfies EntryMeta, payloads: enc.payloads, outputHash: hash });
+      }
       return { value, hash };
     };
 
@@ -468,9 +469,10 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
             const value = kind.reduce!.finish ? kind.reduce!.finish(total) : total;
             const enc = finalCodec.encode(value);
             const rk = reduceKey(base, partHashes);
-            hash = store && kind.cacheable !== false
-              ? (await store.put({ key: rk, label: { graph: plan.graph, node: m.name, kind: kind.kind, chunk: 'merged' }, meta: { c: enc.meta, n: 0 } satisfies EntryMeta, payloads: enc.payloads })).outputHash
-              : hashEncoded(enc);
+            hash = hashEncoded(enc);
+            if (store && kind.cacheable !== false) {
+              await store.put({ key: rk, label: { graph: plan.graph, node: m.name, kind: kind.kind, chunk: 'merged' }, meta: { c: enc.meta, n: 0 } satisfies EntryMeta, payloads: enc.payloads, outputHash: hash });
+            }
             load = async () => value;
           }
         } else {
