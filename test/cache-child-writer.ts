@@ -1,6 +1,7 @@
 // Child process for the crash and concurrency tests:
 //   node test/cache-child-writer.ts DIR write FROM TO   puts k<FROM>..k<TO-1>, printing each i
 //   node test/cache-child-writer.ts DIR gc ROUNDS        runs ROUNDS gc passes (sweeps orphan blobs)
+//   node test/cache-child-writer.ts DIR clear ROUNDS     runs ROUNDS clears
 import { openStore } from '../cache/store.ts';
 import { payloadsFor } from './cache-helpers.ts';
 
@@ -15,6 +16,11 @@ if (mode === 'write') {
   for (let r = 0; r < Number(a); r++) {
     await store.gc({});
     process.stdout.write(`gc ${r}\n`);
+  }
+} else if (mode === 'clear') {
+  for (let r = 0; r < Number(a); r++) {
+    await store.clear();
+    process.stdout.write(`clear ${r}\n`);
   }
 }
 await store.close();

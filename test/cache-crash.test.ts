@@ -61,6 +61,7 @@ test('SIGKILL at random moments never leaves an entry with missing or partial bl
       const writers = [child(dir, 'write', from, from + 400)];
       if (r % 2 === 1) writers.push(child(dir, 'write', from + 3, from + 400)); // overlapping keys and blobs
       if (r === 4 || r === 8) writers.push(child(dir, 'gc', 10_000)); // a gc killed mid-sweep too
+      if (r === 6) writers.push(child(dir, 'clear', 10_000)); // and a clear
       await waitForLines(writers[0]!, 1 + Math.floor(Math.random() * 6));
       await sleep(Math.random() * 40);
       for (const w of writers) w.proc.kill('SIGKILL');
