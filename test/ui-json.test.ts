@@ -103,3 +103,10 @@ test('10k chunk events come out whole, one per line', async () => {
   assert.equal(lines[5_001]!['chunk'], 'f5000.root:0');
   assert.equal((lines.at(-1)!['nodes'] as Record<string, Record<string, unknown>>)['skim']!['events'], (9_999 * 10_000) / 2);
 });
+
+test('a reader that goes away stops the output, not the run', async () => {
+  const out = new PassThrough();
+  out.on('data', () => out.destroy(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })));
+  const { done } = attachUi(from(fakeRunSchedule({ chunks: 10 })), 'json', { stdout: out });
+  await done;
+});
