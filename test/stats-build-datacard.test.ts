@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parseDatacard } from '../src/stats/build/datacard-parse.ts';
 import { writeDatacard } from '../src/stats/build/datacard-write.ts';
 import { convertDatacard, datacardToWorkspace } from '../src/stats/build/datacard-to-workspace.ts';
+import { combineDatacards } from '../src/stats/build/datacard-combine-cards.ts';
 import type { TemplateHistogram } from '../src/stats/build/template-histograms.ts';
 import { UserError } from '../src/errors.ts';
 
@@ -153,4 +154,30 @@ test('rich card conversion: rateParams become normfactors with inits and bounds,
   assert.ok(notes.some((n) => /formula/.test(n)));
   assert.ok(notes.some((n) => /groups/.test(n)));
   assert.ok(notes.some((n) => /lnU/.test(n)));
+});
+
+test('combineDatacards (combineCards.py): channels renamed by label, nuisances merged, ids consistent, conversion per channel unchanged', () => {
+  const simple = parseDatacard(readCard('simple-counting-experiment'));
+  const realistic = parseDatacard(readCard('realistic-counting-experiment'));
+  const rich = parseDatacard(RICH_CARD);
+  const combined = combineDatacards([{ label: 'A', card: simple }, { label: 'B', card: realistic }, { label: 'C', card: rich }]);
+  assert.deepEqual(combined.bins, ['A', 'B', 'C_SR', 'C_CR']);
+  assert.deepEqual(combined.observations, [0, 0, 10, 200.5]);
+  assert.deepEqual([combined.imax, combined.jmax, combined.kmax], [4, 7, 10]);
+  // same process name -> same id; signals <= 0
+  const ids = new Map(combined.columns.map((c) => [c.process, c.id]));
+  assert.deepEqual([...ids.entries()], [['ggh4G', 0], ['Bckg', 1], ['ggH', -1], ['qqWW', 2], ['ggWW', 3], ['others', 4], ['sig', -2], ['bkg', 5]]);
+  // a nuisance only in one card has '-' in the other cards' columns
+  const lumi = combined.uncertainties.find((u) => u.name === 'lumi')!;
+  assert.deepEqual(lumi.effects, [null, null, 1.11, null, 1.11, null, null, null, null, null]);
+  assert.deepEqual(combined.rateParams.filter((r) => r.name === 'prod').map((r) => r.bin), ['C_SR', 'C_CR']);
+  assert.deepEqual(combined.autoMCStats.map((a) => a.channel), ['C_SR', 'C_CR']);
+  assert.deepEqual(parseDatacard(writeDatacard(combined)), combined);
+
+  // each channel converts to what its own card gives
+  const strip = (ws: ReturnType<typeof datacardToWorkspace>) => ws.channels.map((c) => c.samples);
+  const whole = datacardToWorkspace(combined);
+  assert.deepEqual(strip(whole).slice(0, 1), strip(datacardToWorkspace(simple)));
+  assert.deepEqual(strip(whole).slice(1, 2), strip(datacardToWorkspace(realistic)));
+  assert.throws(() => combineDatacards([{ label: 'A', card: simple }, { label: 'A', card: realistic }]), /label "A" used twice/);
 });

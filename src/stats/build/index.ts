@@ -19,6 +19,7 @@ export type {
 export { withCountedSizes } from './datacard-model.ts';
 export { parseDatacard } from './datacard-parse.ts';
 export { writeDatacard } from './datacard-write.ts';
+export { combineDatacards } from './datacard-combine-cards.ts';
 export { loadDatacardShapes, requiredShapes, shapeLocation, type DatacardShapeSource, type JsonShapesFile } from './datacard-shapes.ts';
 export { convertDatacard, datacardToWorkspace, type DatacardConversion, type DatacardConversionOptions } from './datacard-to-workspace.ts';
 export {
