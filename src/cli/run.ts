@@ -1,6 +1,7 @@
 // `flow run GRAPH.ts`: load and validate the graph, run it with the cache and the worker pool, show
 // progress on the chosen UI. Exit 0 when every node is cached or computed, 1 when a node failed,
 // 130 on Ctrl-C (nothing partial is written; the next run resumes from the cache).
+import '../engine/compile-cache.ts';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';

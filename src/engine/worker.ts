@@ -1,5 +1,6 @@
 // Piscina worker: rebuilds the user's graph (functions cannot cross threads) once per (graph file,
 // params) and opens the cache store once, then runs chunk tasks. Partials go back as transferables.
+import './compile-cache.ts';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import type { Store } from '../../cache/types.ts';
 import { runChunkTask, type ChunkTask, type ChunkTaskResult } from './chunk-task.ts';
