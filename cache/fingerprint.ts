@@ -6,6 +6,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { MemoTable } from './types.ts';
 
 export interface LocalFingerprint {
@@ -50,7 +51,10 @@ const isUrl = (s: string): boolean => /^https?:\/\//i.test(s);
 
 /** Fingerprint of a local path or an http(s) URL. */
 export async function fingerprint(file: string, opts: FingerprintOptions = {}): Promise<FileFingerprint> {
-  return isUrl(file) ? fingerprintUrl(file, opts) : fingerprintLocal(file, opts);
+  if (isUrl(file)) return fingerprintUrl(file, opts);
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(file)?.[1];
+  if (scheme && scheme.toLowerCase() !== 'file') throw new FingerprintError(file, `unsupported URL scheme '${scheme}:' (use http(s):// or a local path)`);
+  return fingerprintLocal(scheme ? fileURLToPath(file) : file, opts);
 }
 
 export async function fingerprintLocal(file: string, opts: FingerprintOptions = {}): Promise<LocalFingerprint> {
