@@ -38,6 +38,9 @@ export interface Block {
   nom: Float64Array;
   factors: Term[];
   deltas: Term[];
+  /** parameter of each stacked factor / shift row and bin (row-major), -1 where it does nothing */
+  factorParams: Int32Array;
+  deltaParams: Int32Array;
 }
 
 /** Observed counts (main bins) and auxiliary data, with the data-only constants of twice_nll. */
@@ -79,7 +82,7 @@ export class Model {
   private readonly poisFactor: Float64Array;
   // scratch space reused by every evaluation
   private readonly lam: Float64Array;
-  private readonly scratch: Array<{ fv: Float64Array; dfv: Float64Array; dv: Float64Array; ddv: Float64Array; base: Float64Array; prod: Float64Array }>;
+  private readonly scratch: Array<{ nf: number; nd: number; fv: Float64Array; dfv: Float64Array; dv: Float64Array; ddv: Float64Array; base: Float64Array; prod: Float64Array }>;
 
   constructor(ws: Workspace, measurement: Measurement, opts: ModelOptions = {}) {
     this.measurement = measurement.name;
@@ -101,7 +104,7 @@ export class Model {
         const s = ch.samples[si]!;
         sampleSet.add(s.name);
         const block = this.blocks.length;
-        this.blocks.push({ channel: ch.name, sample: s.name, offset, nbins, nom: Float64Array.from(s.data), factors: [], deltas: [] });
+        this.blocks.push({ channel: ch.name, sample: s.name, offset, nbins, nom: Float64Array.from(s.data), factors: [], deltas: [], factorParams: new Int32Array(0), deltaParams: new Int32Array(0) });
         const mIdx = s.modifiers.map((_, i) => i).sort((a, b) => {
           const ma = s.modifiers[a]!, mb = s.modifiers[b]!;
           return byCodePoint(ma.name, mb.name) || byCodePoint(ma.type, mb.type);
@@ -202,12 +205,22 @@ export class Model {
         (term.kind === 'factor' ? block.factors : block.deltas).push(term);
       }
     }
+    const rowsOf = (terms: Term[]) => terms.reduce((a, t) => a + t.rows, 0);
+    const stack = (terms: Term[]) => {
+      const out = new Int32Array(terms.reduce((a, t) => a + t.params.length, 0));
+      let at = 0;
+      for (const t of terms) { out.set(t.params, at); at += t.params.length; }
+      return out;
+    };
+    for (const b of this.blocks) { b.factorParams = stack(b.factors); b.deltaParams = stack(b.deltas); }
     this.lam = new Float64Array(this.nMain);
     this.scratch = this.blocks.map((b) => ({
-      fv: new Float64Array(b.factors.length * b.nbins),
-      dfv: new Float64Array(b.factors.length * b.nbins),
-      dv: new Float64Array(b.nbins),
-      ddv: new Float64Array(b.deltas.length * b.nbins),
+      nf: rowsOf(b.factors),
+      nd: rowsOf(b.deltas),
+      fv: new Float64Array(rowsOf(b.factors) * b.nbins),
+      dfv: new Float64Array(rowsOf(b.factors) * b.nbins),
+      dv: new Float64Array(rowsOf(b.deltas) * b.nbins),
+      ddv: new Float64Array(rowsOf(b.deltas) * b.nbins),
       base: new Float64Array(b.nbins),
       prod: new Float64Array(b.nbins),
     }));
@@ -240,17 +253,15 @@ export class Model {
       const b = this.blocks[k]!, s = this.scratch[k]!, n = b.nbins;
       const base = s.base, prod = s.prod;
       base.set(b.nom);
-      for (let d = 0; d < b.deltas.length; d++) {
-        const dd = s.ddv.subarray(d * n, (d + 1) * n);
-        b.deltas[d]!.evaluate(pars, s.dv, dd);
-        for (let i = 0; i < n; i++) base[i]! += s.dv[i]!;
-      }
+      let row = 0;
+      for (const t of b.deltas) { t.evaluate(pars, s.dv, s.ddv, row * n); row += t.rows; }
+      const dv = s.dv, nd = s.nd;
+      for (let r = 0, j = 0; r < nd; r++) for (let i = 0; i < n; i++, j++) base[i]! += dv[j]!;
       prod.fill(1);
-      for (let f = 0; f < b.factors.length; f++) {
-        const fv = s.fv.subarray(f * n, (f + 1) * n);
-        b.factors[f]!.evaluate(pars, fv, s.dfv.subarray(f * n, (f + 1) * n));
-        for (let i = 0; i < n; i++) prod[i]! *= fv[i]!;
-      }
+      row = 0;
+      for (const t of b.factors) { t.evaluate(pars, s.fv, s.dfv, row * n); row += t.rows; }
+      const fv = s.fv, nf = s.nf;
+      for (let r = 0, j = 0; r < nf; r++) for (let i = 0; i < n; i++, j++) prod[i]! *= fv[j]!;
       const o = b.offset;
       for (let i = 0; i < n; i++) lam[o + i]! += base[i]! * prod[i]!;
     }
@@ -316,16 +327,16 @@ export class Model {
     for (let b = 0; b < lam.length; b++) t += 2 * (lam[b]! - xlogy(n[b]!, lam[b]!));
     for (let k = 0; k < this.blocks.length; k++) {
       const blk = this.blocks[k]!, s = this.scratch[k]!, nb = blk.nbins, o = blk.offset;
-      const nf = blk.factors.length;
-      for (let d = 0; d < blk.deltas.length; d++) {
-        const params = blk.deltas[d]!.params;
-        for (let i = 0; i < nb; i++) {
-          const p = params[i]!;
-          if (p < 0) continue;
-          const w = 2 * (1 - (n[o + i] === 0 ? 0 : n[o + i]! / lam[o + i]!));
-          grad[p]! += w * s.prod[i]! * s.ddv[d * nb + i]!;
+      const nf = s.nf;
+      const dParams = blk.deltaParams;
+      for (let i = 0; i < nb; i++) {
+        const w = 2 * (1 - (n[o + i] === 0 ? 0 : n[o + i]! / lam[o + i]!)) * s.prod[i]!;
+        for (let j = i; j < dParams.length; j += nb) {
+          const p = dParams[j]!;
+          if (p >= 0) grad[p]! += w * s.ddv[j]!;
         }
       }
+      const fParams = blk.factorParams;
       if (nf === 0) continue;
       for (let i = 0; i < nb; i++) {
         const w = 2 * (1 - (n[o + i] === 0 ? 0 : n[o + i]! / lam[o + i]!));
@@ -338,7 +349,7 @@ export class Model {
         let pre = 1;
         for (let f = 0; f < nf; f++) { prefix[f] = pre; pre *= fv[f * nb + i]!; }
         for (let f = nf - 1; f >= 0; f--) {
-          const p = blk.factors[f]!.params[i]!;
+          const p = fParams[f * nb + i]!;
           if (p >= 0) grad[p]! += wb * prefix[f]! * suffix * dfv[f * nb + i]!;
           suffix *= fv[f * nb + i]!;
         }

@@ -33,19 +33,19 @@ export interface HypotestResult {
 
 /** Do the POI-independent fits of a qtilde hypothesis test. */
 export function hypotestContext(model: Model, data: Dataset = model.observed): HypotestContext {
+  // every fit starts from the suggested init, as pyhf's do: with non-convex likelihoods (histosys
+  // shifts) a warm start can land in another local minimum than pyhf's
   const free = fit(model, { data, hesse: false });
-  const bkg = fit(model, { data, poiValue: 0, hesse: false, init: free.bestfit });
+  const bkg = fit(model, { data, poiValue: 0, hesse: false });
   const asimov = model.expectedDataset(bkg.bestfit);
-  const asimovFree = fit(model, { data: asimov, hesse: false, init: bkg.bestfit });
+  const asimovFree = fit(model, { data: asimov, hesse: false });
   return { model, data, free, asimov, asimovFree };
 }
 
 /** qtilde-like statistic: 2 (nll(mu) - nll(free)), clipped at 0, and 0 when the fitted POI exceeds mu. */
 export function qmuTilde(model: Model, mu: number, data: Dataset, free: FitResult): number {
   if (free.bestfit[model.poiIndex]! > mu) return 0;
-  const init = Float64Array.from(free.bestfit);
-  init[model.poiIndex] = mu;
-  const cond = fit(model, { data, poiValue: mu, hesse: false, init });
+  const cond = fit(model, { data, poiValue: mu, hesse: false });
   return Math.max(cond.twiceNll - free.twiceNll, 0);
 }
 

@@ -6,19 +6,17 @@ import { normalCdf, normalQuantile } from '../special.ts';
 
 export interface SignificanceResult { p0Obs: number; p0Exp: number; zObs: number; zExp: number; q0: number; q0A: number }
 
-function q0(model: Model, data: Dataset, init?: Float64Array): number {
-  const free = fit(model, { data, hesse: false, init });
+function q0(model: Model, data: Dataset): number {
+  const free = fit(model, { data, hesse: false });
   if (free.bestfit[model.poiIndex]! < 0) return 0;
-  const start = Float64Array.from(free.bestfit);
-  start[model.poiIndex] = 0;
-  const cond = fit(model, { data, poiValue: 0, hesse: false, init: start });
+  const cond = fit(model, { data, poiValue: 0, hesse: false });
   return Math.max(cond.twiceNll - free.twiceNll, 0);
 }
 
 export function significance(model: Model, data: Dataset = model.observed, asimovPoi = 1): SignificanceResult {
   const q0Obs = q0(model, data);
   const sig = fit(model, { data, poiValue: asimovPoi, hesse: false });
-  const q0A = q0(model, model.expectedDataset(sig.bestfit), sig.bestfit);
+  const q0A = q0(model, model.expectedDataset(sig.bestfit));
   const p0Obs = normalCdf(-Math.sqrt(q0Obs));
   const p0Exp = normalCdf(-Math.sqrt(q0A));
   return { p0Obs, p0Exp, zObs: normalQuantile(1 - p0Obs), zExp: normalQuantile(1 - p0Exp), q0: q0Obs, q0A };

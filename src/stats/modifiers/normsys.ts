@@ -1,21 +1,29 @@
 // normsys: a scale of the whole sample interpolated between the lo and hi factors (code1 or code4),
-// Gaussian constraint (auxdata 0, sigma 1), bounds [-5, 5], start 0.
+// Gaussian constraint (auxdata 0, sigma 1), bounds [-5, 5], start 0. All normsys of one sample block
+// are evaluated as one term.
 import { code1, code1Deriv, code4, code4Coefficients, code4Deriv } from '../interpolation.ts';
-import { constantParams, firstUse } from './types.ts';
-import type { ModifierKind, Term } from './types.ts';
+import { byBlock, firstUse } from './types.ts';
+import type { ModifierKind, Occurrence, Term } from './types.ts';
 
-function normsysTerm(params: Int32Array, hi: number, lo: number, code: 'code1' | 'code4'): Term {
-  const p = params[0]!;
-  const coeffs = code4Coefficients(hi, lo);
+function normsysTerm(occs: Occurrence[], offset: (name: string) => number, code: 'code1' | 'code4'): Term {
+  const rows = occs.length, n = occs[0]!.nom.length;
+  const par = Int32Array.from(occs, (o) => offset(o.mod.name));
+  const params = new Int32Array(rows * n);
+  occs.forEach((_, r) => params.fill(par[r]!, r * n, (r + 1) * n));
+  const hi = Float64Array.from(occs, (o) => (o.mod.data as { hi: number }).hi);
+  const lo = Float64Array.from(occs, (o) => (o.mod.data as { lo: number }).lo);
+  const coeffs = occs.map((_, r) => code4Coefficients(hi[r]!, lo[r]!));
   return {
     kind: 'factor',
+    rows,
     params,
-    evaluate(pars, value, deriv) {
-      const a = pars[p]!;
-      const v = code === 'code4' ? code4(a, hi, lo, coeffs) : code1(a, hi, lo);
-      const d = code === 'code4' ? code4Deriv(a, hi, lo, coeffs) : code1Deriv(a, hi, lo);
-      value.fill(v, 0, params.length);
-      deriv.fill(d, 0, params.length);
+    evaluate(pars, value, deriv, at) {
+      for (let r = 0; r < rows; r++) {
+        const a = pars[par[r]!]!;
+        const v = code === 'code4' ? code4(a, hi[r]!, lo[r]!, coeffs[r]!) : code1(a, hi[r]!, lo[r]!);
+        const d = code === 'code4' ? code4Deriv(a, hi[r]!, lo[r]!, coeffs[r]!) : code1Deriv(a, hi[r]!, lo[r]!);
+        for (let i = 0, j = at + r * n; i < n; i++, j++) { value[j] = v; deriv[j] = d; }
+      }
     },
   };
 }
@@ -28,10 +36,7 @@ export const normsys: ModifierKind = {
         name: o.mod.name, n: 1, scalar: true, inits: [0], bounds: [[-5, 5]], fixed: [false],
         constraint: 'normal', auxdata: [0], sigmas: [1], factors: [], origin: o.path,
       }), true),
-      terms: (offset) => occs.map((occ) => {
-        const d = occ.mod.data as { hi: number; lo: number };
-        return { occ, term: normsysTerm(constantParams(occ.nom.length, offset(occ.mod.name)), d.hi, d.lo, opts.normsys) };
-      }),
+      terms: (offset) => byBlock(occs).map((group) => ({ occ: group[0]!, term: normsysTerm(group, offset, opts.normsys) })),
     };
   },
 };

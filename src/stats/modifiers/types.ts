@@ -33,13 +33,26 @@ export interface ParamSetSpec {
   origin: string;
 }
 
-/** A multiplicative factor or an additive shift on the bins of one sample block. */
+/** Multiplicative factors or additive shifts on the bins of one sample block: `rows` stacked
+ *  modifiers (several of one type may be merged into one term so the hot loop is tight). */
 export interface Term {
   kind: 'factor' | 'delta';
-  /** per bin: the parameter index the term depends on, or -1 where it does nothing */
+  rows: number;
+  /** per row and bin (row-major): the parameter index, or -1 where the row does nothing */
   params: Int32Array;
-  /** writes the value (factor, or shift) and its derivative by the parameter for every bin */
-  evaluate(pars: Float64Array, value: Float64Array, deriv: Float64Array): void;
+  /** writes each row's value (factor, or shift) and its derivative by the row's parameter at
+   *  value[at + row * nbins + i] (offsets into shared scratch, so no views are allocated) */
+  evaluate(pars: Float64Array, value: Float64Array, deriv: Float64Array, at: number): void;
+}
+
+/** Occurrences grouped by sample block, in first-seen order. */
+export function byBlock(occs: Occurrence[]): Occurrence[][] {
+  const groups = new Map<number, Occurrence[]>();
+  for (const o of occs) {
+    const g = groups.get(o.block);
+    if (g) g.push(o); else groups.set(o.block, [o]);
+  }
+  return [...groups.values()];
 }
 
 export interface BuildOptions {
@@ -69,11 +82,12 @@ export function unconstrainedScalar(name: string, origin: string, init: number, 
 export function linearFactor(params: Int32Array): Term {
   return {
     kind: 'factor',
+    rows: 1,
     params,
-    evaluate(pars, value, deriv) {
+    evaluate(pars, value, deriv, at) {
       for (let i = 0; i < params.length; i++) {
         const p = params[i]!;
-        if (p < 0) { value[i] = 1; deriv[i] = 0; } else { value[i] = pars[p]!; deriv[i] = 1; }
+        if (p < 0) { value[at + i] = 1; deriv[at + i] = 0; } else { value[at + i] = pars[p]!; deriv[at + i] = 1; }
       }
     },
   };

@@ -1,0 +1,36 @@
+// `flow fit WS.json [--measurement M] [--json]`: maximum-likelihood fit with Hesse uncertainties.
+import { fit } from '../stats/fit.ts';
+import { readWorkspaceFile } from '../stats/load.ts';
+import { buildModel } from '../stats/model.ts';
+import { parseStatsArgs } from './stats-args.ts';
+
+const usage = `usage: flow fit WS.json [--measurement M] [--json] [--normsys-code code1|code4] [--histosys-code code0|code4p]
+
+  Unconstrained maximum-likelihood fit of a pyhf JSON workspace (default measurement: the first).
+  --json prints {"bestfit": {par: value}, "uncertainty": {par: value}, "twice_nll": x,
+                 "correlation": [[...]], "par_names": [...], "converged": bool, "message": "..."}`;
+
+export async function main(argv: string[]): Promise<number> {
+  const args = parseStatsArgs('fit', argv);
+  if (args.help) { console.log(usage); return 0; }
+  const model = buildModel(readWorkspaceFile(args.file), args.measurement, args.model);
+  const r = fit(model);
+  const n = model.nPars;
+  if (args.json) {
+    const bestfit: Record<string, number> = {}, uncertainty: Record<string, number> = {};
+    model.parNames.forEach((p, i) => { bestfit[p] = r.bestfit[i]!; uncertainty[p] = r.uncertainty[i]!; });
+    const correlation = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => r.correlation ? r.correlation[i * n + j]! : (i === j ? 1 : 0)));
+    console.log(JSON.stringify({ bestfit, uncertainty, twice_nll: r.twiceNll, correlation, par_names: model.parNames, converged: r.converged, message: r.message }));
+  } else {
+    const w = Math.max(9, ...model.parNames.map((p) => p.length));
+    console.log(`measurement ${model.measurement}: ${n} parameters, ${model.nMain} bins; ${r.message}`);
+    console.log(`${'parameter'.padEnd(w)}  ${'bestfit'.padStart(12)}  ${'uncertainty'.padStart(12)}`);
+    model.parNames.forEach((p, i) => {
+      const fixed = r.uncertainty[i] === 0 ? '  (fixed)' : '';
+      console.log(`${p.padEnd(w)}  ${r.bestfit[i]!.toPrecision(6).padStart(12)}  ${r.uncertainty[i]!.toPrecision(4).padStart(12)}${fixed}`);
+    });
+    console.log(`twice_nll = ${r.twiceNll.toFixed(6)}`);
+  }
+  if (!r.converged) console.error(`flow fit: warning: the fit did not converge: ${r.message}`);
+  return 0;
+}

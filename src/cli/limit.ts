@@ -1,0 +1,41 @@
+// `flow limit WS.json [--measurement M] [--poi-value 1] [--json]`: asymptotic CLs (qtilde) at one POI
+// value, 95% CL upper limits (observed and expected band) and the discovery significance.
+import { hypotestAt, hypotestContext } from '../stats/infer/hypotest.ts';
+import { significance } from '../stats/infer/significance.ts';
+import { upperLimit } from '../stats/infer/upper-limit.ts';
+import { readWorkspaceFile } from '../stats/load.ts';
+import { buildModel } from '../stats/model.ts';
+import { parseStatsArgs } from './stats-args.ts';
+
+const usage = `usage: flow limit WS.json [--measurement M] [--poi-value 1] [--json]
+
+  Asymptotic CLs with the qtilde test statistic at --poi-value (default 1), the 95% CL upper limit on
+  the POI (observed and -2..+2 sigma expected) and the discovery p0 / significance.
+  --json prints {"cls_obs": x, "cls_exp": [5 values], "upper_limit_obs": x, "upper_limit_exp": [5 values],
+                 "p0_obs": x, "p0_exp": x, "significance_obs": z, "significance_exp": z}`;
+
+export async function main(argv: string[]): Promise<number> {
+  const args = parseStatsArgs('limit', argv, { poiValue: true });
+  if (args.help) { console.log(usage); return 0; }
+  const model = buildModel(readWorkspaceFile(args.file), args.measurement, args.model);
+  const mu = args.poiValue ?? 1;
+  const ctx = hypotestContext(model);
+  const h = hypotestAt(ctx, mu);
+  const ul = upperLimit(model, { context: ctx });
+  const sig = significance(model);
+  const out = {
+    cls_obs: h.clsObs, cls_exp: h.clsExp, upper_limit_obs: ul.obs, upper_limit_exp: ul.exp,
+    p0_obs: sig.p0Obs, p0_exp: sig.p0Exp, significance_obs: sig.zObs, significance_exp: sig.zExp,
+    poi: model.poiName, poi_value: mu, upper_limit_method: ul.method,
+  };
+  if (args.json) {
+    console.log(JSON.stringify(out));
+  } else {
+    const f = (x: number) => x.toPrecision(5);
+    console.log(`measurement ${model.measurement}, POI ${model.poiName}`);
+    console.log(`CLs(${model.poiName} = ${mu}): observed ${f(h.clsObs)}, expected ${h.clsExp.map(f).join(' / ')} (-2..+2 sigma)`);
+    console.log(`95% CL upper limit: observed ${f(ul.obs)}, expected ${ul.exp.map(f).join(' / ')} (-2..+2 sigma)${ul.method === 'scan' ? ' [scan]' : ''}`);
+    console.log(`discovery: p0 observed ${f(sig.p0Obs)} (Z = ${sig.zObs.toFixed(3)}), expected ${f(sig.p0Exp)} (Z = ${sig.zExp.toFixed(3)})`);
+  }
+  return 0;
+}

@@ -1,0 +1,54 @@
+// Argument parsing shared by `flow inspect|fit|limit`.
+import { parseArgs } from 'node:util';
+import { UserError } from '../errors.ts';
+import type { ModelOptions } from '../stats/model.ts';
+
+export interface StatsArgs {
+  file: string;
+  measurement?: string;
+  json: boolean;
+  help: boolean;
+  poiValue?: number;
+  model: ModelOptions;
+}
+
+export function parseStatsArgs(cmd: string, argv: string[], extra: { poiValue?: boolean } = {}): StatsArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv, allowPositionals: true,
+      options: {
+        measurement: { type: 'string', short: 'm' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        'normsys-code': { type: 'string' },
+        'histosys-code': { type: 'string' },
+        ...(extra.poiValue ? { 'poi-value': { type: 'string' } } : {}),
+      },
+    });
+  } catch (err) {
+    throw new UserError(`flow ${cmd}: ${(err as Error).message}`);
+  }
+  const v = parsed.values as Record<string, string | boolean | undefined>;
+  if (v.help) return { file: '', json: false, help: true, model: {} };
+  if (parsed.positionals.length !== 1) throw new UserError(`flow ${cmd}: expected one workspace file (flow ${cmd} --help)`);
+  const model: ModelOptions = {};
+  const ns = v['normsys-code'], hs = v['histosys-code'];
+  if (ns !== undefined) {
+    if (ns !== 'code1' && ns !== 'code4') throw new UserError(`flow ${cmd}: --normsys-code must be code1 or code4, got '${ns}'`);
+    model.normsys = ns;
+  }
+  if (hs !== undefined) {
+    if (hs !== 'code0' && hs !== 'code4p') throw new UserError(`flow ${cmd}: --histosys-code must be code0 or code4p, got '${hs}'`);
+    model.histosys = hs;
+  }
+  let poiValue: number | undefined;
+  if (typeof v['poi-value'] === 'string') {
+    poiValue = Number(v['poi-value']);
+    if (!Number.isFinite(poiValue)) throw new UserError(`flow ${cmd}: --poi-value must be a number, got '${v['poi-value']}'`);
+  }
+  return {
+    file: parsed.positionals[0]!, measurement: v.measurement as string | undefined, json: v.json === true, help: false,
+    poiValue, model,
+  };
+}
