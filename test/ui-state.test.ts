@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { RunEvent } from '../src/engine/events.ts';
 import {
   cachedChunks, chunksDone, completeRunDone, elapsedOf, eventsOf, initialState, progressOf, rateOf, reduce, reduceAll,
-  runRate, synthesizeRunDone, totals, KEEP_WARNINGS,
+  etaOf, runEta, runRate, synthesizeRunDone, totals, KEEP_WARNINGS,
 } from '../src/ui/state.ts';
 
 // A skim over 40 chunks: 12 served from cache, 28 computed, events drawn so the sums are known here.
@@ -189,4 +189,14 @@ test('the run rate counts the events read once (skims), not once per node that s
   ]);
   // 2000 events in 1 s, seen by two nodes.
   assert.equal(runRate(s), 2000);
+});
+
+test('ETA from the pace of computed chunks', () => {
+  const chunk = (t: number, cached = false): RunEvent => ({ type: 'chunk-done', node: 'skim', chunk: String(t), events: 10, bytes: 0, cached, seconds: 0, t });
+  let s = reduceAll([{ type: 'node-start', node: 'skim', kind: 'skim', reason: 'new', chunks: 20, cachedChunks: 4, t: 0 }, chunk(500)]);
+  assert.equal(etaOf(s.nodes['skim']!), undefined);
+  s = reduceAll([chunk(1000), chunk(1500), chunk(2000)], s);
+  // 4 computed in 2 s (2 chunks/s), 4 cached: 12 of 20 left, 6 s.
+  assert.equal(etaOf(s.nodes['skim']!), 6);
+  assert.equal(runEta(s), 6);
 });

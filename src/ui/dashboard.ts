@@ -9,7 +9,7 @@ import { followRun } from './follow.ts';
 import { firstLine, formatCount, formatRate, formatSeconds, padLeft, padRight, truncate } from './format.ts';
 import { describeReason } from './plain.ts';
 import {
-  cachedChunks, elapsedOf, eventsOf, initialState, isEventLevel, isFinal, progressOf, rateOf, runRate, totals,
+  cachedChunks, elapsedOf, eventsOf, initialState, isEventLevel, isFinal, progressOf, rateOf, runEta, runRate, totals,
   type NodePhase, type NodeView, type RunState,
 } from './state.ts';
 
@@ -219,6 +219,8 @@ export function Dashboard(props: DashboardProps): ReactElement {
     if (tot.failed) bits.push(`${tot.failed} failed`);
     if (tot.events) bits.push(`${formatCount(tot.events)} events`);
     if (rate > 0) bits.push(formatRate(rate));
+    const eta = runEta(state);
+    if (eta !== undefined) bits.push(`ETA ${formatSeconds(eta)}`);
     children.push(h(Text, { key: 'status', wrap: 'truncate' }, bits.join('  ·  ')));
   }
   // One column short of the terminal: writing the last column makes some terminals wrap.

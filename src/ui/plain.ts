@@ -9,7 +9,7 @@ import { followRun, type RunEnd } from './follow.ts';
 import { firstLine, formatCount, formatRate, formatSeconds, truncate } from './format.ts';
 import { LineWriter } from './line-writer.ts';
 import {
-  cachedChunks, chunksDone, elapsedOf, eventsOf, isEventLevel, progressOf, rateOf, totals,
+  cachedChunks, chunksDone, elapsedOf, etaOf, eventsOf, isEventLevel, progressOf, rateOf, totals,
   type NodeView, type RunState,
 } from './state.ts';
 
@@ -82,7 +82,8 @@ export function createPlainFormatter(opts: { color?: boolean } = {}): PlainForma
     const since = event.t - last.t;
     if (since < PROGRESS_EVERY_MS && !(decile > last.decile && since >= PROGRESS_MIN_GAP_MS)) return [];
     lastPrint.set(n.name, { t: event.t, decile });
-    return [`${head(next, event.t, n.name)} ${tag('blue', 'running')} ${chunkFigures(n)}`];
+    const eta = etaOf(n);
+    return [`${head(next, event.t, n.name)} ${tag('blue', 'running')} ${chunkFigures(n)}${eta === undefined ? '' : `  ETA ${formatSeconds(eta)}`}`];
   };
 
   return {

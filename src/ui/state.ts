@@ -268,6 +268,27 @@ export function rateOf(n: NodeView): number {
   return seconds > 0 ? n.eventsComputed / seconds : 0;
 }
 
+/** Seconds left for a running event-level node at its pace so far (computed chunks per second of
+ *  its run); undefined until two chunks have been computed. */
+export function etaOf(n: NodeView): number | undefined {
+  if (n.phase !== 'running' || n.startT === undefined || n.lastChunkT === undefined || n.chunksComputed < 2) return undefined;
+  const total = chunksTotal(n);
+  if (total === undefined) return undefined;
+  const seconds = (n.lastChunkT - n.startT) / 1000;
+  if (seconds <= 0) return undefined;
+  return Math.max(0, total - chunksDone(n)) / (n.chunksComputed / seconds);
+}
+
+/** The run's chunk phase ends with its slowest running node. */
+export function runEta(state: RunState): number | undefined {
+  let eta: number | undefined;
+  for (const name of state.order) {
+    const e = etaOf(state.nodes[name]!);
+    if (e !== undefined) eta = Math.max(eta ?? 0, e);
+  }
+  return eta;
+}
+
 export interface Totals {
   readonly nodes: number;
   readonly computed: number;
