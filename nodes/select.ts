@@ -8,7 +8,7 @@ import { defineNodeKind, type EventBatch } from '../src/engine/node-kind.ts';
 import type { Column, ColumnBatch } from '../src/columns.ts';
 import { Events, PackedSelection, type Cutflow } from '../src/columnar/index.ts';
 import { sampleInfo, type SampleInfo } from '../src/analysis/sample.ts';
-import { filterColumns } from '../src/analysis/filter-batch.ts';
+import { filterBatch } from './skim.ts';
 
 export interface SelectContext {
   sample: SampleInfo;
@@ -55,7 +55,8 @@ export default defineNodeKind({
     const ev = new Events(input, { ...sample.metadata, sample: sample.sample, process: sample.process, variation: sample.variation });
     const r = p.select(ev, { sample, seed: ctx.seed, options: p.options, chunk: { id: ctx.chunk.id, start: ctx.chunk.start, stop: ctx.chunk.stop, path: ctx.chunk.file.path } });
     if ('entries' in r) return r;
-    const kept = filterColumns(input, r.keep);
+    if (r.keep.length !== input.entries) throw new Error(`select node '${ctx.node}': keep mask has ${r.keep.length} entries, the chunk has ${input.entries}`);
+    const kept = filterBatch(input, r.keep);
     const columns = { ...(r.dropInput ? {} : kept.columns), ...(r.columns ?? {}) };
     for (const [k, c] of Object.entries(r.columns ?? {})) {
       const len = ArrayBuffer.isView(c) ? c.length : c.offsets.length - 1;
