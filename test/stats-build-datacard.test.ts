@@ -5,6 +5,7 @@ import { parseDatacard } from '../src/stats/build/datacard-parse.ts';
 import { writeDatacard } from '../src/stats/build/datacard-write.ts';
 import { convertDatacard, datacardToWorkspace } from '../src/stats/build/datacard-to-workspace.ts';
 import { combineDatacards } from '../src/stats/build/datacard-combine-cards.ts';
+import { shapeLocation } from '../src/stats/build/datacard-shapes.ts';
 import type { TemplateHistogram } from '../src/stats/build/template-histograms.ts';
 import { UserError } from '../src/errors.ts';
 
@@ -180,4 +181,27 @@ test('combineDatacards (combineCards.py): channels renamed by label, nuisances m
   assert.deepEqual(strip(whole).slice(0, 1), strip(datacardToWorkspace(simple)));
   assert.deepEqual(strip(whole).slice(1, 2), strip(datacardToWorkspace(realistic)));
   assert.throws(() => combineDatacards([{ label: 'A', card: simple }, { label: 'A', card: realistic }]), /label "A" used twice/);
+});
+
+test('shapes lines: a channel-specific line beats *, then a process-specific one; $CHANNEL and $MASS are filled in', () => {
+  const card = parseDatacard(`imax 2
+jmax 1
+kmax 0
+shapes * * all.root $CHANNEL/$PROCESS $CHANNEL/$PROCESS_$SYSTEMATIC
+shapes bkg * bkg_$MASS.root $PROCESS_$CHANNEL
+shapes * B b.root $PROCESS
+shapes data_obs * FAKE
+bin A B
+observation 1 2
+bin A A B B
+process sig bkg sig bkg
+process 0 1 0 1
+rate 1 2 3 4
+`);
+  assert.deepEqual(shapeLocation(card, 'A', 'sig', undefined, '125'), { file: 'all.root', object: 'A/sig' });
+  assert.deepEqual(shapeLocation(card, 'A', 'sig', 'jesUp'), { file: 'all.root', object: 'A/sig_jesUp' });
+  assert.deepEqual(shapeLocation(card, 'A', 'bkg', undefined, '125'), { file: 'bkg_125.root', object: 'bkg_A' });
+  assert.deepEqual(shapeLocation(card, 'B', 'bkg'), { file: 'b.root', object: 'bkg' });
+  assert.equal(shapeLocation(card, 'A', 'data_obs'), undefined);
+  assert.throws(() => shapeLocation(card, 'B', 'sig', 'jesUp'), /no histogram pattern for systematics/);
 });

@@ -208,6 +208,7 @@ export function convertDatacard(card: Datacard, shapes?: DatacardShapeSource, op
   for (const r of card.rateParams) {
     if (typeof r.value !== 'number' || seen.has(r.name)) continue;
     seen.add(r.name);
+    if (r.range === undefined) conv.notes.add(`rateParam "${r.name}" has no range: Combine leaves it unbounded, pyhf applies its default normfactor bounds [0, 10]`);
     parameters.push({ name: r.name, inits: [r.value], ...(r.range !== undefined ? { bounds: [r.range] } : {}) });
   }
   for (const u of card.uncertainties) {
