@@ -140,18 +140,45 @@ function headerRow(L: Layout, middle: string): ReactNode {
   return h(Text, { key: 'hdr', dimColor: true, wrap: 'truncate' }, cells.filter((c) => c !== null).join(' '));
 }
 
-/** Which nodes get a row when the terminal is too short: finished ones collapse first. */
-function visibleNodes(state: RunState, maxRows: number | undefined): { shown: NodeView[]; hiddenDone: number; hiddenWaiting: number } {
+const errorLines = (n: NodeView): number => (n.phase === 'failed' && n.error && !n.interrupted ? 1 : 0);
+
+interface Visible {
+  readonly shown: NodeView[];
+  /** Hidden nodes by what they are doing. */
+  readonly hidden: { finished: number; running: number; waiting: number; failed: number };
+}
+
+/** Which nodes get a row when the terminal is too short: failed and running ones first, then the
+ *  next waiting ones, then the most recently finished. A live frame as tall as the terminal would
+ *  make Ink clear the screen on every frame. */
+function visibleNodes(state: RunState, maxRows: number | undefined): Visible {
   const all = state.order.map((n) => state.nodes[n]!);
-  if (maxRows === undefined || state.finished || all.length <= maxRows) return { shown: all, hiddenDone: 0, hiddenWaiting: 0 };
-  const budget = Math.max(1, maxRows - 1);
-  const hide = new Set<NodeView>();
-  const done = all.filter((n) => n.phase === 'cached' || n.phase === 'computed' || n.phase === 'skipped');
-  for (const n of done) if (all.length - hide.size > budget) hide.add(n);
-  const waiting = all.filter((n) => n.phase === 'pending' || n.phase === 'queued').reverse();
-  let hiddenWaiting = 0;
-  for (const n of waiting) if (all.length - hide.size > budget) { hide.add(n); hiddenWaiting++; }
-  return { shown: all.filter((n) => !hide.has(n)), hiddenDone: hide.size - hiddenWaiting, hiddenWaiting };
+  const hidden = { finished: 0, running: 0, waiting: 0, failed: 0 };
+  const need = all.reduce((sum, n) => sum + 1 + errorLines(n), 0);
+  if (maxRows === undefined || state.finished || need <= maxRows) return { shown: all, hidden };
+  const budget = maxRows - 1; // the "… more nodes" line
+  const ranked = [
+    ...all.filter((n) => n.phase === 'failed'),
+    ...all.filter((n) => n.phase === 'running'),
+    ...all.filter((n) => n.phase === 'pending' || n.phase === 'queued'),
+    ...all.filter((n) => n.phase === 'cached' || n.phase === 'computed' || n.phase === 'skipped').reverse(),
+  ];
+  const picked = new Set<NodeView>();
+  let used = 0;
+  for (const n of ranked) {
+    const cost = 1 + errorLines(n);
+    if (used + cost > budget) continue;
+    picked.add(n);
+    used += cost;
+  }
+  for (const n of all) {
+    if (picked.has(n)) continue;
+    if (n.phase === 'failed') hidden.failed++;
+    else if (n.phase === 'running') hidden.running++;
+    else if (n.phase === 'pending' || n.phase === 'queued') hidden.waiting++;
+    else hidden.finished++;
+  }
+  return { shown: all.filter((n) => picked.has(n)), hidden };
 }
 
 // ---- the frame ----
@@ -187,12 +214,14 @@ export function Dashboard(props: DashboardProps): ReactElement {
     h(Text, { dimColor: true }, `  ·  ${state.file}  ·  ${state.workers} worker${state.workers === 1 ? '' : 's'}  ·  ${cache}`)));
   children.push(headerRow(L, state.finished ? 'status' : 'progress'));
 
+  // Header (2), gap and status (2), warnings, last log, and one spare: Ink needs the frame shorter than the terminal.
   const reserved = 2 + 2 + Math.min(SHOW_WARNINGS + 1, state.warningCount) + (state.lastLog ? 1 : 0) + 1;
-  const failures = state.order.filter((n) => state.nodes[n]!.phase === 'failed').length;
-  const { shown, hiddenDone, hiddenWaiting } = visibleNodes(state, props.rows === undefined ? undefined : props.rows - reserved - failures);
+  const { shown, hidden } = visibleNodes(state, props.rows === undefined ? undefined : props.rows - reserved);
   for (const n of shown) children.push(...nodeRow(n, L, now, frame, columns));
-  if (hiddenDone + hiddenWaiting > 0) {
-    children.push(h(Text, { key: 'hidden', dimColor: true }, `  … ${hiddenDone} finished and ${hiddenWaiting} waiting nodes not shown`));
+  const hiddenTotal = hidden.finished + hidden.running + hidden.waiting + hidden.failed;
+  if (hiddenTotal > 0) {
+    const what = (['running', 'failed', 'waiting', 'finished'] as const).filter((k) => hidden[k] > 0).map((k) => `${hidden[k]} ${k}`);
+    children.push(h(Text, { key: 'hidden', dimColor: true, wrap: 'truncate' }, `  … ${hiddenTotal} more node${hiddenTotal === 1 ? '' : 's'} not shown (${what.join(', ')})`));
   }
 
   if (state.warningCount > 0) {
