@@ -6,7 +6,7 @@ import path from 'node:path';
 import { xxhash64 } from '../src/root/xxhash64.ts';
 import { xxhash64Wasm } from '../src/root/xxhash64-wasm.ts';
 import { lz4DecodeBlock } from '../src/root/lz4.ts';
-import { swapInPlace } from '../src/root/read/decode.ts';
+import { swapInPlace, swapInPlaceJs } from '../src/root/read/decode.ts';
 import { coalesceRanges } from '../src/root/read/source.ts';
 import { chunksFromBoundaries } from '../src/root/read/clusters.ts';
 import { openRootFile } from '../src/root/read/index.ts';
@@ -47,8 +47,16 @@ test('lz4 block decoder: literals, overlapping matches, long lengths', () => {
   assert.throws(() => lz4DecodeBlock(blk.subarray(0, 6), new Uint8Array(5)), /out of bounds/);
 });
 
-test('swapInPlace decodes big-endian like DataView', () => {
-  const n = 1001;
+test('swapInPlace (SIMD and JS paths) decodes big-endian like DataView', () => {
+  for (const n of [3, 1001]) checkSwap(n); // below and above the WebAssembly threshold
+  const raw = new Uint8Array(4096 + 12);
+  for (let i = 0; i < raw.length; i++) raw[i] = (i * 131) & 255;
+  const a = new Int32Array(raw.slice().buffer); swapInPlace(a);
+  const b = new Int32Array(raw.slice().buffer); swapInPlaceJs(b);
+  assert.deepEqual(a, b);
+});
+
+function checkSwap(n: number): void {
   const raw = new Uint8Array(n * 8);
   for (let i = 0; i < raw.length; i++) raw[i] = (i * 37 + 11) & 255;
   const view = new DataView(raw.buffer);
@@ -65,7 +73,7 @@ test('swapInPlace decodes big-endian like DataView', () => {
     assert.ok(Object.is(f32[i], want) || (Number.isNaN(f32[i]) && Number.isNaN(want)));
   }
   for (let i = 0; i < 4 * n; i++) assert.equal(i16[i], view.getInt16(2 * i));
-});
+}
 
 test('coalesceRanges merges near ranges and keeps every member', () => {
   const spans = coalesceRanges([{ offset: 100, length: 10 }, { offset: 0, length: 10 }, { offset: 15, length: 5 }, { offset: 1000, length: 1 }], 10);

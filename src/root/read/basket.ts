@@ -68,18 +68,25 @@ export async function decodeDiskBasket(raw: Uint8Array, hasEntryOffsets: boolean
 }
 
 function readEntryOffsets(data: Uint8Array, at: number, keylen: number, nevbuf: number, where: string): Int32Array {
-  const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
   if (at + 4 > data.length) {
     if (nevbuf <= 1) return Int32Array.of(0, at);
     throw new Error(`${where}: entry offsets missing for ${nevbuf} entries`);
   }
-  const n = v.getInt32(at);
+  const n = (data[at]! << 24) | (data[at + 1]! << 16) | (data[at + 2]! << 8) | data[at + 3]!;
   // ROOT writes fNevBuf offsets, or fNevBuf + 1 with the payload end last
   if ((n !== nevbuf && n !== nevbuf + 1) || at + 4 + 4 * n > data.length) throw new Error(`${where}: entry-offset array of ${n} for ${nevbuf} entries`);
+  // bulk copy, then swap and rebase in one pass (per-value DataView reads cost more)
   const out = new Int32Array(nevbuf + 1);
-  for (let i = 0; i < nevbuf; i++) out[i] = v.getInt32(at + 4 + 4 * i) - keylen;
+  new Uint8Array(out.buffer, 0, 4 * nevbuf).set(data.subarray(at + 4, at + 4 + 4 * nevbuf));
+  let prev = 0;
+  for (let i = 0; i < nevbuf; i++) {
+    const x = out[i]!;
+    const v = ((x << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24)) - keylen;
+    if (v < prev) throw new Error(`${where}: entry offsets ${v < 0 ? 'negative' : 'decrease'} at entry ${i}`);
+    out[i] = prev = v;
+  }
+  if (at < prev) throw new Error(`${where}: entry offsets point past the ${at}-byte payload`);
   out[nevbuf] = at;
-  checkOffsets(out, where);
   return out;
 }
 

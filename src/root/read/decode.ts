@@ -3,6 +3,7 @@
 import { dtypeArray, type DType, type NumericArray, type Column } from '../../columns.ts';
 import type { BasketData } from './basket.ts';
 import type { BranchLayout } from './branch-layout.ts';
+import { bswapWasm } from '../bswap-wasm.ts';
 
 /** The entries [from, to) of one basket that a read needs. */
 export interface BasketSlice {
@@ -17,8 +18,22 @@ const size: Record<DType, number> = {
   bool: 1, int8: 1, uint8: 1, int16: 2, uint16: 2, int32: 4, uint32: 4, int64: 8, uint64: 8, float32: 4, float64: 8,
 };
 
+/** Below this many bytes the JavaScript loop beats the WebAssembly call and copies. */
+const WASM_MIN_BYTES = 2048;
+
 /** Reverses the byte order of every element of a typed array, in place. */
 export function swapInPlace(arr: NumericArray): void {
+  const width = arr.BYTES_PER_ELEMENT;
+  if (width === 1 || arr.length === 0) return;
+  if (arr.byteLength >= WASM_MIN_BYTES) {
+    bswapWasm(new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength), width as 2 | 4 | 8);
+    return;
+  }
+  swapInPlaceJs(arr);
+}
+
+/** The plain JavaScript byte swap (small arrays; the reference for the SIMD version). */
+export function swapInPlaceJs(arr: NumericArray): void {
   const width = arr.BYTES_PER_ELEMENT;
   if (width === 1 || arr.length === 0) return;
   if (width === 2) {
