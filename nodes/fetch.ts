@@ -7,7 +7,7 @@
 import { readFile, glob } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { fingerprint } from '../cache/fingerprint.ts';
+import { fingerprint, type FileFingerprint } from '../cache/fingerprint.ts';
 import { UserError } from '../src/errors.ts';
 import { defineNodeKind, type FileInfo, type FileSet } from '../src/engine/node-kind.ts';
 
@@ -40,6 +40,9 @@ const params = z
     maxEventsPerFile: z.number().int().positive().optional(),
     skipBadFiles: z.boolean().default(false),
     contentHash: z.boolean().default(false),
+    /** Remote files: 'head' fingerprints by size/ETag/Last-Modified (one HEAD each); 'url' trusts the
+     *  URL alone (immutable datasets, offline planning). */
+    remote: z.enum(['head', 'url']).default('head'),
     /** Base directory of relative paths (default: the working directory). */
     baseDir: z.string().optional(),
   })
@@ -150,7 +153,7 @@ export default defineNodeKind({
         if (p.maxFilesPerSample && (perSample.get(sv) ?? 0) >= p.maxFilesPerSample) continue;
         perSample.set(sv, (perSample.get(sv) ?? 0) + 1);
         try {
-          const fp = await fingerprint(path, { content: p.contentHash });
+          const fp: FileFingerprint = isUrl(path) && p.remote === 'url' ? { kind: 'https', url: path } : await fingerprint(path, { content: p.contentHash });
           const info: FileInfo = {
             path, sample: pend.sample, process: p.process?.[pend.sample] ?? pend.process ?? pend.sample, variation: pend.variation,
             fingerprint: fp,
