@@ -177,15 +177,35 @@ test('jsroot reads a generated NanoAOD file with the generator\'s values', async
   assert.equal(i, 300);
 });
 
-test('ATLAS schema: the fields seed 000 reads, with the Open Data types', () => {
-  const types = new Map(atlas4lepSchema().map((s) => [s.name, `${s.dtype}${s.counter ? `[${s.counter}]` : ''}`]));
-  assert.equal(types.get('lep_n'), 'uint32');
-  for (const f of ['lep_pt', 'lep_eta', 'lep_phi', 'lep_E', 'lep_ptcone30', 'lep_etcone20', 'lep_trackd0pvunits', 'lep_tracksigd0pvunits', 'lep_z0']) assert.equal(types.get(f), 'float32[lep_n]', f);
-  assert.equal(types.get('lep_charge'), 'int32[lep_n]');
-  assert.equal(types.get('lep_type'), 'uint32[lep_n]');
-  for (const f of ['mcWeight', 'scaleFactor_ELE', 'scaleFactor_MUON', 'scaleFactor_LepTRIGGER', 'scaleFactor_PILEUP', 'XSection', 'SumWeights']) assert.equal(types.get(f), 'float32', f);
-  for (const f of ['trigE', 'trigM']) assert.equal(types.get(f), 'bool', f);
-  for (const f of ['runNumber', 'eventNumber', 'channelNumber']) assert.equal(types.get(f), 'int32', f);
+test('ATLAS file: the fields seed 000 reads, with the Open Data types (std::vector lepton branches), as jsroot sees them', async () => {
+  const out = path.join(dir, 'a4l-types.root');
+  await writeSample({ kind: 'atlas4lep', out, events: 30, process: 'zz' });
+  const f = await jsroot.openFile(out);
+  const t = await f.readObject('mini');
+  const types = new Map<string, string>();
+  for (const b of t.fBranches.arr) types.set(b.fName, b._typename === 'TBranchElement' ? b.fClassName : `${b.fLeaves.arr[0]._typename}${b.fLeaves.arr[0].fIsUnsigned ? ' unsigned' : ''}`);
+  assert.equal(types.size, atlas4lepSchema().length);
+  assert.equal(types.get('lep_n'), 'TLeafI unsigned');
+  for (const n of ['lep_pt', 'lep_eta', 'lep_phi', 'lep_E', 'lep_ptcone30', 'lep_etcone20', 'lep_trackd0pvunits', 'lep_tracksigd0pvunits', 'lep_z0']) assert.equal(types.get(n), 'vector<float>', n);
+  assert.equal(types.get('lep_charge'), 'vector<int>');
+  assert.equal(types.get('lep_type'), 'vector<unsigned int>');
+  assert.equal(types.get('lep_isTightID'), 'vector<bool>');
+  for (const n of ['mcWeight', 'scaleFactor_ELE', 'scaleFactor_MUON', 'scaleFactor_LepTRIGGER', 'scaleFactor_PILEUP', 'XSection', 'SumWeights']) assert.equal(types.get(n), 'TLeafF', n);
+  for (const n of ['trigE', 'trigM']) assert.equal(types.get(n), 'TLeafO', n);
+  for (const n of ['runNumber', 'eventNumber', 'channelNumber']) assert.equal(types.get(n), 'TLeafI', n);
+  // jsroot reads the vectors: lep_n agrees with every vector's length.
+  const { treeProcess, TSelector } = (await import('jsroot/tree')) as any;
+  const sel = new TSelector();
+  for (const n of ['lep_n', 'lep_pt', 'lep_type']) sel.addBranch(n);
+  let entries = 0;
+  sel.Process = function (this: any) {
+    entries++;
+    assert.equal(this.tgtobj.lep_pt.length, this.tgtobj.lep_n);
+    assert.ok(this.tgtobj.lep_n >= 4);
+    for (const ty of this.tgtobj.lep_type) assert.ok(ty === 11 || ty === 13);
+  };
+  await treeProcess(t, sel);
+  assert.equal(entries, 30);
 });
 
 test('flow gen CLI writes a file and rejects bad input with a one-line reason', async () => {

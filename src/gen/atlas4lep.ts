@@ -1,8 +1,7 @@
 // Synthetic ATLAS Open Data 13 TeV 4-lepton events (tree `mini`, energies in MeV) with the branch
-// names and types the H -> ZZ* -> 4l analysis reads (seed 000). The lepton collections are written
-// NanoAOD-style: counter `lep_n` (UInt_t, as in the real files) plus `lep_pt[lep_n]` leaves, instead
-// of the real files' std::vector<float>/<int>/<unsigned int>/<bool> branches; readers see the same
-// jagged columns.
+// names and types the H -> ZZ* -> 4l analysis reads (seed 000): flat Int_t/Float_t/Bool_t event
+// branches, `lep_n` (UInt_t) and the lepton collections as std::vector<float>, <int>,
+// <unsigned int> and <bool> branches (TBranchElement), as in the real ntuples.
 //
 // Physics: H (125 GeV) -> Z Z* -> 4l with ~2 GeV m4l resolution; ZZ -> 4l continuum from ~180 GeV
 // plus the resonant Z -> 4l peak at 91 GeV; Z+jets and ttbar with two prompt and two non-prompt
@@ -48,7 +47,7 @@ const branches: Spec[] = [
 ];
 
 export function atlas4lepSchema(): BranchSpec[] {
-  return branches.map(([name, dtype, jagged]) => (jagged ? { name, dtype, counter: 'lep_n' } : { name, dtype }));
+  return branches.map(([name, dtype, vector]) => (vector ? { name, dtype, vector: true } : { name, dtype }));
 }
 
 export interface Atlas4lepOptions {
@@ -94,14 +93,14 @@ export function* generateAtlas4lepSync(opts: Atlas4lepOptions): Generator<Column
   }
   const meta = process === 'data' ? undefined : atlas4lepSamples[process === 'signal' ? 'ggH' : process === 'zjets' ? 'zee' : process];
   const schema = atlas4lepSchema();
-  const c = new Chunk(schema, chunkSize, { lep_n: MAX_LEP });
+  const c = new Chunk(schema, chunkSize, { lep: MAX_LEP }, (s) => (s.vector ? 'lep' : undefined));
   const rng = streamRng('atlas4lep', process, seed, 'events');
   const wrng = streamRng('atlas4lep', process, seed, 'weights');
   const t = new Particles(32);
   const lep = { pt: new Float64Array(16), eta: new Float64Array(16), phi: new Float64Array(16), flav: new Int32Array(16), q: new Int32Array(16), prompt: new Uint8Array(16), order: new Int32Array(16) };
   for (let done = 0; done < opts.events; done += chunkSize) {
     const n = Math.min(chunkSize, opts.events - done);
-    const off = c.off('lep_n');
+    const off = c.off('lep');
     off[0] = 0;
     for (let i = 0; i < n; i++) {
       const phys = physicsOf(process, rng);

@@ -10,14 +10,19 @@ export class Chunk {
   private readonly arrays: Record<string, NumericArray> = Object.create(null);
   private readonly offsets = new Map<string, Int32Array>();
 
-  /** `maxPerEvent[counter]` bounds a collection's size per event. */
-  constructor(schema: BranchSpec[], capacity: number, maxPerEvent: Record<string, number>) {
+  private readonly collectionOf: (s: BranchSpec) => string | undefined;
+
+  /** `maxPerEvent[collection]` bounds a collection's size per event; a jagged branch belongs to
+   *  the collection `collectionOf(spec)` names (default: its counter branch). */
+  constructor(schema: BranchSpec[], capacity: number, maxPerEvent: Record<string, number>, collectionOf: (s: BranchSpec) => string | undefined = (s) => s.counter) {
     this.schema = schema;
     this.capacity = capacity;
+    this.collectionOf = collectionOf;
     for (const s of schema) {
-      const n = s.counter ? capacity * (maxPerEvent[s.counter] ?? fail(s.counter)) : capacity;
+      const coll = collectionOf(s);
+      const n = coll ? capacity * (maxPerEvent[coll] ?? fail(coll)) : capacity;
       this.arrays[s.name] = new dtypeArray[s.dtype](n);
-      if (s.counter && !this.offsets.has(s.counter)) this.offsets.set(s.counter, new Int32Array(capacity + 1));
+      if (coll && !this.offsets.has(coll)) this.offsets.set(coll, new Int32Array(capacity + 1));
     }
   }
 
@@ -27,10 +32,10 @@ export class Chunk {
   u32(name: string): Uint32Array { return this.get(name) as Uint32Array; }
   u8(name: string): Uint8Array { return this.get(name) as Uint8Array; }
   u64(name: string): BigUint64Array { return this.get(name) as BigUint64Array; }
-  /** Offsets of a collection (by counter name): event i owns [off[i], off[i+1]). */
-  off(counter: string): Int32Array {
-    const o = this.offsets.get(counter);
-    if (!o) throw new Error(`generator: no collection counted by '${counter}'`);
+  /** Offsets of a collection: event i owns [off[i], off[i+1]). */
+  off(collection: string): Int32Array {
+    const o = this.offsets.get(collection);
+    if (!o) throw new Error(`generator: no collection '${collection}'`);
     return o;
   }
 
@@ -45,8 +50,9 @@ export class Chunk {
     const columns: Record<string, Column> = {};
     for (const s of this.schema) {
       const a = this.arrays[s.name]!;
-      if (s.counter) {
-        const o = this.offsets.get(s.counter)!.subarray(0, entries + 1);
+      const coll = this.collectionOf(s);
+      if (coll) {
+        const o = this.offsets.get(coll)!.subarray(0, entries + 1);
         columns[s.name] = { offsets: o, content: a.subarray(0, o[entries]!) as NumericArray };
       } else columns[s.name] = a.subarray(0, entries) as NumericArray;
     }
@@ -54,8 +60,8 @@ export class Chunk {
   }
 }
 
-function fail(counter: string): never {
-  throw new Error(`generator: no maximum multiplicity for collection '${counter}'`);
+function fail(collection: string): never {
+  throw new Error(`generator: no maximum multiplicity for collection '${collection}'`);
 }
 
 /** Rounds float32 values to `bits` mantissa bits in place, as NanoAOD stores most object floats

@@ -160,10 +160,10 @@ export class RootFileWriter {
     this.assertOpen();
     const { dir, name } = this.split(objPath);
     const d = this.directory(dir);
-    const tree = new TreeWriter(this, d.seekDir, name, branches, opts, (t, title, payload) => {
+    const tree = new TreeWriter(this, d.seekDir, name, branches, opts, (t, title, payload, classes) => {
       this.openTrees.delete(t);
       this.writeObject(d, 'TTree', name, title, payload);
-      for (const c of ['TBranch', 'TLeafI', 'TLeafO', 'TLeafB', 'TLeafS', 'TLeafL', 'TLeafF', 'TLeafD']) this.useClass(c);
+      for (const c of classes) this.useClass(c);
     });
     this.openTrees.add(tree);
     return tree;

@@ -10,11 +10,31 @@ type Element =
   | readonly ['BasicType', string, string, number, number, string]
   | readonly ['String', string, string]
   | readonly ['Object' | 'ObjectAny' | 'ObjectPointer', string, string, number, number, string]
-  | readonly ['BasicPointer', string, string, number, number, string, string, string, number];
+  | readonly ['BasicPointer', string, string, number, number, string, string, string, number]
+  | readonly ['STL', string, string, number, number, string, number, number];
 
 interface ClassInfo { version: number; checksum: number; elements: readonly Element[] }
 
 const classes: Record<string, ClassInfo> = {
+  "TBranchElement": { version: 10, checksum: 3858988207, elements: [
+    ['Base', "TBranch", "Branch descriptor", 0, 13],
+    ['String', "fClassName", "Class name of referenced object"],
+    ['String', "fParentName", "Name of parent class"],
+    ['String', "fClonesName", "Name of class in TClonesArray (if any)"],
+    ['BasicType', "fCheckSum", "CheckSum of class", 13, 4, "unsigned int"],
+    ['BasicType', "fClassVersion", "Version number of class", 2, 2, "short"],
+    ['BasicType', "fID", "element serial number in fInfo", 3, 4, "int"],
+    ['BasicType', "fType", "branch type", 3, 4, "int"],
+    ['BasicType', "fStreamerType", "branch streamer type", 3, 4, "int"],
+    ['BasicType', "fMaximum", "Maximum entries for a TClonesArray or variable array", 3, 4, "int"],
+    ['ObjectPointer', "fBranchCount", "pointer to primary branchcount branch", 64, 8, "TBranchElement*"],
+    ['ObjectPointer', "fBranchCount2", "pointer to secondary branchcount branch", 64, 8, "TBranchElement*"],
+  ] },
+  "TLeafElement": { version: 1, checksum: 2689566867, elements: [
+    ['Base', "TLeaf", "Leaf: description of a Branch data type", 0, 2],
+    ['BasicType', "fID", "element serial number in fInfo", 3, 4, "int"],
+    ['BasicType', "fType", "leaf type", 3, 4, "int"],
+  ] },
   "TObject": { version: 1, checksum: 2417737773, elements: [
     ['BasicType', "fUniqueID", "object unique identifier", 13, 4, "unsigned int"],
     ['BasicType', "fBits", "bit field status word", 15, 4, "unsigned int"],
@@ -239,6 +259,33 @@ const classes: Record<string, ClassInfo> = {
   ] },
 };
 
+/** ROOT's name-based class checksum (what it records for STL collections). */
+function nameChecksum(name: string): number {
+  let id = 0;
+  for (let i = 0; i < name.length; i++) id = (Math.imul(id, 3) + name.charCodeAt(i)) >>> 0;
+  return id;
+}
+
+const kSTL = 500, kSTLvector = 1;
+/** std::vector<T> of every numeric type: class name -> ROOT basic type code of T. */
+export const vectorClasses: Record<string, number> = {
+  'vector<bool>': 18, 'vector<char>': 1, 'vector<unsigned char>': 11, 'vector<short>': 2, 'vector<unsigned short>': 12,
+  'vector<int>': 3, 'vector<unsigned int>': 13, 'vector<Long64_t>': 16, 'vector<ULong64_t>': 17, 'vector<float>': 5, 'vector<double>': 8,
+};
+for (const [name, ctype] of Object.entries(vectorClasses)) {
+  const inner = name.slice('vector'.length);
+  classes[name] = {
+    version: 6, checksum: nameChecksum(name),
+    elements: [['STL', 'This', `${inner} Used to call the proper TStreamerInfo case`, kSTL, 0, name, kSTLvector, ctype]],
+  };
+}
+
+export function vectorChecksum(name: string): number {
+  const c = classes[name];
+  if (!c || !(name in vectorClasses)) throw new Error(`ROOT writer: ${name} is not a supported std::vector class`);
+  return c.checksum;
+}
+
 /** The class version the writer must put in an object's header (one table for both). */
 export function classVersion(name: string): number {
   const c = classes[name];
@@ -275,7 +322,7 @@ function writeElement(b: WBuffer, e: Element): void {
     : kind === 'String' ? [65, TSTRING_SIZE, 'TString']
     : [e[3], e[4], e[5]];
   b.objectAny(className, e, () => {
-    const subVersion = kind === 'Base' ? 3 : 2;
+    const subVersion = kind === 'Base' || kind === 'STL' ? 3 : 2;
     const outer = b.startVersion(subVersion);
     const inner = b.startVersion(kStreamerElementVersion);
     const named = b.startVersion(1);
@@ -288,6 +335,7 @@ function writeElement(b: WBuffer, e: Element): void {
     b.endVersion(inner);
     if (kind === 'Base') b.i32(e[4]);
     else if (kind === 'BasicPointer') b.i32(e[8]).tstring(e[6]).tstring(e[7]);
+    else if (kind === 'STL') b.i32(e[6]).i32(e[7]);
     b.endVersion(outer);
   });
 }

@@ -4,10 +4,10 @@
 // cluster ends, so memory stays flat however many entries are appended. All branches end a basket
 // at every cluster boundary (every `clusterEntries` entries, recorded as fAutoFlush), which is what
 // cluster-aligned readers rely on. The TTree metadata key is written at close.
-import { WBuffer } from './buffer.ts';
+import { WBuffer, kByteCountMask } from './buffer.ts';
 import { compressRoot, compressionSetting, type Compression } from './compress.ts';
 import { keyHeaderLength, writeKeyHeader } from './keys.ts';
-import { classVersion } from './streamers.ts';
+import { classVersion, vectorChecksum } from './streamers.ts';
 import { kObjectBits, writeEmptyTObjArray, writeTObject, writeTAttFill, writeTAttLine, writeTAttMarker, writeTNamed } from './tobject.ts';
 import { dtypeArray, isJagged, type Column, type ColumnBatch, type DType, type NumericArray } from '../../columns.ts';
 
@@ -18,6 +18,9 @@ export interface BranchSpec {
    *  int32 or uint32). If an appended batch lacks the counter column it is derived from the
    *  jagged column's offsets. */
   counter?: string;
+  /** A std::vector<T> branch (TBranchElement, as ATLAS ntuples have) taking a jagged column;
+   *  each entry is stored with ROOT's 10-byte collection header. Not combined with `counter`. */
+  vector?: boolean;
   /** Branch title; default the ROOT leaf list, e.g. "Jet_pt[nJet]/F". */
   title?: string;
 }
@@ -42,21 +45,25 @@ export interface TreeSink {
   appendRecord(bytes: Uint8Array): number;
 }
 
-type OnClose = (tree: TreeWriter, title: string, payload: (keylen: number) => Uint8Array) => void;
+type OnClose = (tree: TreeWriter, title: string, payload: (keylen: number) => Uint8Array, classes: string[]) => void;
 
-const leafCodes: Record<DType, { cls: string; code: string; unsigned: boolean }> = {
-  bool: { cls: 'TLeafO', code: 'O', unsigned: false },
-  int8: { cls: 'TLeafB', code: 'B', unsigned: false },
-  uint8: { cls: 'TLeafB', code: 'b', unsigned: true },
-  int16: { cls: 'TLeafS', code: 'S', unsigned: false },
-  uint16: { cls: 'TLeafS', code: 's', unsigned: true },
-  int32: { cls: 'TLeafI', code: 'I', unsigned: false },
-  uint32: { cls: 'TLeafI', code: 'i', unsigned: true },
-  int64: { cls: 'TLeafL', code: 'L', unsigned: false },
-  uint64: { cls: 'TLeafL', code: 'l', unsigned: true },
-  float32: { cls: 'TLeafF', code: 'F', unsigned: false },
-  float64: { cls: 'TLeafD', code: 'D', unsigned: false },
+const leafCodes: Record<DType, { cls: string; code: string; unsigned: boolean; vector: string }> = {
+  bool: { cls: 'TLeafO', code: 'O', unsigned: false, vector: 'vector<bool>' },
+  int8: { cls: 'TLeafB', code: 'B', unsigned: false, vector: 'vector<char>' },
+  uint8: { cls: 'TLeafB', code: 'b', unsigned: true, vector: 'vector<unsigned char>' },
+  int16: { cls: 'TLeafS', code: 'S', unsigned: false, vector: 'vector<short>' },
+  uint16: { cls: 'TLeafS', code: 's', unsigned: true, vector: 'vector<unsigned short>' },
+  int32: { cls: 'TLeafI', code: 'I', unsigned: false, vector: 'vector<int>' },
+  uint32: { cls: 'TLeafI', code: 'i', unsigned: true, vector: 'vector<unsigned int>' },
+  int64: { cls: 'TLeafL', code: 'L', unsigned: false, vector: 'vector<Long64_t>' },
+  uint64: { cls: 'TLeafL', code: 'l', unsigned: true, vector: 'vector<ULong64_t>' },
+  float32: { cls: 'TLeafF', code: 'F', unsigned: false, vector: 'vector<float>' },
+  float64: { cls: 'TLeafD', code: 'D', unsigned: false, vector: 'vector<double>' },
 };
+/** Per-entry header of a std::vector in a basket: byte count, version, size. */
+const VECTOR_HEADER = 4 + 2 + 4;
+/** The collection version ROOT 6 writes in that header. */
+const kVectorStreamVersion = 9;
 
 /** TBasket header after the key: fVersion, fBufferSize, fNevBufSize, fNevBuf, fLast, flag. */
 const BASKET_EXTRA = 2 + 4 + 4 + 4 + 4 + 1;
@@ -66,6 +73,7 @@ class BranchState {
   readonly spec: BranchSpec;
   readonly itemsize: number;
   readonly jagged: boolean;
+  readonly vector: boolean;
   readonly leaf = {};
   counterOf: BranchState | undefined;
   /** Largest count seen, for a counter branch (TLeaf::fMaximum, which ROOT sizes buffers with). */
@@ -87,7 +95,8 @@ class BranchState {
   constructor(spec: BranchSpec, treeName: string, target: number) {
     this.spec = spec;
     this.itemsize = dtypeArray[spec.dtype].BYTES_PER_ELEMENT;
-    this.jagged = spec.counter !== undefined;
+    this.vector = spec.vector === true;
+    this.jagged = spec.counter !== undefined || this.vector;
     this.target = Math.max(this.itemsize, Math.floor(target / this.itemsize) * this.itemsize);
     this.buf = new Uint8Array(this.target);
     this.entryPos = new Int32Array(this.jagged ? 1024 : 0);
@@ -109,13 +118,14 @@ class BranchState {
 
   addJagged(offsets: Int32Array, content: NumericArray, a: number, b: number, flush: () => void): void {
     const size = this.itemsize;
+    const header = this.vector ? VECTOR_HEADER : 0;
     while (a < b) {
       // Entries a..j fit in the space left (at least one entry when the basket is empty).
-      const room = (this.target - this.used) / size;
-      let lo = a, hi = b; // largest j in [a, b] with offsets[j] - offsets[a] <= room
+      const room = this.target - this.used;
+      let lo = a, hi = b; // largest j in [a, b] whose bytes fit in room
       while (lo < hi) {
         const mid = (lo + hi + 1) >>> 1;
-        if (offsets[mid]! - offsets[a]! <= room) lo = mid; else hi = mid - 1;
+        if ((offsets[mid]! - offsets[a]!) * size + (mid - a) * header <= room) lo = mid; else hi = mid - 1;
       }
       let j = lo;
       if (j === a) {
@@ -123,11 +133,25 @@ class BranchState {
         j = a + 1; // one entry larger than a basket: the basket grows for it
       }
       const items = offsets[j]! - offsets[a]!;
-      this.reserve(this.used + items * size, this.nev + (j - a));
-      const base = this.used - offsets[a]! * size;
-      for (let e = a; e < j; e++) this.entryPos[this.nev++] = base + offsets[e]! * size;
-      putBigEndian(this.buf, this.used, content, offsets[a]!, offsets[j]!, size);
-      this.used += items * size;
+      this.reserve(this.used + items * size + (j - a) * header, this.nev + (j - a));
+      if (this.vector) {
+        for (let e = a; e < j; e++) {
+          const n = offsets[e + 1]! - offsets[e]!;
+          this.entryPos[this.nev++] = this.used;
+          const dv = new DataView(this.buf.buffer, this.used, VECTOR_HEADER);
+          dv.setUint32(0, ((VECTOR_HEADER - 4 + n * size) | kByteCountMask) >>> 0);
+          dv.setInt16(4, kVectorStreamVersion);
+          dv.setInt32(6, n);
+          this.used += VECTOR_HEADER;
+          putBigEndian(this.buf, this.used, content, offsets[e]!, offsets[e + 1]!, size);
+          this.used += n * size;
+        }
+      } else {
+        const base = this.used - offsets[a]! * size;
+        for (let e = a; e < j; e++) this.entryPos[this.nev++] = base + offsets[e]! * size;
+        putBigEndian(this.buf, this.used, content, offsets[a]!, offsets[j]!, size);
+        this.used += items * size;
+      }
       a = j;
       if (this.used >= this.target) flush();
     }
@@ -158,7 +182,7 @@ class BranchState {
       let p = this.used;
       dv.setInt32(p, this.nev + 1); p += 4;
       for (let i = 0; i < this.nev; i++, p += 4) dv.setInt32(p, keylen + this.entryPos[i]!);
-      dv.setInt32(p, keylen + this.used);
+      dv.setInt32(p, 0); // ROOT leaves the n+1-th offset 0 (readers use fLast)
     } else {
       payload = this.buf.subarray(0, this.used);
     }
@@ -196,6 +220,7 @@ function putBigEndian(dst: Uint8Array, at: number, col: NumericArray, a: number,
   const src = new Uint8Array(col.buffer, col.byteOffset + a * size, (b - a) * size);
   if (size === 1) { dst.set(src, at); return; }
   const n = b - a;
+  if (at % size !== 0) { putBigEndianUnaligned(dst, at, col, a, n, size); return; }
   // dst is our own buffer (byteOffset 0) and `at` a multiple of size: aligned word views work.
   if (size === 4) {
     const s = new Uint32Array(col.buffer, col.byteOffset + a * 4, n);
@@ -216,6 +241,21 @@ function putBigEndian(dst: Uint8Array, at: number, col: NumericArray, a: number,
     const s = new Uint16Array(col.buffer, col.byteOffset + a * 2, n);
     const d = new Uint16Array(dst.buffer, at, n);
     for (let i = 0; i < n; i++) { const x = s[i]!; d[i] = ((x & 0xff) << 8) | (x >>> 8); }
+  }
+}
+
+/** std::vector entries follow 10-byte headers, so their items are not word-aligned in the basket. */
+function putBigEndianUnaligned(dst: Uint8Array, at: number, col: NumericArray, a: number, n: number, size: number): void {
+  const dv = new DataView(dst.buffer, dst.byteOffset + at, n * size);
+  if (size === 4) {
+    const s = new Uint32Array(col.buffer, col.byteOffset + a * 4, n);
+    for (let i = 0; i < n; i++) dv.setUint32(4 * i, s[i]!);
+  } else if (size === 8) {
+    const s = new Uint32Array(col.buffer, col.byteOffset + a * 8, 2 * n);
+    for (let i = 0; i < n; i++) { dv.setUint32(8 * i, s[2 * i + 1]!); dv.setUint32(8 * i + 4, s[2 * i]!); }
+  } else {
+    const s = new Uint16Array(col.buffer, col.byteOffset + a * 2, n);
+    for (let i = 0; i < n; i++) dv.setUint16(2 * i, s[i]!);
   }
 }
 
@@ -255,7 +295,8 @@ export class TreeWriter {
       return b;
     });
     for (const b of this.branches) {
-      if (!b.jagged) continue;
+      if (b.vector && b.spec.counter !== undefined) throw new Error(`tree '${name}' branch '${b.spec.name}': a std::vector branch has no counter branch`);
+      if (!b.jagged || b.vector) continue;
       const c = this.byName.get(b.spec.counter!);
       if (!c || c.jagged || (c.spec.dtype !== 'int32' && c.spec.dtype !== 'uint32')) {
         throw new Error(`tree '${name}' branch '${b.spec.name}': counter '${b.spec.counter}' must be a flat int32/uint32 branch of the same tree`);
@@ -325,7 +366,7 @@ export class TreeWriter {
     // Counters: derive when absent, check against every jagged branch, track the maximum.
     for (let i = 0; i < this.branches.length; i++) {
       const b = this.branches[i]!;
-      if (!b.jagged) continue;
+      if (!b.counterOf) continue;
       const off = (cols[i] as { offsets: Int32Array }).offsets;
       const c = b.counterOf!;
       const ci = this.branches.indexOf(c);
@@ -359,7 +400,13 @@ export class TreeWriter {
     if (this.closed) return;
     this.closed = true;
     this.flushAll();
-    this.onClose(this, this.title, (keylen) => this.metadata(keylen));
+    const classes = new Set<string>(['TBranch']);
+    for (const br of this.branches) {
+      const leaf = leafCodes[br.spec.dtype];
+      if (br.vector) classes.add('TBranchElement').add('TLeafElement').add(leaf.vector);
+      else classes.add(leaf.cls);
+    }
+    this.onClose(this, this.title, (keylen) => this.metadata(keylen), [...classes]);
   }
 
   private metadata(keylen: number): Uint8Array {
@@ -379,7 +426,10 @@ export class TreeWriter {
     const branches = b.startVersion(3);
     writeTObject(b);
     b.tstring('').i32(this.branches.length).i32(0);
-    for (const br of this.branches) b.objectAny('TBranch', br, () => this.writeBranch(b, br));
+    for (const br of this.branches) {
+      if (br.vector) b.objectAny('TBranchElement', br, () => this.writeBranchElement(b, br));
+      else b.objectAny('TBranch', br, () => this.writeBranch(b, br));
+    }
     b.endVersion(branches);
     const leaves = b.startVersion(3);
     writeTObject(b);
@@ -391,27 +441,52 @@ export class TreeWriter {
     return b.finish();
   }
 
+  /** A std::vector<T> branch: TBranchElement (top-level STL collection: fID -1, fType 0,
+   *  fStreamerType -1) around the TBranch part. */
+  private writeBranchElement(b: WBuffer, br: BranchState): void {
+    const cls = leafCodes[br.spec.dtype].vector;
+    const at = b.startVersion(classVersion('TBranchElement'));
+    this.writeBranch(b, br);
+    b.tstring(cls).tstring('').tstring(''); // fClassName, fParentName, fClonesName
+    b.u32(vectorChecksum(cls)).i16(classVersion(cls)); // fCheckSum, fClassVersion
+    b.i32(-1).i32(0).i32(-1).i32(0); // fID, fType, fStreamerType, fMaximum
+    b.u32(0).u32(0); // fBranchCount, fBranchCount2
+    b.endVersion(at);
+  }
+
   private writeBranch(b: WBuffer, br: BranchState): void {
     const leaf = leafCodes[br.spec.dtype];
-    const dims = br.jagged ? `[${br.spec.counter}]` : '';
+    const dims = br.counterOf ? `[${br.spec.counter}]` : '';
     const at = b.startVersion(classVersion('TBranch'));
-    writeTNamed(b, br.spec.name, br.spec.title ?? `${br.spec.name}${dims}/${leaf.code}`, kObjectBits | 0x00400000);
+    const title = br.spec.title ?? (br.vector ? br.spec.name : `${br.spec.name}${dims}/${leaf.code}`);
+    writeTNamed(b, br.spec.name, title, kObjectBits | 0x00400000);
     writeTAttFill(b, 0, 1001);
     const nb = br.basketSeek.length;
     b.i32(compressionSetting(this.compression)).i32(32000).i32(br.jagged ? 1000 : 0).i32(nb).i64(br.entries);
     b.raw(IO_FEATURES);
-    b.i32(0).i32(nb + 1).i32(0).i64(br.entries).i64(0).i64(br.totBytes).i64(br.zipBytes); // fOffset, fMaxBaskets, fSplitLevel, ...
+    b.i32(0).i32(nb + 1).i32(br.vector ? 99 : 0).i64(br.entries).i64(0).i64(br.totBytes).i64(br.zipBytes); // fOffset, fMaxBaskets, fSplitLevel, ...
     writeEmptyTObjArray(b); // fBranches
     const leaves = b.startVersion(3);
     writeTObject(b);
     b.tstring('').i32(1).i32(0);
-    b.objectAny(leaf.cls, br.leaf, () => this.writeLeaf(b, br));
+    if (br.vector) b.objectAny('TLeafElement', br.leaf, () => this.writeLeafElement(b, br));
+    else b.objectAny(leaf.cls, br.leaf, () => this.writeLeaf(b, br));
     b.endVersion(leaves);
     writeEmptyTObjArray(b); // fBaskets: all written to the file
     b.u8(1).i32array(br.basketBytes).i32(0);
     b.u8(1).i64array(br.basketEntry).i64(br.entries);
     b.u8(1).i64array(br.basketSeek).i64(0);
     b.tstring(''); // fFileName
+    b.endVersion(at);
+  }
+
+  private writeLeafElement(b: WBuffer, br: BranchState): void {
+    const at = b.startVersion(classVersion('TLeafElement'));
+    const base = b.startVersion(classVersion('TLeaf'));
+    writeTNamed(b, br.spec.name, br.spec.name);
+    b.i32(1).i32(4).i32(0).bool(false).bool(false).u32(0); // fLen, fLenType, fOffset, fIsRange, fIsUnsigned, fLeafCount
+    b.endVersion(base);
+    b.i32(-1).i32(-1); // fID, fType
     b.endVersion(at);
   }
 
