@@ -75,3 +75,18 @@ for (const algorithm of ['zlib', 'zstd', 'none'] as const) {
     await f.close();
   });
 }
+
+test('keys, trees and objects in (nested) directories', async () => {
+  const file = path.join(tmp, 'dirs.root');
+  const w = await createRootFile(file);
+  w.putHist('a/b/h', { edges: Float64Array.from([0, 1, 2]), values: Float64Array.from([0, 1, 2, 0]), sumw2: Float64Array.from([0, 1, 2, 0]) } as never);
+  const t = w.createTree('sub/Events', [{ name: 'x', dtype: 'float32' }]);
+  await t.append({ entries: 3, columns: { x: Float32Array.from([1, 2, 3]) } });
+  await w.close();
+  const f = await openRootFile(file);
+  const paths = f.keys().map((k) => `${k.path}:${k.className}`);
+  for (const p of ['a:TDirectory', 'a/b:TDirectory', 'a/b/h:TH1D', 'sub:TDirectory', 'sub/Events:TTree']) assert.ok(paths.includes(p), `${p} in ${paths}`);
+  assert.deepEqual((await (await f.tree('sub/Events')).read(['x'])).columns.x, Float32Array.from([1, 2, 3]));
+  assert.equal((await f.object('a/b/h'))._typename, 'TH1D');
+  await f.close();
+});
