@@ -384,7 +384,8 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
           throw new RunCancelled('cancelled');
         }
         if (opts.skipBadFiles && err instanceof ChunkError) {
-          skippedFiles.push({ path: chunks[i]!.file.path, reason: `${chunkLabel(chunks[i]!)}: ${errorMessage(err.cause)}` });
+          const path = chunks[i]!.file.path;
+          if (!skippedFiles.some((f) => f.path === path)) skippedFiles.push({ path, reason: `${chunkLabel(chunks[i]!)}: ${errorMessage(err.cause)}` });
           emit({ type: 'warning', node: src.name, message: `skipping ${err.message}` });
           continue;
         }

@@ -12,15 +12,17 @@ export interface ChunkPool {
 export function piscinaPool(workers: number): ChunkPool {
   let pool: Promise<import('piscina').Piscina> | undefined;
   const get = () =>
-    (pool ??= import('piscina').then(
-      ({ Piscina }) =>
-        new Piscina({
-          filename: new URL('./worker.ts', import.meta.url).href,
-          minThreads: workers,
-          maxThreads: workers,
-          idleTimeout: 60_000,
-        }),
-    ));
+    (pool ??= import('piscina').then(({ Piscina }) => {
+      const p = new Piscina({
+        filename: new URL('./worker.ts', import.meta.url).href,
+        minThreads: workers,
+        maxThreads: workers,
+        idleTimeout: 60_000,
+      });
+      // a worker answering a task we already aborted (its group failed) is not an error of the run
+      p.on('error', () => {});
+      return p;
+    }));
   return {
     run: async (task, signal) => (await get()).run(task, signal ? { signal } : {}) as Promise<ChunkTaskResult>,
     destroy: async () => {

@@ -1,0 +1,58 @@
+// Faults: a chunk that keeps failing is retried, then fails its node (exit 1, the file named) or,
+// with --skip-bad-files, is skipped and listed in the summary while the rest completes. A ROOT file
+// without the tree is skipped the same way at planning time.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { flow, makeToyProject, ROOT, runDone, runToy, tempDir, writeToyGraph } from './engine/harness.ts';
+
+const dir = makeToyProject('faults');
+writeToyGraph(dir, { fail: 'f1.f64' });
+
+test('a failing chunk is retried, then its nodes fail and dependents are skipped (exit 1)', async () => {
+  const r = await runToy(dir, ['--retries', '2']);
+  assert.equal(r.code, 1);
+  const done = runDone(r);
+  assert.equal(done.ok, false);
+  assert.equal(done.nodes.read.status, 'failed');
+  assert.match(done.nodes.read.error, /f1\.f64.*toy read error/);
+  assert.equal(done.nodes.hist.status, 'failed');
+  assert.equal(done.nodes.summary.status, 'skipped');
+  const retries = r.events.filter((e) => e.type === 'warning' && /f1\.f64\[0:5000\] failed \(attempt/.test(e.message));
+  assert.equal(retries.length, 2);
+});
+
+test('--skip-bad-files: the bad file is skipped and listed, the others complete', async () => {
+  const r = await runToy(dir, ['--skip-bad-files', '--retries', '0']);
+  assert.equal(r.code, 0, r.stderr);
+  const done = runDone(r);
+  assert.equal(done.ok, true);
+  assert.equal(done.skippedFiles.length, 1);
+  assert.match(done.skippedFiles[0].path, /f1\.f64$/);
+  assert.match(done.skippedFiles[0].reason, /toy read error/);
+  const s = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8'));
+  const total = s.hists[1].counts.reduce((a: number, b: number) => a + b, 0);
+  assert.equal(total, 24000, 'f0 and f2 only');
+});
+
+test('skim: a file without the tree is skipped at planning with --skip-bad-files', async () => {
+  const d = tempDir('faults-root');
+  const data = resolve(ROOT, '../shared/data/root');
+  writeFileSync(join(d, 'g.ts'), `import { graph } from ${JSON.stringify(join(ROOT, 'src/index.ts'))};
+import { colStats } from ${JSON.stringify(join(ROOT, 'test/engine/toy-kinds.ts'))};
+export default graph('g', (g) => {
+  const files = g.fetch('inputs', { files: [${JSON.stringify(join(data, 'uproot-HZZ.root'))}, ${JSON.stringify(join(data, 'uproot-histograms.root'))}] });
+  g.node(colStats, 'stats', g.skim('skim', files, { tree: 'events', branches: ['NJet'] }), {});
+});
+`);
+  const bad = await flow(['run', 'g.ts', '--ui', 'json', '--cache-dir', 'c', '--workers', '1'], d);
+  assert.equal(bad.code, 1);
+  assert.match(runDone(bad).nodes.skim.error, /uproot-histograms\.root/);
+  const ok = await flow(['run', 'g.ts', '--ui', 'json', '--cache-dir', 'c', '--workers', '1', '--skip-bad-files'], d);
+  assert.equal(ok.code, 0, ok.stderr);
+  const done = runDone(ok);
+  assert.equal(done.skippedFiles.length, 1);
+  assert.match(done.skippedFiles[0].path, /uproot-histograms\.root$/);
+  assert.equal(done.nodes.skim.events, 2421);
+});
