@@ -114,3 +114,10 @@ test('fused AGC trijet kernel equals the generic combinations -> sum -> filter -
   });
   assert.ok(compared > 100);
 });
+
+test('normalArray gives the same sequence as repeated normal() calls', () => {
+  const a = new Rng(3), b = new Rng(3);
+  const one = Array.from({ length: 7 }, () => a.normal(1, 0.05));
+  const arr = [...b.normalArray(3, 1, 0.05), ...b.normalArray(4, 1, 0.05)];
+  arr.forEach((x, i) => assert.ok(Math.abs(x - one[i]) < 1e-15, `${i}`));
+});

@@ -157,3 +157,41 @@ test('H->ZZ: selection and m4l against a per-event loop; m4l and SF variations',
   const up = expected.filter((e) => e.m * 1.01 >= 80 && e.m * 1.01 < 250).reduce((s, e) => s + e.w * norm, 0);
   assert.ok(Math.abs(h.slice({ process: 'signal', variation: 'm4lUP' }).sum(false) - up) < 1e-9 * Math.abs(up));
 });
+
+test('H->ZZ through the select/fill nodes on generated ATLAS 4-lepton events: per-event loop and the 125 GeV peak', async () => {
+  const { generateAtlas4lepSync } = await import('../src/gen/atlas4lep.ts');
+  const { hzzSelectFn, hzzFillFn, hzzAxes } = await import('../src/analysis/hzz.ts');
+  const n = 20000;
+  const batch = generateAtlas4lepSync({ events: n, process: 'ggH', chunkSize: n }).next().value as ColumnBatch;
+  const f = file('ggH', 'nominal', { xsec: 0.028, sumw: 1000, metadata: { red_eff: 0.5 } });
+  const selected = selectKind.runChunk(batch, selectKind.params.parse({ select: hzzSelectFn }), ctx(f, 0, n));
+  const a = fillKind.runChunk(selected, fillKind.params.parse({ histograms: { m4l: hzzAxes() }, fill: hzzFillFn, options: { lumi: 10000 } }), ctx(f, 0, n)) as HistogramsArtifact;
+  // independent loop over the raw arrays
+  const J = (k: string) => batch.columns[k] as { offsets: Int32Array; content: ArrayLike<number> };
+  const F = (k: string) => batch.columns[k] as ArrayLike<number>;
+  const bins = new Array(36).fill(0);
+  const norm = (10000 * 0.028) / (1000 * 0.5);
+  let nsel = 0;
+  for (let e = 0; e < n; e++) {
+    const o = J('lep_pt').offsets, s = o[e], len = o[e + 1] - s;
+    if (len < 4) continue;
+    let q = 0, t = 0;
+    for (let k = s; k < s + len; k++) { q += J('lep_charge').content[k]; t += J('lep_type').content[k]; }
+    if (q !== 0 || ![44, 48, 52].includes(t)) continue;
+    let px = 0, py = 0, pz = 0, E = 0;
+    for (let k = s; k < s + 4; k++) {
+      const pt = J('lep_pt').content[k], eta = J('lep_eta').content[k], phi = J('lep_phi').content[k];
+      px += pt * Math.cos(phi); py += pt * Math.sin(phi); pz += pt * Math.sinh(eta); E += J('lep_E').content[k];
+    }
+    const m = Math.sqrt(E * E - px * px - py * py - pz * pz) / 1000;
+    const w = norm * F('mcWeight')[e] * F('scaleFactor_ELE')[e] * F('scaleFactor_MUON')[e] * F('scaleFactor_LepTRIGGER')[e] * F('scaleFactor_PILEUP')[e];
+    bins[m < 80 ? 0 : m >= 250 ? 35 : 1 + Math.floor((m - 80) / 5)] += w;
+    nsel++;
+  }
+  assert.ok(nsel > 1000, `${nsel} events selected`);
+  assert.equal(selected.entries, nsel);
+  const h = fromData(a.hists.m4l).withFlow({ process: 'ggH', variation: 'nominal' }).values;
+  bins.forEach((b, i) => assert.ok(Math.abs(h[i] - b) <= 1e-9 * Math.max(1, Math.abs(b)), `bin ${i}: ${h[i]} vs ${b}`));
+  const peak = bins.indexOf(Math.max(...bins.slice(1, 35)));
+  assert.ok(80 + 5 * (peak - 1) >= 115 && 80 + 5 * (peak - 1) <= 130, `m4l peak at ${80 + 5 * (peak - 1)} GeV`);
+});

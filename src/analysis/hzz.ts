@@ -3,7 +3,8 @@
 // variations scaleFactorUP/DOWN (x1.1/x0.9) and m4lUP/DOWN (x1.01/x0.99).
 import { Events, and, compress, isIn, eq, times } from '../columnar/index.ts';
 import type { ColumnBatch } from '../columns.ts';
-import { Hist, regular, strCategory } from '../hist/index.ts';
+import { Hist, regular, strCategory, type AxisJSON } from '../hist/index.ts';
+import type { SampleInfo } from './sample.ts';
 
 export const HZZ_BRANCHES = [
   'lep_pt', 'lep_eta', 'lep_phi', 'lep_E', 'lep_charge', 'lep_type',
@@ -62,4 +63,26 @@ export function hzzFill(selected: ColumnBatch, sample: HzzSample, h: Hist): Hist
   h.fill({ mllll: times(m, 1.01), process: p, variation: 'm4lUP' }, w);
   h.fill({ mllll: times(m, 0.99), process: p, variation: 'm4lDOWN' }, w);
   return h;
+}
+
+/** select-node function: `g.select('4l', events, { select: hzzSelectFn })`. */
+export function hzzSelectFn(ev: Events, ctx: { sample: SampleInfo }): ColumnBatch {
+  return hzzSelect(ev, ctx.sample.isData);
+}
+
+/** fill-node function over hzzSelectFn's rows; xsec/sumw from the fetch metadata, `red_eff` and
+ *  `lumi` (default 10 /fb) from the sample metadata or the fill options. */
+export function hzzFillFn(ev: Events, hists: Record<string, Hist>, ctx: { sample: SampleInfo; options: Record<string, unknown> }): void {
+  const h = Object.values(hists)[0];
+  if (!h) throw new Error('H->ZZ fill: book one histogram with hzzAxes()');
+  const s = ctx.sample, md = s.metadata;
+  hzzFill(ev.batch, {
+    process: s.process, isData: s.isData, xsec: s.xsec, sumw: s.sumw,
+    redEff: (md.red_eff as number | undefined) ?? (ctx.options.redEff as number | undefined),
+    lumi: (ctx.options.lumi as number | undefined) ?? 10_000,
+  }, h);
+}
+
+export function hzzAxes(bins = 34, lo = 80, hi = 250): AxisJSON[] {
+  return hzzHistogram(bins, lo, hi).axes.map((a) => a.toJSON());
 }

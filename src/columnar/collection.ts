@@ -73,7 +73,11 @@ export class Collection {
 
   sortBy(field: string, descending = true): Collection { return this.take(this.get(field).argsort(descending)); }
 
-  counts(): Int32Array { return new Jag(this.offsets, new Uint8Array(this.size)).counts(); }
+  counts(): Int32Array {
+    const n = this.length, o = this.offsets, out = new Int32Array(n);
+    for (let i = 0; i < n; i++) out[i] = o[i + 1] - o[i];
+    return out;
+  }
 
   /** Four-vectors from pt/eta/phi and mass (or energy with kind 'ptEtaPhiE'). */
   p4(kind: 'ptEtaPhiM' | 'ptEtaPhiE' = 'ptEtaPhiM', names = { pt: 'pt', eta: 'eta', phi: 'phi', m: kind === 'ptEtaPhiM' ? 'mass' : 'E' }): P4s {

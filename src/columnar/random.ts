@@ -47,9 +47,17 @@ export class Rng {
     return mean + sigma * r * Math.cos(2 * Math.PI * v);
   }
 
+  /** n draws, the same sequence as n calls of normal(). */
   normalArray(n: number, mean = 0, sigma = 1): Float64Array {
     const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) out[i] = this.normal(mean, sigma);
+    let i = 0;
+    if (i < n && !Number.isNaN(this.spare)) out[i++] = this.normal(mean, sigma);
+    for (; i + 1 < n; i += 2) {
+      const u = this.uniform(), v = this.uniform(), r = sigma * Math.sqrt(-2 * Math.log(u)), a = 2 * Math.PI * v;
+      out[i] = mean + r * Math.cos(a);
+      out[i + 1] = mean + r * Math.sin(a);
+    }
+    if (i < n) out[i] = this.normal(mean, sigma);
     return out;
   }
 }
