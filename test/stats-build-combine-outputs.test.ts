@@ -9,6 +9,7 @@ import { parseDatacard } from '../src/stats/build/datacard-parse.ts';
 import { loadDatacardShapes } from '../src/stats/build/datacard-shapes.ts';
 import { datacardToWorkspace } from '../src/stats/build/datacard-to-workspace.ts';
 import type { TemplateHistogram } from '../src/stats/build/template-histograms.ts';
+import { checkConsistency, loadWorkspace } from '../src/stats/workspace.ts';
 
 const YEARS = ['2022', '2023'];
 // seed 004's pattern: per-year columns, lumi decorrelated by year, xsec per process, a shape
@@ -110,6 +111,13 @@ test('writeCombineOutputs (JSON shapes): cards parse back, convert to pyhf with 
     const jes = ttbar22.modifiers.find((m) => m.type === 'normsys' && m.name === 'jes')!.data as { hi: number; lo: number };
     assert.ok(Math.abs(jes.hi - 1.1) < 1e-12 && Math.abs(jes.lo - 0.9) < 1e-12);
     assert.deepEqual(ws.measurements[0]!.config.parameters.find((p) => p.name === 'SF_ttbar'), { name: 'SF_ttbar', inits: [1], bounds: [[0, 5]] });
+
+    // the combined model as a pyhf workspace, next to the cards
+    const combinedWs = loadWorkspace(JSON.parse(await readFile(out.workspacePath, 'utf8')), out.workspacePath);
+    assert.deepEqual(checkConsistency(combinedWs), []);
+    assert.deepEqual(combinedWs.channels.map((c) => c.name), ['SR_run3', 'CR_run3']);
+    assert.deepEqual(combinedWs.channels[1], ws.channels[0]);
+    assert.deepEqual(combinedWs.observations[1], ws.observations[0]);
 
     const script = await readFile(out.scriptPath, 'utf8');
     assert.match(script, /^combineCards\.py SR_run3=datacard_SR_run3\.txt CR_run3=datacard_CR_run3\.txt > datacard_combined_run3\.txt$/m);

@@ -343,3 +343,12 @@ test("AGC workspace agrees with cabinetry's published workspace built from the s
   closeArray(h3.hi_data, CABINETRY_AGC.tW4j2bBtag3.hi, tol);
   closeArray(h3.lo_data, CABINETRY_AGC.tW4j2bBtag3.lo, tol);
 });
+
+test('the built workspace is validated: inconsistent binnings and an unknown POI are errors', () => {
+  const mixed = { ...SMALL_HISTS, SR_bkgB: h([0, 1, 2], [3, 3]), SR_bkgB_jes_up: h([0, 1, 2], [3, 3]), SR_bkgB_jes_down: h([0, 1, 2], [3, 3]) };
+  assert.throws(() => buildWorkspace(SMALL_CONFIG, mixed), /built workspace is not valid: channels\[0\]\.samples\[2\]\.data: expected 3 numbers, got 2/);
+  const typo = { ...SMALL_CONFIG, General: { ...SMALL_CONFIG.General, POI: 'mu_sig' } };
+  assert.throws(() => buildWorkspace(typo, SMALL_HISTS), /parameter of interest 'mu_sig' is not a modifier/);
+  const noPoi = { ...SMALL_CONFIG, General: { ...SMALL_CONFIG.General, POI: undefined } };
+  assert.equal(buildWorkspace(noPoi, SMALL_HISTS).measurements[0]!.config.poi, '');
+});

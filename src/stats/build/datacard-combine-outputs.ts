@@ -9,6 +9,9 @@ import { UserError } from '../../errors.ts';
 import type { Datacard, DatacardColumn, DatacardEffect, DatacardUncertainty } from './datacard-model.ts';
 import type { JsonShapesFile } from './datacard-shapes.ts';
 import { writeDatacard } from './datacard-write.ts';
+import { combineDatacards } from './datacard-combine-cards.ts';
+import { convertDatacard } from './datacard-to-workspace.ts';
+import type { Workspace } from './pyhf-types.ts';
 import { lookupHistogram, toBinning } from './template-histograms.ts';
 import type { BinnedYields, HistogramSource, TemplateHistogram } from './template-histograms.ts';
 import { formatZodIssues } from './zod-issues.ts';
@@ -239,6 +242,11 @@ async function writeShapes(path: string, shapes: Map<string, BinnedYields>, form
 export interface CombineOutputs {
   cards: Array<{ category: string; bin: string; cardPath: string; shapesPath: string; card: Datacard }>;
   scriptPath: string;
+  /** workspace_{label}.json: the combined cards as a pyhf workspace, for `flow fit` / `flow limit` */
+  workspacePath: string;
+  workspace: Workspace;
+  /** where that pyhf model differs from Combine's (see convertDatacard) */
+  conversionNotes: string[];
   notices: string[];
 }
 
@@ -260,23 +268,37 @@ export function combineScript(cards: Array<{ bin: string; cardFile: string }>, s
   return `${lines.join('\n')}\n`;
 }
 
-/** Writes datacard_{category}_{label}.txt and its shapes file per category, and
- *  combine_datacards_{label}.sh, into `dir`. */
+/** Writes datacard_{category}_{label}.txt and its shapes file per category,
+ *  combine_datacards_{label}.sh and the combined model as workspace_{label}.json, into `dir`. */
 export async function writeCombineOutputs(dir: string, specInput: CombineSpec, hists: HistogramSource, opts: CombineOutputOptions = {}): Promise<CombineOutputs> {
   const spec = validateCombineSpec(specInput);
   const format = opts.shapesFormat ?? 'root';
   await mkdir(dir, { recursive: true });
-  const out: CombineOutputs = { cards: [], scriptPath: join(dir, `combine_datacards_${spec.label}.sh`), notices: [] };
+  const cards: CombineOutputs['cards'] = [];
+  const notices: string[] = [];
+  const shapesByFile = new Map<string, Map<string, BinnedYields>>();
   for (const { name } of spec.categories) {
     const built = buildCategoryDatacard(spec, name, hists, { ...opts, shapesFormat: format });
+    shapesByFile.set(built.card.shapes[0]!.file, built.shapes);
     const cardFile = `datacard_${name}_${spec.label}.txt`;
     const shapesPath = join(dir, built.card.shapes[0]!.file);
     await writeShapes(shapesPath, built.shapes, format);
     await writeFile(join(dir, cardFile), writeDatacard(built.card, { header: [`category ${name}, written by hepflow (PocketCoffea stat toolkit conventions)`] }));
-    out.cards.push({ category: name, bin: built.bin, cardPath: join(dir, cardFile), shapesPath, card: built.card });
-    out.notices.push(...built.notices);
+    cards.push({ category: name, bin: built.bin, cardPath: join(dir, cardFile), shapesPath, card: built.card });
+    notices.push(...built.notices);
   }
-  const script = combineScript(out.cards.map((c) => ({ bin: c.bin, cardFile: `datacard_${c.category}_${spec.label}.txt` })), spec, spec.data === undefined);
-  await writeFile(out.scriptPath, script, { mode: 0o755 });
-  return out;
+  const scriptPath = join(dir, `combine_datacards_${spec.label}.sh`);
+  const script = combineScript(cards.map((c) => ({ bin: c.bin, cardFile: `datacard_${c.category}_${spec.label}.txt` })), spec, spec.data === undefined);
+  await writeFile(scriptPath, script, { mode: 0o755 });
+
+  // the same model as combineCards.py + text2workspace.py would give, as a pyhf workspace
+  const combined = combineDatacards(cards.map((c) => ({ label: c.bin, card: c.card })));
+  const source = (file: string, object: string) => {
+    const h = shapesByFile.get(file)?.get(object);
+    return h === undefined ? undefined : { edges: h.edges, values: h.yields, variances: h.variances };
+  };
+  const conversion = convertDatacard(combined, source, { measurementName: spec.label });
+  const workspacePath = join(dir, `workspace_${spec.label}.json`);
+  await writeFile(workspacePath, `${JSON.stringify(conversion.workspace, null, 1)}\n`);
+  return { cards, scriptPath, workspacePath, workspace: conversion.workspace, conversionNotes: conversion.notes, notices };
 }

@@ -1,6 +1,7 @@
 // cabinetry config + template histograms -> pyhf workspace, as cabinetry.workspace.build does it
 // (after cabinetry.templates.postprocess: NaN stat. uncertainties set to 0, optional smoothing).
 import { UserError } from '../../errors.ts';
+import { checkConsistency } from '../workspace.ts';
 import {
   loadCabinetryConfig, regionContainsModifier, regionContainsSample, sampleContainsModifier, containsByName,
 } from './cabinetry-config.ts';
@@ -16,6 +17,18 @@ export interface BuildWorkspaceOptions {
   histogramName?: (ref: TemplateRef, config: CabinetryConfig) => string;
   /** Rebin templates onto each Region's Binning when their edges differ (default true). */
   rebinToRegionBinning?: boolean;
+  /** Check the result as pyhf would (bin counts agree, POI exists), like cabinetry's
+   *  `with_validation` (default true). */
+  validate?: boolean;
+}
+
+function validateBuilt(ws: Workspace): void {
+  const poi = ws.measurements[0]!.config.poi;
+  // cabinetry writes poi "" when General.POI is absent: pyhf reads that as "no POI"
+  const problems = checkConsistency(ws).filter((p) => !(poi === '' && p.includes('parameter of interest')));
+  if (problems.length > 0) {
+    throw new UserError(`built workspace is not valid: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? ` (and ${problems.length - 3} more)` : ''}`);
+  }
 }
 
 export const defaultHistogramName = (ref: TemplateRef, config: CabinetryConfig): string => templateLocation(config, ref).object;
@@ -194,12 +207,14 @@ export function buildWorkspace(config: CabinetryConfig | string | object, histog
     if (r.Rebin !== undefined) throw new UserError(`cabinetry config: Regions[${i}].Rebin is not supported; give the merged edges as Binning`);
   }
   const store = new TemplateStore(cfg, histograms, opts);
-  return {
+  const ws: Workspace = {
     channels: channels(cfg, store),
     measurements: measurements(cfg),
     observations: observations(cfg, store),
     version: '1.0.0',
   };
+  if (opts.validate !== false) validateBuilt(ws);
+  return ws;
 }
 
 /** Every template name the workspace needs (what a fill node must produce), in build order. */
