@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RunEvent } from '../src/engine/events.ts';
 import {
-  cachedChunks, chunksDone, completeRunDone, elapsedOf, eventsOf, initialState, progressOf, rateOf, reduce, reduceAll,
-  etaOf, runEta, runRate, synthesizeRunDone, totals, KEEP_WARNINGS,
-} from '../src/ui/state.ts';
+  cachedChunks, chunksDone, elapsedOf, etaOf, eventsOf, progressOf, rateOf, runEta, runRate, totals,
+} from '../src/ui/figures.ts';
+import { completeRunDone, synthesizeRunDone } from '../src/ui/run-report.ts';
+import { initialState, KEEP_WARNINGS, reduce, reduceAll } from '../src/ui/state.ts';
 
 // A skim over 40 chunks: 12 served from cache, 28 computed, events drawn so the sums are known here.
 function skimRun(opts: { announceCached: boolean; cachedChunkEvents: boolean }) {

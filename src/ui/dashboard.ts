@@ -6,12 +6,9 @@ import React, { useEffect, useRef, useState, type ReactElement, type ReactNode }
 import type { Observable } from 'rxjs';
 import type { RunEvent } from '../engine/events.ts';
 import { followRun } from './follow.ts';
-import { firstLine, formatCount, formatRate, formatSeconds, padLeft, padRight, truncate } from './format.ts';
-import { describeReason } from './plain.ts';
-import {
-  cachedChunks, elapsedOf, eventsOf, initialState, isEventLevel, isFinal, progressOf, rateOf, runEta, runRate, totals,
-  type NodePhase, type NodeView, type RunState,
-} from './state.ts';
+import { describeReason, firstLine, formatCount, formatRate, formatSeconds, padLeft, padRight, truncate } from './format.ts';
+import { cachedChunks, elapsedOf, eventsOf, isEventLevel, isFinal, progressOf, rateOf, runEta, runRate, totals } from './figures.ts';
+import { initialState, type NodePhase, type NodeView, type RunState } from './state.ts';
 
 const h = React.createElement;
 

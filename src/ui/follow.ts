@@ -3,7 +3,8 @@
 // Ctrl-C), so every UI can always print its summary.
 import type { Observable } from 'rxjs';
 import type { RunEvent } from '../engine/events.ts';
-import { initialState, reduce, synthesizeRunDone, type RunState } from './state.ts';
+import { synthesizeRunDone } from './run-report.ts';
+import { initialState, reduce, type RunState } from './state.ts';
 
 export type RunDone = Extract<RunEvent, { type: 'run-done' }>;
 

@@ -1,5 +1,6 @@
 // Human units shared by the three run UIs: counts (1.2M), rates (850 kHz), durations (3.4 s),
-// bytes, and fixed-width cells. Pure string functions, no colour.
+// bytes, fixed-width cells, recompute reasons. Pure string functions, no colour.
+import type { RecomputeReason } from '../engine/events.ts';
 
 const SI = ['', 'k', 'M', 'G', 'T', 'P'];
 
@@ -71,4 +72,20 @@ export function padLeft(text: string, width: number): string {
 export function firstLine(text: string): string {
   const i = text.indexOf('\n');
   return i < 0 ? text : text.slice(0, i);
+}
+
+const REASON_TEXT: Record<RecomputeReason, string> = {
+  new: 'not in cache',
+  params: 'params changed',
+  code: 'code changed',
+  input: 'input changed',
+  version: 'kind version changed',
+  forced: 'forced',
+  'no-cache': 'cache disabled',
+  corrupt: 'cache entry corrupt',
+};
+
+/** Why a node was recomputed, in words; reasons the engine invents pass through unchanged. */
+export function describeReason(reason: string): string {
+  return (REASON_TEXT as Record<string, string>)[reason] ?? reason;
 }

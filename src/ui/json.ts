@@ -6,7 +6,7 @@ import type { Observable } from 'rxjs';
 import type { RunEvent } from '../engine/events.ts';
 import { followRun } from './follow.ts';
 import { LineWriter } from './line-writer.ts';
-import { completeRunDone } from './state.ts';
+import { completeRunDone } from './run-report.ts';
 
 export function attachJson(events$: Observable<RunEvent>, out: Writable): { done: Promise<void> } {
   const writer = new LineWriter(out);

@@ -4,14 +4,12 @@
 import type { Writable } from 'node:stream';
 import { styleText } from 'node:util';
 import type { Observable } from 'rxjs';
-import type { RunEvent, RecomputeReason } from '../engine/events.ts';
+import type { RunEvent } from '../engine/events.ts';
 import { followRun, type RunEnd } from './follow.ts';
-import { firstLine, formatCount, formatRate, formatSeconds, truncate } from './format.ts';
+import { describeReason, firstLine, formatCount, formatRate, formatSeconds, truncate } from './format.ts';
 import { LineWriter } from './line-writer.ts';
-import {
-  cachedChunks, chunksDone, elapsedOf, etaOf, eventsOf, isEventLevel, progressOf, rateOf, totals,
-  type NodeView, type RunState,
-} from './state.ts';
+import { cachedChunks, chunksDone, elapsedOf, etaOf, eventsOf, isEventLevel, progressOf, rateOf, totals } from './figures.ts';
+import type { NodeView, RunState } from './state.ts';
 
 /** A progress line at least this often while a node runs... */
 const PROGRESS_EVERY_MS = 2000;
@@ -20,21 +18,6 @@ const PROGRESS_MIN_GAP_MS = 500;
 const MAX_ERROR_LINES = 20;
 
 type Style = Parameters<typeof styleText>[0];
-
-const REASON_TEXT: Record<RecomputeReason, string> = {
-  new: 'not in cache',
-  params: 'params changed',
-  code: 'code changed',
-  input: 'input changed',
-  version: 'kind version changed',
-  forced: 'forced',
-  'no-cache': 'cache disabled',
-  corrupt: 'cache entry corrupt',
-};
-
-export function describeReason(reason: string): string {
-  return (REASON_TEXT as Record<string, string>)[reason] ?? reason;
-}
 
 export interface PlainFormatter {
   /** Lines for one event (often none: queued nodes and throttled chunks print nothing). */
