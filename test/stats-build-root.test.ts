@@ -83,3 +83,8 @@ test('Combine shapes written as ROOT read back to the same pyhf workspace as the
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('unreadable inputs are named in the error', async () => {
+  await assert.rejects(readRootHistograms('/nonexistent/histograms.root'), /cannot open ROOT file \/nonexistent\/histograms\.root: no such file/);
+  await assert.rejects(collectTemplates(readFileSync(AGC_CONFIG_PATH, 'utf8'), { baseDir: '/nonexistent' }), /\/nonexistent\/histograms\.root/);
+});

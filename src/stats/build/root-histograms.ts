@@ -1,4 +1,5 @@
 // Template histograms from ROOT files (TH1 objects, e.g. the seeds' histograms.root) via jsroot.
+import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { UserError } from '../../errors.ts';
 import { loadCabinetryConfig } from './cabinetry-config.ts';
@@ -12,6 +13,7 @@ interface JsrootKey { fName: string; fClassName: string; fCycle: number }
 interface JsrootFile { fKeys: JsrootKey[]; readObject(name: string): Promise<unknown> }
 
 async function openRootFile(path: string): Promise<JsrootFile> {
+  if (!existsSync(path)) throw new UserError(`cannot open ROOT file ${path}: no such file`);
   const jsroot = (await import('jsroot')) as unknown as { openFile(p: string): Promise<JsrootFile | null> };
   let file: JsrootFile | null;
   try {
