@@ -176,13 +176,19 @@ class BranchState {
     const keylen = this.keylen;
     let payload: Uint8Array;
     if (this.jagged) {
-      payload = new Uint8Array(this.used + 4 + 4 * (this.nev + 1));
+      // Entry offset table: count n+1, then n offsets from the key start, then 0 (ROOT leaves the
+      // n+1-th offset 0; readers use fLast). Built aligned, byte-swapped, then copied in.
+      const table = new Int32Array(this.nev + 2);
+      table[0] = this.nev + 1;
+      for (let i = 0; i < this.nev; i++) table[i + 1] = keylen + this.entryPos[i]!;
+      const t32 = new Uint32Array(table.buffer);
+      for (let i = 0; i < t32.length; i++) {
+        const x = t32[i]!;
+        t32[i] = ((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24);
+      }
+      payload = new Uint8Array(this.used + table.byteLength);
       payload.set(this.buf.subarray(0, this.used));
-      const dv = new DataView(payload.buffer);
-      let p = this.used;
-      dv.setInt32(p, this.nev + 1); p += 4;
-      for (let i = 0; i < this.nev; i++, p += 4) dv.setInt32(p, keylen + this.entryPos[i]!);
-      dv.setInt32(p, 0); // ROOT leaves the n+1-th offset 0 (readers use fLast)
+      payload.set(new Uint8Array(table.buffer), this.used);
     } else {
       payload = this.buf.subarray(0, this.used);
     }
@@ -195,13 +201,14 @@ class BranchState {
     });
     head.i16(3).i32(keylen + payload.length).i32(this.jagged ? this.nev + 1 : this.itemsize).i32(this.nev)
       .i32(keylen + this.used).u8(0);
-    const header = head.finish();
-    // fSeekKey is the record's own position: patch it in before writing.
+    // One write per basket: key header and data together, fSeekKey being the record's own position.
+    const record = new Uint8Array(nbytes);
+    record.set(head.written());
+    record.set(data, keylen);
     const seek = sink.position;
-    new DataView(header.buffer).setBigInt64(18, BigInt(seek));
-    const at = sink.appendRecord(header);
+    new DataView(record.buffer).setBigInt64(18, BigInt(seek));
+    const at = sink.appendRecord(record);
     if (at !== seek) throw new Error(`ROOT writer: basket position mismatch in ${sink.path}`);
-    sink.appendRecord(data);
     this.basketBytes.push(nbytes);
     this.basketEntry.push(this.firstEntry);
     this.basketSeek.push(at);
@@ -363,12 +370,16 @@ export class TreeWriter {
       }
       return col;
     });
-    // Counters: derive when absent, check against every jagged branch, track the maximum.
+    // Counters: derive when absent, check against every jagged branch, track the maximum. Branches
+    // of one collection usually share one offsets array: check each pairing once.
+    const checked = new Map<BranchState, Int32Array>();
     for (let i = 0; i < this.branches.length; i++) {
       const b = this.branches[i]!;
       if (!b.counterOf) continue;
       const off = (cols[i] as { offsets: Int32Array }).offsets;
       const c = b.counterOf!;
+      if (checked.get(c) === off) continue;
+      checked.set(c, off);
       const ci = this.branches.indexOf(c);
       let counts = (cols[ci] as NumericArray | undefined) ?? derived.get(c);
       if (!counts) {
