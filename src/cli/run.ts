@@ -81,8 +81,7 @@ export async function main(argv: string[]): Promise<number> {
   const store = cacheDir ? await (await import('../../cache/store.ts')).openStore(cacheDir) : null;
 
   const events = new Subject<RunEvent>();
-  const { attachUi, defaultUiMode } = await import('../ui/index.ts');
-  const view = attachUi(events, ui ?? defaultUiMode(process.stdout, process.env));
+  const view = await attachView(events, ui);
 
   const abort = new AbortController();
   let interrupts = 0;
@@ -117,4 +116,23 @@ export async function main(argv: string[]): Promise<number> {
   events.complete();
   await view.done;
   return code;
+}
+
+/** The UI from src/ui/; if it cannot load, minimal NDJSON / plain lines so a run is never blocked by
+ *  its display. */
+async function attachView(events: Subject<RunEvent>, ui: 'ink' | 'plain' | 'json' | undefined): Promise<{ done: Promise<void> }> {
+  try {
+    const { attachUi, defaultUiMode } = await import('../ui/index.ts');
+    return attachUi(events, ui ?? defaultUiMode(process.stdout, process.env));
+  } catch (err) {
+    console.error(`flow: the run display failed to load (${(err as Error).message.split('\n')[0]}); printing plain events`);
+    const done = new Promise<void>((res) => {
+      events.subscribe({
+        next: (e) => console.log(ui === 'json' ? JSON.stringify(e) : `${e.type}${'node' in e ? ` ${e.node}` : ''}`),
+        complete: res,
+        error: () => res(),
+      });
+    });
+    return { done };
+  }
 }
