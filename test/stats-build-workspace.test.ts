@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { buildWorkspace, requiredHistogramNames } from '../src/stats/build/workspace-builder.ts';
+import { buildWorkspace, requiredHistogramNames, systematicUpDownHistogramName } from '../src/stats/build/workspace-builder.ts';
 import { readCabinetryConfig } from '../src/stats/build/cabinetry-config.ts';
 import type { TemplateHistogram } from '../src/stats/build/template-histograms.ts';
 import type { Modifier, Sample, Workspace } from '../src/stats/build/pyhf-types.ts';
@@ -351,4 +351,21 @@ test('the built workspace is validated: inconsistent binnings and an unknown POI
   assert.throws(() => buildWorkspace(typo, SMALL_HISTS), /parameter of interest 'mu_sig' is not a modifier/);
   const noPoi = { ...SMALL_CONFIG, General: { ...SMALL_CONFIG.General, POI: undefined } };
   assert.equal(buildWorkspace(noPoi, SMALL_HISTS).measurements[0]!.config.poi, '');
+});
+
+test('systematicUpDownHistogramName: `{region}_{sample}_{systematic}_Up|Down` naming gives the same workspace', () => {
+  const renamed: Record<string, TemplateHistogram> = {};
+  const map: Record<string, string> = { '_jes_up': '_jes_Up', '_jes_down': '_jes_Down' };
+  for (const [name, hist] of Object.entries(SMALL_HISTS)) {
+    let n = name;
+    for (const [from, to] of Object.entries(map)) if (n.endsWith(from)) n = n.slice(0, -from.length) + to;
+    renamed[n] = hist;
+  }
+  // "jes A" is the systematic of Bkg A: its template is SR_bkgA_jes-A_Up
+  renamed['SR_bkgA_jes-A_Up'] = renamed['SR_bkgA_jes_Up']!;
+  renamed['CR_bkgA_jes-A_Up'] = renamed['CR_bkgA_jes_Up']!;
+  const ws = buildWorkspace(SMALL_CONFIG, renamed, { histogramName: systematicUpDownHistogramName });
+  assert.deepEqual(ws, buildWorkspace(SMALL_CONFIG, SMALL_HISTS));
+  assert.deepEqual(requiredHistogramNames(SMALL_CONFIG, { histogramName: systematicUpDownHistogramName }).filter((n) => n.includes('jes')).sort(),
+    ['CR_bkgA_jes-A_Up', 'CR_bkgB_jes_Down', 'CR_bkgB_jes_Up', 'SR_bkgA_jes-A_Up', 'SR_bkgB_jes_Down', 'SR_bkgB_jes_Up']);
 });

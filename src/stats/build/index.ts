@@ -4,7 +4,7 @@ export {
   type CabinetryConfig, type CabinetryRegion, type CabinetrySample, type CabinetryNormFactor, type CabinetrySystematic,
 } from './cabinetry-config.ts';
 export {
-  buildWorkspace, requiredHistogramNames, defaultHistogramName, type BuildWorkspaceOptions,
+  buildWorkspace, requiredHistogramNames, defaultHistogramName, systematicUpDownHistogramName, type BuildWorkspaceOptions,
 } from './workspace-builder.ts';
 export {
   templateLocation, requiredTemplates, toBinning, lookupHistogram,

@@ -33,6 +33,17 @@ function validateBuilt(ws: Workspace): void {
 
 export const defaultHistogramName = (ref: TemplateRef, config: CabinetryConfig): string => templateLocation(config, ref).object;
 
+/** Alternative naming that needs no paths in the config: `{region}_{sample}` for nominal and
+ *  `{region}_{sample}_{systematic}_Up|Down` otherwise (RegionPath/SamplePath when set, else the Names;
+ *  spaces become '-', as in cabinetry's own histogram file names). */
+export const systematicUpDownHistogramName = (ref: TemplateRef): string => {
+  const region = ref.region.RegionPath ?? ref.region.Name;
+  const sample = typeof ref.sample.SamplePath === 'string' ? ref.sample.SamplePath : ref.sample.Name;
+  const base = `${region}_${sample}`;
+  const name = ref.systematic === null || ref.template === 'Nominal' ? base : `${base}_${ref.systematic.Name}_${ref.template}`;
+  return name.replaceAll(' ', '-');
+};
+
 function describeRef(ref: TemplateRef): string {
   const parts = [`region "${ref.region.Name}"`, `sample "${ref.sample.Name}"`];
   if (ref.systematic !== null) parts.push(`systematic "${ref.systematic.Name}" ${ref.template}`);
