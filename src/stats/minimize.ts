@@ -73,7 +73,7 @@ export function minimize(
   let gNew = new Float64Array(n);
   const xNew = new Float64Array(n);
   let damping = 0;
-  let hess = new Float64Array(0);
+  let hess: Float64Array = new Float64Array(0);
   let hessWork: number[] = [];
   let fresh = false;
   let prevEdm = Infinity;

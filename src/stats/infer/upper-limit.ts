@@ -2,7 +2,8 @@
 // Brent root finding on CLs(mu) - level inside the POI bounds, like pyhf's upper_limit (toms748). Every
 // evaluated point is reported through `onPoint` and points do not depend on each other. When a band
 // has no crossing inside the bounds, the limit comes from a linear scan over the bounds instead.
-import { expectedCls, hypotestAt, hypotestContext, qmuAsimov, qmuTilde, clsFromTeststat, qtildeTeststat } from './hypotest.ts';
+import { EXPECTED_SIGMAS, clsFromTeststat, expectedCls, hypotestAt, hypotestContext, qmuAsimov, qmuTilde, qtildeTeststat } from './hypotest.ts';
+import { normalCdf, normalQuantile } from '../special.ts';
 import type { HypotestContext } from './hypotest.ts';
 import type { Dataset, Model } from '../model.ts';
 
@@ -71,10 +72,7 @@ export function upperLimit(model: Model, opts: UpperLimitOptions = {}): UpperLim
     return v;
   };
   const report = (p: LimitPoint) => { points.push(p); opts.onPoint?.(p); };
-  const expAt = (mu: number) => {
-    const e = expectedCls(Math.sqrt(asimovAt(mu)));
-    return e;
-  };
+  const expAt = (mu: number) => expectedCls(Math.sqrt(asimovAt(mu)));
   const obsAt = (mu: number) => {
     let q = qObs.get(mu);
     if (q === undefined) { q = qmuTilde(model, mu, ctx.data, ctx.free); qObs.set(mu, q); }
@@ -83,33 +81,53 @@ export function upperLimit(model: Model, opts: UpperLimitOptions = {}): UpperLim
     report({ poi: mu, clsObs: cls, clsExp: expectedCls(Math.sqrt(qa)) });
     return cls;
   };
-  // bracket: CLs falls with mu; start from the expected median scale and widen inside the bounds
+  // Each band's root is bracketed around an asymptotic guess: with qmu_A ~ (mu / sigma)^2, expected
+  // CLs(n) = Phi(-(n + mu/sigma)) / Phi(-n), so one Asimov fit gives sigma and every band's guess.
   const bands: Array<(mu: number) => number> = [
     (mu) => obsAt(mu) - level,
     ...[0, 1, 2, 3, 4].map((k) => (mu: number) => { const e = expAt(mu); report({ poi: mu, clsExp: e }); return e[k]! - level; }),
   ];
+  const lowStart = lo > 0 ? lo : Math.min(hi, Math.max(1e-4 * hi, 1e-6));
+  const mu1 = Math.min(hi, Math.max(lowStart, 1));
+  const q1 = asimovAt(mu1);
+  const sigma = q1 > 0 ? mu1 / Math.sqrt(q1) : hi;
+  const guessFor = (nsig: number) => sigma * Math.max(-normalQuantile(level * normalCdf(-nsig)) - nsig, 1e-3);
+  const guesses = [guessFor(0), ...EXPECTED_SIGMAS.map(guessFor)];
   const results: number[] = [];
   let method: 'root' | 'scan' = 'root';
-  const lowStart = lo > 0 ? lo : Math.min(hi, Math.max(1e-3 * hi, 1e-6));
-  for (const f of bands) {
-    const fHi = f(hi);
-    if (fHi > 0) { results.push(NaN); continue; }
-    let a = lowStart, fa = f(a);
-    if (fa <= 0) { results.push(NaN); continue; }
-    // tighten the bracket geometrically before Brent (cheap and robust)
-    let b = hi, fb = fHi;
-    while (b / a > 4) {
-      const m = Math.sqrt(a * b), fm = f(m);
-      if (fm > 0) { a = m; fa = fm; } else { b = m; fb = fm; }
-    }
-    results.push(brent(f, a, b, fa, fb, rtol));
-  }
+  bands.forEach((f, k) => {
+    const g = Math.min(hi, Math.max(lowStart, guesses[k]!));
+    const br = bracket(f, g, lowStart, hi);
+    results.push(br ? brent(f, br[0], br[1], br[2], br[3], rtol) : NaN);
+  });
   if (results.some((v) => Number.isNaN(v))) {
     method = 'scan';
     const scan = scanLimits(ctx, lo, hi, level, report);
     results.forEach((v, i) => { if (Number.isNaN(v)) results[i] = i === 0 ? scan.obs : scan.exp[i - 1]!; });
   }
   return { obs: results[0]!, exp: results.slice(1), method, points };
+}
+
+/** Walk outwards from `guess` by growing factors until f changes sign: [a, b, f(a), f(b)] with
+ *  f(a) > 0 >= f(b), or null when there is no crossing inside [lo, hi]. */
+function bracket(f: (x: number) => number, guess: number, lo: number, hi: number): [number, number, number, number] | null {
+  let a = guess, fa = f(a);
+  let factor = 1.1;
+  if (fa > 0) {
+    for (;;) {
+      if (a >= hi) return null;
+      const b = Math.min(hi, a * factor), fb = f(b);
+      if (fb <= 0) return [a, b, fa, fb];
+      a = b; fa = fb; factor *= factor;
+    }
+  }
+  let b = a, fb = fa;
+  for (;;) {
+    if (b <= lo) return null;
+    const c = Math.max(lo, b / factor), fc = f(c);
+    if (fc > 0) return [c, b, fc, fb];
+    b = c; fb = fc; factor *= factor;
+  }
 }
 
 /** Limits by linear interpolation of CLs on a 201-point grid over [lo, hi] (numpy.interp semantics). */
