@@ -194,10 +194,11 @@ test('the run rate counts the events read once (skims), not once per node that s
 
 test('ETA from the pace of computed chunks', () => {
   const chunk = (t: number, cached = false): RunEvent => ({ type: 'chunk-done', node: 'skim', chunk: String(t), events: 10, bytes: 0, cached, seconds: 0, t });
-  let s = reduceAll([{ type: 'node-start', node: 'skim', kind: 'skim', reason: 'new', chunks: 20, cachedChunks: 4, t: 0 }, chunk(500)]);
+  let s = reduceAll([{ type: 'node-start', node: 'skim', kind: 'skim', reason: 'new', chunks: 20, cachedChunks: 4, t: 0 }, chunk(3000), chunk(3500)]);
   assert.equal(etaOf(s.nodes['skim']!), undefined);
-  s = reduceAll([chunk(1000), chunk(1500), chunk(2000)], s);
-  // 4 computed in 2 s (2 chunks/s), 4 cached: 12 of 20 left, 6 s.
+  s = reduceAll([chunk(4000), chunk(4500)], s);
+  // After the first chunk (start-up before it does not count): 3 more in 1.5 s (2 chunks/s);
+  // 4 computed and 4 cached, so 12 of 20 left: 6 s.
   assert.equal(etaOf(s.nodes['skim']!), 6);
   assert.equal(runEta(s), 6);
 });

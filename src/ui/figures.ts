@@ -49,15 +49,16 @@ export function rateOf(n: NodeView): number {
   return seconds > 0 ? n.eventsComputed / seconds : 0;
 }
 
-/** Seconds left for a running event-level node at its pace so far (computed chunks per second of
- *  its run); undefined until two chunks have been computed. */
+/** Seconds left for a running event-level node at its pace since its first computed chunk (the
+ *  time before it is worker start-up). Undefined until 3 chunks and 5% are done: early estimates
+ *  swing wildly. */
 export function etaOf(n: NodeView): number | undefined {
-  if (n.phase !== 'running' || n.startT === undefined || n.lastChunkT === undefined || n.chunksComputed < 2) return undefined;
+  if (n.phase !== 'running' || n.firstChunkT === undefined || n.lastChunkT === undefined || n.chunksComputed < 3) return undefined;
   const total = chunksTotal(n);
-  if (total === undefined) return undefined;
-  const seconds = (n.lastChunkT - n.startT) / 1000;
+  if (total === undefined || chunksDone(n) < 0.05 * total) return undefined;
+  const seconds = (n.lastChunkT - n.firstChunkT) / 1000;
   if (seconds <= 0) return undefined;
-  return Math.max(0, total - chunksDone(n)) / (n.chunksComputed / seconds);
+  return Math.max(0, total - chunksDone(n)) / ((n.chunksComputed - 1) / seconds);
 }
 
 /** The run's chunk phase ends with its slowest running node. */

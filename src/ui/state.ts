@@ -35,6 +35,8 @@ export interface NodeView {
   readonly events: number;
   readonly eventsComputed: number;
   readonly bytes: number;
+  /** Times of the first and the latest freshly computed chunk. */
+  readonly firstChunkT?: number;
   readonly lastChunkT?: number;
   /** Non-chunk progress (e.g. limit scan points). */
   readonly progress?: { readonly done: number; readonly total: number; readonly unit: string };
@@ -141,6 +143,7 @@ export function reduce(state: RunState, event: RunEvent): RunState {
         events: n.events + event.events,
         eventsComputed: n.eventsComputed + (event.cached ? 0 : event.events),
         bytes: n.bytes + event.bytes,
+        firstChunkT: event.cached ? n.firstChunkT : (n.firstChunkT ?? event.t),
         lastChunkT: event.cached ? n.lastChunkT : event.t,
       }), event.t);
     case 'node-cached':
