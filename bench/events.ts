@@ -126,6 +126,12 @@ export async function run(opts: { json: boolean; quick: boolean }): Promise<Figu
   }
   out.push({ name: 'events.peak_rss_mb', value: round(one.maxRss / 2 ** 20), unit: 'MB', note: `single thread, chunks of ${CHUNK}` });
 
+  // the same processing as a graph through the engine (fetch -> skim -> select -> fill -> merge, no cache)
+  for (const workers of cores >= 2 ? [1, 2] : [1]) {
+    const r = await viaEngine(file, workers);
+    out.push({ name: `events.agc_flow_run_khz_per_core_${workers}w`, value: round(r.events / r.cpu), unit: 'kHz', note: `flow run engine, ${workers} worker(s), events per process CPU-second (incl. startup and pool); wall ${round(r.events / r.wall)} kHz on the shared machine` });
+  }
+
   // re-fill with a changed binning from the cached selection chunks (Arrow IPC, as the cache stores them)
   const r0 = processCpuMs();
   const h = agcHistogram(50, 0, 1000);
@@ -142,6 +148,31 @@ export async function run(opts: { json: boolean; quick: boolean }): Promise<Figu
 }
 
 const round = (x: number) => Math.round(x * 10) / 10;
+
+async function viaEngine(file: string, workers: number): Promise<{ events: number; cpu: number; wall: number }> {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { Subject } = await import('rxjs');
+  const { loadGraph } = await import('../src/engine/load.ts');
+  const { executeGraph } = await import('../src/engine/executor.ts');
+  const src = new URL('../src/', import.meta.url).pathname;
+  const dir = mkdtempSync(join(tmpdir(), 'hepflow-bench-events-graph-'));
+  try {
+    writeFileSync(join(dir, 'graph.ts'), `import { graph } from '${src}index.ts';
+import { agcAxes, agcFillFn, agcSelectFn, AGC_BRANCHES_V1 } from '${src}analysis/agc.ts';
+export default graph('agc-bench', (g) => {
+  const files = g.fetch('inputs', { samples: { ttbar: { files: [${JSON.stringify(file)}], xsec: 729.84, nevts: 6389801 } } });
+  const events = g.skim('events', files, { tree: 'Events', branches: AGC_BRANCHES_V1 });
+  const sel = g.select('agc', events, { select: agcSelectFn, options: {} });
+  g.merge('all', g.fill('hists', sel, { histograms: { agc: agcAxes() }, fill: agcFillFn, lumi: 3378 }), {});
+});
+`);
+    const w0 = performance.now(), c0 = processCpuMs();
+    const g = await loadGraph(join(dir, 'graph.ts'));
+    const summary = await executeGraph(g, { workers, store: null, cacheDir: null, outDir: join(dir, 'out'), force: [], retries: 0, chunkSize: CHUNK, skipBadFiles: false, signal: new AbortController().signal, sets: {} }, new Subject());
+    if (!summary.ok) throw new Error(`engine run failed: ${JSON.stringify(summary.nodes)}`);
+    return { events: summary.nodes.events?.events ?? 0, cpu: processCpuMs() - c0, wall: performance.now() - w0 };
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+}
 
 if (isMainThread && import.meta.url === `file://${process.argv[1]}`) {
   const quick = process.argv.includes('--quick'), json = process.argv.includes('--json');

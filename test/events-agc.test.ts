@@ -207,3 +207,13 @@ for (const selection of ['v1', 'v2'] as const) {
     }
   });
 }
+
+test('AGC object variations with factor 1 (scale 1, resolution 0) equal the nominal histograms', () => {
+  const batch = rowsToBatch(syntheticRows(3000, 13));
+  const h = agcProcess(new Events(batch), sample, agcHistogram(), { jetScaleUp: 1, jetResolution: 0 }, SEED);
+  for (const region of ['4j1b', '4j2b']) {
+    const nominal = Array.from(h.withFlow({ region, process: 'ttbar', variation: 'nominal' }).values);
+    assert.ok(nominal.some((x) => x > 0));
+    for (const v of ['pt_scale_up', 'pt_res_up']) assert.deepEqual(Array.from(h.withFlow({ region, process: 'ttbar', variation: v }).values), nominal, `${region} ${v}`);
+  }
+});

@@ -19,6 +19,10 @@ export interface AgcOptions {
   lumi?: number;
   /** set false to fill only the nominal (and 2-point sample variations) */
   systematics?: boolean;
+  /** jet energy scale factor of `pt_scale_up` (notebook: 1.03) */
+  jetScaleUp?: number;
+  /** relative jet pT resolution smearing of `pt_res_up` (notebook: 0.05) */
+  jetResolution?: number;
   /** notebook 002's corrections.json `event_systematics`; defaults to the same formulas inline */
   eventSystematics?: Correction;
   /** path of a corrections.json holding `event_systematics` (JSON-able alternative for node params) */
@@ -100,8 +104,8 @@ export function agcSelect(ev: Events, sample: AgcSample, opts: AgcOptions = {}, 
   const doSyst = (opts.systematics ?? true) && sample.variation === 'nominal' && !sample.isData;
   const factors: Record<string, number | Jag> = { nominal: 1 };
   if (doSyst) {
-    factors.pt_scale_up = 1.03;
-    factors.pt_res_up = new Jag(pt0.offsets, new Rng(seed).normalArray(pt0.content.length, 1, 0.05));
+    factors.pt_scale_up = opts.jetScaleUp ?? 1.03;
+    factors.pt_res_up = new Jag(pt0.offsets, new Rng(seed).normalArray(pt0.content.length, 1, opts.jetResolution ?? 0.05));
   }
   const nLep = countLeptons(ev, v2);
   const observables: Record<string, Float64Array> = {};
