@@ -87,6 +87,7 @@ test('frames fit the terminal: 80 columns, rows collapse when the terminal is sh
     if (i < 15) many.push({ type: 'node-done', node, kind: 'skim', seconds: 1, t: 1000 });
   }
   many.push({ type: 'warning', message: 'x'.repeat(300), t: 5 });
+  many.push({ type: 'log', node: 's2-skim-sample-with-a-rather-long-name', message: 'Error: one\n  at two\n  at three', t: 5 });
   many.push({ type: 'node-failed', node: 's3-skim-sample-with-a-rather-long-name', kind: 'skim', error: 'y'.repeat(300), t: 6 });
   const state = reduceAll(many);
   for (const columns of [80, 120]) {

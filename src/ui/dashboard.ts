@@ -227,12 +227,12 @@ export function Dashboard(props: DashboardProps): ReactElement {
       children.push(h(Text, { key: 'wmore', color: 'yellow', dimColor: true }, `  … ${state.warningCount - shownWarnings.length} earlier warning(s)`));
     }
     shownWarnings.forEach((w, i) => {
-      children.push(h(Text, { key: `w${i}`, color: 'yellow', wrap: 'truncate' }, truncate(`⚠ ${w.node ? `${w.node}: ` : ''}${w.message}`, columns - 1)));
+      children.push(h(Text, { key: `w${i}`, color: 'yellow', wrap: 'truncate' }, truncate(`⚠ ${w.node ? `${w.node}: ` : ''}${firstLine(w.message)}`, columns - 1)));
     });
   }
   if (state.lastLog && !state.finished) {
     const l = state.lastLog;
-    children.push(h(Text, { key: 'log', dimColor: true, wrap: 'truncate' }, truncate(`  ${l.node ? `${l.node}: ` : ''}${l.message}`, columns - 1)));
+    children.push(h(Text, { key: 'log', dimColor: true, wrap: 'truncate' }, truncate(`  ${l.node ? `${l.node}: ` : ''}${firstLine(l.message)}`, columns - 1)));
   }
 
   children.push(h(Text, { key: 'gap' }, ' '));
