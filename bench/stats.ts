@@ -1,0 +1,63 @@
+// Statistics figures: fit, hypotest and upper-limit time per pyhf reference case against the pyhf
+// timings stored with the references, and a generated 200-channel x 20-bin model fit.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { fit } from '../src/stats/fit.ts';
+import { hypotestAt, hypotestContext } from '../src/stats/infer/hypotest.ts';
+import { upperLimit } from '../src/stats/infer/upper-limit.ts';
+import { buildModel } from '../src/stats/model.ts';
+import { syntheticWorkspace } from '../src/stats/synthetic.ts';
+import { loadWorkspace } from '../src/stats/workspace.ts';
+
+interface Figure { name: string; value: number; unit: string; note?: string }
+
+const refDir = fileURLToPath(new URL('../../shared/refs/pyhf/', import.meta.url));
+
+function time<T>(fn: () => T): [T, number] {
+  const t = performance.now();
+  const v = fn();
+  return [v, (performance.now() - t) / 1000];
+}
+
+function bestOf<T>(reps: number, fn: () => T): number {
+  let best = Infinity;
+  for (let i = 0; i < reps; i++) best = Math.min(best, time(fn)[1]);
+  return best;
+}
+
+export async function run(opts: { json: boolean; quick: boolean }): Promise<Figure[]> {
+  const out: Figure[] = [];
+  const files = existsSync(refDir) ? readdirSync(refDir).filter((f) => f.endsWith('.json')).sort() : [];
+  const speedups: number[] = [];
+  for (const file of files) {
+    const c = JSON.parse(readFileSync(refDir + file, 'utf8'));
+    const ref = c.reference?.timing_seconds ?? {};
+    const model = buildModel(loadWorkspace(c.workspace), c.measurement);
+    const name = file.replace(/\.json$/, '');
+    const tFit = bestOf(opts.quick ? 1 : 3, () => fit(model));
+    out.push({ name: `stats.fit.${name}`, value: tFit, unit: 's', note: ref.mle_fit ? `pyhf ${ref.mle_fit.toPrecision(3)} s, ${(ref.mle_fit / tFit).toFixed(1)}x` : undefined });
+    if (ref.mle_fit) speedups.push(ref.mle_fit / tFit);
+    const tHyp = bestOf(opts.quick ? 1 : 3, () => hypotestAt(hypotestContext(model), 1));
+    out.push({ name: `stats.hypotest.${name}`, value: tHyp, unit: 's', note: ref.hypotest_mu1 ? `pyhf ${ref.hypotest_mu1.toPrecision(3)} s, ${(ref.hypotest_mu1 / tHyp).toFixed(1)}x` : undefined });
+    if (!opts.quick || model.nPars < 40) {
+      const [ul, tUl] = time(() => upperLimit(model));
+      out.push({ name: `stats.upper_limit.${name}`, value: tUl, unit: 's', note: `${ul.points.length} CLs evaluations${ref.upper_limit ? `; pyhf ${ref.upper_limit.toPrecision(3)} s, ${(ref.upper_limit / tUl).toFixed(1)}x` : ''}` });
+    }
+  }
+  if (speedups.length) {
+    speedups.sort((a, b) => a - b);
+    out.push({ name: 'stats.fit.median_speedup_vs_pyhf', value: speedups[Math.floor(speedups.length / 2)]!, unit: 'x', note: `min ${speedups[0]!.toFixed(1)}x over ${speedups.length} cases (in-process, pyhf timings from the refs)` });
+  }
+  const big = buildModel(loadWorkspace(syntheticWorkspace({ channels: 200, bins: 20 })));
+  const [r, tBig] = time(() => fit(big));
+  out.push({ name: 'stats.fit.synthetic_200ch_x_20bins', value: tBig, unit: 's', note: `${big.nPars} parameters, ${big.nMain} bins, with Hesse; converged ${r.converged}` });
+  if (!opts.quick) {
+    const bigStat = buildModel(loadWorkspace(syntheticWorkspace({ channels: 20, bins: 20, staterror: true })));
+    const [rs, tStat] = time(() => fit(bigStat));
+    out.push({ name: 'stats.fit.synthetic_20ch_x_20bins_staterror', value: tStat, unit: 's', note: `${bigStat.nPars} parameters, with Hesse; converged ${rs.converged}` });
+  }
+  if (!opts.json) for (const f of out) console.log(`${f.name.padEnd(60)} ${f.value.toPrecision(4).padStart(10)} ${f.unit}  ${f.note ?? ''}`);
+  return out;
+}
+
+if (import.meta.main) await run({ json: process.argv.includes('--json'), quick: process.argv.includes('--quick') });
