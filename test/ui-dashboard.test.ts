@@ -95,8 +95,11 @@ test('frames fit the terminal: 80 columns, rows collapse when the terminal is sh
     const lines = app.lastFrame()!.replace(ANSI, '').split('\n');
     for (const l of lines) assert.ok(l.length < columns, `line longer than ${columns - 1}: ${l}`);
     assert.ok(lines.length < 24, `${lines.length} lines in a 24-row terminal`);
-    // 14 nodes finished fine, 1 failed, 5 running, 10 queued: the finished ones make room.
-    assert.ok(lines.some((l) => /… 14 more nodes not shown \(14 finished\)/.test(l)), lines.join('\n'));
+    // 14 nodes finished fine, 1 failed, 5 running, 10 queued: the finished ones make room first,
+    // then the last queued one.
+    assert.ok(lines.some((l) => /… 15 more nodes not shown \(1 waiting, 14 finished\)/.test(l)), lines.join('\n'));
+    assert.ok(lines.some((l) => l.endsWith('s2-skim-sample-with-a-rather-long-name: Error: one')));
+    assert.ok(!lines.some((l) => l.includes('at two')));
     // Running and failed nodes are never the ones hidden.
     assert.ok(lines.some((l) => l.includes('s19-skim-sample')));
     assert.ok(lines.some((l) => l.includes('s3-skim-sample') && l.includes('failed')));
