@@ -121,3 +121,18 @@ test('normalArray gives the same sequence as repeated normal() calls', () => {
   const arr = [...b.normalArray(3, 1, 0.05), ...b.normalArray(4, 1, 0.05)];
   arr.forEach((x, i) => assert.ok(Math.abs(x - one[i]) < 1e-15, `${i}`));
 });
+
+test('minDeltaR cross-cleaning against a hand computation; field getters', () => {
+  const ev = new Events({ entries: 2, columns: {
+    Jet_eta: { offsets: Int32Array.of(0, 2, 3), content: Float64Array.of(0, 1, 2) },
+    Jet_phi: { offsets: Int32Array.of(0, 2, 3), content: Float64Array.of(0, 3, -3) },
+    Muon_eta: { offsets: Int32Array.of(0, 1, 1), content: Float64Array.of(0.3) },
+    Muon_phi: { offsets: Int32Array.of(0, 1, 1), content: Float64Array.of(-3) },
+  } });
+  const d = ev.collection('Jet').minDeltaR(ev.collection('Muon'));
+  const dphi = 3 - (-3) - 2 * Math.PI; // wrapped
+  assert.ok(close(d.content[0], Math.hypot(0.3, 3)));
+  assert.ok(close(d.content[1], Math.hypot(0.7, dphi)));
+  assert.equal(d.content[2], Infinity);
+  assert.deepEqual(ev.collection('Jet').eta.toArrays(), [[0, 1], [2]]);
+});

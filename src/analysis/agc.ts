@@ -71,9 +71,9 @@ const obsColumn = (region: string, ptVar: string) => `${region}__${ptVar}`;
 /** Number of leptons passing the selection, per event. */
 function countLeptons(ev: Events, v2: boolean): Float64Array {
   const el = ev.collection('Electron'), mu = ev.collection('Muon');
-  if (!v2) return plus(el.get('pt').gt(25).countTrue(), mu.get('pt').gt(25).countTrue());
-  const elOk = el.get('pt').gt(30).and(el.get('eta').absLt(2.1)).and(el.get('cutBased').eq(4)).and(el.get('sip3d').lt(4));
-  const muOk = mu.get('pt').gt(30).and(mu.get('eta').absLt(2.1)).and(mu.get('tightId')).and(mu.get('sip3d').lt(4)).and(mu.get('pfRelIso04_all').lt(0.15));
+  if (!v2) return plus(el.pt.gt(25).countTrue(), mu.pt.gt(25).countTrue());
+  const elOk = el.pt.gt(30).and(el.eta.absLt(2.1)).and(el.get('cutBased').eq(4)).and(el.get('sip3d').lt(4));
+  const muOk = mu.pt.gt(30).and(mu.eta.absLt(2.1)).and(mu.get('tightId')).and(mu.get('sip3d').lt(4)).and(mu.get('pfRelIso04_all').lt(0.15));
   return plus(elOk.countTrue(), muOk.countTrue());
 }
 
@@ -100,7 +100,7 @@ export function trijetMass(jets: Collection, bTagThreshold: number): Float64Arra
 /** Per chunk: the selection for all jet-pT variations. `seed` makes the resolution smearing reproducible. */
 export function agcSelect(ev: Events, sample: AgcSample, opts: AgcOptions = {}, seed = 0): ColumnBatch & { meta: { cutflow: Record<string, number> } } {
   const v2 = opts.selection === 'v2', thr = opts.bTagThreshold ?? 0.5;
-  const jets0 = ev.collection('Jet'), pt0 = jets0.get('pt');
+  const jets0 = ev.collection('Jet'), pt0 = jets0.pt;
   const doSyst = (opts.systematics ?? true) && sample.variation === 'nominal' && !sample.isData;
   const factors: Record<string, number | Jag> = { nominal: 1 };
   if (doSyst) {
@@ -115,7 +115,7 @@ export function agcSelect(ev: Events, sample: AgcSample, opts: AgcOptions = {}, 
   for (const [ptVar, factor] of Object.entries(factors)) {
     const pt = pt0.mul(factor);
     let jetOk = pt.gt(v2 ? 30 : 25);
-    if (v2) jetOk = jetOk.and(jets0.get('eta').absLt(2.4)).and(tightLeptonVeto(jets0));
+    if (v2) jetOk = jetOk.and(jets0.eta.absLt(2.4)).and(tightLeptonVeto(jets0));
     const jets = jets0.with({ pt }).filter(jetOk);
     const btag = jets.get('btagCSVV2');
     const sel = new PackedSelection(ev.entries)
@@ -126,10 +126,10 @@ export function agcSelect(ev: Events, sample: AgcSample, opts: AgcOptions = {}, 
     for (const region of AGC_REGIONS) {
       const mask = sel.all('exactly_1l', 'atleast_4j', region === '4j1b' ? 'exactly_1b' : 'atleast_2b');
       const rj = jets.selectEvents(mask);
-      const obs = region === '4j1b' ? rj.get('pt').sum() : trijetMass(rj, thr);
+      const obs = region === '4j1b' ? rj.pt.sum() : trijetMass(rj, thr);
       observables[obsColumn(region, ptVar)] = scatter(obs, mask, ev.entries);
       if (ptVar === 'nominal') {
-        const rpt = rj.get('pt');
+        const rpt = rj.pt;
         jetPt.forEach((col, i) => { const v = rpt.at(i); let k = 0; for (let e = 0; e < mask.length; e++) if (mask[e]) col[e] = v[k++]; });
       }
       for (let e = 0; e < mask.length; e++) anyRegion[e] |= mask[e];

@@ -37,7 +37,7 @@ export function hzzSelect(ev: Events, isData = false): ColumnBatch {
   // lepton_filter: sum of charges 0; sum of types 44/48/52 (4e, 2e2mu, 4mu)
   const pass = and(lep.counts().map((n) => +(n >= 4)), eq(lep.get('charge').sum(), 0), isIn(lep.get('type').sum(), [44, 48, 52]));
   const sel = lep.selectEvents(pass);
-  const first4 = sel.filter(sel.get('pt').localIndex().lt(4));
+  const first4 = sel.filter(sel.pt.localIndex().lt(4));
   const mllll = times(first4.p4('ptEtaPhiE').sumPerEvent().mass().content, 1 / 1000);
   const columns: ColumnBatch['columns'] = { mllll };
   if (!isData) {

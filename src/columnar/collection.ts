@@ -5,6 +5,7 @@ import { Jag, gather, maskIndex, selectEventsIndex, localToGlobal, countsToOffse
 import type { Jagged } from '../columns.ts';
 import { P4s } from './lorentz.ts';
 import { combinations, type Combinations } from './combinations.ts';
+import { deltaR } from './math.ts';
 
 export class Collection {
   readonly name: string;
@@ -34,6 +35,27 @@ export class Collection {
       this.own.set(field, c);
     }
     return new Jag(this.offsets, c);
+  }
+
+  // the four fields every physics object has, for `jets.pt.gt(25)` instead of `jets.get('pt').gt(25)`
+  get pt(): Jag { return this.get('pt'); }
+  get eta(): Jag { return this.get('eta'); }
+  get phi(): Jag { return this.get('phi'); }
+  get mass(): Jag { return this.get('mass'); }
+
+  /** For each object, the smallest deltaR to any object of `other` in the same event (Infinity if none):
+   *  cross-cleaning jets against leptons is `jets.filter(jets.minDeltaR(leptons).gt(0.4))`. */
+  minDeltaR(other: Collection): Jag<Float64Array> {
+    if (other.length !== this.length) throw new Error(`minDeltaR: ${this.name} has ${this.length} events, ${other.name} ${other.length}`);
+    const eta = this.eta.content, phi = this.phi.content, oe = other.eta.content, op = other.phi.content;
+    const o = this.offsets, p = other.offsets, out = new Float64Array(this.size).fill(Infinity);
+    for (let e = 0; e < this.length; e++) {
+      for (let i = o[e]; i < o[e + 1]; i++) for (let j = p[e]; j < p[e + 1]; j++) {
+        const d = deltaR(eta[i], phi[i], oe[j], op[j]);
+        if (d < out[i]) out[i] = d;
+      }
+    }
+    return new Jag(this.offsets, out);
   }
 
   /** A copy with a field added or replaced (e.g. varied pt); values must have this collection's shape. */
