@@ -110,7 +110,9 @@ test('ATLAS 4-lepton signal peaks at 125 GeV in m4l, ZZ has the Z peak and the c
   assert.ok(Math.abs(mode(zz.m4l, 70, 110, 2) - 91) <= 2, `ZZ low peak at ${mode(zz.m4l, 70, 110, 2)}`);
   const high = zz.m4l.filter((m) => m > 150);
   assert.ok(high.length > 0.6 * zz.m4l.length, 'ZZ mostly continuum');
-  assert.ok(Math.min(...high) > 155 && mode(high, 150, 400, 10) >= 180 && mode(high, 150, 400, 10) <= 215, `ZZ continuum mode ${mode(high, 150, 400, 10)}`);
+  // The on-shell ZZ continuum starts near 2 m_Z: little below 175 GeV, the mode just above 180.
+  assert.ok(high.filter((m) => m < 175).length < 0.05 * high.length, 'ZZ continuum starts near 180 GeV');
+  assert.ok(mode(high, 150, 400, 10) >= 180 && mode(high, 150, 400, 10) <= 215, `ZZ continuum mode ${mode(high, 150, 400, 10)}`);
 });
 
 test('ttbar: 4+ jets with b-tags and a trijet mass peak near the top mass; W+jets has fewer jets and b-tags', () => {

@@ -109,6 +109,7 @@ export function* generateAtlas4lepSync(opts: Atlas4lepOptions): Generator<Column
       do {
         t.clear();
         generateTruth(rng, phys, t);
+        if (rng.uniform() < 0.06) fakeLeptons(rng, t, 1); // some events carry a fifth, non-prompt lepton
         nl = 0; metx = 0; mety = 0;
         for (let k = 0; k < t.n; k++) {
           const tag = t.tag[k]!;
