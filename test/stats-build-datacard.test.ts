@@ -205,3 +205,11 @@ rate 1 2 3 4
   assert.equal(shapeLocation(card, 'A', 'data_obs'), undefined);
   assert.throws(() => shapeLocation(card, 'B', 'sig', 'jesUp'), /no histogram pattern for systematics/);
 });
+
+test('declared imax / jmax / kmax must match the card, as Combine requires', () => {
+  const text = readCard('realistic-counting-experiment');
+  assert.throws(() => parseDatacard(text.replace('kmax 5', 'kmax 4'), 'r.txt'), /r\.txt: kmax 4 but the card has 5 nuisance lines/);
+  assert.throws(() => parseDatacard(text.replace('jmax 3', 'jmax 2'), 'r.txt'), /jmax 2 but the card has 3 processes minus 1/);
+  assert.throws(() => parseDatacard(text.replace('imax 1', 'imax 2'), 'r.txt'), /imax 2 but the card has 1 channels/);
+  assert.equal(parseDatacard(text.replace('kmax 5', 'kmax *')).kmax, '*');
+});

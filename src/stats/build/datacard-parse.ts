@@ -164,5 +164,20 @@ export function parseDatacard(text: string, source = 'datacard'): Datacard {
     }
   }
   columnsReady(lines.length);
+  checkDeclaredSizes(card, source);
   return card;
+}
+
+/** Combine refuses cards whose imax / jmax / kmax disagree with their content. */
+function checkDeclaredSizes(card: Datacard, source: string): void {
+  const processes = new Set(card.columns.map((c) => c.process)).size;
+  const nuisances = card.uncertainties.length + card.params.length;
+  const checks: Array<[string, number | '*', number, string]> = [
+    ['imax', card.imax, card.bins.length, 'channels'],
+    ['jmax', card.jmax, processes - 1, 'processes minus 1'],
+    ['kmax', card.kmax, nuisances, 'nuisance lines'],
+  ];
+  for (const [key, declared, found, what] of checks) {
+    if (declared !== '*' && declared !== found) throw new UserError(`${source}: ${key} ${declared} but the card has ${found} ${what} (use ${key} * to count them)`);
+  }
 }
