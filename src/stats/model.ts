@@ -309,6 +309,24 @@ export class Model {
     return t;
   }
 
+  /** Width of the constraint on parameter i: sigma (Gaussian), 1/sqrt(factor) (Poisson), 0 if none. */
+  constraintWidth(i: number): number {
+    const g = this.gaussPar.indexOf(i);
+    if (g >= 0) return 1 / Math.sqrt(this.gaussInvVar[g]!);
+    const p = this.poisPar.indexOf(i);
+    if (p >= 0) return 1 / Math.sqrt(this.poisFactor[p]!);
+    return 0;
+  }
+
+  /** Nominal centre of the constraint on parameter i (auxdata / factor), or its init when unconstrained. */
+  auxCenter(i: number): number {
+    const g = this.gaussPar.indexOf(i);
+    if (g >= 0) return this.auxdata[this.gaussAux[g]!]!;
+    const p = this.poisPar.indexOf(i);
+    if (p >= 0) return this.auxdata[this.poisAux[p]!]! / this.poisFactor[p]!;
+    return this.init[i]!;
+  }
+
   /** -2 log L (pyhf's twice_nll, all constants included); NaN where an expected count with data is <= 0. */
   twiceNll(pars: Float64Array, data: Dataset): number {
     this.evaluate(pars);
