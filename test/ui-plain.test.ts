@@ -54,7 +54,7 @@ test('one line per state change, progress throttled, summary table at the end', 
   assert.deepEqual(row('ttbar-skim').slice(0, 4), ['ttbar-skim', 'computed', 'input changed', '200 (20 cached)']);
   assert.equal(row('ttbar-skim')[4], `${(skimEvents / 1e6).toFixed(1)}M`);
   assert.deepEqual(row('fit').slice(0, 3), ['fit', 'failed', 'fit did not converge: twice_nll is NaN at ttbar_norm = 2.31…']);
-  assert.deepEqual(row('fileset').slice(0, 2), ['fileset', 'cached']);
+  assert.deepEqual(row('fileset'), ['fileset', 'cached', '-', '-', '-', '-']);
   assert.deepEqual(row('plots').slice(0, 3), ['plots', 'skipped', 'input fit failed']);
   assert.ok(summary.includes('skipped files (1):'));
   assert.ok(summary.includes('  data/ttbar_bad.root: not a ROOT file (bad magic bytes)'));

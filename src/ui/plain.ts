@@ -172,7 +172,8 @@ function summaryRow(n: NodeView, now: number): { cells: string[]; style?: Style 
   const cached = cachedChunks(n);
   const chunks = eventLevel ? `${chunksDone(n)}${cached > 0 ? ` (${cached} cached)` : ''}` : '-';
   const events = eventLevel ? formatCount(eventsOf(n)) : '-';
-  const seconds = elapsedOf(n, now);
+  // A cache hit or a skipped node took no time worth a number.
+  const seconds = n.phase === 'cached' || n.phase === 'skipped' ? undefined : elapsedOf(n, now);
   const style: Style | undefined = n.interrupted ? 'yellow' : STATUS_STYLE[n.phase];
   return { cells: [n.name, n.interrupted ? 'interrupted' : n.phase, reason || '-', chunks, events, seconds === undefined ? '-' : formatSeconds(seconds)], ...(style ? { style } : {}) };
 }
