@@ -38,6 +38,20 @@ export function lookupHistogram(source: HistogramSource, name: string): Template
   return Object.hasOwn(record, name) ? record[name] : undefined;
 }
 
+/** Up to `max` names in the source that look like `name` (longest shared prefix), for error
+ *  messages; none for function sources. */
+export function similarNames(source: HistogramSource, name: string, max = 3): string[] {
+  if (typeof source === 'function') return [];
+  const names = source instanceof Map ? [...source.keys()] : Object.keys(source);
+  const shared = (a: string): number => {
+    let i = 0;
+    while (i < a.length && i < name.length && a[i] === name[i]) i++;
+    return i;
+  };
+  return names.map((n) => [n, shared(n)] as const).filter(([, k]) => k >= Math.min(3, name.length))
+    .sort((a, b) => b[1] - a[1] || a[0].length - b[0].length).slice(0, max).map(([n]) => n);
+}
+
 export type TemplateKind = 'Nominal' | 'Up' | 'Down';
 
 /** What identifies one template: the config entries it belongs to. */

@@ -8,7 +8,7 @@ import {
 import type { CabinetryConfig, CabinetryRegion, CabinetrySample, CabinetrySystematic } from './cabinetry-config.ts';
 import type { Channel, Measurement, Modifier, Observation, ParameterConfig, Sample, Workspace } from './pyhf-types.ts';
 import { smooth353QHTwice } from './smooth-353qh.ts';
-import { lookupHistogram, requiredTemplates, templateLocation, toBinning } from './template-histograms.ts';
+import { lookupHistogram, requiredTemplates, similarNames, templateLocation, toBinning } from './template-histograms.ts';
 import type { BinnedYields, HistogramSource, TemplateRef } from './template-histograms.ts';
 
 export interface BuildWorkspaceOptions {
@@ -69,7 +69,10 @@ class TemplateStore {
     const hit = this.cache.get(key);
     if (hit !== undefined) return hit;
     const hist = lookupHistogram(this.source, name);
-    if (hist === undefined) throw new UserError(`missing histogram "${name}" (${describeRef(ref)})`);
+    if (hist === undefined) {
+      const similar = similarNames(this.source, name);
+      throw new UserError(`missing histogram "${name}" (${describeRef(ref)})${similar.length > 0 ? `; similar names: ${similar.join(', ')}` : ''}`);
+    }
     const binning = this.opts.rebinToRegionBinning === false ? undefined : ref.region.Binning;
     const binned = toBinning(hist, binning, () => `"${name}" (${describeRef(ref)})`);
     if (binned.variances.some(Number.isNaN)) binned.variances = binned.variances.map((v) => (Number.isNaN(v) ? 0 : v));
