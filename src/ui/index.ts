@@ -13,7 +13,8 @@ export const UI_MODES: readonly UiMode[] = ['ink', 'plain', 'json'];
 export interface UiOptions {
   stdout?: NodeJS.WriteStream | Writable;
   stderr?: NodeJS.WriteStream | Writable;
-  /** ANSI colour in plain mode; default: stdout is a TTY and NO_COLOR is not set. */
+  /** ANSI colour. Plain mode default: stdout is a TTY and NO_COLOR is not set. The dashboard is
+   *  coloured unless this is false (or NO_COLOR / FORCE_COLOR=0 is set). */
   color?: boolean;
 }
 
@@ -28,6 +29,8 @@ export function attachUi(events$: Observable<RunEvent>, mode: UiMode, opts: UiOp
       return attachPlain(events$, stdout, { color });
     }
     case 'ink':
+      // Ink colours through chalk, which reads FORCE_COLOR when it is first loaded.
+      if (opts.color === false) process.env['FORCE_COLOR'] ??= '0';
       return attachInk(events$, stdout as NodeJS.WriteStream, (opts.stderr ?? process.stderr) as NodeJS.WriteStream);
   }
 }
