@@ -113,7 +113,7 @@ export function agcSelect(ev: Events, sample: AgcSample, opts: AgcOptions = {}, 
   const jetPt = [0, 1, 2, 3].map(() => new Float64Array(ev.entries).fill(NaN));
   const cutflow: Record<string, number> = { all: ev.entries };
   for (const [ptVar, factor] of Object.entries(factors)) {
-    const pt = pt0.mul(factor);
+    const pt = factor === 1 ? pt0 : pt0.mul(factor);
     let jetOk = pt.gt(v2 ? 30 : 25);
     if (v2) jetOk = jetOk.and(jets0.eta.absLt(2.4)).and(tightLeptonVeto(jets0));
     const jets = jets0.with({ pt }).filter(jetOk);
