@@ -229,3 +229,20 @@ test('flow gen CLI writes a file and rejects bad input with a one-line reason', 
   await assert.rejects(genMain(['cms', '--events', '10', '--out', out]), (e: unknown) => e instanceof UserError && /sample kind/.test(e.message));
   await assert.rejects(genMain(['nanoaod', '--events', '10', '--out', path.join(dir, 'no/such/dir/x.root')]), (e: unknown) => e instanceof UserError && /cannot create ROOT file/.test(e.message));
 });
+
+test('ttbar variations: scaleup has more jets than scaledown, PS_var a softer jet response; nominal is the default', () => {
+  const summary = (variation?: 'nominal' | 'scaleup' | 'scaledown' | 'PS_var'): { jets: number; ptSum: number; first: number } => {
+    let jets = 0, ptSum = 0, first = NaN;
+    for (const b of generateNanoAODSync({ events: 5000, seed: 9, process: 'ttbar', variation })) {
+      const c = b.columns as any;
+      if (Number.isNaN(first)) first = c.Jet_pt.content[0];
+      for (let k = 0; k < c.Jet_pt.content.length; k++) if (c.Jet_pt.content[k] > 25) { jets++; ptSum += c.Jet_pt.content[k]; }
+    }
+    return { jets, ptSum, first };
+  };
+  const nominal = summary(), up = summary('scaleup'), down = summary('scaledown'), ps = summary('PS_var');
+  assert.equal(summary('nominal').first, nominal.first);
+  assert.ok(up.jets > 1.03 * down.jets, `jets scaleup ${up.jets} vs scaledown ${down.jets}`);
+  assert.ok(ps.ptSum / ps.jets < nominal.ptSum / nominal.jets, 'PS_var mean jet pT below nominal');
+  assert.throws(() => [...generateNanoAODSync({ events: 1, process: 'wjets', variation: 'scaleup' })], /ttbar only/);
+});

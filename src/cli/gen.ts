@@ -7,6 +7,7 @@ import type { CompressionAlgorithm } from '../root/write/index.ts';
 function usage(): string {
   return [
     'usage: flow gen nanoaod|atlas4lep --events N --out FILE.root [--seed S] [--process P]',
+    '                [--variation nominal|scaleup|scaledown|ME_var|PS_var] (nanoaod ttbar)',
     '                [--compression zlib|zstd|none] [--level L] [--cluster-entries N]',
     '',
     `  nanoaod    CMS NanoAOD, tree Events; --process ${sampleKinds.nanoaod.processes.join('|')} (default ttbar)`,
@@ -31,7 +32,7 @@ export async function main(argv: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         events: { type: 'string', short: 'n' }, out: { type: 'string', short: 'o' }, seed: { type: 'string' },
-        process: { type: 'string' }, compression: { type: 'string' }, level: { type: 'string' },
+        process: { type: 'string' }, variation: { type: 'string' }, compression: { type: 'string' }, level: { type: 'string' },
         'cluster-entries': { type: 'string' }, help: { type: 'boolean', short: 'h' },
       },
     });
@@ -56,7 +57,7 @@ export async function main(argv: string[]): Promise<number> {
   let result;
   try {
     result = await writeSample({
-      kind: kind as SampleKind, out: values.out, events, seed: integer(values.seed, 'seed', 0), process: values.process,
+      kind: kind as SampleKind, out: values.out, events, seed: integer(values.seed, 'seed', 0), process: values.process, variation: values.variation,
       compression: { algorithm, level }, clusterEntries: integer(values['cluster-entries'], 'cluster-entries', 1),
     });
   } catch (err) {

@@ -80,10 +80,27 @@ export function nanoaodSchema(process: NanoAODProcess = 'ttbar'): BranchSpec[] {
   return out;
 }
 
+/** The AGC's two-point ttbar systematics, as separate samples (ttbar only). */
+export const ttbarVariations = ['nominal', 'scaleup', 'scaledown', 'ME_var', 'PS_var'] as const;
+export type TtbarVariation = (typeof ttbarVariations)[number];
+
+/** Generator settings a variation shifts: ISR multiplicity (scale), top pT spectrum (matrix
+ *  element), jet response and resolution (parton shower). */
+interface Tune { isrMean: number; topPtMean: number; jetResponse: number; jetResolution: number }
+const tunes: Record<TtbarVariation, Tune> = {
+  nominal: { isrMean: 0.9, topPtMean: 45, jetResponse: 0.975, jetResolution: 0.06 },
+  scaleup: { isrMean: 1.2, topPtMean: 43, jetResponse: 0.975, jetResolution: 0.06 },
+  scaledown: { isrMean: 0.65, topPtMean: 47, jetResponse: 0.975, jetResolution: 0.06 },
+  ME_var: { isrMean: 0.9, topPtMean: 49, jetResponse: 0.975, jetResolution: 0.06 },
+  PS_var: { isrMean: 1.0, topPtMean: 45, jetResponse: 0.965, jetResolution: 0.075 },
+};
+
 export interface NanoAODOptions {
   events: number;
   seed?: number;
   process?: NanoAODProcess;
+  /** ttbar only: one of the AGC's systematic samples; default nominal. */
+  variation?: TtbarVariation;
   /** Events per ColumnBatch; default 16384. */
   chunkSize?: number;
 }
@@ -108,9 +125,13 @@ export function* generateNanoAODSync(opts: NanoAODOptions): Generator<ColumnBatc
   const chunkSize = Math.max(1, Math.min(opts.chunkSize ?? 16384, opts.events || 1));
   const schema = nanoaodSchema(process);
   const chunk = new Chunk(schema, chunkSize, { nJet: MAX_JETS, nElectron: MAX_LEP, nMuon: MAX_LEP });
-  const rng = streamRng('nanoaod', process, seed, 'events');
+  const variation = opts.variation ?? 'nominal';
+  if (!ttbarVariations.includes(variation)) throw new RangeError(`unknown ttbar variation '${variation}' (one of ${ttbarVariations.join(', ')})`);
+  if (variation !== 'nominal' && process !== 'ttbar') throw new RangeError(`variation '${variation}' exists for ttbar only, not ${process}`);
+  const tune = tunes[variation];
+  const rng = streamRng('nanoaod', variation === 'nominal' ? process : `${process}:${variation}`, seed, 'events');
   const truth = new Particles(64);
-  const ev = new EventWriter(chunk, process !== 'data');
+  const ev = new EventWriter(chunk, process !== 'data', tune);
   // NanoAOD keeps 12 mantissa bits for eta/phi and 10 for other object floats.
   const precision = schema.filter((s) => s.counter && s.dtype === 'float32').map((s) => [s.name, /_(eta|phi)$/.test(s.name) ? 12 : 10] as const);
   for (let done = 0; done < opts.events; done += chunkSize) {
@@ -119,7 +140,7 @@ export function* generateNanoAODSync(opts: NanoAODOptions): Generator<ColumnBatc
     for (let i = 0; i < n; i++) {
       const p = process === 'data' ? dataProcesses[pick(rng, dataMix)]! : process;
       truth.clear();
-      generateTruth(rng, p, truth);
+      generateTruth(rng, p, truth, tune);
       ev.write(rng, i, done + i, p, truth);
     }
     const batch = chunk.batch(n);
@@ -172,17 +193,17 @@ function addIsrJets(rng: Rng, t: Particles, mean: number, bFrac: number, cFrac: 
   }
 }
 
-function generateTruth(rng: Rng, process: NanoAODProcess, t: Particles): void {
+function generateTruth(rng: Rng, process: NanoAODProcess, t: Particles, tune: Tune): void {
   switch (process) {
     case 'ttbar': {
       // l+jets 34%, dilepton 6%, all-hadronic (taus folded in) 60%.
       const u = rng.uniform();
       const lep1 = u < 0.4, lep2 = u >= 0.34 && u < 0.4;
-      const pt = exponential(rng, 45) + exponential(rng, 45);
+      const pt = exponential(rng, tune.topPtMean) + exponential(rng, tune.topPtMean);
       const phi = 2 * Math.PI * rng.uniform();
       addTop(rng, t, pt, rng.normal(0, 1.3), phi, lep1);
       addTop(rng, t, Math.max(5, pt + rng.normal(0, 30)), rng.normal(0, 1.3), phi + Math.PI + rng.normal(0, 0.6), lep2);
-      addIsrJets(rng, t, 0.9, 0.02, 0.06);
+      addIsrJets(rng, t, tune.isrMean, 0.02, 0.06);
       break;
     }
     case 'wjets': {
@@ -223,6 +244,7 @@ function clamp01(x: number): number { return x < 0 ? 0 : x > 1 ? 1 : x; }
 class EventWriter {
   private readonly c: Chunk;
   private readonly mc: boolean;
+  private readonly tune: Tune;
   // Per-event scratch for jets and leptons before pT ordering.
   private readonly jet = { pt: new Float64Array(64), eta: new Float64Array(64), phi: new Float64Array(64), m: new Float64Array(64), tag: new Int32Array(64), order: new Int32Array(64) };
   private readonly lep = { pt: new Float64Array(16), eta: new Float64Array(16), phi: new Float64Array(16), flav: new Int32Array(16), q: new Int32Array(16), prompt: new Uint8Array(16), order: new Int32Array(16) };
@@ -230,7 +252,8 @@ class EventWriter {
   /** The uint64 event numbers as little-endian 32-bit halves (no BigInt per event). */
   private readonly event32: Uint32Array;
 
-  constructor(c: Chunk, mc: boolean) {
+  constructor(c: Chunk, mc: boolean, tune: Tune) {
+    this.tune = tune;
     this.c = c;
     this.mc = mc;
     const ev = c.u64('event');
@@ -264,8 +287,8 @@ class EventWriter {
       if (tag === TAG_W || tag === TAG_T) continue;
       // Partons become jets: ~10% stochastic response, small angular smearing.
       const ptTrue = t.pt(k);
-      const res = Math.sqrt(1.0 / ptTrue + 0.06 * 0.06);
-      const pt = ptTrue * Math.max(0.2, rng.normal(0.975, res));
+      const res = Math.sqrt(1.0 / ptTrue + this.tune.jetResolution ** 2);
+      const pt = ptTrue * Math.max(0.2, rng.normal(this.tune.jetResponse, res));
       const eta = t.eta(k) + rng.normal(0, 0.02);
       if (pt < 15 || Math.abs(eta) > 4.7 || nj >= MAX_JETS) continue;
       J.pt[nj] = pt; J.eta[nj] = eta; J.phi[nj] = t.phi(k) + rng.normal(0, 0.02);

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import { createRootFile, type BranchSpec, type Compression } from '../root/write/index.ts';
 import type { ColumnBatch } from '../columns.ts';
-import { generateNanoAODSync, nanoaodSchema, nanoaodProcesses, type NanoAODProcess } from './nanoaod.ts';
+import { generateNanoAODSync, nanoaodSchema, nanoaodProcesses, type NanoAODProcess, type TtbarVariation } from './nanoaod.ts';
 import { generateAtlas4lepSync, atlas4lepSchema, atlas4lepProcesses, type Atlas4lepProcess } from './atlas4lep.ts';
 
 export const sampleKinds = {
@@ -17,6 +17,8 @@ export interface WriteSampleOptions {
   events: number;
   seed?: number;
   process?: string;
+  /** nanoaod ttbar only: nominal | scaleup | scaledown | ME_var | PS_var. */
+  variation?: string;
   compression?: Compression;
   /** Entries per TTree cluster; default 100000. */
   clusterEntries?: number;
@@ -40,8 +42,9 @@ export async function writeSample(opts: WriteSampleOptions): Promise<WriteSample
   let batches: Iterable<ColumnBatch>;
   if (opts.kind === 'nanoaod') {
     schema = nanoaodSchema(process as NanoAODProcess);
-    batches = generateNanoAODSync({ events: opts.events, seed: opts.seed, process: process as NanoAODProcess });
+    batches = generateNanoAODSync({ events: opts.events, seed: opts.seed, process: process as NanoAODProcess, variation: opts.variation as TtbarVariation | undefined });
   } else {
+    if (opts.variation !== undefined) throw new RangeError('variations exist for nanoaod ttbar only');
     schema = atlas4lepSchema();
     batches = generateAtlas4lepSync({ events: opts.events, seed: opts.seed, process: process as Atlas4lepProcess });
   }
