@@ -69,9 +69,10 @@ test('an unsupported branch requested explicitly names file, tree, branch and ty
   await f.close();
 });
 
-test('RNTuple gives a clear not-supported error', async () => {
+test('RNTuple: a missing field is named with close names', async () => {
   const f = await openRootFile(path.join(dataDir, 'cmsopendata2015_ttbar_19980_NANOAOD_RNTupleImporter_rntuple_v1-0-0-1.root'));
-  await rejectsUser(f.tree('Events'), /RNTuple is not supported yet/);
+  const t = await f.tree('Events');
+  await rejectsUser(t.read(['HLT_IsoMu24']), /RNTuple 'Events'/, /no field 'HLT_IsoMu24'/, /HLT_IsoMu20/);
   await f.close();
 });
 

@@ -14,7 +14,7 @@ const usage = `usage: flow root ls FILE [--json]
          unless --branches; names may use * wildcards). --json prints
          {"entries": n, "branches": {name: {"type", "jagged", "count", "sum", "min", "max", "first"}},
           "skipped": {name: reason}}
-FILE is a local path or an https:// URL.`;
+FILE is a local path or an https:// URL; trees are TTrees or RNTuples.`;
 
 const treeClasses = new Set(['TTree', 'TNtuple', 'TNtupleD']);
 
@@ -54,7 +54,7 @@ async function list(file: RootFile, json: boolean): Promise<void> {
   const keys = file.keys();
   const trees: Record<string, { entries: number; branches: BranchInfo[] }> = {};
   for (const k of keys) {
-    if (treeClasses.has(k.className) && !trees[k.path]) {
+    if ((treeClasses.has(k.className) || k.className.includes('RNTuple')) && !trees[k.path]) {
       const t = await file.tree(`${k.path};${k.cycle}`);
       trees[k.path] = { entries: t.entries, branches: t.branches };
     }
@@ -65,10 +65,9 @@ async function list(file: RootFile, json: boolean): Promise<void> {
   }
   const lines: string[] = [file.source];
   for (const k of keys) {
-    const note = k.className.includes('RNTuple') ? '  (RNTuple: not supported yet)' : '';
-    lines.push(`  ${k.path};${k.cycle}  ${k.className}${note}`);
+    lines.push(`  ${k.path};${k.cycle}  ${k.className}`);
     const t = trees[k.path];
-    if (!t || !treeClasses.has(k.className)) continue;
+    if (!t) continue;
     lines.push(`    ${t.entries} entries, ${t.branches.length} branches`);
     const width = Math.min(40, Math.max(...t.branches.map((b) => b.name.length)));
     for (const b of t.branches) {
@@ -80,7 +79,6 @@ async function list(file: RootFile, json: boolean): Promise<void> {
 
 function pickTree(file: RootFile, tree: string | undefined): string {
   if (tree) return tree;
-  // RNTuples count too, so a file holding only one gets the "not supported yet" message from tree()
   const trees = [...new Set(file.keys().filter((k) => treeClasses.has(k.className) || k.className.includes('RNTuple')).map((k) => k.path))];
   if (trees.length === 1) return trees[0]!;
   throw new UserError(`${file.source}: --tree is required (trees: ${trees.join(', ') || 'none'})`);

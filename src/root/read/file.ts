@@ -6,6 +6,7 @@ import { openSource, type ByteSource, type SourceOptions } from './source.ts';
 import { makeJsrootProxy } from './jsroot-proxy.ts';
 import { TTreeReader, type TreeReader } from './tree-reader.ts';
 import { suggest } from './suggest.ts';
+import { RNTupleReader } from './rntuple-reader.ts';
 
 export interface KeyInfo {
   name: string;
@@ -103,12 +104,22 @@ class JsrootRootFile implements RootFile {
   async tree(name: string): Promise<TreeReader> {
     const key = this.findKey(name);
     if (!key) throw this.missing('tree', name, this.keyList.filter((k) => treeClasses.has(k.className) || rntupleClasses.has(k.className)));
-    if (rntupleClasses.has(key.className)) {
-      throw new UserError(`${this.source}: '${name}' is an RNTuple: RNTuple is not supported yet (only TTree)`);
-    }
+    if (rntupleClasses.has(key.className)) return this.rntuple(key);
     if (!treeClasses.has(key.className)) throw new UserError(`${this.source}: '${name}' is a ${key.className}, not a TTree`);
     const tree = await this.object(`${key.path};${key.cycle}`);
     return new TTreeReader(this.source, this.bytes, key.path, tree, (cls, member) => this.memberTypeName(cls, member));
+  }
+
+  private async rntuple(key: KeyInfo): Promise<TreeReader> {
+    const anchor = await this.object(`${key.path};${key.cycle}`);
+    const { readHeaderFooter } = await import('jsroot/rntuple');
+    try {
+      await readHeaderFooter(anchor);
+    } catch (err) {
+      throw new UserError(`${this.source}: cannot read the header and footer of RNTuple '${key.path}': ${(err as Error).message}`, { cause: err });
+    }
+    if (!anchor.builder?.fieldDescriptors) throw new UserError(`${this.source}: cannot read the header and footer of RNTuple '${key.path}'`);
+    return new RNTupleReader(this.source, this.bytes, key.path, anchor.builder);
   }
 
   private memberTypeName(className: string, member: string): string | undefined {
