@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
-import { from } from 'rxjs';
+import { Subject, from } from 'rxjs';
 import type { RunEvent } from '../src/engine/events.ts';
 import { fakeRunSchedule } from '../src/ui/fake-run.ts';
 import { attachUi } from '../src/ui/index.ts';
+import { attachPlain } from '../src/ui/plain.ts';
 
 const ANSI = /\x1b\[[0-9;]*m/;
 
@@ -113,4 +114,20 @@ test('a run stopped with Ctrl-C says so and that it resumes', async () => {
   assert.ok(lines.some((l) => /^run g INTERRUPTED in 0\.20 s: 0 computed, 0 cached, 0 failed, 1 skipped, 1 interrupted/.test(l)), lines.join('\n'));
   assert.ok(lines.includes('finished chunks are cached: run again to resume'));
   assert.ok(lines.some((l) => /^skim +interrupted +run stopped while it ran +1 +10 +0\.20 s$/.test(l)), lines.join('\n'));
+});
+
+test('a quiet stretch while a node runs gets a "still running" line', async () => {
+  const subject = new Subject<RunEvent>();
+  const out = new PassThrough();
+  let text = '';
+  out.on('data', (c: Buffer) => (text += c.toString('utf8')));
+  const { done } = attachPlain(subject, out, { heartbeatSeconds: 0.05 });
+  subject.next({ type: 'run-start', graph: 'g', file: 'g.ts', nodes: ['fit'], workers: 1, cacheDir: null, t: 0 });
+  subject.next({ type: 'node-start', node: 'fit', kind: 'fit', reason: 'new', t: 0 });
+  const deadline = Date.now() + 5000;
+  while (!text.includes('still running') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  subject.next({ type: 'node-done', node: 'fit', kind: 'fit', seconds: 1, t: 1000 });
+  subject.complete();
+  await done;
+  assert.match(text, /^\[ +\d+\.\ds\] still running: fit \d/m);
 });

@@ -24,6 +24,8 @@ export interface PlainFormatter {
   lines(event: RunEvent, next: RunState, prev: RunState): string[];
   /** The closing summary table, skipped files and outputs. */
   summary(end: RunEnd): string[];
+  /** A "still running" line for quiet stretches (long fits): `now` is the event clock's time. */
+  heartbeat(state: RunState, now: number): string[];
 }
 
 export function createPlainFormatter(opts: { color?: boolean } = {}): PlainFormatter {
@@ -120,6 +122,16 @@ export function createPlainFormatter(opts: { color?: boolean } = {}): PlainForma
       }
     },
 
+    heartbeat(state, now) {
+      const running = state.order.map((n) => state.nodes[n]!).filter((n) => n.phase === 'running');
+      if (running.length === 0) return [];
+      const what = running.map((n) => {
+        const p = progressOf(n);
+        return `${n.name} ${formatSeconds(elapsedOf(n, now) ?? 0)}${p ? ` (${p.done}/${p.total} ${p.unit})` : ''}`;
+      });
+      return [`${stamp(state, now)} still running: ${what.join(', ')}`];
+    },
+
     summary({ state, runDone, synthesized, error }) {
       const tot = totals(state);
       const verdict = runDone.ok ? paint(['green', 'bold'], 'ok') : state.finished?.interrupted ? paint(['yellow', 'bold'], 'INTERRUPTED') : paint(['red', 'bold'], 'FAILED');
@@ -178,14 +190,37 @@ function summaryRow(n: NodeView, now: number): { cells: string[]; style?: Style 
   return { cells: [n.name, n.interrupted ? 'interrupted' : n.phase, reason || '-', chunks, events, seconds === undefined ? '-' : formatSeconds(seconds)], ...(style ? { style } : {}) };
 }
 
-export function attachPlain(events$: Observable<RunEvent>, out: Writable, opts: { color?: boolean } = {}): { done: Promise<void> } {
+export interface PlainOptions {
+  color?: boolean;
+  /** After this long without a line while nodes run, say which (CI services kill silent jobs). */
+  heartbeatSeconds?: number;
+}
+
+export function attachPlain(events$: Observable<RunEvent>, out: Writable, opts: PlainOptions = {}): { done: Promise<void> } {
   const writer = new LineWriter(out);
   const formatter = createPlainFormatter(opts);
+  const heartbeatMs = (opts.heartbeatSeconds ?? 60) * 1000;
+  let state: RunState | undefined;
+  let lastEventWall = performance.now();
+  let lastLineWall = lastEventWall;
+  const timer = setInterval(() => {
+    const wall = performance.now();
+    if (!state || wall - lastLineWall < heartbeatMs) return;
+    lastLineWall = wall;
+    for (const line of formatter.heartbeat(state, state.now + (wall - lastEventWall))) writer.line(line);
+  }, Math.min(heartbeatMs, 5000));
+  timer.unref();
   const { done } = followRun(events$, {
     event(event, next, prev) {
-      for (const line of formatter.lines(event, next, prev)) writer.line(line.trimEnd());
+      state = next;
+      lastEventWall = performance.now();
+      for (const line of formatter.lines(event, next, prev)) {
+        writer.line(line.trimEnd());
+        lastLineWall = lastEventWall;
+      }
     },
     async end(end) {
+      clearInterval(timer);
       for (const line of formatter.summary(end)) writer.line(line);
       await writer.flush();
     },
