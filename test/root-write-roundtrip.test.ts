@@ -255,3 +255,27 @@ test('our reader reads the written tree back exactly (all dtypes, negative int64
     await rf.close();
   }
 });
+
+test('a tree and histograms in nested directories (Combine shapes layout) read back in jsroot and our reader', async () => {
+  const { openRootFile } = await import('../src/root/read/index.ts');
+  const file = path.join(dir, 'nested.root');
+  const f = await createRootFile(file);
+  const t = f.createTree('ch1/sub/Events', [{ name: 'x', dtype: 'float64' }]);
+  await t.append({ entries: 3, columns: { x: Float64Array.of(1, 2, 3) } });
+  f.putHist('ch1/signal', { edges: [0, 1, 2], values: [0, 5, 6, 0] });
+  f.putHist('ch1/signal_sigmaUp', { edges: [0, 1, 2], values: [0, 6, 7, 0] });
+  f.putHist('ch2/signal', { edges: [0, 1, 2], values: [1, 2, 3, 4] });
+  assert.throws(() => f.putHist('ch1', { edges: [0, 1], values: [0, 0, 0] }), /'ch1' is a directory/);
+  await f.close();
+  const jf = await jsroot.openFile(file);
+  assert.equal((await jf.readObject('ch1/sub/Events')).fEntries, 3);
+  assert.deepEqual(Array.from((await jf.readObject('ch1/signal_sigmaUp')).fArray), [0, 6, 7, 0]);
+  assert.deepEqual(Array.from((await jf.readObject('ch2/signal')).fArray), [1, 2, 3, 4]);
+  const rf = await openRootFile(file);
+  try {
+    const tr = await rf.tree('ch1/sub/Events');
+    assert.deepEqual(Array.from((await tr.read(['x'])).columns.x as Float64Array), [1, 2, 3]);
+  } finally {
+    await rf.close();
+  }
+});
