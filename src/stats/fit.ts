@@ -116,6 +116,19 @@ export function hesse(
     const du2 = Math.abs(xAt(theta[r]! - s) - x[i]!);
     uncertainty[i] = 0.5 * (du1 + du2);
   }
+  if (notPositive) {
+    // a minimum on a bound with vanishing gradient (internal curvature ~ 0): fall back to the
+    // plain external-coordinate covariance, 2 * inverse(Hessian)
+    const ext = invert(hExt, m);
+    if (ext) {
+      notPositive = false;
+      for (let r = 0; r < m; r++) {
+        for (let c = 0; c < m; c++) covariance[free[r]! * n + free[c]!] = 2 * ext[r * m + c]!;
+        const v = 2 * ext[r * m + r]!;
+        if (v > 0) uncertainty[free[r]!] = Math.sqrt(v); else notPositive = true;
+      }
+    }
+  }
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       const s = Math.sqrt(covariance[i * n + i]! * covariance[j * n + j]!);
