@@ -134,3 +134,18 @@ test('spec errors name the key path', () => {
   assert.throws(() => buildCategoryDatacard({ ...SPEC, systematics: [{ name: 'a', type: 'lnN', processes: ['nope'], value: 1.1 }] }, 'SR', {}), /systematics\[0\]\.processes: unknown process "nope"/);
   assert.throws(() => buildCategoryDatacard(SPEC, 'SR', {}), /missing histogram "SR_SigA_2022"/);
 });
+
+test('blinded spec (no data): observation -1, the pyhf workspace gets background-only Asimov data', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'hepflow-blind-'));
+  try {
+    const { data: _data, ...blind } = SPEC;
+    const out = await writeCombineOutputs(dir, { ...blind, categories: [{ name: 'CR' }] }, makeHists(), { shapesFormat: 'json' });
+    assert.deepEqual(out.cards[0]!.card.observations, [-1]);
+    // backgrounds: ttbar (x1 in 2022, x2 in 2023) + vjets in both years
+    assert.deepEqual(out.workspace.observations[0]!.data, [10 + 20 + 10, 20 + 40 + 10, 30 + 60 + 10, 40 + 80 + 10]);
+    assert.ok(out.conversionNotes.some((n) => /Asimov/.test(n)));
+    assert.match(await readFile(out.scriptPath, 'utf8'), /-t -1/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

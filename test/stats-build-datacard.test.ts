@@ -123,6 +123,8 @@ test('shape card converts with templates: rate normalisation, shape -> normsys +
     background_alphaDown: { edges: e, values: [40, 30, 20], variances: [4, 4, 4] },   // 90 -> 0.9
   };
   assert.throws(() => datacardToWorkspace(card), /pass the shapes/);
+  const { data_obs: _obs, ...noData } = hists;
+  assert.throws(() => datacardToWorkspace(card, (_f, o) => noData[o]), /channel "ch1": 3 bins but no data_obs histogram/);
   const { workspace: ws, notes } = convertDatacard(card, (file, object) => (file === 'template-analysis-datacard-input.root' ? hists[object] : undefined));
   assert.deepEqual(ws.observations, [{ name: 'ch1', data: [30, 35, 20] }]);
   const [sig, bkg] = ws.channels[0]!.samples as [typeof ws.channels[0]['samples'][0], typeof ws.channels[0]['samples'][0]];

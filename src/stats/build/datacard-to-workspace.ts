@@ -54,13 +54,14 @@ class Converter {
     this.opts = opts;
   }
 
-  private histogram(channel: string, process: string, systematic?: string): TemplateHistogram | undefined {
+  private histogram(channel: string, process: string, systematic?: string, optional = false): TemplateHistogram | undefined {
     const loc = shapeLocation(this.card, channel, process, systematic, this.opts.mass ?? '');
     if (loc === undefined) return undefined;
     if (this.shapes === undefined) {
       throw new UserError(`datacard channel "${channel}" process "${process}" uses shapes from ${loc.file}: pass the shapes (loadDatacardShapes)`);
     }
     const h = this.shapes(loc.file, loc.object);
+    if (h === undefined && optional) return undefined;
     if (h === undefined) throw new UserError(`datacard shapes: missing histogram "${loc.object}" in ${loc.file} (channel "${channel}", process "${process}")`);
     return h;
   }
@@ -74,12 +75,22 @@ class Converter {
     return { values: Float64Array.from(h.values, (v) => v * scale), variances: Float64Array.from(h.variances, (v) => v * scale * scale), scale };
   }
 
-  observation(channel: string, index: number): number[] {
-    const h = this.histogram(channel, 'data_obs');
-    if (h !== undefined) return Array.from(h.values);
+  /** data_obs, the observation line, or for a blinded card (observation -1, no data_obs) the
+   *  background-only Asimov data, as `combine -t -1` uses. */
+  observation(channel: string, index: number, samples: Sample[], signal: boolean[]): number[] {
     const obs = this.card.observations?.[index];
+    const h = this.histogram(channel, 'data_obs', undefined, obs !== undefined);
+    if (h !== undefined) return Array.from(h.values);
     if (obs === undefined) throw new UserError(`datacard channel "${channel}": no observation line and no data_obs shape`);
-    return [obs];
+    const nbins = samples[0]?.data.length ?? 1;
+    if (obs !== -1 && nbins > 1) throw new UserError(`datacard channel "${channel}": ${nbins} bins but no data_obs histogram (the shapes line for data_obs names none that exists)`);
+    if (obs !== -1) return [obs];
+    this.notes.add('blinded channels (observation -1): observations set to the background-only Asimov data (nominal background sum)');
+    const asimov = new Array<number>(nbins).fill(0);
+    samples.forEach((s, k) => {
+      if (!signal[k]) s.data.forEach((v, i) => (asimov[i]! += v));
+    });
+    return asimov;
   }
 
   lnN(name: string, e: DatacardEffect): Modifier | null {
@@ -201,7 +212,10 @@ export function convertDatacard(card: Datacard, shapes?: DatacardShapeSource, op
     });
     return { name: bin, samples };
   });
-  const observations = card.bins.map((bin, i) => ({ name: bin, data: conv.observation(bin, i) }));
+  const observations = card.bins.map((bin, i) => {
+    const signal = card.columns.filter((c) => c.bin === bin).map((c) => c.id <= 0);
+    return { name: bin, data: conv.observation(bin, i, channels[i]!.samples, signal) };
+  });
 
   const parameters: ParameterConfig[] = [{ name: poi, inits: [1], bounds: [opts.poiBounds ?? [0, 20]] }];
   const seen = new Set([poi]);
