@@ -104,3 +104,12 @@ test('cabinetry naming and pseudodata as a weighted sum', () => {
   const pd = combine(named, [{ name: '4j1b_ttbar_ME_var', factor: 0.5 }, { name: '4j1b_ttbar_PS_var', factor: 0.5 }, { name: '4j1b_wjets' }]);
   assert.deepEqual(Array.from(pd.values), [0, 2, 2, 0]);
 });
+
+test('positional fill equals named fill; unknown categories on fixed axes are dropped', () => {
+  const mk = () => new Hist([regular(5, 0, 5, { name: 'x' }), strCategory(['a', 'b'], { name: 'c' })]);
+  const a = mk().fill({ x: [0.5, 1.5, 2.5], c: ['a', 'b', 'zz'] }, [1, 2, 3]);
+  const b = mk().fill([[0.5, 1.5, 2.5], ['a', 'b', 'zz']], [1, 2, 3]);
+  assert.deepEqual(Array.from(a.sumw), Array.from(b.sumw));
+  assert.equal(a.sum(), 3);
+  assert.throws(() => mk().fill([[1]]), /values for 2 axes/);
+});

@@ -50,8 +50,13 @@ export class Hist {
 
   axis(name: string | number): Axis { return this.axes[this.axisIndex(name)]; }
 
-  /** Vectorised fill: one array (or a scalar / category value broadcast) per axis, by axis name. */
-  fill(values: Record<string, FillValue>, weight: ArrayLike<number> | number = 1): this {
+  /** Vectorised fill: one array (or a scalar / category value broadcast) per axis, by axis name
+   *  (`{observable: ht, region: '4j1b'}`) or in axis order (`[ht, '4j1b']`). */
+  fill(values: Record<string, FillValue> | FillValue[], weight: ArrayLike<number> | number = 1): this {
+    if (Array.isArray(values)) {
+      if (values.length !== this.axes.length) throw new Error(`fill: ${values.length} values for ${this.axes.length} axes`);
+      values = Object.fromEntries(this.axes.map((a, i) => [a.name, (values as FillValue[])[i]]));
+    }
     let n = typeof weight === 'number' ? -1 : weight.length;
     for (const a of this.axes) {
       const v = values[a.name];
