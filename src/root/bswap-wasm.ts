@@ -31,12 +31,29 @@ let instance: (BswapExports & { memory: WasmMemory }) | undefined;
 
 /** Reverses the byte order of each `width`-byte element of `bytes` in place. */
 export function bswapWasm(bytes: Uint8Array, width: 2 | 4 | 8): void {
+  stagingArea(bytes.length).set(bytes);
+  finishStaged(width, bytes);
+}
+
+function module(): BswapExports & { memory: WasmMemory } {
   instance ??= instantiate<BswapExports>(buildModule([kernel(2), kernel(4), kernel(8)]));
-  ensureMemory(instance.memory, bytes.length + 16);
-  const mem = new Uint8Array(instance.memory.buffer, 0, bytes.length);
-  mem.set(bytes);
-  if (width === 2) instance.bswap16(bytes.length);
-  else if (width === 4) instance.bswap32(bytes.length);
-  else instance.bswap64(bytes.length);
-  bytes.set(mem);
+  return instance;
+}
+
+/** `bytes` bytes of WebAssembly memory to assemble big-endian values in, so the decoder copies
+ *  each basket once; `finishStaged` then swaps them and copies them out. The view stays valid
+ *  until the next call into this module. */
+export function stagingArea(bytes: number): Uint8Array {
+  const inst = module();
+  ensureMemory(inst.memory, bytes + 16);
+  return new Uint8Array(inst.memory.buffer, 0, bytes);
+}
+
+/** Swaps the first out.length staged bytes as `width`-byte elements and copies them into out. */
+export function finishStaged(width: 2 | 4 | 8, out: Uint8Array): void {
+  const inst = module();
+  if (width === 2) inst.bswap16(out.length);
+  else if (width === 4) inst.bswap32(out.length);
+  else inst.bswap64(out.length);
+  out.set(new Uint8Array(inst.memory.buffer, 0, out.length));
 }

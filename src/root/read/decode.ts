@@ -3,7 +3,7 @@
 import { dtypeArray, type DType, type NumericArray, type Column } from '../../columns.ts';
 import type { BasketData } from './basket.ts';
 import type { BranchLayout } from './branch-layout.ts';
-import { bswapWasm } from '../bswap-wasm.ts';
+import { bswapWasm, finishStaged, stagingArea } from '../bswap-wasm.ts';
 
 /** The entries [from, to) of one basket that a read needs. */
 export interface BasketSlice {
@@ -55,8 +55,16 @@ export function swapInPlaceJs(arr: NumericArray): void {
   }
 }
 
-function finish(raw: NumericArray, diskType: DType, dtype: DType): NumericArray {
-  swapInPlace(raw);
+/** Where the big-endian bytes of `raw` are assembled: WebAssembly memory for large multi-byte
+ *  columns (swapped there and copied out once), else raw's own bytes (swapped by a JS loop). */
+function target(raw: NumericArray): { bytes: Uint8Array; staged: boolean } {
+  const staged = raw.BYTES_PER_ELEMENT > 1 && raw.byteLength >= WASM_MIN_BYTES;
+  return { bytes: staged ? stagingArea(raw.byteLength) : new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength), staged };
+}
+
+function finish(raw: NumericArray, staged: boolean, diskType: DType, dtype: DType): NumericArray {
+  if (staged) finishStaged(raw.BYTES_PER_ELEMENT as 2 | 4 | 8, new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength));
+  else swapInPlaceJs(raw);
   if (diskType === dtype) return raw;
   const out = new dtypeArray[dtype](raw.length) as Float64Array;
   out.set(raw as Float32Array);
@@ -75,7 +83,7 @@ function decodeFixed(layout: BranchLayout, dtype: DType, slices: BasketSlice[], 
   const width = size[layout.diskType];
   const entrySize = width * layout.itemsPerEntry;
   const raw = new dtypeArray[layout.diskType](entries * layout.itemsPerEntry);
-  const bytes = new Uint8Array(raw.buffer);
+  const { bytes, staged } = target(raw);
   let pos = 0;
   for (const s of slices) {
     const a = s.from * entrySize, b = s.to * entrySize;
@@ -85,7 +93,7 @@ function decodeFixed(layout: BranchLayout, dtype: DType, slices: BasketSlice[], 
     bytes.set(s.data.payload.subarray(a, b), pos);
     pos += b - a;
   }
-  return finish(raw, layout.diskType, dtype);
+  return finish(raw, staged, layout.diskType, dtype);
 }
 
 function needOffsets(s: BasketSlice): Int32Array {
@@ -105,7 +113,7 @@ function decodeJagged(layout: BranchLayout, dtype: DType, slices: BasketSlice[],
   }
   const offsets = new Int32Array(entries + 1);
   const raw = new dtypeArray[layout.diskType](total);
-  const bytes = new Uint8Array(raw.buffer);
+  const { bytes, staged } = target(raw);
   let e = 0;
   let pos = 0; // bytes written
   for (const s of slices) {
@@ -132,7 +140,7 @@ function decodeJagged(layout: BranchLayout, dtype: DType, slices: BasketSlice[],
       }
     }
   }
-  const content = finish(raw, layout.diskType, dtype);
+  const content = finish(raw, staged, layout.diskType, dtype);
   return { offsets, content };
 }
 
@@ -165,8 +173,8 @@ function decodeNested(layout: BranchLayout, dtype: DType, slices: BasketSlice[],
     }
   }
   const raw = new dtypeArray[layout.diskType](total);
-  const bytes = new Uint8Array(raw.buffer);
+  const { bytes, staged } = target(raw);
   let pos = 0;
   for (const { s, a, b } of parts) { bytes.set(s.data.payload.subarray(a, b), pos); pos += b - a; }
-  return { offsets, content: finish(raw, layout.diskType, dtype) };
+  return { offsets, content: finish(raw, staged, layout.diskType, dtype) };
 }
