@@ -230,24 +230,32 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
   const planChunks = async (src: PlanNode, fs: FileSet): Promise<ChunkSpec[]> => {
     const kind = src.kind as ChunkNodeKind;
     const base = bases.get(src.name)!;
-    const chunks: ChunkSpec[] = [];
-    for (const file of fs.files) {
+    const planFile = async (file: FileSet['files'][number]): Promise<Array<[string, number, number]> | null> => {
       checkCancel();
       const pk = planKey(base, file.fingerprint, file.maxEntries, opts.chunkSize);
-      let ranges = store?.get(pk)?.meta as Array<[string, number, number]> | undefined;
-      if (!ranges) {
-        try {
-          const specs = await kind.plan!({ files: [file] }, src.params, { ...baseCtx(src.name), chunkSize: opts.chunkSize });
-          ranges = specs.map((c) => [c.tree, c.start, c.stop]);
-        } catch (err) {
-          const reason = errorMessage(err);
-          if (!opts.skipBadFiles) throw new Error(`${file.path}: ${reason}`);
-          skippedFiles.push({ path: file.path, reason });
-          emit({ type: 'warning', node: src.name, message: `skipping ${file.path}: ${reason}` });
-          continue;
-        }
-        if (store) await store.put({ key: pk, label: { graph: plan.graph, node: src.name, kind: 'plan', chunk: file.path }, meta: ranges, payloads: [] });
+      const hit = store?.get(pk)?.meta as Array<[string, number, number]> | undefined;
+      if (hit) return hit;
+      let ranges: Array<[string, number, number]>;
+      try {
+        const specs = await kind.plan!({ files: [file] }, src.params, { ...baseCtx(src.name), chunkSize: opts.chunkSize });
+        ranges = specs.map((c) => [c.tree, c.start, c.stop]);
+      } catch (err) {
+        const reason = errorMessage(err);
+        if (!opts.skipBadFiles) throw new Error(`${file.path}: ${reason}`);
+        skippedFiles.push({ path: file.path, reason });
+        emit({ type: 'warning', node: src.name, message: `skipping ${file.path}: ${reason}` });
+        return null;
       }
+      if (store) await store.put({ key: pk, label: { graph: plan.graph, node: src.name, kind: 'plan', chunk: file.path }, meta: ranges, payloads: [] });
+      return ranges;
+    };
+    // files are planned a few at a time (opening remote files is latency-bound); order is kept
+    const plans = await mapLimit(fs.files, 8, planFile);
+    const chunks: ChunkSpec[] = [];
+    for (let f = 0; f < fs.files.length; f++) {
+      const file = fs.files[f]!;
+      const ranges = plans[f];
+      if (!ranges) continue;
       for (const [tree, start, stop] of ranges) {
         const c = { file, tree, start, stop, id: '' };
         c.id = chunkId(c);
@@ -369,15 +377,26 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
       return p === null ? null : hashes.get(p)![i]!;
     };
 
-    const pending = chunks.map((_, i) => runTask(i));
-    pending.forEach((p) => p.catch(() => {})); // consumed in order below
+    // A sliding window of chunks in flight: partials are consumed in chunk order, so memory holds
+    // at most `window` of them whatever the number of files.
+    const window = Math.max(8, 4 * Math.max(1, opts.workers));
+    const pending: Array<Promise<ChunkTaskResult | EncodedPartials | null> | undefined> = [];
+    const launch = (upTo: number): void => {
+      while (pending.length < Math.min(nChunks, upTo)) {
+        const p = runTask(pending.length);
+        p.catch(() => {}); // consumed in order below
+        pending.push(p);
+      }
+    };
     const acc = new Map<string, unknown>();
     const included: number[] = [];
     let groupError: unknown;
     for (let i = 0; i < nChunks; i++) {
       let r: ChunkTaskResult | EncodedPartials | null;
+      launch(i + window);
       try {
         r = await pending[i]!;
+        pending[i] = undefined;
       } catch (err) {
         if (err instanceof RunCancelled || opts.signal.aborted) {
           groupAbort.abort();
@@ -514,6 +533,8 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
         for (const m of plan.groups.get(n.name)!) results.set(m.name, group.then((r) => r.get(m.name)!));
       }
     }
+    // Promise.all below rejects on the first cancellation; the others must not become unhandled
+    for (const p of results.values()) p.catch(() => {});
     await Promise.all(results.values());
   } catch (err) {
     if (!(err instanceof RunCancelled)) throw err;
@@ -562,6 +583,19 @@ function forcedSet(g: LoadedGraph, names: string[]): Set<string> {
       stack.push(...g.plan.nodes.get(n)!.consumers);
     }
   }
+  return out;
+}
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (x: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
   return out;
 }
 
