@@ -1,0 +1,97 @@
+// limit: asymptotic CLs (qtilde) at one POI value, the upper limit at `cl` (observed and the -2..+2
+// sigma band), the discovery significance, and a CLs scan over the POI for the Brazil plot. Every
+// scan point is memoised in the cache (ctx.memo) and reported as progress, so an interrupted scan
+// resumes where it stopped; limit.json has the `flow limit --json` keys plus the scan.
+import { z } from 'zod';
+import { defineNodeKind, type NodeContext, type OutputContext } from '../src/engine/node-kind.ts';
+import { hypotestAt, hypotestContext, type HypotestContext } from '../src/stats/infer/hypotest.ts';
+import { significance } from '../src/stats/infer/significance.ts';
+import { upperLimit } from '../src/stats/infer/upper-limit.ts';
+import type { ClsPoint, LimitResultArtifact, WorkspaceArtifact } from '../src/report/artifacts.ts';
+import { modelOf } from '../src/report/fit-result.ts';
+
+const params = z.strictObject({
+  measurement: z.string().optional(),
+  /** POI value of the CLs test */
+  poiValue: z.number().default(1),
+  /** confidence level of the upper limit */
+  cl: z.number().gt(0).lt(1).default(0.95),
+  /** CLs scan for the Brazil plot (default: 21 points from the POI's lower bound to 1.2 x the
+   *  largest limit of the band); points: 0 disables it */
+  scan: z.strictObject({ lo: z.number(), hi: z.number(), points: z.int().min(0).max(10_000) })
+    .refine((s) => s.points < 2 || s.lo < s.hi, { message: 'lo must be below hi' }).optional(),
+  output: z.union([z.string(), z.literal(false)]).default('limit.json'),
+});
+type Params = z.infer<typeof params>;
+
+const DEFAULT_POINTS = 21;
+
+/** The scan grid: given, or spanning the whole expected band and the observed limit. */
+export function scanGrid(p: Params, poiLower: number, limits: number[]): number[] {
+  const lo = p.scan?.lo ?? Math.max(0, poiLower);
+  const hi = p.scan?.hi ?? 1.2 * Math.max(...limits.filter(Number.isFinite), lo + 1e-3);
+  const n = p.scan?.points ?? DEFAULT_POINTS;
+  if (n === 0) return [];
+  if (n === 1) return [lo];
+  // rounded so that the memo keys of a resumed scan are the same numbers
+  return Array.from({ length: n }, (_, i) => Number((lo + ((hi - lo) * i) / (n - 1)).toPrecision(12)));
+}
+
+const yieldToEventLoop = () => new Promise<void>((res) => setImmediate(res));
+
+export default defineNodeKind({
+  kind: 'limit',
+  level: 'global',
+  version: '1',
+  description: 'asymptotic CLs, upper limit with the expected band, CLs scan (resumable)',
+  params,
+  inputs: ['Workspace'],
+  output: 'LimitResult',
+  async run(inputs: [WorkspaceArtifact], p: Params, ctx: NodeContext): Promise<LimitResultArtifact> {
+    const where = `limit node '${ctx.node}'`;
+    const { model } = modelOf(inputs[0], { measurement: p.measurement }, where);
+    // the POI-independent fits are only needed when something is not memoised yet
+    let hctx: HypotestContext | undefined;
+    const hypo = () => (hctx ??= hypotestContext(model));
+    let computed = 0;
+    const point = (mu: number): Promise<ClsPoint> => ctx.memo(['cls', mu], () => {
+      computed++;
+      const h = hypotestAt(hypo(), mu);
+      return { poi: mu, cls_obs: h.clsObs, cls_exp: h.clsExp };
+    });
+    const checkAbort = () => {
+      if (ctx.signal.aborted) throw new Error(`${where}: interrupted (finished scan points are kept in the cache)`);
+    };
+
+    const at = await point(p.poiValue);
+    const ul = await ctx.memo(['upper-limit', p.cl], () => {
+      const r = upperLimit(model, { context: hypo(), level: 1 - p.cl });
+      return { obs: r.obs, exp: r.exp, method: r.method };
+    });
+    const sig = await ctx.memo(['significance'], () => {
+      const s = significance(model);
+      return { p0Obs: s.p0Obs, p0Exp: s.p0Exp, zObs: s.zObs, zExp: s.zExp };
+    });
+
+    const grid = scanGrid(p, model.lower[model.poiIndex]!, [ul.obs, ...ul.exp]);
+    const scan: ClsPoint[] = [];
+    computed = 0;
+    for (const mu of grid) {
+      checkAbort();
+      scan.push(await point(mu));
+      ctx.progress(scan.length, grid.length, 'points');
+      await yieldToEventLoop();
+    }
+    const reused = grid.length - computed;
+    if (grid.length) ctx.log(`CLs scan: ${grid.length} points over [${grid[0]}, ${grid.at(-1)}]${reused ? `, ${reused} reused from the cache` : ''}`);
+    return {
+      cls_obs: at.cls_obs, cls_exp: at.cls_exp, upper_limit_obs: ul.obs, upper_limit_exp: ul.exp,
+      p0_obs: sig.p0Obs, p0_exp: sig.p0Exp, significance_obs: sig.zObs, significance_exp: sig.zExp,
+      poi: model.poiName, poi_value: p.poiValue, upper_limit_method: ul.method,
+      measurement: model.measurement, cl: p.cl, scan,
+    };
+  },
+  async writeOutputs(value: LimitResultArtifact, p: Params, ctx: OutputContext) {
+    if (p.output !== false) await ctx.writeFile(p.output, `${JSON.stringify(value, null, 1)}\n`);
+  },
+});

@@ -1,0 +1,154 @@
+// plot: the figures of a talk from a FitResult and/or a LimitResult — stacked pre- and post-fit
+// distributions per channel with data and the total uncertainty band, nuisance-parameter pulls,
+// the correlation matrix, and the CLs scan with the Brazil band — as SVG + PNG (jsroot, resvg),
+// plus report.html showing them all with the key numbers. Rendering happens in `run`, so a cached
+// run only writes files.
+import { z } from 'zod';
+import { defineNodeKind, type ArtifactType, type GlobalNodeKind, type InputSpec, type NodeContext, type OutputContext } from '../src/engine/node-kind.ts';
+import { brazilPlot, correlationPlot, pullsPlot, stackPlot, svgToPng } from '../src/plot/index.ts';
+import {
+  isFitResult, isLimitResult, type ChannelPrediction, type FitResultArtifact, type LimitResultArtifact, type Prediction,
+} from '../src/report/artifacts.ts';
+import { reportHtml, type ReportFigure } from '../src/report/html.ts';
+
+const channelSet = z.union([z.boolean(), z.array(z.string())]);
+
+const params = z.strictObject({
+  /** lines at the top left of the distributions, e.g. ['ATLAS Open Data', '√s = 13 TeV, 10 fb⁻¹'] (unicode) */
+  labels: z.array(z.string()).default([]),
+  /** channel -> x-axis title (default: the histogram axis label, else the channel name) */
+  xLabels: z.record(z.string(), z.string()).default({}),
+  /** channel -> bin edges (default: those the workspace was built with) */
+  binning: z.record(z.string(), z.array(z.number()).min(2)).default({}),
+  /** log-scale y axis: all channels (true) or the listed ones */
+  logy: channelSet.default(false),
+  /** sample -> legend label / colour (#rrggbb) */
+  sampleLabels: z.record(z.string(), z.string()).default({}),
+  colors: z.record(z.string(), z.string().regex(/^#[0-9a-fA-F]{6}$/, 'expected #rrggbb')).default({}),
+  /** data legend label */
+  dataLabel: z.string().default('Data'),
+  /** POI axis title of the CLs scan (default: the POI name) */
+  poiLabel: z.string().optional(),
+  /** which figures */
+  prefit: z.boolean().default(true),
+  postfit: z.boolean().default(true),
+  pulls: z.union([z.boolean(), z.strictObject({ staterror: z.boolean().default(false), exclude: z.array(z.string()).default([]) })]).default(true),
+  correlation: z.union([z.boolean(), z.strictObject({ threshold: z.number().min(0).max(1).default(0) })]).default(true),
+  cls: z.boolean().default(true),
+  /** folder of the figure files under --out */
+  dir: z.string().default('figures'),
+  png: z.boolean().default(true),
+  /** report.html under --out (false: none), and its title (default: the graph name) */
+  report: z.union([z.string(), z.literal(false)]).default('report.html'),
+  title: z.string().optional(),
+});
+type Params = z.infer<typeof params>;
+
+export interface Figure { name: string; title: string; section: string; svg: string; png?: Uint8Array }
+export interface FiguresArtifact { figures: Figure[]; report?: string }
+
+const readable = (s: string): string => s.replaceAll('_', ' ');
+
+function stackOrder(ch: ChannelPrediction): ChannelPrediction['samples'] {
+  // largest background at the bottom, signal on top: the usual look of a HEP distribution
+  const sum = (y: number[]) => y.reduce((a, b) => a + b, 0);
+  const bkg = ch.samples.filter((s) => !s.signal).sort((a, b) => sum(b.yields) - sum(a.yields));
+  return [...bkg, ...ch.samples.filter((s) => s.signal)];
+}
+
+const wants = (set: boolean | string[], channel: string) => (Array.isArray(set) ? set.includes(channel) : set);
+
+async function distributions(pred: Prediction, p: Params): Promise<Figure[]> {
+  const out: Figure[] = [];
+  const stage = pred.label === 'pre-fit' ? 'prefit' : 'postfit';
+  for (const ch of pred.channels) {
+    const n = ch.total.length;
+    const given = p.binning[ch.name];
+    if (given && given.length !== n + 1) throw new Error(`binning.${ch.name}: ${given.length} edges for ${n} bins`);
+    const edges = given ?? ch.edges ?? Array.from({ length: n + 1 }, (_, i) => i);
+    const xLabel = p.xLabels[ch.name] ?? ch.xLabel ?? (ch.edges || given ? ch.name : `${readable(ch.name)} bin`);
+    const svg = await stackPlot({
+      edges,
+      samples: stackOrder(ch).map((s) => ({ label: p.sampleLabels[s.name] ?? s.name, values: s.yields, color: p.colors[s.name] })),
+      data: { label: p.dataLabel, values: ch.data },
+      totalUncertainty: ch.uncertainty,
+      xLabel,
+      labels: [...p.labels, `${readable(ch.name)}, ${pred.label}`],
+      logy: wants(p.logy, ch.name),
+    });
+    out.push({ name: `${stage}_${ch.name}`, title: `${ch.name}: ${pred.label} distribution`, section: pred.label === 'pre-fit' ? 'Pre-fit' : 'Post-fit', svg });
+  }
+  return out;
+}
+
+async function fitFigures(fit: FitResultArtifact, p: Params): Promise<Figure[]> {
+  const out: Figure[] = [];
+  if (p.prefit) out.push(...await distributions(fit.prefit, p));
+  if (p.postfit) out.push(...await distributions(fit.postfit, p));
+  if (p.pulls !== false) {
+    const o = p.pulls === true ? { staterror: false, exclude: [] } : p.pulls;
+    const shown = fit.pulls.filter((x) => (o.staterror || x.type !== 'staterror') && !o.exclude.includes(x.parameter));
+    if (shown.length) {
+      const svg = await pullsPlot({ names: shown.map((x) => x.parameter), pulls: shown.map((x) => x.pull), errors: shown.map((x) => x.error) });
+      out.push({ name: 'pulls', title: 'Nuisance-parameter pulls', section: 'Fit parameters', svg });
+    }
+  }
+  if (p.correlation !== false) {
+    const threshold = p.correlation === true ? 0 : p.correlation.threshold;
+    // fixed parameters have no correlations: leave them out
+    const keep = fit.par_names.map((_, i) => i).filter((i) => fit.uncertainty[fit.par_names[i]!]! > 0);
+    const svg = await correlationPlot({ names: keep.map((i) => fit.par_names[i]!), matrix: keep.map((i) => keep.map((j) => fit.correlation[i]![j]!)), threshold });
+    out.push({ name: 'correlation', title: 'Correlation matrix of the fitted parameters', section: 'Fit parameters', svg });
+  }
+  return out;
+}
+
+async function limitFigures(limit: LimitResultArtifact, p: Params): Promise<Figure[]> {
+  if (!p.cls || limit.scan.length < 2) return [];
+  const col = (k: number) => limit.scan.map((s) => s.cls_exp[k]!);
+  const svg = await brazilPlot({
+    poi: limit.scan.map((s) => s.poi), clsObs: limit.scan.map((s) => s.cls_obs), clsExp: [col(0), col(1), col(2), col(3), col(4)],
+    cl: limit.cl, poiLabel: p.poiLabel ?? readable(limit.poi), upperLimitObs: limit.upper_limit_obs, upperLimitExp: limit.upper_limit_exp[2],
+  });
+  return [{ name: 'cls_scan', title: `CLs scan over ${limit.poi} (Brazil band)`, section: 'Limit', svg }];
+}
+
+/** The plot kind for a given input signature. */
+export function plotKind(inputs: InputSpec): GlobalNodeKind<Params, FiguresArtifact> {
+  return defineNodeKind({
+    kind: 'plot',
+    level: 'global',
+    version: '1',
+    description: 'pre/post-fit distributions, pulls, correlations, CLs scan; report.html',
+    params,
+    inputs,
+    output: 'Figures',
+    async run(values: unknown[], p: Params, ctx: NodeContext): Promise<FiguresArtifact> {
+      const fit = values.find(isFitResult);
+      const limit = values.find(isLimitResult);
+      if (!fit && !limit) throw new Error(`plot node '${ctx.node}': needs a FitResult or a LimitResult input`);
+      const figures = [...(fit ? await fitFigures(fit, p) : []), ...(limit ? await limitFigures(limit, p) : [])];
+      if (p.png) for (const f of figures) f.png = await svgToPng(f.svg);
+      ctx.log(`${figures.length} figure(s)`);
+      const report = p.report === false ? undefined : reportHtml({
+        title: p.title ?? ctx.graph, subtitle: p.labels, fit, limit, png: p.png, figuresDir: p.dir,
+        figures: figures.map(({ name, title, section, svg }): ReportFigure => ({ name, title, section, svg })),
+      });
+      return report === undefined ? { figures } : { figures, report };
+    },
+    async writeOutputs(value: FiguresArtifact, p: Params, ctx: OutputContext) {
+      for (const f of value.figures) {
+        await ctx.writeFile(`${p.dir}/${f.name}.svg`, f.svg);
+        if (f.png) await ctx.writeFile(`${p.dir}/${f.name}.png`, f.png);
+      }
+      if (value.report !== undefined && p.report !== false) await ctx.writeFile(p.report, value.report);
+    },
+  });
+}
+
+/** Input types the plot node reads. Today's engine checks one type per variadic input, so the
+ *  built-in kind takes [FitResult, LimitResult]; `plotKind([...])` gives other signatures
+ *  (`g.node(plotKind(['FitResult']), 'figures', fit, {...})`). */
+export const PLOT_INPUT_TYPES: readonly ArtifactType[] = ['FitResult', 'LimitResult'];
+
+export default plotKind(PLOT_INPUT_TYPES);

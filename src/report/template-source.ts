@@ -1,0 +1,34 @@
+// Named 1D templates from a Histograms artifact, for the workspace and datacard builders: cabinetry
+// names `{region}_{process}[_{variation}]` from the category axes, plus weighted sums (pseudodata).
+import { z } from 'zod';
+import { combine, fromData, toNamedHistograms, type HistogramsArtifact, type Hist1D } from '../hist/index.ts';
+
+export const templateSelection = z.strictObject({
+  /** histograms of the artifact to use (default: all) */
+  histograms: z.array(z.string()).min(1).optional(),
+  /** names of the category axes (histograms without a region axis use their own name as region) */
+  axes: z.strictObject({ region: z.string().optional(), process: z.string().optional(), variation: z.string().optional() }).optional(),
+  /** extra templates as weighted sums of others: name -> [{name, factor}] (e.g. the AGC pseudodata) */
+  sums: z.record(z.string(), z.array(z.strictObject({ name: z.string(), factor: z.number().default(1) })).min(1)).optional(),
+});
+export type TemplateSelection = z.infer<typeof templateSelection>;
+
+export function namedTemplates(a: HistogramsArtifact, o: TemplateSelection): Map<string, Hist1D> {
+  const out = new Map<string, Hist1D>();
+  const region = o.axes?.region ?? 'region';
+  for (const name of o.histograms ?? Object.keys(a.hists)) {
+    const d = a.hists[name];
+    if (!d) throw new Error(`histograms: no histogram '${name}' in the input (have: ${Object.keys(a.hists).join(', ')})`);
+    const h = fromData(d);
+    const perRegion = h.axes.some((x) => x.name === region) ? h : { [name]: h };
+    for (const [k, v] of toNamedHistograms(perRegion, { region, process: o.axes?.process, variation: o.axes?.variation })) out.set(k, v);
+  }
+  for (const [name, terms] of Object.entries(o.sums ?? {})) out.set(name, combine(out, terms, name));
+  return out;
+}
+
+/** For error messages: a few of the available names. */
+export function someNames(names: Iterable<string>, max = 12): string {
+  const all = [...names];
+  return all.length <= max ? all.join(', ') : `${all.slice(0, max).join(', ')}, ... (${all.length} in all)`;
+}
