@@ -279,3 +279,20 @@ test('a tree and histograms in nested directories (Combine shapes layout) read b
     await rf.close();
   }
 });
+
+test('files appear only at close (atomic rename); abort() leaves nothing behind', async () => {
+  const sub = path.join(dir, 'atomic');
+  fs.mkdirSync(sub);
+  const file = path.join(sub, 'out.root');
+  const f = await createRootFile(file);
+  f.putHist('h', { edges: [0, 1], values: [0, 1, 0] });
+  assert.ok(!fs.existsSync(file), 'not visible before close');
+  await f.close();
+  assert.ok(fs.existsSync(file));
+  const g = await createRootFile(file);
+  const t = g.createTree('T', [{ name: 'x', dtype: 'float32' }]);
+  await t.append({ entries: 2, columns: { x: Float32Array.of(1, 2) } });
+  g.abort();
+  assert.deepEqual(fs.readdirSync(sub), ['out.root'], 'no temporary file left, previous file kept');
+  assert.equal((await jsroot.openFile(file)).fKeys.some((k: any) => k.fName === 'h'), true);
+});

@@ -52,8 +52,10 @@ export async function writeSample(opts: WriteSampleOptions): Promise<WriteSample
   try {
     const tree = file.createTree(kind.tree, schema, { title: kind.title, clusterEntries: opts.clusterEntries });
     for (const batch of batches) await tree.append(batch);
-  } finally {
-    await file.close();
+  } catch (err) {
+    file.abort();
+    throw err;
   }
+  await file.close();
   return { events: opts.events, bytes: fs.statSync(opts.out).size, seconds: (performance.now() - t0) / 1000, tree: kind.tree, process };
 }

@@ -30,6 +30,9 @@ export interface RootFileOptions {
   /** Timestamp stamped into keys and directories. Default: SOURCE_DATE_EPOCH if set, else a fixed
    *  date, so the same content always gives the same bytes (content-addressed caching). */
   date?: Date;
+  /** Write to a temporary file beside `path` and rename it into place at close, so a crash or an
+   *  abort() never leaves a truncated file under the final name. Default true. */
+  atomic?: boolean;
 }
 
 interface Directory {
@@ -57,6 +60,8 @@ export class RootFileWriter {
   private readonly classes = new Set<string>();
   private readonly openTrees = new Set<TreeWriter>();
   private closed = false;
+  /** Where bytes go until close: `path` itself, or a temporary sibling when atomic. */
+  private readonly writePath: string;
 
   constructor(filePath: string, opts: RootFileOptions = {}) {
     this.path = filePath;
@@ -66,8 +71,9 @@ export class RootFileWriter {
     const date = opts.date ?? (epoch ? new Date(Number(epoch) * 1000) : new Date(Date.UTC(2024, 0, 1)));
     this.datime = encodeDatime(date);
     this.uuid = createHash('sha256').update(path.basename(filePath)).digest().subarray(0, 16);
+    this.writePath = opts.atomic === false ? filePath : path.join(path.dirname(filePath), `.${path.basename(filePath)}.${process.pid}.${Date.now()}.part`);
     try {
-      this.fd = fs.openSync(filePath, 'w');
+      this.fd = fs.openSync(this.writePath, 'w');
     } catch (err) {
       throw new Error(`cannot create ROOT file ${filePath}: ${(err as Error).message}`, { cause: err });
     }
@@ -184,13 +190,26 @@ export class RootFileWriter {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    for (const t of [...this.openTrees]) await t.close();
-    this.closed = true;
     try {
+      for (const t of [...this.openTrees]) await t.close();
+      this.closed = true;
       this.finish();
-    } finally {
-      fs.closeSync(this.fd);
+    } catch (err) {
+      this.abort();
+      throw err;
     }
+    fs.closeSync(this.fd);
+    if (this.writePath !== this.path) fs.renameSync(this.writePath, this.path);
+  }
+
+  /** Gives up the file: closes it and removes what was written (with atomic writes, the file at
+   *  `path`, if any, is left as it was). */
+  abort(): void {
+    if (this.closed && this.fd < 0) return;
+    this.closed = true;
+    try { fs.closeSync(this.fd); } catch { /* already closed */ }
+    this.fd = -1;
+    fs.rmSync(this.writePath, { force: true });
   }
 
   private finish(): void {

@@ -14,6 +14,8 @@
 //   await t.append(batch);                               // ColumnBatch from src/columns.ts, any number of times
 //   await f.close();                                     // closes open trees, writes keys lists and StreamerInfo
 //
+// The file is written beside its final name and renamed into place by close() (abort() discards
+// it), so an interrupted run never leaves a truncated file under the final name.
 // Output is deterministic: the same content gives the same bytes (fixed timestamp unless
 // `date` or SOURCE_DATE_EPOCH is given; the UUID derives from the file name).
 export { createRootFile, RootFileWriter, type RootFileOptions } from './file.ts';
