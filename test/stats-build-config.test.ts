@@ -67,3 +67,17 @@ test('353QH twice: an isolated spike is removed, a straight line is kept', () =>
   Array.from(smooth353QHTwice(line)).forEach((v, i) => assert.ok(Math.abs(v - line[i]!) < 1e-12));
   assert.deepEqual(Array.from(smooth353QHTwice([3, 1])), [3, 1]);
 });
+
+test('353QH twice matches the reference values of cabinetry/ROOT TH1::SmoothArray', () => {
+  // expected arrays from cabinetry's tests/test_smooth.py (checked there against ROOT)
+  const cases: Array<[number[], number[]]> = [
+    [[1, 3, 2, 5], [1, 2, 3.25, 5]],
+    [[1, 3, 2, 5, 11, 3, 8], [1.0, 2.125, 3.66666675, 5.08333349, 6.16666651, 7.375, 8.0]],
+    [[0.16505027, 0.9246096, 0.04765633, 0.36997846, 0.37872216], [0.16505027, 0.21628231, 0.31874642, 0.36997846, 0.36997846]],
+    [[0.29093575, 0.9347465, 0.2972376, 0.61081952, -1], [0.29093575, 0.52901053, 0.47264278, -0.06587567, -1]],
+  ];
+  for (const [input, expected] of cases) {
+    const out = smooth353QHTwice(input);
+    expected.forEach((e, i) => assert.ok(Math.abs(out[i]! - e) <= 1e-5 * Math.abs(e) + 1e-8, `${input}: [${i}] ${out[i]} != ${e}`));
+  }
+});
