@@ -195,3 +195,14 @@ test('H->ZZ through the select/fill nodes on generated ATLAS 4-lepton events: pe
   const peak = bins.indexOf(Math.max(...bins.slice(1, 35)));
   assert.ok(80 + 5 * (peak - 1) >= 115 && 80 + 5 * (peak - 1) <= 130, `m4l peak at ${80 + 5 * (peak - 1)} GeV`);
 });
+
+test('fillWeightVariations: weights are base x factor per row, nominal untouched', async () => {
+  const { fillWeightVariations } = await import('../src/analysis/variations.ts');
+  const { Hist } = await import('../src/hist/index.ts');
+  const h = new Hist([regular(2, 0, 2, { name: 'x' }), strCategory([], { name: 'variation', growth: true })]);
+  fillWeightVariations(h, { x: [0.5, 1.5] }, 2, { nominal: 1, up: Float64Array.of(1.5, 3), flat: 0.5 });
+  assert.deepEqual(h.toBinned({ variation: 'nominal' }).values, [2, 2]);
+  assert.deepEqual(h.toBinned({ variation: 'up' }).values, [3, 6]);
+  assert.deepEqual(h.toBinned({ variation: 'up' }).variances, [9, 36]);
+  assert.deepEqual(h.toBinned({ variation: 'flat' }).values, [1, 1]);
+});

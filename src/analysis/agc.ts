@@ -4,12 +4,13 @@
 //              observable per (region, pT variation) (NaN outside the region) and the pT of the first
 //              four selected jets (for the b-tag weight variations);
 //   agcFill:   those rows -> the notebook's histogram (observable x region x process x variation).
-import { Events, Jag, PackedSelection, Rng, compress, eq, ge, plus, type Collection, type Mask } from '../columnar/index.ts';
+import { Events, PackedSelection, compress, eq, ge, plus, type Collection, type Jag, type Mask } from '../columnar/index.ts';
 import type { ColumnBatch } from '../columns.ts';
 import { Hist, regular, strCategory } from '../hist/index.ts';
 import { CorrectionSet, type Correction } from '../correctionlib/index.ts';
 import type { AxisJSON } from '../hist/index.ts';
 import type { SampleInfo } from './sample.ts';
+import { fillWeightVariations, jetEnergyVariations } from './variations.ts';
 
 export interface AgcOptions {
   /** 'v1' = notebook 001 (the default), 'v2' = notebook 002's tighter object selection */
@@ -102,11 +103,7 @@ export function agcSelect(ev: Events, sample: AgcSample, opts: AgcOptions = {}, 
   const v2 = opts.selection === 'v2', thr = opts.bTagThreshold ?? 0.5;
   const jets0 = ev.collection('Jet'), pt0 = jets0.pt;
   const doSyst = (opts.systematics ?? true) && sample.variation === 'nominal' && !sample.isData;
-  const factors: Record<string, number | Jag> = { nominal: 1 };
-  if (doSyst) {
-    factors.pt_scale_up = opts.jetScaleUp ?? 1.03;
-    factors.pt_res_up = new Jag(pt0.offsets, new Rng(seed).normalArray(pt0.content.length, 1, opts.jetResolution ?? 0.05));
-  }
+  const factors = doSyst ? jetEnergyVariations(pt0, seed, { scale: opts.jetScaleUp, resolution: opts.jetResolution }) : { nominal: 1 };
   const nLep = countLeptons(ev, v2);
   const observables: Record<string, Float64Array> = {};
   const anyRegion = new Uint8Array(ev.entries);
@@ -178,21 +175,15 @@ export function agcFill(selected: ColumnBatch, sample: AgcSample, h: Hist, opts:
       const variation = ptVar === 'nominal' ? sample.variation : ptVar;
       h.fill({ observable: obs, region, process, variation }, xsecWeight);
       if (ptVar !== 'nominal' || !doSyst) continue;
-      const weighted = (name: string, factors: Float64Array) => {
-        const w = new Float64Array(obs.length);
-        for (let k = 0; k < w.length; k++) w[k] = xsecWeight * factors[k];
-        h.fill({ observable: obs, region, process, variation: name }, w);
-      };
+      // weight-level variations: the same rows, re-weighted
       const cs = eventSystematics(opts);
       const jetPt = [0, 1, 2, 3].map((i) => compress(ev.col(`jet_pt_${i}`), inRegion));
+      const factors: Record<string, number | Float64Array> = {};
       for (const dir of ['up', 'down'] as const) {
-        if (process === 'wjets') {
-          weighted(`scale_var_${dir}`, cs ? cs.evaluate('scale_var', dir, new Float64Array(obs.length)) : new Float64Array(obs.length).fill(dir === 'up' ? 1.025 : 0.975));
-        }
-        for (let i = 0; i < 4; i++) {
-          weighted(`btag_var_${i}_${dir}`, cs ? cs.evaluate('btag_var', dir, jetPt[i]) : btagWeight(jetPt[i], dir === 'up' ? 1 : -1));
-        }
+        if (process === 'wjets') factors[`scale_var_${dir}`] = cs ? cs.evaluateScalar('scale_var', dir, 0) : dir === 'up' ? 1.025 : 0.975;
+        for (let i = 0; i < 4; i++) factors[`btag_var_${i}_${dir}`] = cs ? cs.evaluate('btag_var', dir, jetPt[i]) : btagWeight(jetPt[i], dir === 'up' ? 1 : -1);
       }
+      fillWeightVariations(h, { observable: obs, region, process }, xsecWeight, factors);
     }
   }
   return h;
