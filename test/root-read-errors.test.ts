@@ -126,3 +126,31 @@ test('flow root exits non-zero with one line on stderr', () => {
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   }
 });
+
+test('random byte corruption gives a UserError or a successful read, never a crash', async () => {
+  let seed = 20261125;
+  const rnd = (): number => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return seed / 4294967296; };
+  for (const name of ['uproot-HZZ-zlib.root', 'uproot-HZZ-lz4.root', 'uproot-small-evnt-tree-fullsplit.root']) {
+    const src = fs.readFileSync(path.join(dataDir, name));
+    for (let trial = 0; trial < 12; trial++) {
+      const buf = Buffer.from(src);
+      for (let k = 0; k < 4; k++) buf[Math.floor(rnd() * buf.length)] = Math.floor(rnd() * 256);
+      const p = path.join(tmp, `fuzz-${trial}-${name}`);
+      fs.writeFileSync(p, buf);
+      let f: Awaited<ReturnType<typeof openRootFile>> | undefined;
+      try {
+        f = await openRootFile(p);
+        const key = f.keys().find((k) => k.className === 'TTree');
+        if (key) {
+          const t = await f.tree(key.path);
+          await t.read(t.branches.filter((b) => b.supported).map((b) => b.name));
+        }
+      } catch (err) {
+        assert.ok(err instanceof UserError, `${name} trial ${trial}: ${(err as Error).stack}`);
+        assert.match(err.message, new RegExp(`fuzz-${trial}-`));
+      } finally {
+        await f?.close();
+      }
+    }
+  }
+});

@@ -11,7 +11,7 @@ const usage = `usage: flow root ls FILE [--json]
 
   ls     keys with their classes; trees with entries and branches with types
   dump   per-branch count, sum, min, max and first values of a tree (all readable branches
-         unless --branches; names may use * wildcards). --json prints
+         unless --branches; names may use * and ? wildcards). --json prints
          {"entries": n, "branches": {name: {"type", "jagged", "count", "sum", "min", "max", "first"}},
           "skipped": {name: reason}}
 FILE is a local path or an https:// URL; trees are TTrees or RNTuples.`;
@@ -96,8 +96,8 @@ function selectBranches(tree: TreeReader, spec: string | undefined): { names: st
   }
   const names: string[] = [];
   for (const pattern of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
-    if (!pattern.includes('*')) { tree.branch(pattern); names.push(pattern); continue; }
-    const re = new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    if (!/[*?]/.test(pattern)) { tree.branch(pattern); names.push(pattern); continue; }
+    const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
     const hits = tree.branches.filter((b) => re.test(b.name));
     if (!hits.length) throw new UserError(`tree '${tree.name}': no branch matches '${pattern}'`);
     for (const b of hits) {

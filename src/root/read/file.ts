@@ -40,7 +40,7 @@ export async function openRootFile(location: string, opts: SourceOptions = {}): 
     }
     let file: any;
     try {
-      file = await openFile(makeJsrootProxy(source, size));
+      file = await quietly(() => openFile(makeJsrootProxy(source, size)));
     } catch (err) {
       if (err instanceof UserError) throw err;
       throw new UserError(`${location}: cannot read the file's keys (truncated or corrupt?): ${(err as Error).message}`, { cause: err });
@@ -53,6 +53,21 @@ export async function openRootFile(location: string, opts: SourceOptions = {}): 
     throw err;
   }
 }
+
+/** Runs a jsroot call with its console diagnostics (printed for corrupt input, e.g. "Did not
+ *  found class with tag ...") held back: our UserError says what went wrong in one line. */
+async function quietly<T>(fn: () => Promise<T>): Promise<T> {
+  const saved = { log: console.log, warn: console.warn, error: console.error, info: console.info };
+  const mute = (): void => {};
+  quietDepth++;
+  console.log = console.warn = console.error = console.info = mute;
+  try {
+    return await fn();
+  } finally {
+    if (--quietDepth === 0) Object.assign(console, saved);
+  }
+}
+let quietDepth = 0;
 
 async function listKeys(dir: any, prefix: string, location: string): Promise<KeyInfo[]> {
   const out: KeyInfo[] = [];
@@ -107,7 +122,12 @@ class JsrootRootFile implements RootFile {
     if (rntupleClasses.has(key.className)) return this.rntuple(key);
     if (!treeClasses.has(key.className)) throw new UserError(`${this.source}: '${name}' is a ${key.className}, not a TTree`);
     const tree = await this.object(`${key.path};${key.cycle}`);
-    return new TTreeReader(this.source, this.bytes, key.path, tree, (cls, member) => this.memberTypeName(cls, member));
+    try {
+      return new TTreeReader(this.source, this.bytes, key.path, tree, (cls, member) => this.memberTypeName(cls, member));
+    } catch (err) {
+      if (err instanceof UserError) throw err;
+      throw new UserError(`${this.source}: the metadata of tree '${key.path}' is corrupt: ${(err as Error).message}`, { cause: err });
+    }
   }
 
   private async rntuple(key: KeyInfo): Promise<TreeReader> {
@@ -132,7 +152,7 @@ class JsrootRootFile implements RootFile {
     const key = this.findKey(name);
     if (!key) throw this.missing('object', name, this.keyList);
     try {
-      return await this.file.readObject(`${key.path};${key.cycle}`);
+      return await quietly(() => this.file.readObject(`${key.path};${key.cycle}`));
     } catch (err) {
       if (err instanceof UserError) throw err;
       throw new UserError(`${this.source}: cannot read '${name}' (${key.className}): ${(err as Error).message}`, { cause: err });

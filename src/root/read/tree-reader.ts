@@ -110,6 +110,16 @@ export class TTreeReader implements TreeReader {
   }
 
   async read(names: string[], range?: EntryRange): Promise<ColumnBatch> {
+    try {
+      return await this.readUnchecked(names, range);
+    } catch (err) {
+      // anything but a UserError here comes from metadata that does not hold together
+      if (err instanceof UserError) throw err;
+      throw new UserError(`${this.where()}: corrupt metadata: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  private async readUnchecked(names: string[], range?: EntryRange): Promise<ColumnBatch> {
     const start = range?.start ?? 0;
     const stop = range?.stop ?? this.entries;
     if (!(Number.isInteger(start) && Number.isInteger(stop) && 0 <= start && start <= stop && stop <= this.entries)) {
