@@ -45,16 +45,19 @@ export class Chunk {
     return a;
   }
 
-  /** The first `entries` events as a batch (views, valid until the chunk is refilled). */
+  /** The first `entries` events as a batch of right-sized copies: batches stay valid while the
+   *  chunk's (over-allocated) arrays are refilled for the next one. */
   batch(entries: number): ColumnBatch {
     const columns: Record<string, Column> = {};
+    const sliced = new Map<string, Int32Array>(); // one offsets array per collection, shared by its branches
     for (const s of this.schema) {
       const a = this.arrays[s.name]!;
       const coll = this.collectionOf(s);
       if (coll) {
-        const o = this.offsets.get(coll)!.subarray(0, entries + 1);
-        columns[s.name] = { offsets: o, content: a.subarray(0, o[entries]!) as NumericArray };
-      } else columns[s.name] = a.subarray(0, entries) as NumericArray;
+        let o = sliced.get(coll);
+        if (!o) { o = this.offsets.get(coll)!.slice(0, entries + 1); sliced.set(coll, o); }
+        columns[s.name] = { offsets: o, content: a.slice(0, o[entries]!) as NumericArray };
+      } else columns[s.name] = a.slice(0, entries) as NumericArray;
     }
     return { entries, columns };
   }

@@ -116,8 +116,7 @@ const TAG_LIGHT = 1, TAG_C = 4, TAG_B = 5, TAG_GLUON = 21, TAG_E = 11, TAG_MU = 
 const dataMix = cumulative([0.3, 0.55, 0.01, 0.1, 0.04]);
 const dataProcesses: NanoAODProcess[] = ['ttbar', 'wjets', 'single_top_s_chan', 'single_top_t_chan', 'single_top_tW'];
 
-/** Generates `events` events in ColumnBatches of `chunkSize` (the batch's arrays are reused:
- *  consume or copy each batch before asking for the next). */
+/** Generates `events` events in ColumnBatches of `chunkSize` events. */
 export function* generateNanoAODSync(opts: NanoAODOptions): Generator<ColumnBatch> {
   const process = opts.process ?? 'ttbar';
   if (!nanoaodProcesses.includes(process)) throw new RangeError(`unknown NanoAOD process '${process}' (one of ${nanoaodProcesses.join(', ')})`);
