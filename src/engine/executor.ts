@@ -172,8 +172,6 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
       const e = store.get(key);
       if (e) {
         store.touch(key);
-        emit({ type: 'node-cached', node: n.name, kind: kind.kind });
-        summary[n.name] = { status: 'cached', reason: 'unchanged', seconds: 0 };
         const load = once(async () => {
           try {
             const enc = (await readEncoded(store, key))!;
@@ -185,7 +183,15 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
             return (await compute('corrupt')).value;
           }
         });
-        await outputs(n, e.outputHash, load);
+        try {
+          await outputs(n, e.outputHash, load);
+        } catch (err) {
+          return fail(n, err, tStart);
+        }
+        if (!summary[n.name]) {
+          emit({ type: 'node-cached', node: n.name, kind: kind.kind });
+          summary[n.name] = { status: 'cached', reason: 'unchanged', seconds: 0 };
+        } else emit({ type: 'node-done', node: n.name, kind: kind.kind, seconds: (performance.now() - tStart) / 1000 }); // recomputed (corrupt)
         return { ok: true, hash: e.outputHash, load };
       }
     }
@@ -193,6 +199,8 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
     const reason = reasonFor(n, rec, inputsHash);
     try {
       const { value, hash } = await compute(reason);
+      const load = async () => value;
+      await outputs(n, hash, load);
       const seconds = (performance.now() - tStart) / 1000;
       const unchanged = rec?.output === hash;
       if (kind.volatile && unchanged && !forced.has(n.name)) {
@@ -205,8 +213,6 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
       }
       if (kind.kind === 'fetch' || n.kind.output === 'FileSet') skippedFiles.push(...((value as FileSet).skipped ?? []));
       await writeRecord(n, { version: base.version, params: base.params, code: base.code, inputs: inputsHash, output: hash }, rec);
-      const load = async () => value;
-      await outputs(n, hash, load);
       return { ok: true, hash, load };
     } catch (err) {
       return fail(n, err, tStart);
@@ -505,6 +511,12 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
         out.set(m.name, fail(m, err, tStart));
         continue;
       }
+      try {
+        await outputs(m, hash, load);
+      } catch (err) {
+        out.set(m.name, fail(m, err, tStart));
+        continue;
+      }
       const events = cachedEvents.get(m.name)! + computedEvents.get(m.name)!;
       const counts = { chunks: nChunks, events, cached_chunks: cachedCount.get(m.name)! };
       const recomputed = computedChunks.get(m.name)! > 0 || computedAgg;
@@ -517,7 +529,6 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
         summary[m.name] = { status: 'computed', reason, seconds, ...counts };
       }
       await writeRecord(m, { version: base.version, params: base.params, code: base.code, inputs: sha256(chunks.map((c) => c.id).join(',')), output: hash }, rec);
-      await outputs(m, hash, load);
       out.set(m.name, { ok: true, hash, load });
     }
     return out;
