@@ -42,33 +42,21 @@ class Parser {
     if (this.pos !== this.s.length) this.fail(`unexpected '${this.s[this.pos]}'`);
     return n;
   }
-  private or(): Node { let a = this.and(); while (this.eat('||')) a = { t: 'bin', op: '||', a, b: this.and() }; return a; }
-  private and(): Node { let a = this.cmp(); while (this.eat('&&')) a = { t: 'bin', op: '&&', a, b: this.cmp() }; return a; }
-  private cmp(): Node {
-    let a = this.add();
+  /** One left-associative binary precedence level. */
+  private level(ops: string[], next: () => Node): Node {
+    let a = next();
     for (;;) {
-      const op = ['==', '!=', '>=', '<=', '>', '<'].find((o) => this.peek(o));
+      const op = ops.find((o) => this.peek(o));
       if (!op) return a;
       this.pos += op.length;
-      a = { t: 'bin', op, a, b: this.add() };
+      a = { t: 'bin', op, a, b: next() };
     }
   }
-  private add(): Node {
-    let a = this.mul();
-    for (;;) {
-      if (this.eat('+')) a = { t: 'bin', op: '+', a, b: this.mul() };
-      else if (this.eat('-')) a = { t: 'bin', op: '-', a, b: this.mul() };
-      else return a;
-    }
-  }
-  private mul(): Node {
-    let a = this.unary();
-    for (;;) {
-      if (this.eat('*')) a = { t: 'bin', op: '*', a, b: this.unary() };
-      else if (this.eat('/')) a = { t: 'bin', op: '/', a, b: this.unary() };
-      else return a;
-    }
-  }
+  private or(): Node { return this.level(['||'], () => this.and()); }
+  private and(): Node { return this.level(['&&'], () => this.cmp()); }
+  private cmp(): Node { return this.level(['==', '!=', '>=', '<=', '>', '<'], () => this.add()); }
+  private add(): Node { return this.level(['+', '-'], () => this.mul()); }
+  private mul(): Node { return this.level(['*', '/'], () => this.unary()); }
   private unary(): Node {
     if (this.eat('-')) return { t: 'neg', a: this.unary() };
     if (this.eat('+')) return this.unary();
