@@ -48,23 +48,38 @@ export function resolveBranches(tr: TreeReader, patterns: string[] | undefined, 
   return [...out];
 }
 
-// One worker reads consecutive chunks of the same file: keep a few files open.
-const open = new Map<string, Promise<RootFile>>();
-async function openCached(c: ChunkSpec): Promise<RootFile> {
+// One worker reads consecutive chunks of the same file: keep a few files open. Entries are
+// reference-counted: planning opens files concurrently, and evicting (closing) a file that another
+// caller is still reading would fail that read with "file closed".
+const open = new Map<string, { file: Promise<RootFile>; users: number }>();
+const KEEP_OPEN = 4;
+
+async function withFile<T>(c: ChunkSpec, use: (f: RootFile) => Promise<T>): Promise<T> {
   const id = `${c.file.path}\0${JSON.stringify(c.file.fingerprint)}`;
-  let f = open.get(id);
-  if (!f) {
+  let e = open.get(id);
+  if (!e) {
     const { openRootFile } = await import('../src/root/read/index.ts');
-    f = openRootFile(c.file.path);
-    f.catch(() => open.delete(id));
-    open.set(id, f);
-    while (open.size > 4) {
-      const [k, old] = open.entries().next().value!;
-      open.delete(k);
-      old.then((r) => r.close()).catch(() => {});
-    }
+    e = { file: openRootFile(c.file.path), users: 0 };
+    e.file.catch(() => open.delete(id));
+    open.set(id, e);
   }
-  return f;
+  e.users++;
+  try {
+    return await use(await e.file);
+  } finally {
+    e.users--;
+    evictIdle();
+  }
+}
+
+function evictIdle(): void {
+  if (open.size <= KEEP_OPEN) return;
+  for (const [k, e] of open) {
+    if (open.size <= KEEP_OPEN) break;
+    if (e.users > 0) continue;
+    open.delete(k);
+    e.file.then((r) => r.close()).catch(() => {});
+  }
 }
 
 export function filterBatch(b: ColumnBatch, keep: ArrayLike<number | boolean>): ColumnBatch {
@@ -127,22 +142,25 @@ export default defineNodeKind({
   async plan(files, p: Params, ctx) {
     const out: ChunkSpec[] = [];
     for (const file of files.files) {
-      const f = await openCached({ file, tree: p.tree, start: 0, stop: 0, id: '' });
-      const tr = await f.tree(p.tree);
-      resolveBranches(tr, p.branches, `skim '${ctx.node}': ${file.path}`);
-      const stop = file.maxEntries !== undefined ? Math.min(tr.entries, file.maxEntries) : tr.entries;
-      for (const r of tr.chunks(ctx.chunkSize)) {
-        if (r.start >= stop) break;
-        out.push({ id: '', file, tree: p.tree, start: r.start, stop: Math.min(r.stop, stop) });
-      }
+      await withFile({ file, tree: p.tree, start: 0, stop: 0, id: '' }, async (f) => {
+        const tr = await f.tree(p.tree);
+        resolveBranches(tr, p.branches, `skim '${ctx.node}': ${file.path}`);
+        const stop = file.maxEntries !== undefined ? Math.min(tr.entries, file.maxEntries) : tr.entries;
+        for (const r of tr.chunks(ctx.chunkSize)) {
+          if (r.start >= stop) break;
+          out.push({ id: '', file, tree: p.tree, start: r.start, stop: Math.min(r.stop, stop) });
+        }
+      });
     }
     return out;
   },
   async runChunk(_input, p: Params, ctx): Promise<EventBatch> {
     const c = ctx.chunk;
-    const tr = await (await openCached(c)).tree(c.tree);
-    const names = resolveBranches(tr, p.branches, `skim '${ctx.node}': ${c.file.path}`);
-    let batch: ColumnBatch = await tr.read(names, { start: c.start, stop: c.stop });
+    let batch: ColumnBatch = await withFile(c, async (f) => {
+      const tr = await f.tree(c.tree);
+      const names = resolveBranches(tr, p.branches, `skim '${ctx.node}': ${c.file.path}`);
+      return tr.read(names, { start: c.start, stop: c.stop });
+    });
     if (p.mask) batch = filterBatch(batch, p.mask(batch));
     if (p.where) batch = filterBatch(batch, rowMask(batch, p.where));
     return batch;
