@@ -99,10 +99,10 @@ export class RootFileWriter {
   get position(): number { return this.end; }
 
   /** Records that a key of this class was written, for the StreamerInfo list. */
-  useClass(name: string): void { this.classes.add(name); }
+  private useClass(name: string): void { this.classes.add(name); }
 
   /** The directory for a '/'-separated path, creating subdirectories as needed. */
-  directory(dirPath: string): Directory {
+  private directory(dirPath: string): Directory {
     let dir = this.top;
     for (const part of dirPath.split('/').filter((p) => p !== '')) {
       let sub = dir.subdirs.get(part);
@@ -133,7 +133,7 @@ export class RootFileWriter {
   }
 
   /** Writes one object as a key in `dir`; `payload(keylen)` serialises it (tags count from the key start). */
-  writeObject(dir: Directory, className: string, name: string, title: string, payload: (keylen: number) => Uint8Array): number {
+  private writeObject(dir: Directory, className: string, name: string, title: string, payload: (keylen: number) => Uint8Array): number {
     this.assertOpen();
     if (dir.subdirs.has(name)) throw new Error(`${this.path}: '${name}' is a directory, cannot write a ${className} there`);
     const keylen = keyHeaderLength(className, name, title);
