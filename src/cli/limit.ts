@@ -22,7 +22,7 @@ export async function main(argv: string[]): Promise<number> {
   const ctx = hypotestContext(model);
   const h = hypotestAt(ctx, mu);
   const ul = upperLimit(model, { context: ctx });
-  const sig = significance(model);
+  const sig = significance(model, ctx.data, 1, ctx);
   const out = {
     cls_obs: h.clsObs, cls_exp: h.clsExp, upper_limit_obs: ul.obs, upper_limit_exp: ul.exp,
     p0_obs: sig.p0Obs, p0_exp: sig.p0Exp, significance_obs: sig.zObs, significance_exp: sig.zExp,

@@ -15,6 +15,8 @@ export interface HypotestContext {
   data: Dataset;
   /** unconditional fit to the data */
   free: FitResult;
+  /** fit to the data with the POI fixed at 0 (gives the Asimov dataset) */
+  backgroundOnly: FitResult;
   /** background-only (POI = 0) Asimov dataset and the unconditional fit to it */
   asimov: Dataset;
   asimovFree: FitResult;
@@ -39,7 +41,7 @@ export function hypotestContext(model: Model, data: Dataset = model.observed): H
   const bkg = fit(model, { data, poiValue: 0, hesse: false });
   const asimov = model.expectedDataset(bkg.bestfit);
   const asimovFree = fit(model, { data: asimov, hesse: false });
-  return { model, data, free, asimov, asimovFree };
+  return { model, data, free, backgroundOnly: bkg, asimov, asimovFree };
 }
 
 /** qtilde-like statistic: 2 (nll(mu) - nll(free)), clipped at 0, and 0 when the fitted POI exceeds mu. */

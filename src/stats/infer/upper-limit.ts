@@ -10,7 +10,7 @@ import type { Dataset, Model } from '../model.ts';
 export interface UpperLimitOptions {
   level?: number;
   data?: Dataset;
-  /** relative tolerance on the limit (default 1e-6) */
+  /** relative tolerance on the limit (default 1e-5; pyhf's toms748 uses 1e-4) */
   rtol?: number;
   /** called after every evaluated POI value (progress) */
   onPoint?: (point: LimitPoint) => void;
@@ -61,7 +61,7 @@ export function brent(f: (x: number) => number, a: number, b: number, fa: number
 
 export function upperLimit(model: Model, opts: UpperLimitOptions = {}): UpperLimitResult {
   const level = opts.level ?? 0.05;
-  const rtol = opts.rtol ?? 1e-6;
+  const rtol = opts.rtol ?? 1e-5;
   const ctx = opts.context ?? hypotestContext(model, opts.data);
   const lo = model.lower[model.poiIndex]!, hi = model.upper[model.poiIndex]!;
   const points: LimitPoint[] = [];
