@@ -10,6 +10,7 @@ const commands: Record<string, { summary: string; load: () => Promise<{ main(arg
   cache: { summary: 'inspect and manage the cache: stats | ls | gc | clear | verify', load: () => import('./src/cli/cache.ts') },
   root: { summary: 'ROOT files: ls FILE | dump FILE --tree T --json', load: () => import('./src/cli/root.ts') },
   gen: { summary: 'generate synthetic samples: nanoaod | atlas4lep', load: () => import('./src/cli/gen.ts') },
+  workspace: { summary: 'build pyhf workspaces: build (cabinetry config) | datacard (Combine) | combine-cards', load: () => import('./src/stats/build/cli.ts') },
   inspect: { summary: 'summarise a pyhf JSON workspace', load: () => import('./src/cli/inspect.ts') },
   fit: { summary: 'maximum-likelihood fit of a pyhf workspace', load: () => import('./src/cli/fit.ts') },
   limit: { summary: 'asymptotic CLs and upper limits of a pyhf workspace', load: () => import('./src/cli/limit.ts') },
