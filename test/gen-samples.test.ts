@@ -221,6 +221,18 @@ test('flow gen CLI writes a file and rejects bad input with a one-line reason', 
     console.log = log;
   }
   assert.match(printed, /200 events, tree mini/);
+  printed = '';
+  console.log = (s: string) => { printed += s; };
+  try {
+    assert.equal(await genMain(['nanoaod', '--events', '50', '--out', path.join(dir, 'cli.json.root'), '--variation', 'ME_var', '--json']), 0);
+  } finally {
+    console.log = log;
+  }
+  const summary = JSON.parse(printed);
+  assert.equal(summary.events, 50);
+  assert.equal(summary.tree, 'Events');
+  assert.equal(summary.variation, 'ME_var');
+  assert.ok(summary.xsec > 0 && summary.bytes === fs.statSync(path.join(dir, 'cli.json.root')).size);
   const rf = await openRootFile(out);
   assert.equal((await rf.tree('mini')).entries, 200);
   await rf.close();

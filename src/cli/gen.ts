@@ -8,12 +8,13 @@ function usage(): string {
   return [
     'usage: flow gen nanoaod|atlas4lep --events N --out FILE.root [--seed S] [--process P]',
     '                [--variation nominal|scaleup|scaledown|ME_var|PS_var] (nanoaod ttbar)',
-    '                [--compression zlib|zstd|none] [--level L] [--cluster-entries N]',
+    '                [--compression zlib|zstd|none] [--level L] [--cluster-entries N] [--json]',
     '',
     `  nanoaod    CMS NanoAOD, tree Events; --process ${sampleKinds.nanoaod.processes.join('|')} (default ttbar)`,
     `  atlas4lep  ATLAS Open Data 4-lepton, tree mini (MeV); --process ${sampleKinds.atlas4lep.processes.join('|')} (default signal)`,
     '',
-    'Deterministic: the same options give the same bytes.',
+    'Deterministic: the same options give the same bytes. --json prints {out, events, tree, process,',
+    'seed, variation, xsec, bytes, seconds} (xsec in pb, for fileset metadata).',
   ].join('\n');
 }
 
@@ -33,7 +34,7 @@ export async function main(argv: string[]): Promise<number> {
       options: {
         events: { type: 'string', short: 'n' }, out: { type: 'string', short: 'o' }, seed: { type: 'string' },
         process: { type: 'string' }, variation: { type: 'string' }, compression: { type: 'string' }, level: { type: 'string' },
-        'cluster-entries': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        'cluster-entries': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       },
     });
   } catch (err) {
@@ -59,14 +60,24 @@ export async function main(argv: string[]): Promise<number> {
     result = await writeSample({
       kind: kind as SampleKind, out: values.out, events, seed: integer(values.seed, 'seed', 0), process: values.process, variation: values.variation,
       compression: { algorithm, level }, clusterEntries: integer(values['cluster-entries'], 'cluster-entries', 1),
+      onProgress: process.stderr.isTTY && !values.json ? progress : undefined,
     });
+    if (process.stderr.isTTY && !values.json) process.stderr.write('\r\x1b[K');
   } catch (err) {
     if (err instanceof RangeError || (err as NodeJS.ErrnoException).code !== undefined || /cannot create ROOT file/.test((err as Error).message)) {
       throw new UserError(`gen: ${(err as Error).message}`, { cause: err });
     }
     throw err;
   }
+  if (values.json) {
+    console.log(JSON.stringify({ out: values.out, ...result }));
+    return 0;
+  }
   const rate = result.seconds > 0 ? Math.round(result.events / result.seconds) : 0;
   console.log(`wrote ${values.out}: ${result.events} events, tree ${result.tree}, ${kind} ${result.process}, ${(result.bytes / 1e6).toFixed(1)} MB in ${result.seconds.toFixed(2)} s (${rate} events/s)`);
   return 0;
+}
+
+function progress(done: number, total: number): void {
+  process.stderr.write(`\r\x1b[Kgenerating: ${done} / ${total} events (${Math.round((100 * done) / Math.max(1, total))}%)`);
 }

@@ -2,8 +2,8 @@
 import fs from 'node:fs';
 import { createRootFile, type BranchSpec, type Compression } from '../root/write/index.ts';
 import type { ColumnBatch } from '../columns.ts';
-import { generateNanoAODSync, nanoaodSchema, nanoaodProcesses, type NanoAODProcess, type TtbarVariation } from './nanoaod.ts';
-import { generateAtlas4lepSync, atlas4lepSchema, atlas4lepProcesses, type Atlas4lepProcess } from './atlas4lep.ts';
+import { generateNanoAODSync, nanoaodSchema, nanoaodProcesses, nanoaodCrossSections, type NanoAODProcess, type TtbarVariation } from './nanoaod.ts';
+import { generateAtlas4lepSync, atlas4lepSchema, atlas4lepProcesses, atlas4lepSamples, type Atlas4lepProcess } from './atlas4lep.ts';
 
 export const sampleKinds = {
   nanoaod: { tree: 'Events', title: 'Events', processes: nanoaodProcesses as readonly string[], defaultProcess: 'ttbar' },
@@ -22,6 +22,8 @@ export interface WriteSampleOptions {
   compression?: Compression;
   /** Entries per TTree cluster; default 100000. */
   clusterEntries?: number;
+  /** Called after each written chunk. */
+  onProgress?: (eventsDone: number, eventsTotal: number) => void;
 }
 
 export interface WriteSampleResult {
@@ -30,6 +32,17 @@ export interface WriteSampleResult {
   seconds: number;
   tree: string;
   process: string;
+  seed: number;
+  variation?: string;
+  /** Cross section in pb (approximate) for fileset metadata; undefined for data. */
+  xsec?: number;
+}
+
+function crossSection(kind: SampleKind, process: string): number | undefined {
+  if (process === 'data') return undefined;
+  if (kind === 'nanoaod') return nanoaodCrossSections[process as Exclude<NanoAODProcess, 'data'>];
+  const sample = process === 'signal' ? 'ggH' : process === 'zjets' ? 'zee' : process;
+  return atlas4lepSamples[sample as keyof typeof atlas4lepSamples]?.xsec;
 }
 
 export async function writeSample(opts: WriteSampleOptions): Promise<WriteSampleResult> {
@@ -51,11 +64,19 @@ export async function writeSample(opts: WriteSampleOptions): Promise<WriteSample
   const file = await createRootFile(opts.out, { compression: opts.compression });
   try {
     const tree = file.createTree(kind.tree, schema, { title: kind.title, clusterEntries: opts.clusterEntries });
-    for (const batch of batches) await tree.append(batch);
+    let done = 0;
+    for (const batch of batches) {
+      await tree.append(batch);
+      done += batch.entries;
+      opts.onProgress?.(done, opts.events);
+    }
   } catch (err) {
     file.abort();
     throw err;
   }
   await file.close();
-  return { events: opts.events, bytes: fs.statSync(opts.out).size, seconds: (performance.now() - t0) / 1000, tree: kind.tree, process };
+  return {
+    events: opts.events, bytes: fs.statSync(opts.out).size, seconds: (performance.now() - t0) / 1000, tree: kind.tree, process,
+    seed: opts.seed ?? 1, variation: opts.variation, xsec: crossSection(opts.kind, process),
+  };
 }
