@@ -108,7 +108,12 @@ export async function runInProcess(file: string, dir: string, opts: { noCache?: 
   const { loadGraph } = await import('../src/engine/load.ts');
   const { executeGraph } = await import('../src/engine/executor.ts');
   const { openStore } = await import('../cache/store.ts');
-  const g = await loadGraph(file);
+  let g;
+  try {
+    g = await loadGraph(file);
+  } catch (error) {
+    return { summary: undefined, events: [], error };
+  }
   const cacheDir = join(dir, 'cache');
   const store = opts.noCache ? null : await openStore(cacheDir);
   const events: RunEvent[] = [];

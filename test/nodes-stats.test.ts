@@ -224,7 +224,7 @@ test('build-workspace: config errors name the key; a YAML path is read and its c
   const h = g.node(histogramsKind, 'hists', [], {});
   g.buildWorkspace('ws', h, { ...CONFIG, Systematics: [{ Name: 'n', Type: 'Normalization', Up: { Normalization: 'ten' }, Down: { Normalization: -0.1 } }] });
 `);
-    await assert.rejects(runInProcess(bad, dir).then((r) => { if (r.error) throw r.error; }), /node 'ws' \(build-workspace\): config: .*Systematics\[0\]\.Up\.Normalization: expected number/);
+    assert.match(String((await runInProcess(bad, dir)).error), /node 'ws' \(build-workspace\): config: .*Systematics\[0\]\.Up\.Normalization: expected number/);
 
     const yamlPath = join(dir, 'config.yml');
     const yaml = (bounds: string) => `General:

@@ -1,0 +1,80 @@
+// datacard node through the engine: cards, shapes, script and workspace under --out/datacards,
+// checked against the synthetic yields that were filled (not against our own writer's output).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseDatacard } from '../src/stats/build/index.ts';
+import { runInProcess, syntheticYields, writeGraph } from './nodes-fixtures.ts';
+
+const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
+const SPEC = {
+  years: ['2018'],
+  processes: [{ name: 'signal', isSignal: true }, { name: 'bkg', isSignal: false, hasRateParam: true }],
+  data: { samples: ['data'] },
+  systematics: [
+    { name: 'lumi', type: 'lnN', processes: ['signal', 'bkg'], value: 1.025 },
+    { name: 'shape', type: 'shape', processes: ['bkg'] },
+  ],
+  categories: [{ name: 'SR' }],
+  label: 'test',
+};
+
+test('datacard node writes a Combine card, JSON shapes, the script and the pyhf workspace', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hepflow-nodes-dc-'));
+  try {
+    const spec = { ...SPEC, shapesFormat: 'json', variations: { shapeUp: 'shape_up', shapeDown: 'shape_down' } };
+    const file = writeGraph(dir, 'dc', `
+  const h = g.node(histogramsKind, 'hists', [], {});
+  g.datacard('cards', h, ${JSON.stringify(spec)});
+`);
+    const r = await runInProcess(file, dir);
+    assert.ok(r.summary?.ok, String(r.error));
+    const out = join(dir, 'out', 'datacards');
+    const y = syntheticYields(1);
+    const card = parseDatacard(readFileSync(join(out, 'datacard_SR_test.txt'), 'utf8'), 'card');
+    const rate = (p: string) => card.columns.find((c) => c.process === p)!.rate;
+    assert.ok(Math.abs(rate('signal_2018') - sum(y.signal!)) < 1e-9 * sum(y.signal!));
+    assert.ok(Math.abs(rate('bkg_2018') - sum(y.bkg!)) < 1e-9 * sum(y.bkg!));
+    assert.ok(Math.abs(card.observations[0]! - sum(y.data!)) < 1e-6);
+    assert.deepEqual(card.uncertainties.map((u) => [u.name, u.type]), [['lumi', 'lnN'], ['shape', 'shape']]);
+    const shapes = JSON.parse(readFileSync(join(out, 'shapes_SR_test.json'), 'utf8'));
+    const up = shapes.histograms['bkg_2018_shapeUp'].values as number[];
+    up.forEach((v, i) => assert.ok(Math.abs(v - y.bkg_shape_up![i]!) < 1e-9 * v, `shapeUp bin ${i}`));
+    const script = join(out, 'combine_datacards_test.sh');
+    assert.match(readFileSync(script, 'utf8'), /combineCards\.py SR_2018=datacard_SR_test\.txt/);
+    assert.ok(statSync(script).mode & 0o100, 'the script is executable');
+    const ws = JSON.parse(readFileSync(join(out, 'workspace_test.json'), 'utf8'));
+    assert.equal(ws.channels.length, 1);
+
+    const again = await runInProcess(file, dir);
+    assert.equal(again.summary!.nodes.cards!.status, 'cached');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('datacard node: a missing histogram names what the input has; bad specs fail validation', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hepflow-nodes-dc-'));
+  try {
+    const missing = writeGraph(dir, 'missing', `
+  const h = g.node(histogramsKind, 'hists', [], {});
+  g.datacard('cards', h, ${JSON.stringify({ ...SPEC, processes: [{ name: 'ttbar', isSignal: false }], systematics: [] })});
+`);
+    const r = await runInProcess(missing, dir);
+    assert.equal(r.summary?.ok, false);
+    const failed = r.events.find((e) => e.type === 'node-failed');
+    assert.ok(failed && failed.type === 'node-failed');
+    assert.match(JSON.stringify(failed), /missing histogram \\"SR_ttbar\\".*SR_bkg/);
+
+    const bad = writeGraph(dir, 'bad', `
+  const h = g.node(histogramsKind, 'hists', [], {});
+  g.datacard('cards', h, ${JSON.stringify({ ...SPEC, systematics: [{ name: 'x', type: 'lnN', processes: ['nope'], value: 1.1 }] })});
+`);
+    const b = await runInProcess(bad, dir);
+    assert.match(String(b.error), /node 'cards' \(datacard\): .*unknown process "nope"/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
