@@ -149,6 +149,28 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
         ...baseCtx(n.name),
         workers: opts.workers,
         progress: (done, total, unit = 'steps') => emit({ type: 'node-progress', node: n.name, done, total, unit }),
+        parallel: async <T, R>(task: string, items: readonly T[], popts: { memo?: boolean } = {}): Promise<R[]> => {
+          if (typeof kind.tasks?.[task] !== 'function') throw new Error(`node '${n.name}' (${kind.kind}): no task '${task}'`);
+          let done = 0;
+          const one = async (item: T): Promise<R> => {
+            checkCancel();
+            const mk = popts.memo && store ? memoKey(key, [task, item]) : undefined;
+            const hit = mk ? store!.get(mk) : undefined;
+            let v: R;
+            if (hit) v = (hit.meta as { v: R }).v;
+            else {
+              if (opts.workers === 0 || !opts.makePool) v = (await kind.tasks![task]!(item, n.params)) as R;
+              else {
+                pool ??= opts.makePool(opts.workers);
+                v = (await pool.runNodeTask({ type: 'node-task', graphPath: g.path, sets: opts.sets, node: n.name, task, item }, opts.signal)) as R;
+              }
+              if (mk) await store!.put({ key: mk, label: { graph: plan.graph, node: n.name, kind: 'memo' }, meta: { v }, payloads: [] });
+            }
+            emit({ type: 'node-progress', node: n.name, done: ++done, total: items.length, unit: task });
+            return v;
+          };
+          return mapLimit([...items], Math.max(1, opts.workers) * 2, one);
+        },
         memo: async <T>(k: unknown, fn: () => Promise<T> | T): Promise<T> => {
           if (!store) return fn();
           const mk = memoKey(key, k);

@@ -116,6 +116,11 @@ export interface NodeContext extends BaseContext {
   memo<T>(key: unknown, compute: () => Promise<T> | T): Promise<T>;
   /** Worker count of this run (e.g. to split a scan). */
   readonly workers: number;
+  /** Run `kind.tasks[task](item, params)` for every item on the worker pool, in parallel; results in
+   *  item order. Items and results must be structured-cloneable. With `memo: true` every finished
+   *  item is cached (results must be JSON-able), so an interrupted scan resumes where it stopped.
+   *  Progress is reported on the dashboard. (With `--workers 0`: in the main thread.) */
+  parallel<T, R>(task: string, items: readonly T[], opts?: { memo?: boolean }): Promise<R[]>;
 }
 
 export interface PlanContext extends BaseContext {
@@ -164,6 +169,9 @@ interface KindCommon<P, O> {
   writeOutputs?(value: O, params: P, ctx: OutputContext): Promise<void> | void;
   /** Set false for kinds whose result must never be cached (rare; e.g. a clock). */
   readonly cacheable?: boolean;
+  /** Named functions that `ctx.parallel(task, items)` runs in the workers (the worker rebuilds the
+   *  graph and finds this kind again: functions never cross threads). */
+  readonly tasks?: Record<string, (item: any, params: P) => unknown>;
   /** Global kinds that probe the outside world cheaply (fetch: glob + stat) run on every run; the
    *  node is reported cached when its output hash is unchanged, and descendants stay cached. */
   readonly volatile?: boolean;

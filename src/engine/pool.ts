@@ -3,8 +3,19 @@
 // started only when the first chunk task is submitted: an all-cached re-run never pays for them.
 import type { ChunkTask, ChunkTaskResult } from './chunk-task.ts';
 
+/** One item of a global node's `ctx.parallel(task, items)`. */
+export interface NodeTask {
+  type: 'node-task';
+  graphPath: string;
+  sets: Record<string, string>;
+  node: string;
+  task: string;
+  item: unknown;
+}
+
 export interface ChunkPool {
   run(task: ChunkTask, signal?: AbortSignal): Promise<ChunkTaskResult>;
+  runNodeTask(task: NodeTask, signal?: AbortSignal): Promise<unknown>;
   /** Terminates the workers (also mid-task: used on Ctrl-C). */
   destroy(): Promise<void>;
 }
@@ -25,6 +36,7 @@ export function piscinaPool(workers: number): ChunkPool {
     }));
   return {
     run: async (task, signal) => (await get()).run(task, signal ? { signal } : {}) as Promise<ChunkTaskResult>,
+    runNodeTask: async (task, signal) => (await get()).run(task, signal ? { signal } : {}),
     destroy: async () => {
       if (pool) await (await pool).destroy();
     },

@@ -5,11 +5,12 @@ import { move, transferableSymbol, valueSymbol } from 'piscina';
 import type { Store } from '../../cache/types.ts';
 import { runChunkTask, type ChunkTask, type ChunkTaskResult } from './chunk-task.ts';
 import { loadGraph, type LoadedGraph } from './load.ts';
+import type { NodeTask } from './pool.ts';
 
 const graphs = new Map<string, Promise<LoadedGraph>>();
 const stores = new Map<string, Promise<Store>>();
 
-function graphFor(task: ChunkTask): Promise<LoadedGraph> {
+function graphFor(task: { graphPath: string; sets: Record<string, string> }): Promise<LoadedGraph> {
   const id = `${task.graphPath}\0${JSON.stringify(task.sets)}`;
   let g = graphs.get(id);
   if (!g) graphs.set(id, (g = loadGraph(task.graphPath, task.sets)));
@@ -22,7 +23,8 @@ function storeFor(dir: string): Promise<Store> {
   return s;
 }
 
-export default async function runTask(task: ChunkTask): Promise<unknown> {
+export default async function runTask(task: ChunkTask | NodeTask): Promise<unknown> {
+  if ('type' in task) return runNodeTask(task);
   const g = await graphFor(task);
   const store = task.cacheDir ? await storeFor(task.cacheDir) : null;
   const result: ChunkTaskResult = await runChunkTask(task, g.plan, store);
@@ -37,4 +39,13 @@ export default async function runTask(task: ChunkTask): Promise<unknown> {
     });
   }
   return move({ [transferableSymbol]: transfer, [valueSymbol]: result } as never);
+}
+
+/** `ctx.parallel` items: the kind's named task function, found again through the rebuilt graph. */
+export async function runNodeTask(task: NodeTask): Promise<unknown> {
+  const g = await graphFor(task);
+  const node = g.plan.nodes.get(task.node);
+  const fn = node?.kind.tasks?.[task.task];
+  if (!node || typeof fn !== 'function') throw new Error(`node '${task.node}': no task '${task.task}' in kind '${node?.kind.kind}'`);
+  return fn.call(node.kind, task.item, node.params);
 }

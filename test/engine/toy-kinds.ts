@@ -1,6 +1,6 @@
 // Test-only node kinds over a trivial input format (a file of little-endian float64 values), so
 // engine tests exercise planning, per-chunk caching, reductions and outputs without ROOT files.
-import { readFileSync, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { appendFileSync, readFileSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { defineNodeKind, type ChunkSpec, type EventBatch } from '../../src/engine/node-kind.ts';
 import { fn } from '../../src/index.ts';
@@ -159,6 +159,32 @@ export const colStats = defineNodeKind({
       }
       return a;
     },
+  },
+  async writeOutputs(value, _p, ctx) {
+    await ctx.writeFile(`${ctx.node}.json`, `${JSON.stringify(value)}\n`);
+  },
+});
+
+/** Global with a parallel, memoised scan: value(x) = sum_{k<n} sin(k x), one task per point; each
+ *  executed point is appended to `log` (so tests can see what ran). */
+export const toyScan = defineNodeKind({
+  kind: 'toy-scan',
+  version: '1',
+  level: 'global',
+  params: z.object({ points: z.array(z.number()), n: z.number().int().default(1000), log: z.string(), slowMs: z.number().default(0) }),
+  inputs: [],
+  output: 'Json',
+  tasks: {
+    point(x: number, p: { n: number; log: string; slowMs: number }) {
+      if (p.slowMs) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, p.slowMs);
+      let s = 0;
+      for (let k = 0; k < p.n; k++) s += Math.sin(k * x);
+      appendFileSync(p.log, `${x}\n`);
+      return s;
+    },
+  },
+  async run(_in: unknown[], p, ctx) {
+    return { values: await ctx.parallel<number, number>('point', p.points, { memo: true }) };
   },
   async writeOutputs(value, _p, ctx) {
     await ctx.writeFile(`${ctx.node}.json`, `${JSON.stringify(value)}\n`);
