@@ -37,7 +37,7 @@ test('datacard node writes a Combine card, JSON shapes, the script and the pyhf 
     const rate = (p: string) => card.columns.find((c) => c.process === p)!.rate;
     assert.ok(Math.abs(rate('signal_2018') - sum(y.signal!)) < 1e-9 * sum(y.signal!));
     assert.ok(Math.abs(rate('bkg_2018') - sum(y.bkg!)) < 1e-9 * sum(y.bkg!));
-    assert.ok(Math.abs(card.observations[0]! - sum(y.data!)) < 1e-6);
+    assert.ok(Math.abs(card.observations![0]! - sum(y.data!)) < 1e-6);
     assert.deepEqual(card.uncertainties.map((u) => [u.name, u.type]), [['lumi', 'lnN'], ['shape', 'shape']]);
     const shapes = JSON.parse(readFileSync(join(out, 'shapes_SR_test.json'), 'utf8'));
     const up = shapes.histograms['bkg_2018_shapeUp'].values as number[];
