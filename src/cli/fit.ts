@@ -4,17 +4,18 @@ import { readWorkspaceFile } from '../stats/load.ts';
 import { buildModel } from '../stats/model.ts';
 import { parseStatsArgs } from './stats-args.ts';
 
-const usage = `usage: flow fit WS.json [--measurement M] [--json] [--normsys-code code1|code4] [--histosys-code code0|code4p]
+const usage = `usage: flow fit WS.json [--measurement M] [--poi-value X] [--json] [--normsys-code code1|code4] [--histosys-code code0|code4p]
 
-  Unconstrained maximum-likelihood fit of a pyhf JSON workspace (default measurement: the first).
+  Maximum-likelihood fit of a pyhf JSON workspace (default measurement: the first); with --poi-value
+  the POI is fixed at X (pyhf's fixed_poi_fit).
   --json prints {"bestfit": {par: value}, "uncertainty": {par: value}, "twice_nll": x,
                  "correlation": [[...]], "par_names": [...], "converged": bool, "message": "..."}`;
 
 export async function main(argv: string[]): Promise<number> {
-  const args = parseStatsArgs('fit', argv);
+  const args = parseStatsArgs('fit', argv, { poiValue: true });
   if (args.help) { console.log(usage); return 0; }
   const model = buildModel(readWorkspaceFile(args.file), args.measurement, args.model);
-  const r = fit(model);
+  const r = fit(model, { poiValue: args.poiValue });
   const n = model.nPars;
   if (args.json) {
     const bestfit: Record<string, number> = {}, uncertainty: Record<string, number> = {};
