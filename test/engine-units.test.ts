@@ -115,3 +115,31 @@ test('skim filter keeps whole events in flat, fixed-size and jagged columns', ()
   assert.deepEqual(Array.from(j.content), [1, 2, 3, 4]);
   assert.ok(j.content instanceof Int16Array);
 });
+
+test('flow graph: text and dot views of the validated DAG', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { loadGraph } = await import('../src/engine/load.ts');
+  const { formatDot, formatText } = await import('../src/cli/graph.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'hepflow-graphview-'));
+  const file = join(dir, 'g.ts');
+  writeFileSync(file, `import { graph } from ${JSON.stringify(join(ROOT, 'src/index.ts'))};
+import { toySource, toyHist, toySummary } from ${JSON.stringify(join(ROOT, 'test/engine/toy-kinds.ts'))};
+export default graph('view', (g) => {
+  const f = g.fetch('inputs', { files: 'data/*.f64' });
+  const ev = g.node(toySource, 'read', f, {});
+  g.node(toySummary, 'sum', [g.node(toyHist, 'h1', ev, { bins: 2, lo: 0, hi: 1 }), g.node(toyHist, 'h2', ev, { bins: 3, lo: 0, hi: 1 })], {});
+});
+`);
+  const { plan } = await loadGraph(file);
+  const text = formatText(plan).split('\n');
+  assert.match(text[0]!, /^graph view \(.*g\.ts\): 5 nodes$/);
+  assert.deepEqual(text.slice(1).map((l) => l.trim().split(/\s+/)[0]), ['inputs', 'read', 'h1', 'h2', 'sum']);
+  assert.match(text.find((l) => l.includes(' sum '))!, /toy-summary\s+global\s+-> Json\s+<- h1, h2$/);
+  assert.match(text.find((l) => l.includes(' h2 '))!, /chunk:reducer/);
+  const dot = formatDot(plan);
+  assert.match(dot, /^digraph "view" \{/);
+  for (const e of ['"inputs" -> "read"', '"read" -> "h1"', '"read" -> "h2"', '"h1" -> "sum"', '"h2" -> "sum"']) assert.ok(dot.includes(e), e);
+  assert.match(dot, /subgraph "cluster_read" \{[^}]*"read"; "h1"; "h2"/);
+});

@@ -47,7 +47,7 @@ export async function main(argv: string[]): Promise<number> {
       },
     });
   } catch (err) {
-    throw new UserError(`graph: ${(err as Error).message}`);
+    throw new UserError(`graph: ${(err as Error).message.split('. ')[0]} (--help for options)`);
   }
   if (args.values.help) {
     console.log(HELP);

@@ -55,7 +55,7 @@ export async function main(argv: string[]): Promise<number> {
       },
     });
   } catch (err) {
-    throw new UserError(`run: ${(err as Error).message}`);
+    throw new UserError(`run: ${(err as Error).message.split('. ')[0]} (--help for options)`);
   }
   const o = args.values;
   if (o.help) {
