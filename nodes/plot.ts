@@ -7,9 +7,10 @@ import { z } from 'zod';
 import { defineNodeKind, type ArtifactType, type GlobalNodeKind, type InputSpec, type NodeContext, type OutputContext } from '../src/engine/node-kind.ts';
 import { brazilPlot, correlationPlot, pullsPlot, stackPlot, svgToPng } from '../src/plot/index.ts';
 import {
-  isFitResult, isLimitResult, type ChannelPrediction, type FitResultArtifact, type LimitResultArtifact, type Prediction,
+  isFitResult, isLimitResult, isWorkspaceArtifact, type ChannelPrediction, type FitResultArtifact, type LimitResultArtifact, type Prediction,
 } from '../src/report/artifacts.ts';
 import { reportHtml, type ReportFigure } from '../src/report/html.ts';
+import { prefitPrediction } from '../src/report/fit-result.ts';
 
 const channelSet = z.union([z.boolean(), z.array(z.string())]);
 
@@ -126,8 +127,13 @@ export function plotKind(inputs: InputSpec): GlobalNodeKind<Params, FiguresArtif
     async run(values: unknown[], p: Params, ctx: NodeContext): Promise<FiguresArtifact> {
       const fit = values.find(isFitResult);
       const limit = values.find(isLimitResult);
-      if (!fit && !limit) throw new Error(`plot node '${ctx.node}': needs a FitResult or a LimitResult input`);
-      const figures = [...(fit ? await fitFigures(fit, p) : []), ...(limit ? await limitFigures(limit, p) : [])];
+      const ws = values.find(isWorkspaceArtifact);
+      if (!fit && !limit && !ws) throw new Error(`plot node '${ctx.node}': needs a FitResult, LimitResult or Workspace input`);
+      const figures = [
+        // without a fit, a workspace still gives the pre-fit distributions
+        ...(fit ? await fitFigures(fit, p) : ws && p.prefit ? await distributions(prefitPrediction(ws, {}, `plot node '${ctx.node}'`), p) : []),
+        ...(limit ? await limitFigures(limit, p) : []),
+      ];
       if (p.png) for (const f of figures) f.png = await svgToPng(f.svg);
       ctx.log(`${figures.length} figure(s)`);
       const report = p.report === false ? undefined : reportHtml({

@@ -108,6 +108,10 @@ export interface LimitResultArtifact {
   scan: ClsPoint[];
 }
 
+export function isWorkspaceArtifact(v: unknown): v is WorkspaceArtifact {
+  return typeof v === 'object' && v !== null && 'channels' in v && 'measurements' in v;
+}
+
 export function isFitResult(v: unknown): v is FitResultArtifact {
   return typeof v === 'object' && v !== null && 'bestfit' in v && 'postfit' in v;
 }

@@ -4,7 +4,7 @@ import { UserError } from '../errors.ts';
 import { fit } from '../stats/fit.ts';
 import { buildModel, type Model } from '../stats/model.ts';
 import { loadWorkspace, type Workspace } from '../stats/workspace.ts';
-import { pyhfWorkspace, type FitResultArtifact, type Pull, type WorkspaceArtifact } from './artifacts.ts';
+import { pyhfWorkspace, type FitResultArtifact, type Prediction, type Pull, type WorkspaceArtifact } from './artifacts.ts';
 import { constraints, predict } from './prediction.ts';
 
 export interface FitOverrides {
@@ -52,6 +52,15 @@ function signalSamples(ws: Workspace, poi: string): Set<string> {
     for (const s of ch.samples) if (s.modifiers.some((m) => m.type === 'normfactor' && m.name === poi)) out.add(s.name);
   }
   return out;
+}
+
+/** The pre-fit prediction of a workspace alone (figures without a fit). */
+export function prefitPrediction(ws: WorkspaceArtifact, o: FitOverrides, where: string): Prediction {
+  const { workspace, model } = modelOf(ws, o, where);
+  return predict(model, {
+    label: 'pre-fit', pars: model.init, uncertainty: constraints(model).width, correlation: null,
+    signalSamples: signalSamples(workspace, model.poiName), binning: ws.hepflow?.binning, xLabels: ws.hepflow?.xLabels,
+  });
 }
 
 export function fitWorkspace(ws: WorkspaceArtifact, o: FitOverrides, where: string): FitResultArtifact {

@@ -1,0 +1,46 @@
+// plot node on a workspace alone (pre-fit figures, log scale, labels from params) and the report's
+// helpers (unique SVG ids, measurement formatting).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { formatMeasurement, uniqueSvgIds } from '../src/report/html.ts';
+import { runInProcess, writeGraph } from './nodes-fixtures.ts';
+
+test('plot node: pre-fit figure from a workspace with the given x label, bin edges and log scale', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hepflow-nodes-plot-'));
+  try {
+    const file = writeGraph(dir, 'prefit', `
+  const h = g.node(histogramsKind, 'hists', [], {});
+  const ws = g.buildWorkspace('ws', h, CONFIG);
+  g.node(plotKind(['Workspace']), 'figures', ws, {
+    xLabels: { SR: 'm_{4l} [TeV]' }, binning: { SR: [0, 1, 2, 3, 4, 5, 6, 7, 8] }, logy: ['SR'], png: false, title: 'Pre-fit only',
+    sampleLabels: { Background: 'ZZ*' }, labels: ['ATLAS Open Data'],
+  });
+`);
+    const r = await runInProcess(file, dir);
+    assert.ok(r.summary?.ok, String(r.error));
+    const out = join(dir, 'out');
+    const svg = readFileSync(join(out, 'figures', 'prefit_SR.svg'), 'utf8');
+    for (const text of ['TeV', 'ZZ*', 'ATLAS Open Data', 'Events / 1 TeV', 'SR, pre-fit']) assert.ok(svg.includes(text), `figure shows ${text}`);
+    assert.ok(!existsSync(join(out, 'figures', 'prefit_SR.png')), 'png: false writes no PNG');
+    assert.ok(!existsSync(join(out, 'figures', 'postfit_SR.svg')), 'no fit, no post-fit figure');
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    assert.ok(html.includes('<title>Pre-fit only</title>'));
+    assert.ok(html.includes('figures/prefit_SR.svg'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('uniqueSvgIds prefixes ids and their references only', () => {
+  const svg = '<svg><clipPath id="c1"/><g clip-path="url(#c1)" fill="#ff0000"/><use href="#c1"/></svg>';
+  assert.equal(uniqueSvgIds(svg, 'f0-'), '<svg><clipPath id="f0-c1"/><g clip-path="url(#f0-c1)" fill="#ff0000"/><use href="#f0-c1"/></svg>');
+});
+
+test('formatMeasurement rounds to two significant digits of the error', () => {
+  assert.equal(formatMeasurement(0.97234, 0.04412), '0.972 ± 0.044');
+  assert.equal(formatMeasurement(1234.5, 56.7), '1235 ± 57');
+  assert.equal(formatMeasurement(2, 0), '2.000');
+});
