@@ -3,7 +3,7 @@
 // the final outputs checked against a histogram computed independently from the raw files.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { computedChunks, makeToyProject, runDone, runToy, writeFloats, writeToyGraph } from './engine/harness.ts';
 import { readFloats } from './engine/toy-kinds.ts';
@@ -42,12 +42,22 @@ test('cold run computes everything; outputs match an independent histogram', asy
   assert.deepEqual(summary().hists[1]!.counts, expectedHist(files, 4, 0, 1, (x) => x));
 });
 
-test('no-change re-run: everything cached, no chunk computed', async () => {
+test('no-change re-run: everything cached, no chunk computed, outputs not rewritten', async () => {
+  const mtime = statSync(join(dir, 'out', 'summary.json')).mtimeMs;
   const r = await runToy(dir);
   const done = runDone(r);
+  assert.equal(statSync(join(dir, 'out', 'summary.json')).mtimeMs, mtime);
   assert.deepEqual(computedChunks(r), {});
   for (const [n, s] of Object.entries(statuses(done))) assert.equal(s, 'cached', n);
   assert.equal(done.nodes.hist.cached_chunks, 9);
+});
+
+test('a deleted output file is rewritten from the cache', async () => {
+  const before = readFileSync(join(dir, 'out', 'summary.json'), 'utf8');
+  rmSync(join(dir, 'out', 'summary.json'));
+  const r = await runToy(dir);
+  assert.equal(runDone(r).nodes.summary.status, 'cached');
+  assert.equal(readFileSync(join(dir, 'out', 'summary.json'), 'utf8'), before);
 });
 
 test('changing a fill parameter recomputes that node and downstream only (skims from cache)', async () => {
