@@ -3,6 +3,7 @@
 // little-endian compressed size, 3-byte little-endian uncompressed size). When compression does
 // not shrink the payload, ROOT stores it raw (readers see fObjlen === fNbytes - fKeylen).
 import zlib from 'node:zlib';
+import { promisify } from 'node:util';
 
 export type CompressionAlgorithm = 'zlib' | 'zstd' | 'none';
 
@@ -36,27 +37,52 @@ function effectiveLevel(c: Compression): number {
 export function compressRoot(data: Uint8Array, c: Compression): Uint8Array {
   if (c.algorithm === 'none' || data.length === 0) return data;
   const level = effectiveLevel(c);
-  const parts: Uint8Array[] = [];
+  return frame(data, c, blocks(data).map((b) => (c.algorithm === 'zlib'
+    ? zlib.deflateSync(b, { level })
+    : zlib.zstdCompressSync(b, { params: { [zlib.constants.ZSTD_c_compressionLevel]: level } }))));
+}
+
+const deflateAsync = promisify(zlib.deflate);
+const zstdAsync = promisify(zlib.zstdCompress);
+
+/** compressRoot on the libuv thread pool (same bytes), so compression overlaps with JS work. */
+export async function compressRootAsync(data: Uint8Array, c: Compression): Promise<Uint8Array> {
+  if (c.algorithm === 'none' || data.length === 0) return data;
+  const level = effectiveLevel(c);
+  const packed = await Promise.all(blocks(data).map((b) => (c.algorithm === 'zlib'
+    ? deflateAsync(b, { level })
+    : zstdAsync(b, { params: { [zlib.constants.ZSTD_c_compressionLevel]: level } }))));
+  return frame(data, c, packed);
+}
+
+function blocks(data: Uint8Array): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let at = 0; at < data.length; at += MAX_BLOCK) out.push(data.subarray(at, Math.min(at + MAX_BLOCK, data.length)));
+  return out;
+}
+
+/** Prefixes each compressed block with its 9-byte header; `data` itself when not smaller. */
+function frame(data: Uint8Array, c: Compression, packed: Uint8Array[]): Uint8Array {
   let total = 0;
-  for (let at = 0; at < data.length; at += MAX_BLOCK) {
-    const block = data.subarray(at, Math.min(at + MAX_BLOCK, data.length));
-    const packed = c.algorithm === 'zlib'
-      ? zlib.deflateSync(block, { level })
-      : zlib.zstdCompressSync(block, { params: { [zlib.constants.ZSTD_c_compressionLevel]: level } });
-    if (packed.length > MAX_BLOCK) return data;
-    const header = new Uint8Array(HEADER);
-    header[0] = c.algorithm === 'zlib' ? 0x5a /* Z */ : 0x5a;
-    header[1] = c.algorithm === 'zlib' ? 0x4c /* L */ : 0x53 /* S */;
-    header[2] = c.algorithm === 'zlib' ? 8 /* Z_DEFLATED */ : 1;
-    writeU24le(header, 3, packed.length);
-    writeU24le(header, 6, block.length);
-    parts.push(header, packed);
-    total += HEADER + packed.length;
-    if (total >= data.length) return data;
+  for (const p of packed) {
+    if (p.length > MAX_BLOCK) return data;
+    total += HEADER + p.length;
   }
+  if (total >= data.length) return data;
   const out = new Uint8Array(total);
   let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
+  let at = 0;
+  for (const p of packed) {
+    const usize = Math.min(MAX_BLOCK, data.length - at);
+    out[o] = 0x5a; // 'Z'
+    out[o + 1] = c.algorithm === 'zlib' ? 0x4c /* L */ : 0x53 /* S */;
+    out[o + 2] = c.algorithm === 'zlib' ? 8 /* Z_DEFLATED */ : 1;
+    writeU24le(out, o + 3, p.length);
+    writeU24le(out, o + 6, usize);
+    out.set(p, o + HEADER);
+    o += HEADER + p.length;
+    at += usize;
+  }
   return out;
 }
 

@@ -5,7 +5,7 @@
 // at every cluster boundary (every `clusterEntries` entries, recorded as fAutoFlush), which is what
 // cluster-aligned readers rely on. The TTree metadata key is written at close.
 import { WBuffer, kByteCountMask } from './buffer.ts';
-import { compressRoot, compressionSetting, type Compression } from './compress.ts';
+import { compressRootAsync, compressionSetting, type Compression } from './compress.ts';
 import { keyHeaderLength, writeKeyHeader } from './keys.ts';
 import { classVersion, vectorChecksum } from './streamers.ts';
 import { kObjectBits, writeEmptyTObjArray, writeTObject, writeTAttFill, writeTAttLine, writeTAttMarker, writeTNamed } from './tobject.ts';
@@ -68,6 +68,19 @@ const kVectorStreamVersion = 9;
 /** TBasket header after the key: fVersion, fBufferSize, fNevBufSize, fNevBuf, fLast, flag. */
 const BASKET_EXTRA = 2 + 4 + 4 + 4 + 4 + 1;
 const IO_FEATURES = Uint8Array.of(0x40, 0, 0, 7, 0, 0, 0x1a, 0xa1, 0x2f, 0x10, 0);
+
+/** A basket taken from a branch, waiting for its compression to finish. */
+interface PendingBasket {
+  branch: BranchState;
+  payload: Uint8Array;
+  entries: number;
+  /** Bytes of data before the entry-offset table (fLast - fKeylen). */
+  dataBytes: number;
+  firstEntry: number;
+}
+
+/** Baskets compressing at once on the libuv thread pool, overlapping with filling. */
+const MAX_IN_FLIGHT = 16;
 
 class BranchState {
   readonly spec: BranchSpec;
@@ -170,9 +183,10 @@ class BranchState {
     }
   }
 
-  /** Compresses and writes the current basket, if it holds any entries. */
-  flushBasket(sink: TreeSink, treeName: string, compression: Compression, seekPdir: number): void {
-    if (this.nev === 0) return;
+  /** Takes the current basket's uncompressed payload (data, then the entry-offset table for
+   *  jagged branches) and empties the buffers; undefined if it holds no entries. */
+  takeBasket(): PendingBasket | undefined {
+    if (this.nev === 0) return undefined;
     const keylen = this.keylen;
     let payload: Uint8Array;
     if (this.jagged) {
@@ -190,33 +204,38 @@ class BranchState {
       payload.set(this.buf.subarray(0, this.used));
       payload.set(new Uint8Array(table.buffer), this.used);
     } else {
-      payload = this.buf.subarray(0, this.used);
+      payload = this.buf.slice(0, this.used);
     }
-    const data = compressRoot(payload, compression);
-    const nbytes = keylen + data.length;
-    const head = new WBuffer(0, keylen);
-    writeKeyHeader(head, {
-      nbytes, objlen: payload.length, datime: sink.datimeCode, keylen, cycle: 1, seekKey: 0, seekPdir,
-      className: 'TBasket', name: this.spec.name, title: treeName,
-    });
-    head.i16(3).i32(keylen + payload.length).i32(this.jagged ? this.nev + 1 : this.itemsize).i32(this.nev)
-      .i32(keylen + this.used).u8(0);
-    // One write per basket: key header and data together, fSeekKey being the record's own position.
-    const record = new Uint8Array(nbytes);
-    record.set(head.written());
-    record.set(data, keylen);
-    const seek = sink.position;
-    new DataView(record.buffer).setBigInt64(18, BigInt(seek));
-    const at = sink.appendRecord(record);
-    if (at !== seek) throw new Error(`ROOT writer: basket position mismatch in ${sink.path}`);
-    this.basketBytes.push(nbytes);
-    this.basketEntry.push(this.firstEntry);
-    this.basketSeek.push(at);
-    this.totBytes += keylen + payload.length;
-    this.zipBytes += nbytes;
+    const basket: PendingBasket = { branch: this, payload, entries: this.nev, dataBytes: this.used, firstEntry: this.firstEntry };
     this.firstEntry += this.nev;
     this.used = 0;
     this.nev = 0;
+    return basket;
+  }
+
+  /** Writes a basket's key (header and compressed data in one record) and records it. */
+  writeBasket(sink: TreeSink, treeName: string, seekPdir: number, basket: PendingBasket, data: Uint8Array): void {
+    const keylen = this.keylen;
+    const objlen = basket.payload.length;
+    const nbytes = keylen + data.length;
+    const head = new WBuffer(0, keylen);
+    const seek = sink.position;
+    writeKeyHeader(head, {
+      nbytes, objlen, datime: sink.datimeCode, keylen, cycle: 1, seekKey: seek, seekPdir,
+      className: 'TBasket', name: this.spec.name, title: treeName,
+    });
+    head.i16(3).i32(keylen + objlen).i32(this.jagged ? basket.entries + 1 : this.itemsize).i32(basket.entries)
+      .i32(keylen + basket.dataBytes).u8(0);
+    const record = new Uint8Array(nbytes);
+    record.set(head.written());
+    record.set(data, keylen);
+    const at = sink.appendRecord(record);
+    if (at !== seek) throw new Error(`ROOT writer: basket position mismatch in ${sink.path}`);
+    this.basketBytes.push(nbytes);
+    this.basketEntry.push(basket.firstEntry);
+    this.basketSeek.push(at);
+    this.totBytes += keylen + objlen;
+    this.zipBytes += nbytes;
   }
 
   get entries(): number { return this.firstEntry + this.nev; }
@@ -276,6 +295,7 @@ export class TreeWriter {
   private readonly clusterEntries: number;
   private readonly compression: Compression;
   private entries = 0;
+  private readonly pending: Array<{ basket: PendingBasket; data: Promise<Uint8Array> }> = [];
   private inCluster = 0;
   private closed = false;
   private readonly onClose: OnClose;
@@ -331,19 +351,38 @@ export class TreeWriter {
       for (let i = 0; i < this.branches.length; i++) {
         const b = this.branches[i]!;
         const col = cols[i]!;
-        const flush = (): void => b.flushBasket(this.sink, this.name, this.compression, this.seekPdir);
+        const flush = (): void => this.enqueue(b);
         if (isJagged(col)) b.addJagged(col.offsets, col.content, start, start + take, flush);
         else b.addFlat(col, start, start + take, flush);
       }
       start += take;
       this.inCluster += take;
       if (this.inCluster === this.clusterEntries) this.flushAll();
+      await this.drain(MAX_IN_FLIGHT);
     }
     this.entries += n;
   }
 
+  /** Starts compressing a branch's full basket; baskets are written in the order they were taken,
+   *  so the file's bytes do not depend on which compression finishes first. */
+  private enqueue(b: BranchState): void {
+    const basket = b.takeBasket();
+    if (!basket) return;
+    const data = compressRootAsync(basket.payload, this.compression);
+    data.catch(() => undefined); // observed in drain(); avoid an unhandled rejection meanwhile
+    this.pending.push({ basket, data });
+  }
+
+  /** Writes finished baskets, in order, until at most `keep` are still compressing. */
+  private async drain(keep: number): Promise<void> {
+    while (this.pending.length > keep) {
+      const { basket, data } = this.pending.shift()!;
+      basket.branch.writeBasket(this.sink, this.name, this.seekPdir, basket, await data);
+    }
+  }
+
   private flushAll(): void {
-    for (const b of this.branches) b.flushBasket(this.sink, this.name, this.compression, this.seekPdir);
+    for (const b of this.branches) this.enqueue(b);
     this.inCluster = 0;
   }
 
@@ -411,6 +450,7 @@ export class TreeWriter {
     if (this.closed) return;
     this.closed = true;
     this.flushAll();
+    await this.drain(0);
     const classes = new Set<string>(['TBranch']);
     for (const br of this.branches) {
       const leaf = leafCodes[br.spec.dtype];
