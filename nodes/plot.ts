@@ -77,15 +77,17 @@ async function distributions(pred: Prediction, p: Params): Promise<Figure[]> {
       labels: [...p.labels, `${readable(ch.name)}, ${pred.label}`],
       logy: wants(p.logy, ch.name),
     });
-    out.push({ name: `${stage}_${ch.name}`, title: `${ch.name}: ${pred.label} distribution`, section: pred.label === 'pre-fit' ? 'Pre-fit' : 'Post-fit', svg });
+    out.push({ name: `${stage}_${ch.name}`, title: `${ch.name}: ${pred.label} distribution`, section: 'Distributions', svg });
   }
   return out;
 }
 
 async function fitFigures(fit: FitResultArtifact, p: Params): Promise<Figure[]> {
   const out: Figure[] = [];
-  if (p.prefit) out.push(...await distributions(fit.prefit, p));
-  if (p.postfit) out.push(...await distributions(fit.postfit, p));
+  const pre = p.prefit ? await distributions(fit.prefit, p) : [];
+  const post = p.postfit ? await distributions(fit.postfit, p) : [];
+  // pre- and post-fit of a channel side by side
+  for (let i = 0; i < Math.max(pre.length, post.length); i++) out.push(...(pre[i] ? [pre[i]!] : []), ...(post[i] ? [post[i]!] : []));
   if (p.pulls !== false) {
     const o = p.pulls === true ? { staterror: false, exclude: [] } : p.pulls;
     const shown = fit.pulls.filter((x) => (o.staterror || x.type !== 'staterror') && !o.exclude.includes(x.parameter));

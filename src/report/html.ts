@@ -116,7 +116,7 @@ h2 { font-size: 19px; margin: 28px 0 12px; }
 .card-detail { color: var(--muted); font-size: 13px; }
 .band { white-space: nowrap; }
 .bad { color: #c0392b; }
-.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 16px; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 16px; align-items: start; }
 figure { margin: 0; background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 10px; }
 figure .svg svg { width: 100%; height: auto; display: block; }
 figcaption { color: var(--muted); font-size: 13px; padding-top: 6px; display: flex; justify-content: space-between; }
