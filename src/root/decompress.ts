@@ -39,9 +39,10 @@ export async function decompressRoot(src: Uint8Array, uncompressedSize: number, 
 }
 
 /** The output size is known: one output chunk of exactly that size spares node:zlib its default
- *  16 kB chunks and their final concatenation (half the time of large baskets, and GC churn). */
-export function outputOptions(usize: number): { chunkSize: number } {
-  return { chunkSize: Math.max(64, usize + 1) };
+ *  16 kB chunks and their final concatenation (half the time of large baskets, and GC churn);
+ *  the output cap stops a corrupt block from inflating without bound. */
+export function outputOptions(usize: number): { chunkSize: number; maxOutputLength: number } {
+  return { chunkSize: Math.max(64, usize + 1), maxOutputLength: Math.max(64, usize + 1) };
 }
 
 /** The common case, one ZLIB/ZSTD block: hand back the decompressor's own buffer, saving a copy. */
