@@ -117,3 +117,15 @@ test('reading in chunks gives the same columns as one read', async () => {
   }
   await f.close();
 });
+
+test('concurrent chunk reads on one reader give the same columns as sequential ones', async () => {
+  const f = await openRootFile(path.join(dataDir, 'uproot-HZZ-zlib.root'));
+  const tree = await f.tree('events');
+  const names = ['Muon_Px', 'Jet_E', 'MET_px'];
+  const ranges = Array.from({ length: 12 }, (_, i) => ({ start: i * 200, stop: Math.min(tree.entries, i * 200 + 200) }));
+  const sequential = [];
+  for (const r of ranges) sequential.push(await tree.read(names, r));
+  const concurrent = await Promise.all(ranges.map((r) => tree.read(names, r)));
+  assert.deepEqual(concurrent, sequential);
+  await f.close();
+});

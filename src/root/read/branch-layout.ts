@@ -87,7 +87,7 @@ export function parseVectorType(typeName: string): { dtype: DType; depth: number
   return { dtype, depth, diskType: t === 'Double32_t' ? 'float32' : dtype };
 }
 
-/** Resolves a branch; `streamerType(className, member)` looks up a member's declared type name. */
+/** Resolves a branch; `memberTypeName(className, member)` looks up a class member's declared type. */
 export function resolveBranch(branch: any, fullName: string, memberTypeName: (className: string, member: string) => string | undefined): ResolvedBranch {
   const title: string = branch.fTitle ?? '';
   const leaves: any[] = branch.fLeaves?.arr ?? [];

@@ -135,8 +135,10 @@ export class TTreeReader implements TreeReader {
     const plan = wanted.map((r) => ({ r, refs: this.baskets(r).filter((k) => k.stop > start && k.start < stop) }));
     const toRead: BasketRef[] = [];
     const owner: string[] = [];
+    // a snapshot: concurrent reads on this reader may replace the cache while this one awaits
+    const kept = new Map(plan.map(({ r }) => [r.info.name, this.lastBasket.get(r.info.name)]));
     for (const { r, refs } of plan) {
-      const last = this.lastBasket.get(r.info.name);
+      const last = kept.get(r.info.name);
       for (const k of refs) {
         if (!k.embedded && k.index !== last?.index) { toRead.push(k); owner.push(r.info.name); }
       }
@@ -154,7 +156,7 @@ export class TTreeReader implements TreeReader {
       for (const k of refs) {
         const where = this.where(name, k.index);
         let data: BasketData;
-        const last = this.lastBasket.get(name);
+        const last = kept.get(name);
         try {
           if (last && last.index === k.index) data = last.data;
           else if (k.embedded) data = decodeEmbeddedBasket(k.embedded, withOffsets, where);
