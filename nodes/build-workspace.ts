@@ -72,7 +72,8 @@ function channelMeta(config: CabinetryConfig, templates: Map<string, Hist1D>, na
     const h = lookupHistogram(templates, nameOf({ region, sample, systematic: null, template: 'Nominal' }));
     const edges = rebin && region.Binning ? region.Binning : h?.edges;
     if (edges) meta.binning[region.Name] = Array.from(edges);
-    const label = (h as Hist1D | undefined)?.xTitle ?? region.Variable;
+    // cabinetry's Variable is matplotlib mathtext ('$H_T$ [GeV]'); TLatex reads it without the dollars
+    const label = (h as Hist1D | undefined)?.xTitle || region.Variable?.replaceAll('$', '');
     if (label) meta.xLabels[region.Name] = label;
   }
   return meta;

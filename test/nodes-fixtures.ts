@@ -55,6 +55,49 @@ export const histogramsKind = defineNodeKind({
   },
 });
 
+/** AGC-like templates: regions 4j1b/4j2b, the notebook's processes and variations, 25 bins 50-550. */
+export const AGC_VARIATIONS: Record<string, string[]> = {
+  ttbar: ['nominal', 'ME_var', 'PS_var', 'scaleup', 'scaledown', 'pt_scale_up', 'pt_res_up', ...[0, 1, 2, 3].flatMap((i) => [`btag_var_${i}_up`, `btag_var_${i}_down`])],
+  wjets: ['nominal', 'pt_scale_up', 'pt_res_up', 'scale_var_up', 'scale_var_down', ...[0, 1, 2, 3].flatMap((i) => [`btag_var_${i}_up`, `btag_var_${i}_down`])],
+  ...Object.fromEntries(['single_top_s_chan', 'single_top_t_chan', 'single_top_tW'].map((p) => [p, ['nominal', 'pt_scale_up', 'pt_res_up', ...[0, 1, 2, 3].flatMap((i) => [`btag_var_${i}_up`, `btag_var_${i}_down`])]])),
+};
+export const AGC_CENTERS = Array.from({ length: 25 }, (_, i) => 60 + 20 * i);
+
+/** Yield of one AGC-like template bin: a smooth falling shape, scaled per process and variation. */
+export function agcYield(region: string, process: string, variation: string, x: number): number {
+  const scale = { ttbar: 100, wjets: 30, single_top_s_chan: 2, single_top_t_chan: 8, single_top_tW: 10 }[process] ?? 1;
+  const r = region === '4j1b' ? 1 : 0.6;
+  const v = variation === 'nominal' ? 1 : 1 + 0.02 * ((variation.length % 5) - 2) + 0.0001 * (x - 300);
+  return scale * r * v * Math.exp(-(x - 100) / 150);
+}
+
+export const agcLikeKind = defineNodeKind({
+  kind: 'test-agc-histograms',
+  level: 'global',
+  version: '1',
+  params: z.object({}),
+  inputs: [],
+  output: 'Histograms',
+  run(): HistogramsArtifact {
+    const h = new Hist([
+      strCategory([], { name: 'region', growth: true }),
+      strCategory([], { name: 'process', growth: true }),
+      strCategory([], { name: 'variation', growth: true }),
+      regular(25, 50, 550, { name: 'observable', label: 'observable [GeV]' }),
+    ]);
+    for (const region of ['4j1b', '4j2b']) {
+      for (const [process, variations] of Object.entries(AGC_VARIATIONS)) {
+        for (const variation of variations) {
+          h.fill({ region, process, variation, observable: Float64Array.from(AGC_CENTERS) }, AGC_CENTERS.map((x) => agcYield(region, process, variation, x)));
+        }
+      }
+    }
+    const a = emptyArtifact();
+    a.hists.agc = toData(h);
+    return a;
+  },
+});
+
 export const workspaceKind = defineNodeKind({
   kind: 'test-workspace',
   level: 'global',
@@ -88,7 +131,7 @@ export function writeGraph(dir: string, name: string, body: string): string {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${name}.ts`);
   writeFileSync(path, `import { graph } from ${JSON.stringify(join(ROOT, 'src/index.ts'))};
-import { histogramsKind, workspaceKind, CONFIG } from ${JSON.stringify(join(ROOT, 'test/nodes-fixtures.ts'))};
+import { histogramsKind, workspaceKind, agcLikeKind, CONFIG } from ${JSON.stringify(join(ROOT, 'test/nodes-fixtures.ts'))};
 import { plotKind } from ${JSON.stringify(join(ROOT, 'nodes/plot.ts'))};
 export default graph(${JSON.stringify(name)}, (g) => {
 ${body}
