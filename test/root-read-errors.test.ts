@@ -154,3 +154,10 @@ test('random byte corruption gives a UserError or a successful read, never a cra
     }
   }
 });
+
+test('concurrent opens leave the console as it was', async () => {
+  const before = console.log;
+  const files = await Promise.all(['uproot-HZZ.root', 'uproot-Zmumu.root', 'uproot-histograms.root'].map((n) => openRootFile(path.join(dataDir, n))));
+  await Promise.all(files.map((f) => f.close()));
+  assert.equal(console.log, before);
+});

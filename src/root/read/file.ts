@@ -57,17 +57,21 @@ export async function openRootFile(location: string, opts: SourceOptions = {}): 
 /** Runs a jsroot call with its console diagnostics (printed for corrupt input, e.g. "Did not
  *  found class with tag ...") held back: our UserError says what went wrong in one line. */
 async function quietly<T>(fn: () => Promise<T>): Promise<T> {
-  const saved = { log: console.log, warn: console.warn, error: console.error, info: console.info };
-  const mute = (): void => {};
-  quietDepth++;
-  console.log = console.warn = console.error = console.info = mute;
+  // nested and concurrent calls share one muting: the console is saved on the first, restored
+  // when the last one ends
+  if (quietDepth++ === 0) {
+    savedConsole = { log: console.log, warn: console.warn, error: console.error, info: console.info };
+    const mute = (): void => {};
+    console.log = console.warn = console.error = console.info = mute;
+  }
   try {
     return await fn();
   } finally {
-    if (--quietDepth === 0) Object.assign(console, saved);
+    if (--quietDepth === 0 && savedConsole) Object.assign(console, savedConsole);
   }
 }
 let quietDepth = 0;
+let savedConsole: Pick<Console, 'log' | 'warn' | 'error' | 'info'> | undefined;
 
 async function listKeys(dir: any, prefix: string, location: string): Promise<KeyInfo[]> {
   const out: KeyInfo[] = [];
