@@ -8,6 +8,7 @@ import { buildModel } from '../src/stats/model.ts';
 import { fit } from '../src/stats/fit.ts';
 import { rank } from '../src/stats/infer/ranking.ts';
 import { yieldsWithUncertainty } from '../src/stats/infer/yields.ts';
+import { upperLimit } from '../src/stats/infer/upper-limit.ts';
 import { loadWorkspace } from '../src/stats/workspace.ts';
 
 const ref = join(import.meta.dirname, '..', '..', 'shared', 'refs', 'pyhf', 'syn_allmods_3ch.json');
@@ -61,4 +62,25 @@ test('yield uncertainties equal the analytic propagation for a model linear in i
     const sig = c.samples.find((x) => x.sample === 's')!;
     assert.ok(Math.abs(sig.uncertainty[bin]! - s[bin]! * Math.sqrt(cov[iMu * n + iMu]!)) < 1e-6);
   }
+});
+
+test('limits fall back to a scan over the POI bounds when a band does not cross inside them', () => {
+  const ws = loadWorkspace({
+    version: '1.0.0',
+    channels: [{ name: 'c', samples: [
+      { name: 's', data: [5, 10], modifiers: [{ name: 'mu', type: 'normfactor', data: null }] },
+      { name: 'b', data: [50, 60], modifiers: [{ name: 'u', type: 'shapesys', data: [5, 12] }] },
+    ] }],
+    observations: [{ name: 'c', data: [55, 65] }],
+    measurements: [{ name: 'm', config: { poi: 'mu', parameters: [{ name: 'mu', bounds: [[0, 10]] }] } }],
+  });
+  const wide = upperLimit(buildModel(ws));
+  assert.equal(wide.method, 'root');
+  const narrowTo = (wide.exp[3]! + wide.exp[4]!) / 2; // the +2 sigma band crosses beyond this
+  ws.measurements[0]!.config.parameters[0]!.bounds = [[0, narrowTo]];
+  const narrow = upperLimit(buildModel(ws));
+  assert.equal(narrow.method, 'scan');
+  assert.ok(Math.abs(narrow.exp[4]! - narrowTo) < 1e-12); // numpy.interp clamps at the last scan point
+  // the other bands agree with root finding up to the linear-interpolation error of the grid
+  for (let k = 0; k < 4; k++) assert.ok(Math.abs(narrow.exp[k]! / wide.exp[k]! - 1) < 0.01, `${narrow.exp[k]} vs ${wide.exp[k]}`);
 });

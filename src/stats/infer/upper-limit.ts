@@ -1,7 +1,7 @@
 // 95% CL upper limits on the POI from asymptotic CLs (observed and the -2..+2 sigma expected band), by
 // Brent root finding on CLs(mu) - level inside the POI bounds, like pyhf's upper_limit (toms748). Every
 // evaluated point is reported through `onPoint` and points do not depend on each other. When a band
-// has no crossing inside the bounds, the limit comes from a linear scan over the bounds instead.
+// has no crossing inside the bounds, all limits come from a 201-point linear scan over the bounds.
 import { EXPECTED_SIGMAS, clsFromTeststat, expectedCls, hypotestAt, hypotestContext, qmuAsimov, qmuTilde, qtildeTeststat } from './hypotest.ts';
 import { normalCdf, normalQuantile } from '../special.ts';
 import type { HypotestContext } from './hypotest.ts';
@@ -102,8 +102,10 @@ export function upperLimit(model: Model, opts: UpperLimitOptions = {}): UpperLim
   });
   if (results.some((v) => Number.isNaN(v))) {
     method = 'scan';
+    // like pyhf's reference procedure: once root finding would leave the POI bounds for any band,
+    // every band comes from the scan
     const scan = scanLimits(ctx, lo, hi, level, report);
-    results.forEach((v, i) => { if (Number.isNaN(v)) results[i] = i === 0 ? scan.obs : scan.exp[i - 1]!; });
+    results.splice(0, results.length, scan.obs, ...scan.exp);
   }
   return { obs: results[0]!, exp: results.slice(1), method, points };
 }
