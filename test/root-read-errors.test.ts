@@ -161,3 +161,32 @@ test('concurrent opens leave the console as it was', async () => {
   await Promise.all(files.map((f) => f.close()));
   assert.equal(console.log, before);
 });
+
+test('jsroot messages are held back while parsing, other logging is not', async () => {
+  const src = fs.readFileSync(path.join(dataDir, 'uproot-HZZ-zlib.root'));
+  const seen: string[] = [];
+  const before = console.error;
+  console.error = (...args: unknown[]) => { seen.push(args.map(String).join(' ')); };
+  try {
+    // corrupt the tail (keys list and streamers) so jsroot complains while parsing
+    const buf = Buffer.from(src);
+    for (let i = buf.length - 3000; i < buf.length - 2000; i += 7) buf[i] = buf[i]! ^ 0xa5;
+    const p = path.join(tmp, 'noisy.root');
+    fs.writeFileSync(p, buf);
+    const timer = setInterval(() => console.error('other code'), 0);
+    try {
+      const f = await openRootFile(p).catch((e: unknown) => e);
+      if (!(f instanceof Error)) {
+        await (f as Awaited<ReturnType<typeof openRootFile>>).tree('events').then((t) => t.read(['Muon_Px'])).catch(() => undefined);
+        await (f as Awaited<ReturnType<typeof openRootFile>>).close();
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    } finally {
+      clearInterval(timer);
+    }
+  } finally {
+    console.error = before;
+  }
+  assert.ok(seen.every((s) => s === 'other code'), seen.filter((s) => s !== 'other code').join('\n'));
+  assert.ok(seen.length > 0);
+});

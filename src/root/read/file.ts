@@ -57,12 +57,18 @@ export async function openRootFile(location: string, opts: SourceOptions = {}): 
 /** Runs a jsroot call with its console diagnostics (printed for corrupt input, e.g. "Did not
  *  found class with tag ...") held back: our UserError says what went wrong in one line. */
 async function quietly<T>(fn: () => Promise<T>): Promise<T> {
-  // nested and concurrent calls share one muting: the console is saved on the first, restored
+  // nested and concurrent calls share one filter: the console is saved on the first, restored
   // when the last one ends
   if (quietDepth++ === 0) {
-    savedConsole = { log: console.log, warn: console.warn, error: console.error, info: console.info };
-    const mute = (): void => {};
-    console.log = console.warn = console.error = console.info = mute;
+    const saved = { log: console.log, warn: console.warn, error: console.error, info: console.info };
+    savedConsole = saved;
+    // only jsroot's own messages are dropped (decided by the caller's stack, only when something
+    // logs): other code logging meanwhile still gets through
+    for (const m of ['log', 'warn', 'error', 'info'] as const) {
+      console[m] = (...args: unknown[]) => {
+        if (!/[\\/]jsroot[\\/]modules[\\/]/.test(new Error().stack ?? '')) saved[m].apply(console, args);
+      };
+    }
   }
   try {
     return await fn();
