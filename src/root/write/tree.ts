@@ -1,9 +1,11 @@
-// A streaming TTree writer for flat numeric branches and NanoAOD-style jagged branches (a counter
-// branch nX plus X_var[nX] leaves whose baskets carry entry offsets). Each branch buffers at most
-// one basket; a basket is compressed and written as soon as it reaches its target size or the
-// cluster ends, so memory stays flat however many entries are appended. All branches end a basket
-// at every cluster boundary (every `clusterEntries` entries, recorded as fAutoFlush), which is what
-// cluster-aligned readers rely on. The TTree metadata key is written at close.
+// A streaming TTree writer for flat numeric branches, NanoAOD-style jagged branches (a counter
+// branch nX plus X_var[nX] leaves whose baskets carry entry offsets) and std::vector<T> branches
+// (TBranchElement). Each branch buffers at most one basket; a full basket is handed to the libuv
+// thread pool for compression (a bounded number at a time) and written, in order, when done, so
+// memory stays flat however many entries are appended and compression overlaps with filling. All
+// branches end a basket at every cluster boundary (every `clusterEntries` entries, recorded as
+// fAutoFlush), which is what cluster-aligned readers rely on. The TTree metadata key is written at
+// close.
 import { WBuffer, kByteCountMask } from './buffer.ts';
 import { compressRootAsync, compressionSetting, type Compression } from './compress.ts';
 import { keyHeaderLength, writeKeyHeader } from './keys.ts';
