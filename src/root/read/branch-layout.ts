@@ -87,8 +87,11 @@ export function parseVectorType(typeName: string): { dtype: DType; depth: number
   return { dtype, depth, diskType: t === 'Double32_t' ? 'float32' : dtype };
 }
 
-/** Resolves a branch; `memberTypeName(className, member)` looks up a class member's declared type. */
-export function resolveBranch(branch: any, fullName: string, memberTypeName: (className: string, member: string) => string | undefined): ResolvedBranch {
+/** A class member as its streamer describes it: declared type and title (Double32_t ranges). */
+export type MemberLookup = (className: string, member: string) => { typeName: string; title: string } | undefined;
+
+/** Resolves a branch; `member` looks up a class member's streamer element. */
+export function resolveBranch(branch: any, fullName: string, member: MemberLookup): ResolvedBranch {
   const title: string = branch.fTitle ?? '';
   const leaves: any[] = branch.fLeaves?.arr ?? [];
   const unsupported = (typeName: string, reason: string): ResolvedBranch => ({
@@ -102,7 +105,7 @@ export function resolveBranch(branch: any, fullName: string, memberTypeName: (cl
     return unsupported(leaves.map((l) => l.fTitle).join(':'), `leaf list with ${leaves.length} leaves is not supported`);
   }
   const leaf = leaves[0];
-  if (branch._typename === 'TBranchElement') return resolveElement(branch, leaf, fullName, title, memberTypeName, unsupported);
+  if (branch._typename === 'TBranchElement') return resolveElement(branch, leaf, fullName, title, member, unsupported);
 
   let dtype: DType | undefined;
   let diskType: DType | undefined;
@@ -149,9 +152,14 @@ function fixed(name: string, title: string, dtype: DType, diskType: DType, shape
   };
 }
 
+/** 'P3.Px' -> 'Px', 'ArrayI16[10]' -> 'ArrayI16' */
+function memberName(fullName: string): string {
+  return fullName.split('.').pop()!.replace(/\[.*$/, '');
+}
+
 function resolveElement(
   branch: any, leaf: any, fullName: string, title: string,
-  memberTypeName: (className: string, member: string) => string | undefined,
+  member: MemberLookup,
   unsupported: (typeName: string, reason: string) => ResolvedBranch,
 ): ResolvedBranch {
   const st: number = branch.fStreamerType ?? -1;
@@ -160,8 +168,8 @@ function resolveElement(
   if (st === -1 || st === K_STL) {
     let typeName = className;
     if (st === K_STL) {
-      const member = fullName.split('.').pop()!.replace(/\[.*$/, '');
-      typeName = memberTypeName(className, member) ?? `${className}::${member}`;
+      const name = memberName(fullName);
+      typeName = member(className, name)?.typeName ?? `${className}::${name}`;
     }
     const vec = parseVectorType(typeName);
     if (!vec) return unsupported(typeName, `type ${typeName} is not supported (numbers, fixed arrays and std::vector of numbers are)`);
@@ -185,7 +193,10 @@ function resolveElement(
   const dtype = streamerBasic[base];
   if (!dtype) return unsupported(className || `streamer type ${st}`, `streamer type ${st} is not supported`);
   const diskType: DType = base === K_DOUBLE32 ? 'float32' : dtype;
-  if (base === K_DOUBLE32 && /\[[^\]]*,[^\]]*\]/.test(title)) return unsupported('Double32_t', 'Double32_t with a packing range is not supported');
+  // a packing range lives in the streamer element's title ("//[0, 100, 16]")
+  if (base === K_DOUBLE32 && /\[[^\]]*,[^\]]*\]/.test(`${title} ${member(className, memberName(fullName))?.title ?? ''}`)) {
+    return unsupported('Double32_t', 'Double32_t with a packing range is not supported');
+  }
   if (st >= K_OFFSET_P) {
     // pointer to a variable-length array (`T* x; //[n]`): one flag byte precedes each entry's values
     const counter: string | undefined = leaf.fLeafCount?.fName;

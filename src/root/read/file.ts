@@ -133,7 +133,7 @@ class JsrootRootFile implements RootFile {
     if (!treeClasses.has(key.className)) throw new UserError(`${this.source}: '${name}' is a ${key.className}, not a TTree`);
     const tree = await this.object(`${key.path};${key.cycle}`);
     try {
-      return new TTreeReader(this.source, this.bytes, key.path, tree, (cls, member) => this.memberTypeName(cls, member));
+      return new TTreeReader(this.source, this.bytes, key.path, tree, (cls, member) => this.member(cls, member));
     } catch (err) {
       if (err instanceof UserError) throw err;
       throw new UserError(`${this.source}: the metadata of tree '${key.path}' is corrupt: ${(err as Error).message}`, { cause: err });
@@ -152,11 +152,12 @@ class JsrootRootFile implements RootFile {
     return new RNTupleReader(this.source, this.bytes, key.path, anchor.builder);
   }
 
-  private memberTypeName(className: string, member: string): string | undefined {
+  private member(className: string, member: string): { typeName: string; title: string } | undefined {
     const info = this.file.findStreamerInfo?.(className);
     const el = info?.fElements?.arr?.find((e: any) => e.fName === member);
-    return el?.fTypeName;
+    return el ? { typeName: el.fTypeName ?? '', title: el.fTitle ?? '' } : undefined;
   }
+
 
   async object(name: string): Promise<any> {
     const key = this.findKey(name);

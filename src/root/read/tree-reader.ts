@@ -3,7 +3,7 @@
 import type { ColumnBatch, Column } from '../../columns.ts';
 import { UserError } from '../../errors.ts';
 import type { ByteSource } from './source.ts';
-import { resolveBranch, type BranchInfo, type ResolvedBranch } from './branch-layout.ts';
+import { resolveBranch, type BranchInfo, type MemberLookup, type ResolvedBranch } from './branch-layout.ts';
 import { decodeDiskBasket, decodeEmbeddedBasket, type BasketData } from './basket.ts';
 import { decodeColumn, type BasketSlice } from './decode.ts';
 import { clusterBoundaries, chunksFromBoundaries } from './clusters.ts';
@@ -52,7 +52,7 @@ export class TTreeReader implements TreeReader {
   private readonly lastBasket = new Map<string, { index: number; data: BasketData }>();
   private bounds: number[] | undefined;
 
-  constructor(fileName: string, source: ByteSource, name: string, tree: any, memberTypeName: (cls: string, member: string) => string | undefined) {
+  constructor(fileName: string, source: ByteSource, name: string, tree: any, member: MemberLookup) {
     this.fileName = fileName;
     this.source = source;
     this.name = name;
@@ -60,7 +60,7 @@ export class TTreeReader implements TreeReader {
     this.entries = Number(tree.fEntries);
     const walk = (b: any): void => {
       const full: string = b.fName;
-      if (!this.byName.has(full)) this.byName.set(full, resolveBranch(b, full, memberTypeName));
+      if (!this.byName.has(full)) this.byName.set(full, resolveBranch(b, full, member));
       for (const sub of b.fBranches?.arr ?? []) walk(sub);
     };
     for (const b of tree.fBranches?.arr ?? []) walk(b);
