@@ -57,3 +57,31 @@ test('code4p matches the piecewise definition and is smooth at +-1', () => {
   const fd = (code4p(a + 1e-6, hi, nom, lo) - code4p(a - 1e-6, hi, nom, lo)) / 2e-6;
   close(code4pDeriv(a, hi, nom, lo), fd, 1e-7);
 });
+
+test('the model applies the interpolation codes exactly (histosys and normsys terms)', async () => {
+  const { buildModel } = await import('../src/stats/model.ts');
+  const { loadWorkspace } = await import('../src/stats/workspace.ts');
+  const nom = [10, 20, 5], hi = [12, 26, 5.5], lo = [7, 17, 4];
+  const ws = loadWorkspace({
+    version: '1.0.0',
+    channels: [{ name: 'c', samples: [{ name: 's', data: nom, modifiers: [
+      { name: 'h', type: 'histosys', data: { hi_data: hi, lo_data: lo } },
+      { name: 'n', type: 'normsys', data: { hi: 1.2, lo: 0.85 } },
+    ] }] }],
+    observations: [{ name: 'c', data: [10, 20, 5] }],
+    measurements: [{ name: 'm', config: { poi: 'n', parameters: [] } }],
+  });
+  for (const [hcode, ncode] of [['code4p', 'code4'], ['code0', 'code1']] as const) {
+    const model = buildModel(ws, undefined, { histosys: hcode, normsys: ncode });
+    const coeffs = code4Coefficients(1.2, 0.85);
+    for (const a of [-2.5, -1, -0.6, 0, 0.3, 1, 1.7]) {
+      const pars = Float64Array.from(model.parNames.map(() => a));
+      const exp = model.expectedMain(pars);
+      const factor = ncode === 'code4' ? code4(a, 1.2, 0.85, coeffs) : code1(a, 1.2, 0.85);
+      nom.forEach((v, i) => {
+        const shift = hcode === 'code4p' ? code4p(a, hi[i]!, v, lo[i]!) : code0(a, hi[i]!, v, lo[i]!);
+        close(exp[i]!, (v + shift) * factor, 1e-12);
+      });
+    }
+  }
+});
