@@ -82,6 +82,8 @@ test('coalesceRanges merges near ranges and keeps every member', () => {
     { offset: 100, length: 10, members: [0] },
     { offset: 1000, length: 1, members: [3] },
   ]);
+  // a span stops growing at maxSpan; a single larger range stays whole
+  assert.deepEqual(coalesceRanges([{ offset: 0, length: 6 }, { offset: 6, length: 6 }, { offset: 12, length: 30 }], 10, 12).map((s) => s.members), [[0, 1], [2]]);
 });
 
 test('chunks are cluster-aligned and cover every entry once', () => {

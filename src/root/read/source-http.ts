@@ -5,6 +5,8 @@ import { readCoalesced, type ByteRange, type ByteSource, type SourceOptions } fr
 
 /** Over HTTP a round trip costs about as much as a few hundred kB of transfer. */
 const MAX_GAP = 256 * 1024;
+/** Spans stay below this so one request fits its timeout on a slow link and several run at once. */
+const MAX_SPAN = 8 * 1024 * 1024;
 const PARALLEL = 4;
 
 export class HttpSource implements ByteSource {
@@ -51,7 +53,7 @@ export class HttpSource implements ByteSource {
     }
     const whole = this.whole;
     if (whole) return ranges.map((r) => whole.subarray(r.offset, r.offset + r.length));
-    return readCoalesced(ranges, MAX_GAP, PARALLEL, (offset, length) => this.readSpan(offset, length));
+    return readCoalesced(ranges, MAX_GAP, PARALLEL, (offset, length) => this.readSpan(offset, length), MAX_SPAN);
   }
 
   private async readSpan(offset: number, length: number): Promise<Uint8Array> {

@@ -22,15 +22,16 @@ export interface SourceOptions {
   timeoutMs?: number;
 }
 
-/** Groups ranges whose gaps are at most `maxGap` bytes into spans read in one call; `members`
- *  indexes the original ranges, so callers slice each span back into the requested pieces. */
-export function coalesceRanges(ranges: ByteRange[], maxGap: number): Array<{ offset: number; length: number; members: number[] }> {
+/** Groups ranges whose gaps are at most `maxGap` bytes into spans read in one call, a span
+ *  growing no longer than `maxSpan` bytes (a single larger range stays whole); `members` indexes
+ *  the original ranges, so callers slice each span back into the requested pieces. */
+export function coalesceRanges(ranges: ByteRange[], maxGap: number, maxSpan = Infinity): Array<{ offset: number; length: number; members: number[] }> {
   const order = ranges.map((_, i) => i).sort((a, b) => ranges[a]!.offset - ranges[b]!.offset);
   const spans: Array<{ offset: number; length: number; members: number[] }> = [];
   let cur: { offset: number; length: number; members: number[] } | undefined;
   for (const i of order) {
     const r = ranges[i]!;
-    if (cur && r.offset <= cur.offset + cur.length + maxGap) {
+    if (cur && r.offset <= cur.offset + cur.length + maxGap && r.offset + r.length - cur.offset <= maxSpan) {
       cur.length = Math.max(cur.length, r.offset + r.length - cur.offset);
       cur.members.push(i);
     } else {
@@ -44,9 +45,9 @@ export function coalesceRanges(ranges: ByteRange[], maxGap: number): Array<{ off
 /** Reads coalesced spans with `readSpan` and slices them back into the requested ranges. */
 export async function readCoalesced(
   ranges: ByteRange[], maxGap: number, concurrency: number,
-  readSpan: (offset: number, length: number) => Promise<Uint8Array>,
+  readSpan: (offset: number, length: number) => Promise<Uint8Array>, maxSpan = Infinity,
 ): Promise<Uint8Array[]> {
-  const spans = coalesceRanges(ranges, maxGap);
+  const spans = coalesceRanges(ranges, maxGap, maxSpan);
   const out = new Array<Uint8Array>(ranges.length);
   let next = 0;
   async function worker(): Promise<void> {
