@@ -1,6 +1,9 @@
 // Statistics figures: fit, hypotest and upper-limit time per pyhf reference case against the pyhf
 // timings stored with the references, and a generated 200-channel x 20-bin model fit.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fit } from '../src/stats/fit.ts';
 import { hypotestAt, hypotestContext } from '../src/stats/infer/hypotest.ts';
@@ -55,6 +58,21 @@ export async function run(opts: { json: boolean; quick: boolean }): Promise<Figu
     const bigStat = buildModel(loadWorkspace(syntheticWorkspace({ channels: 20, bins: 20, staterror: true })));
     const [rs, tStat] = time(() => fit(bigStat));
     out.push({ name: 'stats.fit.synthetic_20ch_x_20bins_staterror', value: tStat, unit: 's', note: `${bigStat.nPars} parameters, with Hesse; converged ${rs.converged}` });
+  }
+  // whole-process time of `flow fit` (what check_pyhf_refs.py measures): dominated by Node start-up,
+  // TypeScript stripping and zod, not by the fit
+  const small = files.find((f) => f.startsWith('validation_1bin_lumi'));
+  if (small) {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-stats-'));
+    try {
+      const ws = join(dir, 'ws.json');
+      writeFileSync(ws, JSON.stringify(JSON.parse(readFileSync(refDir + small, 'utf8')).workspace));
+      const cli = fileURLToPath(new URL('../cli.ts', import.meta.url));
+      const tProc = bestOf(opts.quick ? 1 : 3, () => execFileSync(process.execPath, [cli, 'fit', ws, '--json']));
+      out.push({ name: 'stats.cli.fit_process_validation_1bin_lumi', value: tProc, unit: 's', note: 'whole `node cli.ts fit --json` process' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
   if (!opts.json) for (const f of out) console.log(`${f.name.padEnd(60)} ${f.value.toPrecision(4).padStart(10)} ${f.unit}  ${f.note ?? ''}`);
   return out;
