@@ -39,7 +39,7 @@ export function compressRoot(data: Uint8Array, c: Compression): Uint8Array {
   const level = effectiveLevel(c);
   return frame(data, c, blocks(data).map((b) => (c.algorithm === 'zlib'
     ? zlib.deflateSync(b, { level })
-    : zlib.zstdCompressSync(b, { params: { [zlib.constants.ZSTD_c_compressionLevel]: level } }))));
+    : zlib.zstdCompressSync(b, { pledgedSrcSize: b.length, params: { [zlib.constants.ZSTD_c_compressionLevel]: level } }))));
 }
 
 const deflateAsync = promisify(zlib.deflate);
@@ -49,10 +49,15 @@ const zstdAsync = promisify(zlib.zstdCompress);
 export async function compressRootAsync(data: Uint8Array, c: Compression): Promise<Uint8Array> {
   if (c.algorithm === 'none' || data.length === 0) return data;
   const level = effectiveLevel(c);
+  // One output chunk per block: the default 16 KiB chunks cost a thread-pool round trip each.
   const packed = await Promise.all(blocks(data).map((b) => (c.algorithm === 'zlib'
-    ? deflateAsync(b, { level })
-    : zstdAsync(b, { params: { [zlib.constants.ZSTD_c_compressionLevel]: level } }))));
+    ? deflateAsync(b, { level, chunkSize: outputChunk(b) })
+    : zstdAsync(b, { chunkSize: outputChunk(b), pledgedSrcSize: b.length, params: { [zlib.constants.ZSTD_c_compressionLevel]: level } }))));
   return frame(data, c, packed);
+}
+
+function outputChunk(b: Uint8Array): number {
+  return Math.max(64, Math.min(b.length + 1024, 1 << 24));
 }
 
 function blocks(data: Uint8Array): Uint8Array[] {
