@@ -136,3 +136,19 @@ test('minDeltaR cross-cleaning against a hand computation; field getters', () =>
   assert.equal(d.content[2], Infinity);
   assert.deepEqual(ev.collection('Jet').eta.toArrays(), [[0, 1], [2]]);
 });
+
+test('events.filter(mask) is coffea events[mask]: columns and collections of the kept events', () => {
+  const offs = Int32Array.of(0, 2, 2, 5);
+  const ev = new Events({ entries: 3, columns: {
+    Jet_pt: { offsets: offs, content: Float32Array.of(1, 2, 3, 4, 5) },
+    Jet_eta: { offsets: offs, content: Float32Array.of(0, 0, 1, 1, 1) },
+    MET_pt: Float32Array.of(10, 20, 30),
+  } });
+  const sel = ev.filter([1, 0, 1]);
+  assert.equal(sel.entries, 2);
+  assert.deepEqual(Array.from(sel.col('MET_pt')), [10, 30]);
+  assert.deepEqual(sel.jag('Jet_pt').toArrays(), [[1, 2], [3, 4, 5]]);
+  assert.deepEqual(sel.collection('Jet').eta.toArrays(), [[0, 0], [1, 1, 1]]);
+  assert.deepEqual(sel.filter([0, 1]).collection('Jet').pt.toArrays(), [[3, 4, 5]]);
+  assert.throws(() => ev.filter([1]), /mask has 1 entries/);
+});

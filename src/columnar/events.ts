@@ -1,15 +1,36 @@
 // The physicist's view of one chunk: flat columns, jagged columns and zipped collections.
-import { isJagged, type ColumnBatch } from '../columns.ts';
-import { Jag, toFlat, type Flat } from './jagged.ts';
+import { isJagged, type Column, type ColumnBatch } from '../columns.ts';
+import { Jag, toFlat, gather, selectEventsIndex, type Flat, type Mask } from './jagged.ts';
 import { Collection } from './collection.ts';
+import { compress } from './flat.ts';
 
 export class Events {
   readonly batch: ColumnBatch;
   readonly metadata: Record<string, unknown>;
   private readonly collections = new Map<string, Collection>();
+  /** set on views made by filter(): collections come from the parent's, with whole events selected */
+  private readonly parent: { events: Events; mask: Mask } | null;
 
-  constructor(batch: ColumnBatch, metadata: Record<string, unknown> = {}) {
-    this.batch = batch; this.metadata = metadata;
+  constructor(batch: ColumnBatch, metadata: Record<string, unknown> = {}, parent: { events: Events; mask: Mask } | null = null) {
+    this.batch = batch; this.metadata = metadata; this.parent = parent;
+  }
+
+  /** coffea's `events[mask]`: a view of the events where mask is set. Columns are filtered when first
+   *  used; collections keep their laziness (only the fields asked for are gathered). */
+  filter(mask: ArrayLike<number>): Events {
+    if (mask.length !== this.entries) throw new Error(`event mask has ${mask.length} entries, the chunk has ${this.entries}`);
+    const m = mask instanceof Uint8Array ? mask : Uint8Array.from(mask, (x) => +(x !== 0));
+    let n = 0;
+    for (let i = 0; i < m.length; i++) n += m[i] ? 1 : 0;
+    const src = this.batch.columns, columns: Record<string, Column> = {};
+    for (const name of Object.keys(src)) {
+      let cached: Column | undefined;
+      Object.defineProperty(columns, name, {
+        enumerable: true,
+        get: () => (cached ??= filterColumn(src[name], m)),
+      });
+    }
+    return new Events({ entries: n, columns }, this.metadata, { events: this, mask: m });
   }
 
   get entries(): number { return this.batch.entries; }
@@ -39,6 +60,11 @@ export class Events {
   collection(name: string): Collection {
     let coll = this.collections.get(name);
     if (coll) return coll;
+    if (this.parent) {
+      coll = this.parent.events.collection(name).selectEvents(this.parent.mask);
+      this.collections.set(name, coll);
+      return coll;
+    }
     const prefix = name + '_';
     const fields: Record<string, Flat> = {};
     let offsets: Int32Array | null = null, first = '';
@@ -55,4 +81,10 @@ export class Events {
     this.collections.set(name, coll);
     return coll;
   }
+}
+
+function filterColumn(c: Column, mask: Mask): Column {
+  if (!isJagged(c)) return compress(toFlat(c), mask);
+  const { offsets, index } = selectEventsIndex(c.offsets, mask);
+  return { offsets, content: gather(toFlat(c.content), index) };
 }
