@@ -74,6 +74,12 @@ export async function run(opts: { json: boolean; quick: boolean }): Promise<Figu
       rmSync(dir, { recursive: true, force: true });
     }
   }
+  // the workspace-builder figures (src/stats/build, another module's bench) belong to this group
+  const buildBench = new URL('./stats-build.ts', import.meta.url);
+  if (existsSync(fileURLToPath(buildBench))) {
+    const mod = (await import(buildBench.href)) as { run(o: { json: boolean; quick: boolean }): Promise<Figure[]> };
+    out.push(...(await mod.run({ ...opts, json: true })));
+  }
   if (!opts.json) for (const f of out) console.log(`${f.name.padEnd(60)} ${f.value.toPrecision(4).padStart(10)} ${f.unit}  ${f.note ?? ''}`);
   return out;
 }
