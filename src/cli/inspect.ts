@@ -31,15 +31,17 @@ export async function main(argv: string[]): Promise<number> {
   };
   if (args.json) { console.log(JSON.stringify(summary)); return 0; }
   const out: string[] = [];
+  const cw = Math.max(7, ...summary.channels.map((c) => c.name.length));
+  const pw = Math.max(9, ...params.map((p) => p.name.length));
   out.push(`Summary (measurement ${model.measurement})`);
   out.push(`  channels ${summary.channels.length}, samples ${summary.samples.length}, parameters ${model.nPars}, modifiers ${summary.modifiers.length}, bins ${model.nMain}`);
-  out.push('', `  ${'channel'.padEnd(30)} bins  samples`);
-  for (const c of summary.channels) out.push(`  ${c.name.padEnd(30)} ${String(c.bins).padStart(4)}  ${c.samples.join(', ')}`);
-  out.push('', `  ${'parameter'.padEnd(30)} ${'type'.padEnd(12)} ${'n'.padStart(3)}  constraint  init / bounds`);
+  out.push('', `  ${'channel'.padEnd(cw)} bins  samples`);
+  for (const c of summary.channels) out.push(`  ${c.name.padEnd(cw)} ${String(c.bins).padStart(4)}  ${c.samples.join(', ')}`);
+  out.push('', `  ${'parameter'.padEnd(pw)} ${'type'.padEnd(12)} ${'n'.padStart(3)}  constraint  init / bounds`);
   for (const p of params) {
     const b = p.bounds[0]!;
     const fx = p.fixed.every(Boolean) ? '  fixed' : p.fixed.some(Boolean) ? `  fixed ${p.fixed.filter(Boolean).length}/${p.n}` : '';
-    out.push(`  ${p.name.padEnd(30)} ${p.type.padEnd(12)} ${String(p.n).padStart(3)}  ${p.constraint.padEnd(10)}  ${p.init[0]} / [${b[0]}, ${b[1]}]${fx}${p.name === model.poiName ? '  (POI)' : ''}`);
+    out.push(`  ${p.name.padEnd(pw)} ${p.type.padEnd(12)} ${String(p.n).padStart(3)}  ${p.constraint.padEnd(10)}  ${p.init[0]} / [${b[0]}, ${b[1]}]${fx}${p.name === model.poiName ? '  (POI)' : ''}`);
   }
   out.push('', '  measurements');
   for (const m of summary.measurements) out.push(`    ${m.name} (POI ${m.poi})${m.parameters.length ? `: configures ${m.parameters.join(', ')}` : ''}`);
