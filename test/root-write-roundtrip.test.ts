@@ -296,3 +296,35 @@ test('files appear only at close (atomic rename); abort() leaves nothing behind'
   assert.deepEqual(fs.readdirSync(sub), ['out.root'], 'no temporary file left, previous file kept');
   assert.equal((await jsroot.openFile(file)).fKeys.some((k: any) => k.fName === 'h'), true);
 });
+
+test('payloads over 16 MiB are split into several compression blocks; entries larger than a basket grow it', async () => {
+  const file = path.join(dir, 'big-blocks.root');
+  const n = 2_200_000; // 17.6 MB of TH1D bin contents: two ROOT compression blocks
+  const values = new Float64Array(n + 2);
+  for (let i = 0; i < values.length; i++) values[i] = (i * 7) % 1000;
+  const edges = new Float64Array(n + 1);
+  for (let i = 0; i <= n; i++) edges[i] = i;
+  const f = await createRootFile(file, { compression: { algorithm: 'zlib', level: 1 } });
+  f.putHist('huge', { edges, values });
+  const t = f.createTree('T', [{ name: 'n', dtype: 'int32' }, { name: 'v', dtype: 'float64', counter: 'n' }], { basketBytes: 16 });
+  const offsets = Int32Array.of(0, 5, 5, 12);
+  const content = Float64Array.from({ length: 12 }, (_, i) => i / 4);
+  await t.append({ entries: 3, columns: { v: { offsets, content } } });
+  await f.close();
+  const rf = await jsroot.openFile(file);
+  const key = rf.fKeys.find((k: any) => k.fName === 'huge');
+  assert.ok(key.fObjlen > 0xffffff, 'payload over one block');
+  const h = await rf.readObject('huge');
+  assert.equal(h.fArray.length, n + 2);
+  for (const i of [0, 1, 12345, 0xffffff / 8, n, n + 1]) assert.equal(h.fArray[Math.floor(i)], values[Math.floor(i)]);
+  const { openRootFile } = await import('../src/root/read/index.ts');
+  const our = await openRootFile(file);
+  try {
+    const got = await (await our.tree('T')).read(['v']);
+    const v = got.columns.v as { offsets: Int32Array; content: Float64Array };
+    assert.deepEqual(Array.from(v.offsets), Array.from(offsets));
+    assert.deepEqual(Array.from(v.content), Array.from(content));
+  } finally {
+    await our.close();
+  }
+});
