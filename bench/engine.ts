@@ -1,18 +1,16 @@
 // Engine benchmarks (`npm run bench -- engine [--json] [--quick]`), on the toy graph of the engine
 // tests (float64 files -> read -> map -> hist, hist-raw -> summary, total), one chunk per file:
-//  - engine.noop_rerun_s / engine.noop_rerun_fraction: a no-change re-run of a 100-chunk graph
-//    (whole `flow run` process, wall) against the cold run in the same benchmark run
-//  - engine.cache_overhead_ms_per_chunk vs engine.chunk_compute_ms: lookup + store of the 4
-//    per-chunk results (in-process, with cache vs --no-cache)
+//  - engine.noop_rerun_s / _cpu_s / _fraction: a no-change re-run of a 100-chunk graph (whole
+//    `flow run` process) against the cold run in the same benchmark run
+//  - engine.cache_overhead_ms_per_chunk vs engine.chunk_compute_ms: the engine's per-chunk path
+//    with a store (all misses) vs without, best of several runs
 //  - engine.speedup_2_workers: cold --no-cache run with 2 workers vs 1 (CPU-heavy map function)
-//  - engine.peak_rss_10_files_mb / _100_files_mb: max RSS of `flow run` (main + worker threads)
+//  - engine.peak_rss_N_files_mb: max RSS of `flow run` (main + worker threads) for 10/100/1000 files
 // plus the cache store's own figures (bench/cache.ts).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { Subject } from 'rxjs';
 import { tempDir, writeFloats, writeToyGraph, CLI } from '../test/engine/harness.ts';
-import type { RunEvent } from '../src/engine/events.ts';
 
 interface Figure {
   name: string;
@@ -21,7 +19,8 @@ interface Figure {
   note?: string;
 }
 
-const HEAVY = '(x) => { let s = x; for (let k = 0; k < 40; k++) s = Math.sin(s) + x; return s; }';
+// A per-event cost of the order of a real selection (~10 us/event), so the cold run is not all overhead.
+const heavy = (iterations: number) => `(x) => { let s = x; for (let k = 0; k < ${iterations}; k++) s = Math.sin(s) + x; return s; }`;
 const round = (x: number, d = 3) => Number(x.toPrecision(d));
 
 function project(files: number, entries: number, mapFn?: string): string {
@@ -64,27 +63,44 @@ async function measure(args: string[], cwd: string): Promise<Usage> {
   });
 }
 
-async function inProcess(dir: string, cache: boolean): Promise<{ seconds: number; chunks: number }> {
+/** One chunk through the engine's per-chunk path (runChunkTask: read, map, 2 hists), without a
+ *  store and with one (all misses: fresh chunk ids), alternating, best of `reps` each. */
+async function chunkOverhead(dir: string, entries: number, reps: number): Promise<{ computeMs: number; cachedMs: number }> {
   const { loadGraph } = await import('../src/engine/load.ts');
-  const { executeGraph } = await import('../src/engine/executor.ts');
+  const { runChunkTask } = await import('../src/engine/chunk-task.ts');
+  const { nodeBase } = await import('../src/engine/keys.ts');
   const { openStore } = await import('../cache/store.ts');
+  const { fingerprint } = await import('../cache/fingerprint.ts');
   const g = await loadGraph(join(dir, 'toy.ts'), { data: join(dir, 'data') });
-  const cacheDir = join(dir, `inproc-cache-${Math.random().toString(36).slice(2)}`);
-  const store = cache ? await openStore(cacheDir) : null;
-  const t = performance.now();
-  const done = await executeGraph(g, {
-    workers: 0, store, cacheDir: cache ? cacheDir : null, outDir: join(dir, 'inproc-out'), force: [], retries: 0,
-    chunkSize: 1_000_000, skipBadFiles: false, signal: new AbortController().signal, sets: {},
-  }, new Subject<RunEvent>());
-  const seconds = (performance.now() - t) / 1000;
-  await store?.close();
-  return { seconds, chunks: done.nodes.read!.chunks! };
+  const members = g.plan.groups.get('read')!;
+  const nodes = members.map((m) => ({
+    name: m.name, base: nodeBase(m.kind.kind, m.kind.version, m.params, g.params), parent: m.role === 'source' ? null : m.inputs[0]!, forced: false, wantPartial: m.role === 'reducer',
+  }));
+  const path = join(dir, 'data', 'f000.f64');
+  const file = { path, sample: 'toy', process: 'toy', variation: 'nominal', fingerprint: await fingerprint(path) };
+  const cacheDir = join(dir, 'overhead-cache');
+  const store = await openStore(cacheDir);
+  let compute = Infinity;
+  let cached = Infinity;
+  for (let i = 0; i < reps; i++) {
+    for (const withStore of [false, true]) {
+      const chunk = { id: `bench-${i}-${withStore}`, file, tree: 'x', start: 0, stop: entries };
+      const t = performance.now();
+      await runChunkTask({ graphPath: g.path, sets: {}, cacheDir: withStore ? cacheDir : null, graph: 'toy', chunk, nodes }, g.plan, withStore ? store : null);
+      const ms = performance.now() - t;
+      if (withStore) cached = Math.min(cached, ms);
+      else compute = Math.min(compute, ms);
+    }
+  }
+  await store.close();
+  return { computeMs: compute, cachedMs: cached };
 }
 
 export async function run(opts: { json: boolean; quick: boolean }): Promise<Figure[]> {
   const figures: Figure[] = [];
   const nFiles = 100;
-  const entries = opts.quick ? 5_000 : 20_000;
+  const entries = opts.quick ? 5_000 : 50_000;
+  const HEAVY = heavy(opts.quick ? 40 : 100);
   const base = ['run', 'toy.ts', '--ui', 'json', '--cache-dir', 'cache', '--out', 'out', '--chunk-size', String(entries), '--workers', '2'];
 
   // cold run vs no-change re-run (100 chunks)
@@ -98,12 +114,10 @@ export async function run(opts: { json: boolean; quick: boolean }): Promise<Figu
   figures.push({ name: 'engine.noop_rerun_cpu_s', value: round(noop.cpu), unit: 's', note: 'user+system CPU of that re-run (robust to a loaded machine)' });
   figures.push({ name: 'engine.noop_rerun_fraction', value: round((100 * noop.wall) / cold.wall), unit: '%', note: 'of the cold run, target < 5%' });
 
-  // cache overhead per chunk (in-process, main thread)
-  await inProcess(dir, false); // warm-up
-  const nc = await inProcess(dir, false);
-  const wc = await inProcess(dir, true);
-  figures.push({ name: 'engine.chunk_compute_ms', value: round((1000 * nc.seconds) / nc.chunks), unit: 'ms', note: 'read+map+2 hists per chunk, no cache' });
-  figures.push({ name: 'engine.cache_overhead_ms_per_chunk', value: round((1000 * (wc.seconds - nc.seconds)) / wc.chunks), unit: 'ms', note: 'lookup + store of the 4 per-chunk results (Arrow encode, sha256, blob write)' });
+  // cache overhead per chunk (the engine's per-chunk path in this thread)
+  const oh = await chunkOverhead(dir, entries, opts.quick ? 3 : 7);
+  figures.push({ name: 'engine.chunk_compute_ms', value: round(oh.computeMs), unit: 'ms', note: `read+map+2 hists of one ${entries}-entry chunk, no cache (best of runs)` });
+  figures.push({ name: 'engine.cache_overhead_ms_per_chunk', value: round(oh.cachedMs - oh.computeMs), unit: 'ms', note: `4 missed lookups + encode (Arrow) + sha256 + durable puts of the 4 per-chunk results; ${round((100 * (oh.cachedMs - oh.computeMs)) / oh.computeMs)}% of the compute` });
 
   // worker scaling
   const nocache = ['run', 'toy.ts', '--ui', 'json', '--no-cache', '--out', 'out-nc', '--chunk-size', String(entries)];
@@ -112,16 +126,16 @@ export async function run(opts: { json: boolean; quick: boolean }): Promise<Figu
   figures.push({ name: 'engine.speedup_2_workers', value: round(w1 / w2), unit: 'x', note: `cold --no-cache run: ${round(w1)} s with 1 worker, ${round(w2)} s with 2; ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)}` });
   rmSync(dir, { recursive: true, force: true });
 
-  // memory vs number of files (one chunk each)
-  const d10 = project(10, entries);
-  const d100 = project(100, entries);
-  const rssArgs = ['run', 'toy.ts', '--ui', 'json', '--no-cache', '--out', 'out', '--chunk-size', String(entries), '--workers', '2'];
-  const r10 = (await measure(rssArgs, d10)).rssMb;
-  const r100 = (await measure(rssArgs, d100)).rssMb;
-  figures.push({ name: 'engine.peak_rss_10_files_mb', value: round(r10), unit: 'MB' });
-  figures.push({ name: 'engine.peak_rss_100_files_mb', value: round(r100), unit: 'MB', note: `ratio ${round(r100 / r10)} (flat = 1)` });
-  rmSync(d10, { recursive: true, force: true });
-  rmSync(d100, { recursive: true, force: true });
+  // memory vs number of files (one chunk each): max RSS is the GC's high-water mark, so it rises
+  // until the heap reaches its steady state and then stays flat
+  const rss: number[] = [];
+  const counts = opts.quick ? [10, 100, 300] : [10, 100, 1000];
+  for (const n of counts) {
+    const d = project(n, 5_000);
+    rss.push((await measure(['run', 'toy.ts', '--ui', 'json', '--no-cache', '--out', 'out', '--chunk-size', '5000', '--workers', '2'], d)).rssMb);
+    rmSync(d, { recursive: true, force: true });
+  }
+  counts.forEach((n, i) => figures.push({ name: `engine.peak_rss_${n}_files_mb`, value: round(rss[i]!), unit: 'MB', note: i === counts.length - 1 ? `ratio to ${counts[1]} files: ${round(rss[i]! / rss[1]!)} (flat = 1)` : undefined }));
 
   try {
     const { cacheBenchmarks } = await import('./cache.ts');

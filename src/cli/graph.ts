@@ -1,6 +1,6 @@
 // `flow graph GRAPH.ts [--dot]`: print the validated DAG (text, or Graphviz dot).
-import { parseArgs } from 'node:util';
 import { UserError } from '../errors.ts';
+import { parseCommandArgs } from './parse-args.ts';
 import { loadGraph } from '../engine/load.ts';
 import { parseSetArgs } from '../engine/params.ts';
 import type { Plan } from '../engine/validate.ts';
@@ -35,20 +35,11 @@ export function formatDot(plan: Plan): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        dot: { type: 'boolean', default: false },
-        set: { type: 'string', multiple: true, default: [] },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (err) {
-    throw new UserError(`graph: ${(err as Error).message.split('. ')[0]} (--help for options)`);
-  }
+  const args = parseCommandArgs('graph', argv, {
+    dot: { type: 'boolean', default: false },
+    set: { type: 'string', multiple: true, default: [] },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
   if (args.values.help) {
     console.log(HELP);
     return 0;

@@ -4,9 +4,9 @@
 import '../engine/compile-cache.ts';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { Subject } from 'rxjs';
 import { UserError } from '../errors.ts';
+import { parseCommandArgs } from './parse-args.ts';
 import type { RunEvent } from '../engine/events.ts';
 import { parseSetArgs } from '../engine/params.ts';
 
@@ -35,28 +35,19 @@ function intOption(name: string, v: string | undefined, dflt: number, min: numbe
 }
 
 export async function main(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        set: { type: 'string', multiple: true, default: [] },
-        out: { type: 'string' },
-        workers: { type: 'string' },
-        force: { type: 'string', multiple: true, default: [] },
-        'no-cache': { type: 'boolean', default: false },
-        'cache-dir': { type: 'string' },
-        ui: { type: 'string' },
-        retries: { type: 'string' },
-        'chunk-size': { type: 'string' },
-        'skip-bad-files': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (err) {
-    throw new UserError(`run: ${(err as Error).message.split('. ')[0]} (--help for options)`);
-  }
+  const args = parseCommandArgs('run', argv, {
+    set: { type: 'string', multiple: true, default: [] },
+    out: { type: 'string' },
+    workers: { type: 'string' },
+    force: { type: 'string', multiple: true, default: [] },
+    'no-cache': { type: 'boolean', default: false },
+    'cache-dir': { type: 'string' },
+    ui: { type: 'string' },
+    retries: { type: 'string' },
+    'chunk-size': { type: 'string' },
+    'skip-bad-files': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
   const o = args.values;
   if (o.help) {
     console.log(HELP);

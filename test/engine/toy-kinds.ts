@@ -2,8 +2,13 @@
 // engine tests exercise planning, per-chunk caching, reductions and outputs without ROOT files.
 import { appendFileSync, readFileSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { z } from 'zod';
-import { defineNodeKind, type ChunkSpec, type EventBatch } from '../../src/engine/node-kind.ts';
+import { defineNodeKind, type ChunkSpec, type EventBatch, type OutputContext } from '../../src/engine/node-kind.ts';
 import { fn } from '../../src/index.ts';
+
+/** Outputs of the toy kinds: out/<node>.json */
+async function writeJson(value: unknown, _p: unknown, ctx: OutputContext): Promise<void> {
+  await ctx.writeFile(`${ctx.node}.json`, `${JSON.stringify(value)}\n`);
+}
 
 export const toySource = defineNodeKind({
   kind: 'toy-source',
@@ -98,9 +103,7 @@ export const toySummary = defineNodeKind({
   run(inputs: Hist[], p) {
     return { hists: inputs.map((h) => ({ bins: h.bins, counts: Array.from(h.counts, (c) => c * p.scale) })) };
   },
-  async writeOutputs(value, _p, ctx) {
-    await ctx.writeFile(`${ctx.node}.json`, `${JSON.stringify(value)}\n`);
-  },
+  writeOutputs: writeJson,
 });
 
 /** Global: total count of a histogram, coarse on purpose (for early cut-off tests). */
@@ -116,9 +119,7 @@ export const toyTotal = defineNodeKind({
     for (const c of h!.counts) t += c;
     return { total: t };
   },
-  async writeOutputs(value, _p, ctx) {
-    await ctx.writeFile(`${ctx.node}.json`, `${JSON.stringify(value)}\n`);
-  },
+  writeOutputs: writeJson,
 });
 
 export function readFloats(path: string): Float64Array {
@@ -160,9 +161,7 @@ export const colStats = defineNodeKind({
       return a;
     },
   },
-  async writeOutputs(value, _p, ctx) {
-    await ctx.writeFile(`${ctx.node}.json`, `${JSON.stringify(value)}\n`);
-  },
+  writeOutputs: writeJson,
 });
 
 /** Global with a parallel, memoised scan: value(x) = sum_{k<n} sin(k x), one task per point; each
@@ -186,7 +185,5 @@ export const toyScan = defineNodeKind({
   async run(_in: unknown[], p, ctx) {
     return { values: await ctx.parallel<number, number>('point', p.points, { memo: true }) };
   },
-  async writeOutputs(value, _p, ctx) {
-    await ctx.writeFile(`${ctx.node}.json`, `${JSON.stringify(value)}\n`);
-  },
+  writeOutputs: writeJson,
 });
