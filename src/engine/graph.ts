@@ -43,6 +43,7 @@ export interface SkimParams {
 /** Output artifact types of the built-in kinds (for `g.node('kind', ...)` typing). */
 export interface BuiltinOutputs {
   fetch: 'FileSet';
+  generate: 'FileSet';
   skim: 'EventChunks';
   select: 'EventChunks';
   fill: 'Histograms';
@@ -81,6 +82,10 @@ export class GraphBuilder {
   fetch(name: string, params: FetchParams): Handle<'FileSet'> {
     return this.node('fetch', name, [], params);
   }
+  /** Synthetic input samples (`flow gen`), written once into the cache: offline inputs. */
+  generate(name: string, params: Params): Handle<'FileSet'> {
+    return this.node('generate', name, [], params);
+  }
   skim(name: string, files: Handle<'FileSet'>, params: SkimParams): Handle<'EventChunks'> {
     return this.node('skim', name, [files], params);
   }
@@ -111,7 +116,7 @@ export class GraphBuilder {
 }
 
 const builtinOutput: BuiltinOutputs = {
-  fetch: 'FileSet', skim: 'EventChunks', select: 'EventChunks', fill: 'Histograms', merge: 'Histograms',
+  fetch: 'FileSet', generate: 'FileSet', skim: 'EventChunks', select: 'EventChunks', fill: 'Histograms', merge: 'Histograms',
   'build-workspace': 'Workspace', fit: 'FitResult', limit: 'LimitResult', datacard: 'Datacards', plot: 'Figures',
 };
 

@@ -116,6 +116,9 @@ export interface NodeContext extends BaseContext {
   memo<T>(key: unknown, compute: () => Promise<T> | T): Promise<T>;
   /** Worker count of this run (e.g. to split a scan). */
   readonly workers: number;
+  /** The run's cache directory (null with --no-cache): where nodes keep derived files, e.g. the
+   *  generate node's synthetic samples. */
+  readonly cacheDir?: string | null;
   /** Run `kind.tasks[task](item, params)` for every item on the worker pool, in parallel; results in
    *  item order. Items and results must be structured-cloneable. With `memo: true` every finished
    *  item is cached (results must be JSON-able), so an interrupted scan resumes where it stopped.

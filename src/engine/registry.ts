@@ -15,7 +15,7 @@ export function registerNodeKind(kind: NodeKind): void {
 /** Names of the kinds that can be resolved (registered + modules present in nodes/). */
 export function knownKinds(): string[] {
   const names = new Set(registered.keys());
-  for (const k of ['fetch', 'skim', 'select', 'fill', 'merge', 'build-workspace', 'fit', 'limit', 'datacard', 'plot']) {
+  for (const k of ['fetch', 'generate', 'skim', 'select', 'fill', 'merge', 'build-workspace', 'fit', 'limit', 'datacard', 'plot']) {
     if (existsSync(fileURLToPath(new URL(`${k}.ts`, nodesDir)))) names.add(k);
   }
   return [...names].sort();
