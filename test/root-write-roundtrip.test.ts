@@ -328,3 +328,31 @@ test('payloads over 16 MiB are split into several compression blocks; entries la
     await our.close();
   }
 });
+
+test('fixed-size array branches (x[3], m[2][3]) read back in jsroot and our reader', async () => {
+  const file = path.join(dir, 'fixed.root');
+  const N = 50;
+  const x = Float32Array.from({ length: 3 * N }, (_, i) => i * 0.5 - 7);
+  const m = Int16Array.from({ length: 6 * N }, (_, i) => (i * 37) % 1000 - 500);
+  const f = await createRootFile(file);
+  const t = f.createTree('T', [{ name: 'x', dtype: 'float32', shape: [3] }, { name: 'm', dtype: 'int16', shape: [2, 3] }, { name: 'k', dtype: 'int32' }], { basketBytes: 100, clusterEntries: 20 });
+  await t.append({ entries: N, columns: { x, m, k: Int32Array.from({ length: N }, (_, i) => i) } });
+  await assert.rejects(t.append({ entries: 2, columns: { x: new Float32Array(5), m: new Int16Array(12), k: new Int32Array(2) } }), /branch 'x'.*5 values, expected 6/);
+  await f.close();
+  const got = await readWithJsroot(file, 'T', ['x', 'm', 'k']);
+  for (let i = 0; i < N; i++) {
+    assert.deepEqual((got.x![i] as number[]).flat(), Array.from(x.subarray(3 * i, 3 * i + 3)), `x[${i}]`);
+    assert.deepEqual((got.m![i] as number[][]).flat(), Array.from(m.subarray(6 * i, 6 * i + 6)), `m[${i}]`);
+    assert.equal(got.k![i], i);
+  }
+  const { openRootFile } = await import('../src/root/read/index.ts');
+  const rf = await openRootFile(file);
+  try {
+    const tr = await rf.tree('T');
+    const b = await tr.read(['x', 'm'], { start: 7, stop: 33 });
+    assert.deepEqual(Array.from(b.columns.x as Float32Array), Array.from(x.subarray(21, 99)));
+    assert.deepEqual(Array.from(b.columns.m as Int16Array), Array.from(m.subarray(42, 198)));
+  } finally {
+    await rf.close();
+  }
+});

@@ -10,6 +10,8 @@
 //     { name: 'run', dtype: 'uint32' },
 //     { name: 'nJet', dtype: 'uint32' },
 //     { name: 'Jet_pt', dtype: 'float32', counter: 'nJet' },
+//     { name: 'lep_pt', dtype: 'float32', vector: true },   // std::vector<float> (TBranchElement)
+//     { name: 'cov', dtype: 'float64', shape: [3, 3] },      // fixed-size array leaf cov[3][3]
 //   ], { title: 'Events', clusterEntries: 100_000 });
 //   await t.append(batch);                               // ColumnBatch from src/columns.ts, any number of times
 //   await f.close();                                     // closes open trees, writes keys lists and StreamerInfo

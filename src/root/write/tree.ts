@@ -23,6 +23,9 @@ export interface BranchSpec {
   /** A std::vector<T> branch (TBranchElement, as ATLAS ntuples have) taking a jagged column;
    *  each entry is stored with ROOT's 10-byte collection header. Not combined with `counter`. */
   vector?: boolean;
+  /** Fixed-size array per entry (leaf `x[3]` or `x[2][3]`) of a flat branch: the column holds
+   *  entries * product(shape) values, row-major. */
+  shape?: number[];
   /** Branch title; default the ROOT leaf list, e.g. "Jet_pt[nJet]/F". */
   title?: string;
 }
@@ -87,6 +90,8 @@ const MAX_IN_FLIGHT = 16;
 class BranchState {
   readonly spec: BranchSpec;
   readonly itemsize: number;
+  /** Values per entry of a flat branch (product of its fixed shape). */
+  readonly perEntry: number;
   readonly jagged: boolean;
   readonly vector: boolean;
   readonly leaf = {};
@@ -112,7 +117,12 @@ class BranchState {
     this.itemsize = dtypeArray[spec.dtype].BYTES_PER_ELEMENT;
     this.vector = spec.vector === true;
     this.jagged = spec.counter !== undefined || this.vector;
-    this.target = Math.max(this.itemsize, Math.floor(target / this.itemsize) * this.itemsize);
+    const shape = spec.shape ?? [];
+    if (shape.some((d) => !Number.isInteger(d) || d < 1)) throw new Error(`branch '${spec.name}': shape ${JSON.stringify(shape)} must hold positive integers`);
+    if (shape.length && this.jagged) throw new Error(`branch '${spec.name}': a fixed shape is for flat branches only`);
+    this.perEntry = shape.reduce((p, d) => p * d, 1);
+    const entryBytes = this.itemsize * this.perEntry;
+    this.target = Math.max(entryBytes, Math.floor(target / entryBytes) * entryBytes);
     this.buf = new Uint8Array(this.target);
     this.entryPos = new Int32Array(this.jagged ? 1024 : 0);
     this.keylen = keyHeaderLength('TBasket', spec.name, treeName) + BASKET_EXTRA;
@@ -120,11 +130,12 @@ class BranchState {
 
   /** Appends entries [a, b) of a flat column; `flush` writes a full basket. */
   addFlat(col: NumericArray, a: number, b: number, flush: () => void): void {
-    const perBasket = this.target / this.itemsize;
+    const per = this.perEntry;
+    const perBasket = this.target / (this.itemsize * per);
     while (a < b) {
       const k = Math.min(b - a, perBasket - this.nev);
-      putBigEndian(this.buf, this.used, col, a, a + k, this.itemsize);
-      this.used += k * this.itemsize;
+      putBigEndian(this.buf, this.used, col, a * per, (a + k) * per, this.itemsize);
+      this.used += k * per * this.itemsize;
       this.nev += k;
       a += k;
       if (this.nev === perBasket) flush();
@@ -226,7 +237,7 @@ class BranchState {
       nbytes, objlen, datime: sink.datimeCode, keylen, cycle: 1, seekKey: seek, seekPdir,
       className: 'TBasket', name: this.spec.name, title: treeName,
     });
-    head.i16(3).i32(keylen + objlen).i32(this.jagged ? basket.entries + 1 : this.itemsize).i32(basket.entries)
+    head.i16(3).i32(keylen + objlen).i32(this.jagged ? basket.entries + 1 : this.itemsize * this.perEntry).i32(basket.entries)
       .i32(keylen + basket.dataBytes).u8(0);
     const record = new Uint8Array(nbytes);
     record.set(head.written());
@@ -327,7 +338,7 @@ export class TreeWriter {
       if (b.vector && b.spec.counter !== undefined) throw new Error(`tree '${name}' branch '${b.spec.name}': a std::vector branch has no counter branch`);
       if (!b.jagged || b.vector) continue;
       const c = this.byName.get(b.spec.counter!);
-      if (!c || c.jagged || (c.spec.dtype !== 'int32' && c.spec.dtype !== 'uint32')) {
+      if (!c || c.jagged || c.perEntry !== 1 || (c.spec.dtype !== 'int32' && c.spec.dtype !== 'uint32')) {
         throw new Error(`tree '${name}' branch '${b.spec.name}': counter '${b.spec.counter}' must be a flat int32/uint32 branch of the same tree`);
       }
       if (this.branches.indexOf(c) > this.branches.indexOf(b)) {
@@ -407,7 +418,7 @@ export class TreeWriter {
       } else {
         if (isJagged(col)) throw new Error(`${where(b)}: expected a flat column, got a jagged one`);
         if (!(col instanceof Expected)) throw new Error(`${where(b)}: column is ${col.constructor.name}, expected ${Expected.name} for ${b.spec.dtype}`);
-        if (col.length !== n) throw new Error(`${where(b)}: ${col.length} values, expected ${n}`);
+        if (col.length !== n * b.perEntry) throw new Error(`${where(b)}: ${col.length} values, expected ${n * b.perEntry}`);
       }
       return col;
     });
@@ -509,7 +520,7 @@ export class TreeWriter {
 
   private writeBranch(b: WBuffer, br: BranchState): void {
     const leaf = leafCodes[br.spec.dtype];
-    const dims = br.counterOf ? `[${br.spec.counter}]` : '';
+    const dims = leafDims(br);
     const at = b.startVersion(classVersion('TBranch'));
     const title = br.spec.title ?? (br.vector ? br.spec.name : `${br.spec.name}${dims}/${leaf.code}`);
     writeTNamed(b, br.spec.name, title, kObjectBits | 0x00400000);
@@ -547,8 +558,8 @@ export class TreeWriter {
     const leaf = leafCodes[br.spec.dtype];
     const at = b.startVersion(classVersion(leaf.cls));
     const base = b.startVersion(classVersion('TLeaf'));
-    writeTNamed(b, br.spec.name, br.jagged ? `${br.spec.name}[${br.spec.counter}]` : br.spec.name);
-    b.i32(1).i32(br.itemsize).i32(0).bool(br.isCounter).bool(leaf.unsigned);
+    writeTNamed(b, br.spec.name, `${br.spec.name}${leafDims(br)}`);
+    b.i32(br.perEntry).i32(br.itemsize).i32(0).bool(br.isCounter).bool(leaf.unsigned);
     if (br.counterOf) b.objectRef(br.counterOf.leaf); else b.u32(0);
     b.endVersion(base);
     const max = br.isCounter ? br.maxCount : 0;
@@ -564,3 +575,8 @@ export class TreeWriter {
   }
 }
 
+/** The leaf's dimensions as ROOT writes them in titles: `[nJet]` or `[2][3]`. */
+function leafDims(br: BranchState): string {
+  if (br.counterOf) return `[${br.spec.counter}]`;
+  return (br.spec.shape ?? []).map((d) => `[${d}]`).join('');
+}
