@@ -5,13 +5,15 @@
 import { z } from 'zod';
 import { defineNodeKind, type EventBatch, type OutputContext } from '../src/engine/node-kind.ts';
 import { Events } from '../src/columnar/index.ts';
-import { Hist, axisFromJSON, emptyArtifact, mergeInto, toData, type AxisJSON, type HistogramsArtifact } from '../src/hist/index.ts';
+import { Hist, axisFromJSON, emptyArtifact, toData, type AxisJSON, type HistogramsArtifact } from '../src/hist/index.ts';
+import { combineFillPartials, finishFillPartials, type FillPartial } from '../src/analysis/sample-normalisation.ts';
 import { normalisation, sampleInfo, sampleKey, type SampleInfo } from '../src/analysis/sample.ts';
 import { writeHistogramOutputs, outputParams } from '../src/analysis/histogram-outputs.ts';
 
 export interface FillContext {
   sample: SampleInfo;
-  /** xsec * lumi / nevts (or / sumw), 1 for data */
+  /** xsec * lumi / nevts (or / sumw), 1 for data. With per-file nevts this chunk uses its file's
+   *  nevts and the merge re-weights the sample to the sum over its files (use the weight linearly). */
   weight: number;
   seed: number;
   options: Record<string, unknown>;
@@ -49,12 +51,15 @@ export default defineNodeKind({
   params,
   inputs: ['EventChunks'],
   output: 'Histograms',
-  runChunk(input: EventBatch | undefined, p: Params, ctx): HistogramsArtifact {
+  runChunk(input: EventBatch | undefined, p: Params, ctx): FillPartial {
     if (!input) throw new Error(`fill node '${ctx.node}' needs an EventChunks input`);
     const sample = sampleInfo(ctx.chunk.file);
     const hists = book(p);
-    p.fill(new Events(input, sample.metadata), hists, { sample, weight: normalisation(sample, p.lumi, p.normalise), seed: ctx.seed, options: p.options });
-    const a = emptyArtifact();
+    const perFile = sample.isData || p.normalise === 'none' ? undefined : p.normalise === 'sumw' ? sample.sumw : sample.nevts;
+    const weight = normalisation(sample, p.lumi, p.normalise);
+    p.fill(new Events(input, sample.metadata), hists, { sample, weight, seed: ctx.seed, options: p.options });
+    const a: FillPartial = emptyArtifact();
+    if (perFile !== undefined) a.norm = { sample: sampleKey(sample), path: ctx.chunk.file.path, n: perFile };
     for (const [k, h] of Object.entries(hists)) a.hists[k] = toData(h);
     // events of the chunk as read (the select node keeps fewer rows)
     a.nevents[sampleKey(sample)] = ctx.chunk.stop - ctx.chunk.start;
@@ -62,7 +67,7 @@ export default defineNodeKind({
     if (cf) a.cutflows[sampleKey(sample)] = { ...cf };
     return a;
   },
-  reduce: { combine: mergeInto, empty: emptyArtifact },
+  reduce: { combine: combineFillPartials, finish: finishFillPartials, empty: emptyArtifact },
   async writeOutputs(value: HistogramsArtifact, p: Params, ctx: OutputContext) {
     if (p.output) await writeHistogramOutputs(value, p.output, ctx);
   },

@@ -6,7 +6,7 @@ import fillKind from '../nodes/fill.ts';
 import mergeKind, { mergeHistograms } from '../nodes/merge.ts';
 import type { ChunkContext, FileInfo } from '../src/engine/node-kind.ts';
 import { Events, Rng } from '../src/columnar/index.ts';
-import { agcAxes, agcFillFn, agcSelectFn } from '../src/analysis/agc.ts';
+import { agcAxes, agcFillFn, agcSelectFn, agcProcess, agcHistogram } from '../src/analysis/agc.ts';
 import { hzzFill, hzzHistogram, hzzSelect } from '../src/analysis/hzz.ts';
 import { fromData, regular, strCategory, type HistogramsArtifact } from '../src/hist/index.ts';
 import type { ColumnBatch } from '../src/columns.ts';
@@ -55,9 +55,8 @@ test('per-chunk fill + reduce equals one chunk; cutflows and nevents add up', ()
     const sub = sliceBatch(batch, a, b);
     return fillKind.runChunk(selectKind.runChunk(sub, selectParams, ctx(f, a, b)), fillParams(), ctx(f, a, b)) as HistogramsArtifact;
   });
-  const merged = fillKind.reduce!.combine(fillKind.reduce!.empty!(), halves[0]);
-  fillKind.reduce!.combine(merged, halves[1]);
-  const hw = fromData(whole.hists.agc), hm = fromData(merged.hists.agc);
+  const merged = fillKind.reduce!.finish!(fillKind.reduce!.combine(halves[0], halves[1]));
+  const hw = fromData(fillKind.reduce!.finish!(whole).hists.agc), hm = fromData(merged.hists.agc);
   for (const v of ['nominal', 'pt_scale_up', 'btag_var_2_up']) for (const region of ['4j1b', '4j2b']) {
     const a = hw.withFlow({ region, process: 'ttbar', variation: v }).values, b = hm.withFlow({ region, process: 'ttbar', variation: v }).values;
     a.forEach((x, i) => assert.ok(Math.abs(x - b[i]) < 1e-9 * Math.max(1, x), `${region} ${v} bin ${i}`));
@@ -66,6 +65,31 @@ test('per-chunk fill + reduce equals one chunk; cutflows and nevents add up', ()
   assert.equal(merged.nevents.ttbar__nominal, 3000);
   assert.equal(merged.cutflows.ttbar__nominal.all, 3000);
   assert.equal(merged.cutflows.ttbar__nominal['4j1b__nominal'], whole.cutflows.ttbar__nominal['4j1b__nominal']);
+});
+
+test('a sample split over files is normalised to xsec*lumi / (sum of the files nevts), in any merge order', () => {
+  const batch = genEvents(2400, 6);
+  const files = [file('ttbar', 'nominal', { path: '/d/a.root', nevts: 1000 }), file('ttbar', 'nominal', { path: '/d/b.root', nevts: 3000 })];
+  const ranges: Array<[FileInfo, number, number]> = [[files[0], 0, 500], [files[0], 500, 1000], [files[1], 1000, 1800], [files[1], 1800, 2400]];
+  const parts = ranges.map(([f, a, b]) => {
+    const sub = sliceBatch(batch, a, b);
+    return fillKind.runChunk(selectKind.runChunk(sub, selectParams, ctx(f, a, b)), fillParams(), ctx(f, a, b));
+  });
+  const r = fillKind.reduce!;
+  const orders = [[0, 1, 2, 3], [3, 0, 2, 1], [2, 3, 1, 0]];
+  const results = orders.map((o) => r.finish!(o.slice(1).reduce((acc, i) => r.combine(acc, parts[i]), parts[o[0]])) as HistogramsArtifact);
+  // expected: every event weighted xsec*lumi/4000 (file() gives xsec 100)
+  const expected = agcProcess(new Events(batch), { process: 'ttbar', variation: 'nominal', xsec: 100, nevts: 4000 }, agcHistogram(), {}, 0);
+  for (const res of results) {
+    const h = fromData(res.hists.agc);
+    for (const region of ['4j1b', '4j2b']) for (const v of ['nominal', 'btag_var_1_down']) {
+      const got = h.withFlow({ region, process: 'ttbar', variation: v }), exp = expected.withFlow({ region, process: 'ttbar', variation: v });
+      got.values.forEach((x, i) => assert.ok(Math.abs(x - exp.values[i]) < 1e-9 * Math.max(1e-9, Math.abs(exp.values[i])), `${region} ${v} bin ${i}: ${x} vs ${exp.values[i]}`));
+      got.variances.forEach((x, i) => assert.ok(Math.abs(x - exp.variances[i]) < 1e-9 * Math.max(1e-12, exp.variances[i]), `${region} ${v} var ${i}`));
+    }
+    assert.equal(res.nevents.ttbar__nominal, 2400);
+    assert.equal((res as { bySample?: unknown }).bySample, undefined);
+  }
 });
 
 function sliceBatch(b: ColumnBatch, start: number, stop: number): ColumnBatch {

@@ -18,10 +18,12 @@ export function sampleInfo(file: FileInfo): SampleInfo {
   return { sample: file.sample, process: file.process || file.sample, variation: file.variation || 'nominal', isData, xsec: file.xsec, nevts: file.nevts, sumw: file.sumw, metadata: md };
 }
 
-/** xsec * lumi / nevts (or / sumw with normalise: 'sumw'); 1 for data. */
+/** xsec * lumi / nevts (or / sumw with normalise: 'sumw'); 1 for data. Without a per-file count,
+ *  the fileset's sample total (`metadata.nevts_total` / `sumw_total`) is used. */
 export function normalisation(s: SampleInfo, lumi: number, normalise: 'nevts' | 'sumw' | 'none' = 'nevts'): number {
   if (s.isData || normalise === 'none') return 1;
-  const denom = normalise === 'sumw' ? s.sumw : s.nevts;
+  const total = s.metadata[normalise === 'sumw' ? 'sumw_total' : 'nevts_total'];
+  const denom = (normalise === 'sumw' ? s.sumw : s.nevts) ?? (typeof total === 'number' ? total : undefined);
   if (s.xsec === undefined || denom === undefined) {
     throw new Error(`sample '${s.sample}' (${s.variation}) needs xsec and ${normalise} metadata for the event weight xsec*lumi/${normalise}`);
   }
