@@ -114,12 +114,12 @@ export function agcSelect(ev: Events, sample: AgcSample, opts: AgcOptions = {}, 
     let jetOk = pt.gt(v2 ? 30 : 25);
     if (v2) jetOk = jetOk.and(jets0.eta.absLt(2.4)).and(tightLeptonVeto(jets0));
     const jets = jets0.with({ pt }).filter(jetOk);
-    const btag = jets.get('btagCSVV2');
+    const btag = jets.get('btagCSVV2'), nb = btag.gt(thr).countTrue();
     const sel = new PackedSelection(ev.entries)
       .add('exactly_1l', eq(nLep, 1))
       .add('atleast_4j', ge(jets.counts(), 4))
-      .add('exactly_1b', eq((v2 ? btag.ge(thr) : btag.gt(thr)).countTrue(), 1))
-      .add('atleast_2b', ge(btag.gt(thr).countTrue(), 2));
+      .add('exactly_1b', eq(v2 ? btag.ge(thr).countTrue() : nb, 1)) // notebook 002 uses >= here
+      .add('atleast_2b', ge(nb, 2));
     for (const region of AGC_REGIONS) {
       const mask = sel.all('exactly_1l', 'atleast_4j', region === '4j1b' ? 'exactly_1b' : 'atleast_2b');
       const rj = jets.selectEvents(mask);
