@@ -152,3 +152,12 @@ test('events.filter(mask) is coffea events[mask]: columns and collections of the
   assert.deepEqual(sel.filter([0, 1]).collection('Jet').pt.toArrays(), [[3, 4, 5]]);
   assert.throws(() => ev.filter([1]), /mask has 1 entries/);
 });
+
+test('PackedSelection with more than 32 cuts (several bit words)', () => {
+  const n = 50, s = new PackedSelection(n);
+  for (let c = 0; c < 40; c++) s.add(`c${c}`, Array.from({ length: n }, (_, i) => +(i % (c + 2) !== 0)));
+  const names = ['c0', 'c33', 'c39'];
+  const expect = Array.from({ length: n }, (_, i) => +(i % 2 !== 0 && i % 35 !== 0 && i % 41 !== 0));
+  assert.deepEqual(Array.from(s.all(...names)), expect);
+  assert.deepEqual(Array.from(s.all('c35')), Array.from({ length: n }, (_, i) => +(i % 37 !== 0)));
+});

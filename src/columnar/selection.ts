@@ -1,5 +1,5 @@
 // PackedSelection (coffea.analysis_tools): named event masks, combined on demand, with a cutflow.
-import { and, countTrue } from './flat.ts';
+import { countTrue } from './flat.ts';
 import type { Mask } from './jagged.ts';
 
 export interface Cutflow {
@@ -17,13 +17,20 @@ export interface Cutflow {
 export class PackedSelection {
   readonly entries: number;
   private readonly masks = new Map<string, Mask>();
+  /** bit i of words[i >> 5][event] = cut i passed: all(...) is one pass over the events */
+  private readonly words: Uint32Array[] = [];
 
   constructor(entries: number) { this.entries = entries; }
 
   add(name: string, mask: ArrayLike<number>): this {
     if (mask.length !== this.entries) throw new Error(`selection '${name}': mask has ${mask.length} entries, expected ${this.entries}`);
     if (this.masks.has(name)) throw new Error(`selection '${name}' is already defined`);
-    this.masks.set(name, mask instanceof Uint8Array ? mask : Uint8Array.from(mask, (x) => +(x !== 0)));
+    const m = mask instanceof Uint8Array ? mask : Uint8Array.from(mask, (x) => +(x !== 0));
+    const bit = this.masks.size;
+    this.masks.set(name, m);
+    if ((bit & 31) === 0) this.words.push(new Uint32Array(this.entries));
+    const w = this.words[bit >> 5], b = (1 << (bit & 31)) >>> 0;
+    for (let i = 0; i < m.length; i++) if (m[i] !== 0) w[i] |= b;
     return this;
   }
 
@@ -35,9 +42,21 @@ export class PackedSelection {
     return m;
   }
 
+  private bit(name: string): number {
+    this.get(name);
+    return this.names.indexOf(name);
+  }
+
   /** Events passing every named cut. */
   all(...names: string[]): Mask {
-    return names.length ? and(...names.map((n) => this.get(n))) : new Uint8Array(this.entries).fill(1);
+    const out = new Uint8Array(this.entries).fill(1);
+    const need = new Map<number, number>();
+    for (const n of names) { const b = this.bit(n); need.set(b >> 5, ((need.get(b >> 5) ?? 0) | (1 << (b & 31))) >>> 0); }
+    for (const [wi, m] of need) {
+      const w = this.words[wi];
+      for (let i = 0; i < out.length; i++) if ((w[i] & m) >>> 0 !== m) out[i] = 0;
+    }
+    return out;
   }
 
   /** Events failing every named cut. */
