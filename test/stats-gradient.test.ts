@@ -48,3 +48,33 @@ for (const file of files) {
     });
   }
 }
+
+for (const file of files) {
+  test(`exact Hessian matches finite differences of the gradient: ${file}`, () => {
+    const c = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+    const model = buildModel(loadWorkspace(c.workspace), c.measurement);
+    const rand = rng(file.length * 104729);
+    const n = model.nPars;
+    const work = Array.from({ length: n }, (_, i) => i);
+    for (let trial = 0; trial < 2; trial++) {
+      const x = Float64Array.from(model.init, (v, i) => {
+        const span = model.lower[i]! < 0 ? 0.8 : 0.2 * Math.max(v, 0.5);
+        return Math.min(model.upper[i]! - 1e-3, Math.max(model.lower[i]! + 1e-3, v + (2 * rand() - 1) * span));
+      });
+      const h = model.twiceNllHessian(x, model.observed, work);
+      const gp = new Float64Array(n), gm = new Float64Array(n);
+      for (let j = 0; j < n; j++) {
+        const step = 1e-5 * Math.max(1, Math.abs(x[j]!));
+        const xp = Float64Array.from(x); xp[j] = x[j]! + step;
+        const xm = Float64Array.from(x); xm[j] = x[j]! - step;
+        model.twiceNllGrad(xp, model.observed, gp);
+        model.twiceNllGrad(xm, model.observed, gm);
+        for (let r = 0; r < n; r++) {
+          const fd = (gp[r]! - gm[r]!) / (2 * step);
+          const scale = Math.sqrt(Math.abs(h[r * n + r]! * h[j * n + j]!)) + 1e-6;
+          assert.ok(Math.abs(fd - h[r * n + j]!) <= 1e-4 * scale, `H[${model.parNames[r]}, ${model.parNames[j]}]: exact ${h[r * n + j]} vs numeric ${fd}`);
+        }
+      }
+    }
+  });
+}

@@ -51,14 +51,15 @@ export function fit(model: Model, opts: FitOptions = {}): FitResult {
   if (opts.poiValue !== undefined) pin(model.poiIndex, opts.poiValue);
   const free = Int32Array.from({ length: n }, (_, i) => i).filter((i) => !fixedMask[i]);
   const fg = (x: Float64Array, g: Float64Array) => model.twiceNllGrad(x, data, g);
-  const res = minimize(fg, x0, lower, upper, free, { edmTolerance: opts.edmTolerance });
+  const hess = (x: Float64Array, work: ArrayLike<number>) => model.twiceNllHessian(x, data, work);
+  const res = minimize(fg, x0, lower, upper, free, { edmTolerance: opts.edmTolerance, hessian: hess });
   const twiceNll = model.twiceNll(res.x, data);
   let covariance: Float64Array | null = null, correlation: Float64Array | null = null;
   const uncertainty = new Float64Array(n);
   let message = res.message;
   let converged = res.converged;
   if (opts.hesse !== false && free.length > 0) {
-    const h = hesse(fg, res.x, free, lower, upper);
+    const h = hesse(fg, res.x, free, lower, upper, hess);
     if (!h) {
       converged = false;
       message += '; Hesse failed: the Hessian is singular';
@@ -77,9 +78,10 @@ interface HesseResult { covariance: Float64Array; correlation: Float64Array; unc
 /** Minuit-style Hesse over the free parameters at the minimum x. */
 export function hesse(
   fg: (x: Float64Array, g: Float64Array) => number, x: Float64Array, free: Int32Array, lower: Float64Array, upper: Float64Array,
+  hessian?: (x: Float64Array, work: ArrayLike<number>) => Float64Array,
 ): HesseResult | null {
   const n = x.length, m = free.length;
-  const hExt = hessianByGradient(fg, x, free, lower, upper);
+  const hExt = hessian ? hessian(x, free) : hessianByGradient(fg, x, free, lower, upper);
   const g = new Float64Array(n);
   fg(x, g);
   // internal coordinates of each free parameter: x = mid + half * sin(theta)

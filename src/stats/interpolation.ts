@@ -13,6 +13,12 @@ export function code1Deriv(alpha: number, hi: number, lo: number): number {
   return alpha >= 0 ? Math.pow(hi, alpha) * Math.log(hi) : -Math.pow(lo, -alpha) * Math.log(lo);
 }
 
+export function code1Deriv2(alpha: number, hi: number, lo: number): number {
+  if (alpha >= 0) { const l = Math.log(hi); return Math.pow(hi, alpha) * l * l; }
+  const l = Math.log(lo);
+  return Math.pow(lo, -alpha) * l * l;
+}
+
 // code4: exponential outside |alpha| >= 1, a 6th-order polynomial 1 + sum a_i alpha^i inside, matching
 // value, slope and curvature of the exponentials at alpha = +-1. The coefficients are A^-1 b where b
 // holds those six conditions; A^-1 is fixed, so it is computed once.
@@ -76,6 +82,13 @@ export function code4Deriv(alpha: number, hi: number, lo: number, coeffs: Float6
   return s;
 }
 
+export function code4Deriv2(alpha: number, hi: number, lo: number, coeffs: Float64Array): number {
+  if (alpha >= 1 || alpha <= -1) return code1Deriv2(alpha, hi, lo);
+  let s = 0;
+  for (let i = 5; i >= 1; i--) s = s * alpha + (i + 1) * i * coeffs[i]!;
+  return s;
+}
+
 /** code0: piecewise linear shift. */
 export function code0(alpha: number, hi: number, nom: number, lo: number): number {
   return alpha > 0 ? alpha * (hi - nom) : alpha * (nom - lo);
@@ -98,4 +111,9 @@ export function code4pDeriv(alpha: number, hi: number, nom: number, lo: number):
   if (alpha < -1) return dn;
   const s = 0.5 * (up + dn), a = 0.0625 * (up - dn), a2 = alpha * alpha;
   return s + a * alpha * (30 + a2 * (18 * a2 - 40));
+}
+export function code4pDeriv2(alpha: number, hi: number, nom: number, lo: number): number {
+  if (alpha > 1 || alpha < -1) return 0;
+  const a = 0.0625 * ((hi - nom) - (nom - lo)), a2 = alpha * alpha;
+  return a * (30 + a2 * (90 * a2 - 120));
 }

@@ -1,5 +1,5 @@
-// Bound-constrained minimiser: projected Newton with an active set. The Hessian comes from central
-// differences of the analytic gradient (accurate to ~1e-9 relative) and is reused while full steps
+// Bound-constrained minimiser: projected Newton with an active set. The Hessian is the caller's exact
+// one or comes from differences of the analytic gradient, and is reused while full steps
 // keep shrinking the estimated distance to the minimum fast (recomputed otherwise); Levenberg damping
 // keeps the step a descent direction, and a backtracking line search on the projected path keeps every
 // iterate inside the bounds. It stops when the estimated distance to the minimum is ~1e-10 in f.
@@ -9,6 +9,8 @@ import { cholesky, choleskySolve } from './linalg.ts';
 export type ObjectiveWithGradient = (x: Float64Array, g: Float64Array) => number;
 
 export interface MinimizeOptions {
+  /** exact Hessian over the working set; default: finite differences of the gradient */
+  hessian?: (x: Float64Array, work: number[]) => Float64Array;
   /** stop when the estimated distance to the minimum 0.5 g^T H^-1 g falls below this (default 1e-10) */
   edmTolerance?: number;
   maxIterations?: number;
@@ -97,7 +99,7 @@ export function minimize(
     const m = work.length;
     if (m === 0) return { x, f, converged: true, message: 'all free parameters at their bounds', iterations: it, evaluations };
     if (m !== hessWork.length || work.some((v, k) => v !== hessWork[k])) {
-      hess = hessianByGradient(eval_, x, work, lower, upper, g);
+      hess = opts.hessian ? opts.hessian(x, work) : hessianByGradient(eval_, x, work, lower, upper, g);
       hessWork = work;
       fresh = true;
     } else {

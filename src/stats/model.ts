@@ -82,7 +82,7 @@ export class Model {
   private readonly poisFactor: Float64Array;
   // scratch space reused by every evaluation
   private readonly lam: Float64Array;
-  private readonly scratch: Array<{ nf: number; nd: number; fv: Float64Array; dfv: Float64Array; dv: Float64Array; ddv: Float64Array; base: Float64Array; prod: Float64Array }>;
+  private readonly scratch: Array<{ nf: number; nd: number; d2f: Float64Array; d2d: Float64Array; fv: Float64Array; dfv: Float64Array; dv: Float64Array; ddv: Float64Array; base: Float64Array; prod: Float64Array }>;
 
   constructor(ws: Workspace, measurement: Measurement, opts: ModelOptions = {}) {
     this.measurement = measurement.name;
@@ -217,6 +217,8 @@ export class Model {
     this.scratch = this.blocks.map((b) => ({
       nf: rowsOf(b.factors),
       nd: rowsOf(b.deltas),
+      d2f: new Float64Array(rowsOf(b.factors) * b.nbins),
+      d2d: new Float64Array(rowsOf(b.deltas) * b.nbins),
       fv: new Float64Array(rowsOf(b.factors) * b.nbins),
       dfv: new Float64Array(rowsOf(b.factors) * b.nbins),
       dv: new Float64Array(rowsOf(b.deltas) * b.nbins),
@@ -246,7 +248,7 @@ export class Model {
   }
 
   /** Fill the per-block scratch (base = nominal + shifts, prod = product of factors) and lam. */
-  private evaluate(pars: Float64Array): void {
+  private evaluate(pars: Float64Array, second = false): void {
     const lam = this.lam;
     lam.fill(0);
     for (let k = 0; k < this.blocks.length; k++) {
@@ -254,12 +256,12 @@ export class Model {
       const base = s.base, prod = s.prod;
       base.set(b.nom);
       let row = 0;
-      for (const t of b.deltas) { t.evaluate(pars, s.dv, s.ddv, row * n); row += t.rows; }
+      for (const t of b.deltas) { t.evaluate(pars, s.dv, s.ddv, row * n, second ? s.d2d : undefined); row += t.rows; }
       const dv = s.dv, nd = s.nd;
       for (let r = 0, j = 0; r < nd; r++) for (let i = 0; i < n; i++, j++) base[i]! += dv[j]!;
       prod.fill(1);
       row = 0;
-      for (const t of b.factors) { t.evaluate(pars, s.fv, s.dfv, row * n); row += t.rows; }
+      for (const t of b.factors) { t.evaluate(pars, s.fv, s.dfv, row * n, second ? s.d2f : undefined); row += t.rows; }
       const fv = s.fv, nf = s.nf;
       for (let r = 0, j = 0; r < nf; r++) for (let i = 0; i < n; i++, j++) prod[i]! *= fv[j]!;
       const o = b.offset;
@@ -374,6 +376,99 @@ export class Model {
       }
     }
     return t + this.constraintTerm(pars, data.aux, grad);
+  }
+
+  /** Exact Hessian of twice_nll over the parameters `work` (row-major m x m): per bin
+   *  2 n / lam^2 (d lam)(d lam)^T + 2 (1 - n / lam) d2 lam, plus the constraint curvature. Costs about
+   *  one gradient evaluation per factor-row pair instead of one per parameter. */
+  twiceNllHessian(pars: Float64Array, data: Dataset, work: ArrayLike<number>): Float64Array {
+    this.evaluate(pars, true);
+    const m = work.length;
+    const pos = new Int32Array(this.nPars).fill(-1);
+    for (let r = 0; r < m; r++) pos[work[r]!] = r;
+    const h = new Float64Array(m * m);
+    const jrow = new Float64Array(m), touched = new Int32Array(m), mark = new Uint8Array(m);
+    let nt = 0;
+    const addJ = (r: number, v: number) => { if (!mark[r]) { mark[r] = 1; touched[nt++] = r; } jrow[r]! += v; };
+    const addH = (a: number, b: number, v: number) => { h[a * m + b]! += v; };
+    let k = 0;
+    for (const ch of this.channels) {
+      const k0 = k;
+      while (k < this.blocks.length && this.blocks[k]!.channel === ch.name) k++;
+      for (let i = 0; i < ch.nbins; i++) {
+        const b = ch.offset + i, cnt = data.main[b]!, lam = this.lam[b]!;
+        const w1 = cnt === 0 ? 0 : (2 * cnt) / (lam * lam);
+        const w2 = 2 * (1 - (cnt === 0 ? 0 : cnt / lam));
+        nt = 0;
+        for (let kk = k0; kk < k; kk++) {
+          const blk = this.blocks[kk]!, s = this.scratch[kk]!, nb = blk.nbins, nf = s.nf;
+          const base = s.base[i]!, prod = s.prod[i]!;
+          const dP = blk.deltaParams, fP = blk.factorParams;
+          for (let j = i; j < dP.length; j += nb) {
+            const p = dP[j]!;
+            const r = p >= 0 ? pos[p]! : -1;
+            if (r < 0) continue;
+            addJ(r, prod * s.ddv[j]!);
+            if (w2 !== 0) addH(r, r, w2 * prod * s.d2d[j]!);
+          }
+          if (nf === 0) continue;
+          // products of all factors but f (excl) and but f and g (pairs), without dividing (factors may be 0)
+          const fv = s.fv, excl = this.prefixBuffer(2 * nf);
+          let pre = 1;
+          for (let f = 0; f < nf; f++) { excl[f] = pre; pre *= fv[f * nb + i]!; }
+          let suf = 1;
+          for (let f = nf - 1; f >= 0; f--) { excl[f]! *= suf; suf *= fv[f * nb + i]!; }
+          for (let f = 0; f < nf; f++) {
+            const q = fP[f * nb + i]!;
+            const rq = q >= 0 ? pos[q]! : -1;
+            if (rq < 0) continue;
+            const df = s.dfv[f * nb + i]!;
+            addJ(rq, base * excl[f]! * df);
+            if (w2 === 0) continue;
+            addH(rq, rq, w2 * base * excl[f]! * s.d2f[f * nb + i]!);
+            // shift rows x this factor (both orders give the symmetric entries)
+            for (let j = i; j < dP.length; j += nb) {
+              const p = dP[j]!;
+              const rp = p >= 0 ? pos[p]! : -1;
+              if (rp < 0) continue;
+              const v = w2 * s.ddv[j]! * df * excl[f]!;
+              addH(rp, rq, v); addH(rq, rp, v);
+            }
+            // this factor x every other factor g
+            const pair = excl.subarray(nf, 2 * nf);
+            let pp = 1;
+            for (let g = 0; g < nf; g++) { pair[g] = pp; if (g !== f) pp *= fv[g * nb + i]!; }
+            let ss = 1;
+            for (let g = nf - 1; g >= 0; g--) { pair[g]! *= ss; if (g !== f) ss *= fv[g * nb + i]!; }
+            for (let g = 0; g < nf; g++) {
+              if (g === f) continue;
+              const qg = fP[g * nb + i]!;
+              const rg = qg >= 0 ? pos[qg]! : -1;
+              if (rg < 0) continue;
+              addH(rq, rg, w2 * base * df * s.dfv[g * nb + i]! * pair[g]!);
+            }
+          }
+        }
+        if (w1 !== 0) {
+          for (let a = 0; a < nt; a++) {
+            const ra = touched[a]!, va = w1 * jrow[ra]!;
+            for (let c = 0; c < nt; c++) h[ra * m + touched[c]!]! += va * jrow[touched[c]!]!;
+          }
+        }
+        for (let a = 0; a < nt; a++) { jrow[touched[a]!] = 0; mark[touched[a]!] = 0; }
+      }
+    }
+    for (let q = 0; q < this.gaussPar.length; q++) {
+      const r = pos[this.gaussPar[q]!]!;
+      if (r >= 0) h[r * m + r]! += 2 * this.gaussInvVar[q]!;
+    }
+    for (let q = 0; q < this.poisPar.length; q++) {
+      const r = pos[this.poisPar[q]!]!;
+      if (r < 0) continue;
+      const th = pars[this.poisPar[q]!]!;
+      h[r * m + r]! += (2 * data.aux[this.poisAux[q]!]!) / (th * th);
+    }
+    return h;
   }
 
   private prefix = new Float64Array(64);

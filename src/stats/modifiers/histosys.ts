@@ -26,7 +26,7 @@ function histosysTerm(occs: Occurrence[], offset: (name: string) => number, code
     kind: 'delta',
     rows,
     params,
-    evaluate(pars, value, deriv, at) {
+    evaluate(pars, value, deriv, at, second) {
       for (let r = 0; r < rows; r++) {
         const a = pars[par[r]!]!;
         const j0 = r * n, o = at + j0;
@@ -37,10 +37,15 @@ function histosysTerm(occs: Occurrence[], offset: (name: string) => number, code
             value[o + i] = a * sum[j0 + i]! + asym[j0 + i]! * c2;
             deriv[o + i] = sum[j0 + i]! + asym[j0 + i]! * c3;
           }
+          if (second) {
+            const c4 = 30 + a2 * (90 * a2 - 120);
+            for (let i = 0; i < n; i++) second[o + i] = asym[j0 + i]! * c4;
+          }
         } else {
           // linear pieces: code0 everywhere, code4p outside |alpha| <= 1
           const side = a > 0 ? up : dn;
           for (let i = 0; i < n; i++) { value[o + i] = a * side[j0 + i]!; deriv[o + i] = side[j0 + i]!; }
+          second?.fill(0, o, o + n);
         }
       }
     },

@@ -1,7 +1,7 @@
 // normsys: a scale of the whole sample interpolated between the lo and hi factors (code1 or code4),
 // Gaussian constraint (auxdata 0, sigma 1), bounds [-5, 5], start 0. All normsys of one sample block
 // are evaluated as one term.
-import { code1, code1Deriv, code4, code4Coefficients, code4Deriv } from '../interpolation.ts';
+import { code1, code1Deriv, code1Deriv2, code4, code4Coefficients, code4Deriv, code4Deriv2 } from '../interpolation.ts';
 import { byBlock, firstUse } from './types.ts';
 import type { ModifierKind, Occurrence, Term } from './types.ts';
 
@@ -17,12 +17,16 @@ function normsysTerm(occs: Occurrence[], offset: (name: string) => number, code:
     kind: 'factor',
     rows,
     params,
-    evaluate(pars, value, deriv, at) {
+    evaluate(pars, value, deriv, at, second) {
       for (let r = 0; r < rows; r++) {
         const a = pars[par[r]!]!;
         const v = code === 'code4' ? code4(a, hi[r]!, lo[r]!, coeffs[r]!) : code1(a, hi[r]!, lo[r]!);
         const d = code === 'code4' ? code4Deriv(a, hi[r]!, lo[r]!, coeffs[r]!) : code1Deriv(a, hi[r]!, lo[r]!);
         for (let i = 0, j = at + r * n; i < n; i++, j++) { value[j] = v; deriv[j] = d; }
+        if (second) {
+          const d2 = code === 'code4' ? code4Deriv2(a, hi[r]!, lo[r]!, coeffs[r]!) : code1Deriv2(a, hi[r]!, lo[r]!);
+          second.fill(d2, at + r * n, at + (r + 1) * n);
+        }
       }
     },
   };

@@ -41,8 +41,9 @@ export interface Term {
   /** per row and bin (row-major): the parameter index, or -1 where the row does nothing */
   params: Int32Array;
   /** writes each row's value (factor, or shift) and its derivative by the row's parameter at
-   *  value[at + row * nbins + i] (offsets into shared scratch, so no views are allocated) */
-  evaluate(pars: Float64Array, value: Float64Array, deriv: Float64Array, at: number): void;
+   *  value[at + row * nbins + i] (offsets into shared scratch, so no views are allocated), and the
+   *  second derivative when `second` is given */
+  evaluate(pars: Float64Array, value: Float64Array, deriv: Float64Array, at: number, second?: Float64Array): void;
 }
 
 /** Occurrences grouped by sample block, in first-seen order. */
@@ -84,11 +85,12 @@ export function linearFactor(params: Int32Array): Term {
     kind: 'factor',
     rows: 1,
     params,
-    evaluate(pars, value, deriv, at) {
+    evaluate(pars, value, deriv, at, second) {
       for (let i = 0; i < params.length; i++) {
         const p = params[i]!;
         if (p < 0) { value[at + i] = 1; deriv[at + i] = 0; } else { value[at + i] = pars[p]!; deriv[at + i] = 1; }
       }
+      second?.fill(0, at, at + params.length);
     },
   };
 }
