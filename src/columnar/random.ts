@@ -39,12 +39,14 @@ export class Rng {
   /** Uniform in (0, 1). */
   uniform(): number { return (this.nextUint32() + 0.5) / 4294967296; }
 
-  /** Normal(mean, sigma) by Box-Muller (pairs cached). */
+  /** Normal(mean, sigma) by Marsaglia's polar method (no trigonometry; pairs cached). */
   normal(mean = 0, sigma = 1): number {
     if (!Number.isNaN(this.spare)) { const z = this.spare; this.spare = NaN; return mean + sigma * z; }
-    const u = this.uniform(), v = this.uniform(), r = Math.sqrt(-2 * Math.log(u));
-    this.spare = r * Math.sin(2 * Math.PI * v);
-    return mean + sigma * r * Math.cos(2 * Math.PI * v);
+    let u: number, v: number, q: number;
+    do { u = 2 * this.uniform() - 1; v = 2 * this.uniform() - 1; q = u * u + v * v; } while (q >= 1 || q === 0);
+    const f = Math.sqrt((-2 * Math.log(q)) / q);
+    this.spare = v * f;
+    return mean + sigma * u * f;
   }
 
   /** n draws, the same sequence as n calls of normal(). */
@@ -53,9 +55,11 @@ export class Rng {
     let i = 0;
     if (i < n && !Number.isNaN(this.spare)) out[i++] = this.normal(mean, sigma);
     for (; i + 1 < n; i += 2) {
-      const u = this.uniform(), v = this.uniform(), r = sigma * Math.sqrt(-2 * Math.log(u)), a = 2 * Math.PI * v;
-      out[i] = mean + r * Math.cos(a);
-      out[i + 1] = mean + r * Math.sin(a);
+      let u: number, v: number, q: number;
+      do { u = 2 * this.uniform() - 1; v = 2 * this.uniform() - 1; q = u * u + v * v; } while (q >= 1 || q === 0);
+      const f = sigma * Math.sqrt((-2 * Math.log(q)) / q);
+      out[i] = mean + u * f;
+      out[i + 1] = mean + v * f;
     }
     if (i < n) out[i] = this.normal(mean, sigma);
     return out;
