@@ -356,3 +356,29 @@ test('fixed-size array branches (x[3], m[2][3]) read back in jsroot and our read
     await rf.close();
   }
 });
+
+test('writeColumnsToRoot infers branches: counters for X_* collections, std::vector otherwise', async () => {
+  const { inferBranches, writeColumnsToRoot } = await import('../src/root/write/index.ts');
+  const o1 = Int32Array.of(0, 2, 2, 3), o2 = Int32Array.of(0, 1, 1, 4);
+  const batch: ColumnBatch = {
+    entries: 3,
+    columns: {
+      event: BigUint64Array.of(1n, 2n, 3n), pass: Uint8Array.of(1, 0, 1),
+      Jet_pt: { offsets: o1, content: Float32Array.of(50, 40, 30) }, Jet_id: { offsets: o1.slice(), content: Int32Array.of(6, 6, 2) },
+      odd: { offsets: o2, content: Float64Array.of(1, 2, 3, 4) },
+    },
+  };
+  const specs = inferBranches(batch, { bools: ['pass'] });
+  assert.deepEqual(specs, [
+    { name: 'event', dtype: 'uint64' }, { name: 'pass', dtype: 'bool' },
+    { name: 'nJet', dtype: 'uint32' }, { name: 'Jet_pt', dtype: 'float32', counter: 'nJet' }, { name: 'Jet_id', dtype: 'int32', counter: 'nJet' },
+    { name: 'odd', dtype: 'float64', vector: true },
+  ]);
+  const file = path.join(dir, 'inferred.root');
+  assert.equal(await writeColumnsToRoot(file, 'Events', [batch, batch], { bools: ['pass'] }), 6);
+  const got = await readWithJsroot(file, 'Events', ['nJet', 'Jet_pt', 'odd', 'pass']);
+  assert.deepEqual(got.nJet, [2, 0, 1, 2, 0, 1]);
+  assert.deepEqual(got.Jet_pt![5], [30]);
+  assert.deepEqual(got.odd![2], [2, 3, 4]);
+  assert.deepEqual(got.pass, [true, false, true, true, false, true]);
+});

@@ -16,11 +16,15 @@
 //   await t.append(batch);                               // ColumnBatch from src/columns.ts, any number of times
 //   await f.close();                                     // closes open trees, writes keys lists and StreamerInfo
 //
+// Without a schema: `await writeColumnsToRoot('skim.root', 'Events', batches)` infers the branches
+// (types from the typed arrays; `X_*` jagged columns sharing offsets get a counter `nX`).
+//
 // The file is written beside its final name and renamed into place by close() (abort() discards
 // it), so an interrupted run never leaves a truncated file under the final name.
 // Output is deterministic: the same content gives the same bytes (fixed timestamp unless
 // `date` or SOURCE_DATE_EPOCH is given; the UUID derives from the file name).
 export { createRootFile, RootFileWriter, type RootFileOptions } from './file.ts';
 export { TreeWriter, type BranchSpec, type TreeOptions } from './tree.ts';
+export { inferBranches, writeColumnsToRoot } from './infer.ts';
 export type { Hist1DInput, Hist2DInput, HistInput } from './hist.ts';
 export { type Compression, type CompressionAlgorithm, compressionSetting } from './compress.ts';
