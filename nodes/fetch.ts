@@ -173,6 +173,6 @@ export default defineNodeKind({
       }
     }
     if (files.length === 0) throw new UserError(`fetch '${ctx.node}': no input files${skipped.length ? ` (${skipped.length} skipped)` : ''}`);
-    return skipped.length ? { files, skipped } : { files };
+    return { files, ...(skipped.length ? { skipped } : {}), ...(p.skipBadFiles ? { skipBadFiles: true } : {}) };
   },
 });

@@ -36,6 +36,15 @@ test('--skip-bad-files: the bad file is skipped and listed, the others complete'
   assert.equal(total, 24000, 'f0 and f2 only');
 });
 
+test("fetch's skipBadFiles works like --skip-bad-files for its files", async () => {
+  writeToyGraph(dir, { fail: 'f2.f64', skipBadFiles: true });
+  const r = await runToy(dir, ['--retries', '0']);
+  assert.equal(r.code, 0, r.stderr);
+  const done = runDone(r);
+  assert.deepEqual(done.skippedFiles.map((f: { path: string }) => f.path.split('/').pop()), ['f2.f64']);
+  writeToyGraph(dir, { fail: 'f1.f64' });
+});
+
 test('skim: a file without the tree is skipped at planning with --skip-bad-files', async () => {
   const d = tempDir('faults-root');
   const data = resolve(ROOT, '../shared/data/root');

@@ -270,7 +270,7 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
         ranges = specs.map((c) => [c.tree, c.start, c.stop]);
       } catch (err) {
         const reason = errorMessage(err);
-        if (!opts.skipBadFiles) throw new Error(`${file.path}: ${reason}`);
+        if (!opts.skipBadFiles && !fs.skipBadFiles) throw new Error(`${file.path}: ${reason}`);
         skippedFiles.push({ path: file.path, reason });
         emit({ type: 'warning', node: src.name, message: `skipping ${file.path}: ${reason}` });
         return null;
@@ -304,8 +304,11 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
     }
     const tStart = performance.now();
     let chunks: ChunkSpec[];
+    let skipBad = opts.skipBadFiles;
     try {
-      chunks = await planChunks(src, (await fsRes.load()) as FileSet);
+      const fileSet = (await fsRes.load()) as FileSet;
+      skipBad ||= fileSet.skipBadFiles === true;
+      chunks = await planChunks(src, fileSet);
     } catch (err) {
       for (const m of members) out.set(m.name, m === src ? fail(m, err, tStart) : skip(m, src.name));
       return out;
@@ -431,7 +434,7 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
           groupAbort.abort();
           throw new RunCancelled('cancelled');
         }
-        if (opts.skipBadFiles && err instanceof ChunkError) {
+        if (skipBad && err instanceof ChunkError) {
           const path = chunks[i]!.file.path;
           if (!skippedFiles.some((f) => f.path === path)) skippedFiles.push({ path, reason: `${chunkLabel(chunks[i]!)}: ${errorMessage(err.cause)}` });
           emit({ type: 'warning', node: src.name, message: `skipping ${err.message}` });

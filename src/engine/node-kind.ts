@@ -67,6 +67,9 @@ export interface FileSet {
   files: FileInfo[];
   /** Files dropped by fetch (`skipBadFiles`): listed in the run summary. */
   skipped?: Array<{ path: string; reason: string }>;
+  /** Also skip (and list) files that fail later: at planning or reading (fetch's `skipBadFiles`,
+   *  the same as `flow run --skip-bad-files` for these files). */
+  skipBadFiles?: boolean;
 }
 
 /** A (file, entry range) slice planned by the chunk source. `id` is stable across runs as long as

@@ -33,13 +33,15 @@ export interface ToyGraphOptions {
   mapFn?: string;
   slowMs?: number;
   fail?: string;
+  /** fetch's own skipBadFiles */
+  skipBadFiles?: boolean;
 }
 
 export function writeToyGraph(dir: string, o: ToyGraphOptions = {}): string {
   const src = `import { graph, z } from ${JSON.stringify(join(ROOT, 'src/index.ts'))};
 import { toySource, toyMap, toyHist, toySummary, toyTotal } from ${JSON.stringify(join(ROOT, 'test/engine/toy-kinds.ts'))};
 export default graph('toy', { params: z.object({ bins: z.number().int().default(10), data: z.string().default('data') }) }, (g, p) => {
-  const files = g.fetch('inputs', { files: p.data + '/*.f64' });
+  const files = g.fetch('inputs', { files: p.data + '/*.f64'${o.skipBadFiles ? ', skipBadFiles: true' : ''} });
   const ev = g.node(toySource, 'read', files, { slowMs: ${o.slowMs ?? 0}${o.fail ? `, fail: ${JSON.stringify(o.fail)}` : ''} });
   const m = g.node(toyMap, 'map', ev, { f: ${o.mapFn ?? '(x) => x * 2'} });
   const h = g.node(toyHist, 'hist', m, { bins: p.bins, lo: 0, hi: 2 });
