@@ -77,30 +77,36 @@ export function predict(model: Model, inp: PredictionInputs): Prediction {
       }
     });
   };
-  const active: number[] = [];
-  for (let i = 0; i < n; i++) if (inp.uncertainty[i]! > 0) active.push(i);
-  const shifts = active.map(() => new Float64Array(nComp));
+  // Shifts are sparse (a staterror moves one bin, a channel's parameters only that channel): keep,
+  // per component, only the parameters that move it, so big models stay linear in size.
+  const touching: Array<{ par: number[]; shift: number[] }> = Array.from({ length: nComp }, () => ({ par: [], shift: [] }));
   const up = new Float64Array(nComp), down = new Float64Array(nComp);
-  active.forEach((i, a) => {
-    const p = Float64Array.from(pars);
-    p[i] = pars[i]! + inp.uncertainty[i]!;
+  const p = Float64Array.from(pars);
+  for (let i = 0; i < n; i++) {
+    const u = inp.uncertainty[i]!;
+    if (!(u > 0)) continue;
+    p[i] = pars[i]! + u;
     components(model.expectedBlocks(p), up);
-    p[i] = pars[i]! - inp.uncertainty[i]!;
+    p[i] = pars[i]! - u;
     components(model.expectedBlocks(p), down);
-    const s = shifts[a]!;
-    for (let c = 0; c < nComp; c++) s[c] = 0.5 * (up[c]! - down[c]!);
-  });
-  const variance = new Float64Array(nComp);
-  for (let a = 0; a < active.length; a++) {
-    const sa = shifts[a]!;
-    for (let c = 0; c < nComp; c++) variance[c]! += sa[c]! * sa[c]!;
-    if (!inp.correlation) continue;
-    for (let b = a + 1; b < active.length; b++) {
-      const rho = inp.correlation[active[a]! * n + active[b]!]!;
-      if (rho === 0) continue;
-      const sb = shifts[b]!;
-      for (let c = 0; c < nComp; c++) variance[c]! += 2 * rho * sa[c]! * sb[c]!;
+    p[i] = pars[i]!;
+    for (let c = 0; c < nComp; c++) {
+      const s = 0.5 * (up[c]! - down[c]!);
+      if (s !== 0) { touching[c]!.par.push(i); touching[c]!.shift.push(s); }
     }
+  }
+  const variance = new Float64Array(nComp);
+  const rho = inp.correlation;
+  for (let c = 0; c < nComp; c++) {
+    const { par, shift } = touching[c]!;
+    let v = 0;
+    for (let a = 0; a < par.length; a++) {
+      v += shift[a]! * shift[a]!;
+      if (!rho) continue;
+      const row = par[a]! * n;
+      for (let b = a + 1; b < par.length; b++) v += 2 * rho[row + par[b]!]! * shift[a]! * shift[b]!;
+    }
+    variance[c] = v;
   }
   const sd = (c: number) => Math.sqrt(Math.max(variance[c]!, 0));
   const values = new Float64Array(nComp);
