@@ -3,12 +3,12 @@
 // with the per-sample metadata (process, variation, xsec, nevts, sumw) the weights need. This is
 // what makes `flow run graphs/hzz.ts` work on a fresh machine with no network.
 //
-// Files are named by (kind, process, events, seed) and the hash of the generator's own source, so a
-// changed generator writes new files instead of silently reusing old ones. Writes are atomic (temp
-// file + rename): a killed run never leaves a half-written sample behind under the final name.
+// Files are named by (kind, process, variation, events, seed) and the hash of the generator's own
+// source, so a changed generator writes new files instead of silently reusing old ones. Writes are
+// atomic (the writer renames at close): a killed run never leaves a half-written sample behind.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -56,20 +56,6 @@ function genHash(): string {
   return generatorHash;
 }
 
-async function ensureFile(path: string, write: (tmp: string) => Promise<void>): Promise<boolean> {
-  if (existsSync(path)) return false;
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  try {
-    await write(tmp);
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-  return true;
-}
-
 /** XSection and SumWeights as stored in an ATLAS-style file (first entry). */
 async function atlasMetadata(path: string): Promise<{ xsec: number; sumw: number }> {
   const { openRootFile } = await import('../src/root/read/index.ts');
@@ -109,12 +95,17 @@ export default defineNodeKind({
       }
       for (let i = 0; i < s.files; i++) {
         const seed = s.seed + i;
-        const path = join(dir, `${p.kind}-${s.process}-${s.events}ev-seed${seed}-${p.compression}-${genHash()}.root`);
-        const wrote = await ensureFile(path, async (tmp) => {
-          ctx.log(`generating ${s.events} ${p.kind} '${s.process}' events (seed ${seed})`);
-          await writeSample({ kind: p.kind, out: tmp, events: s.events, seed, process: s.process, compression: p.compression === 'none' ? { algorithm: 'none' } : { algorithm: p.compression, level: p.compression === 'zstd' ? 3 : 1 } });
-        });
-        if (wrote) ctx.log(`wrote ${path}`);
+        // Generator-level variations (the ttbar 2-point samples) change the events themselves.
+        const genVariation = p.kind === 'nanoaod' && s.process === 'ttbar' && s.variation !== 'nominal' ? s.variation : undefined;
+        const tag = genVariation ? `${s.process}_${genVariation}` : s.process;
+        const path = join(dir, `${p.kind}-${tag}-${s.events}ev-seed${seed}-${p.compression}-${genHash()}.root`);
+        if (!existsSync(path)) {
+          // writeSample writes under a temporary name and renames at close: never a half-written sample.
+          await mkdir(dir, { recursive: true });
+          ctx.log(`generating ${s.events} ${p.kind} '${tag}' events (seed ${seed})`);
+          const compression = p.compression === 'none' ? { algorithm: 'none' as const } : { algorithm: p.compression, level: p.compression === 'zstd' ? 3 : 1 };
+          await writeSample({ kind: p.kind, out: path, events: s.events, seed, process: s.process, variation: genVariation, compression });
+        }
         let xsec = s.xsec;
         let sumw: number | undefined;
         if (p.kind === 'atlas4lep' && s.process !== 'data') {
