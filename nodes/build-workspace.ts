@@ -5,11 +5,9 @@
 import { z } from 'zod';
 import { defineNodeKind, type NodeContext, type OutputContext } from '../src/engine/node-kind.ts';
 import { UserError } from '../src/errors.ts';
-import { cabinetryName, type Hist1D, type HistogramsArtifact } from '../src/hist/index.ts';
-import {
-  buildWorkspace, readCabinetryConfig, templateLocation, validateCabinetryConfig, lookupHistogram,
-  type CabinetryConfig, type TemplateRef,
-} from '../src/stats/build/index.ts';
+import type { Hist1D, HistogramsArtifact } from '../src/hist/index.ts';
+import { readCabinetryConfig, validateCabinetryConfig, type CabinetryConfig } from '../src/stats/build/cabinetry-config.ts';
+import { templateLocation, lookupHistogram, type TemplateRef } from '../src/stats/build/template-histograms.ts';
 import { pyhfWorkspace, type WorkspaceArtifact, type WorkspaceMeta } from '../src/report/artifacts.ts';
 import { namedTemplates, someNames, templateSelection } from '../src/report/template-source.ts';
 
@@ -50,7 +48,7 @@ type Params = z.infer<typeof params>;
 type Naming = z.infer<typeof naming>;
 
 /** Histogram name of a template from category mappings: cabinetryName(region, process, variation). */
-export function mappedName(n: Naming): (ref: TemplateRef) => string {
+export function mappedName(n: Naming, cabinetryName: (region: string, sample: string, variation: string) => string): (ref: TemplateRef) => string {
   return ({ region, sample, systematic, template }) => {
     const r = n.regions?.[region.Name] ?? region.RegionPath ?? region.Name;
     let s = n.samples?.[sample.Name] ?? (typeof sample.SamplePath === 'string' ? sample.SamplePath : sample.Name);
@@ -87,9 +85,10 @@ export default defineNodeKind({
   params,
   inputs: ['Histograms'],
   output: 'Workspace',
-  run(inputs: [HistogramsArtifact], p: Params, ctx: NodeContext): WorkspaceArtifact {
-    const templates = namedTemplates(inputs[0], p);
-    const nameOf = p.naming ? mappedName(p.naming) : (ref: TemplateRef) => templateLocation(p.config, ref).object;
+  async run(inputs: [HistogramsArtifact], p: Params, ctx: NodeContext): Promise<WorkspaceArtifact> {
+    const [{ buildWorkspace }, { cabinetryName }] = await Promise.all([import('../src/stats/build/workspace-builder.ts'), import('../src/hist/collection.ts')]);
+    const templates = await namedTemplates(inputs[0], p);
+    const nameOf = p.naming ? mappedName(p.naming, cabinetryName) : (ref: TemplateRef) => templateLocation(p.config, ref).object;
     let ws;
     try {
       ws = buildWorkspace(p.config, templates, { histogramName: nameOf, rebinToRegionBinning: p.rebinToRegionBinning });

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { defineNodeKind, type NodeContext, type OutputContext } from '../src/engine/node-kind.ts';
 import { UserError } from '../src/errors.ts';
 import type { HistogramsArtifact } from '../src/hist/index.ts';
-import { combineSpecSchema, validateCombineSpec, writeCombineOutputs, type CombineHistogramQuery } from '../src/stats/build/index.ts';
+import { combineSpecSchema, validateCombineSpec, writeCombineOutputs, type CombineHistogramQuery } from '../src/stats/build/datacard-combine-outputs.ts';
 import { namedTemplates, someNames, templateSelection } from '../src/report/template-source.ts';
 
 const OWN_KEYS = ['histograms', 'axes', 'sums', 'names', 'variations', 'dir', 'shapesFormat'] as const;
@@ -65,7 +65,7 @@ export default defineNodeKind({
   inputs: ['Histograms'],
   output: 'Datacards',
   async run(inputs: [HistogramsArtifact], p: Params, ctx: NodeContext): Promise<DatacardsArtifact> {
-    const templates = namedTemplates(inputs[0], p);
+    const templates = await namedTemplates(inputs[0], p);
     const dir = await mkdtemp(join(tmpdir(), 'hepflow-datacards-'));
     try {
       let out;

@@ -3,7 +3,6 @@
 import { z } from 'zod';
 import { defineNodeKind, type NodeContext, type OutputContext } from '../src/engine/node-kind.ts';
 import type { FitResultArtifact, WorkspaceArtifact } from '../src/report/artifacts.ts';
-import { fitWorkspace } from '../src/report/fit-result.ts';
 
 const params = z.strictObject({
   /** measurement of the workspace (default: the first) */
@@ -27,7 +26,9 @@ export default defineNodeKind({
   params,
   inputs: ['Workspace'],
   output: 'FitResult',
-  run(inputs: [WorkspaceArtifact], p: Params, ctx: NodeContext): FitResultArtifact {
+  async run(inputs: [WorkspaceArtifact], p: Params, ctx: NodeContext): Promise<FitResultArtifact> {
+    // the fitter loads only when a fit runs (a cached run validates this kind but never fits)
+    const { fitWorkspace } = await import('../src/report/fit-result.ts');
     const r = fitWorkspace(inputs[0], p, `fit node '${ctx.node}'`);
     const poi = `${r.poi} = ${r.bestfit[r.poi]!.toPrecision(4)} ± ${r.uncertainty[r.poi]!.toPrecision(3)}`;
     if (r.converged) ctx.log(`${poi}; ${r.message}`);

@@ -4,11 +4,8 @@
 // resumes where it stopped; limit.json has the `flow limit --json` keys plus the scan.
 import { z } from 'zod';
 import { defineNodeKind, type NodeContext, type OutputContext } from '../src/engine/node-kind.ts';
-import { hypotestAt, hypotestContext, type HypotestContext } from '../src/stats/infer/hypotest.ts';
-import { significance } from '../src/stats/infer/significance.ts';
-import { upperLimit } from '../src/stats/infer/upper-limit.ts';
+import type { HypotestContext } from '../src/stats/infer/hypotest.ts';
 import type { ClsPoint, LimitResultArtifact, WorkspaceArtifact } from '../src/report/artifacts.ts';
-import { modelOf } from '../src/report/fit-result.ts';
 
 const params = z.strictObject({
   measurement: z.string().optional(),
@@ -49,6 +46,11 @@ export default defineNodeKind({
   output: 'LimitResult',
   async run(inputs: [WorkspaceArtifact], p: Params, ctx: NodeContext): Promise<LimitResultArtifact> {
     const where = `limit node '${ctx.node}'`;
+    // the fitter loads only when a limit runs (a cached run validates this kind but never fits)
+    const [{ hypotestAt, hypotestContext }, { significance }, { upperLimit }, { modelOf }] = await Promise.all([
+      import('../src/stats/infer/hypotest.ts'), import('../src/stats/infer/significance.ts'),
+      import('../src/stats/infer/upper-limit.ts'), import('../src/report/fit-result.ts'),
+    ]);
     const { model } = modelOf(inputs[0], { measurement: p.measurement }, where);
     // the POI-independent fits are only needed when something is not memoised yet
     let hctx: HypotestContext | undefined;

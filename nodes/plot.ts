@@ -5,12 +5,10 @@
 // run only writes files.
 import { z } from 'zod';
 import { defineNodeKind, type ArtifactType, type GlobalNodeKind, type InputSpec, type NodeContext, type OutputContext } from '../src/engine/node-kind.ts';
-import { brazilPlot, correlationPlot, pullsPlot, stackPlot, svgToPng } from '../src/plot/index.ts';
 import {
   isFitResult, isLimitResult, isWorkspaceArtifact, type ChannelPrediction, type FitResultArtifact, type LimitResultArtifact, type Prediction,
 } from '../src/report/artifacts.ts';
-import { reportHtml, type ReportFigure } from '../src/report/html.ts';
-import { prefitPrediction } from '../src/report/fit-result.ts';
+import type { ReportFigure } from '../src/report/html.ts';
 
 const channelSet = z.union([z.boolean(), z.array(z.string())]);
 
@@ -50,6 +48,9 @@ export interface FiguresArtifact { figures: Figure[]; report?: string }
 
 const readable = (s: string): string => s.replaceAll('_', ' ');
 
+// jsroot and the fitter load only when figures are drawn: a cached run validates this kind but never draws
+const plotLib = () => import('../src/plot/index.ts');
+
 function stackOrder(ch: ChannelPrediction): ChannelPrediction['samples'] {
   // largest background at the bottom, signal on top: the usual look of a HEP distribution
   const sum = (y: number[]) => y.reduce((a, b) => a + b, 0);
@@ -68,6 +69,7 @@ async function distributions(pred: Prediction, p: Params): Promise<Figure[]> {
     if (given && given.length !== n + 1) throw new Error(`binning.${ch.name}: ${given.length} edges for ${n} bins`);
     const edges = given ?? ch.edges ?? Array.from({ length: n + 1 }, (_, i) => i);
     const xLabel = p.xLabels[ch.name] ?? ch.xLabel ?? (ch.edges || given ? ch.name : `${readable(ch.name)} bin`);
+    const { stackPlot } = await plotLib();
     const svg = await stackPlot({
       edges,
       samples: stackOrder(ch).map((s) => ({ label: p.sampleLabels[s.name] ?? s.name, values: s.yields, color: p.colors[s.name] })),
@@ -92,6 +94,7 @@ async function fitFigures(fit: FitResultArtifact, p: Params): Promise<Figure[]> 
     const o = p.pulls === true ? { staterror: false, exclude: [] } : p.pulls;
     const shown = fit.pulls.filter((x) => (o.staterror || x.type !== 'staterror') && !o.exclude.includes(x.parameter));
     if (shown.length) {
+      const { pullsPlot } = await plotLib();
       const svg = await pullsPlot({ names: shown.map((x) => x.parameter), pulls: shown.map((x) => x.pull), errors: shown.map((x) => x.error) });
       out.push({ name: 'pulls', title: 'Nuisance-parameter pulls', section: 'Fit parameters', svg });
     }
@@ -100,6 +103,7 @@ async function fitFigures(fit: FitResultArtifact, p: Params): Promise<Figure[]> 
     const threshold = p.correlation === true ? 0 : p.correlation.threshold;
     // fixed parameters have no correlations: leave them out
     const keep = fit.par_names.map((_, i) => i).filter((i) => fit.uncertainty[fit.par_names[i]!]! > 0);
+    const { correlationPlot } = await plotLib();
     const svg = await correlationPlot({ names: keep.map((i) => fit.par_names[i]!), matrix: keep.map((i) => keep.map((j) => fit.correlation[i]![j]!)), threshold });
     out.push({ name: 'correlation', title: 'Correlation matrix of the fitted parameters', section: 'Fit parameters', svg });
   }
@@ -109,6 +113,7 @@ async function fitFigures(fit: FitResultArtifact, p: Params): Promise<Figure[]> 
 async function limitFigures(limit: LimitResultArtifact, p: Params): Promise<Figure[]> {
   if (!p.cls || limit.scan.length < 2) return [];
   const col = (k: number) => limit.scan.map((s) => s.cls_exp[k]!);
+  const { brazilPlot } = await plotLib();
   const svg = await brazilPlot({
     poi: limit.scan.map((s) => s.poi), clsObs: limit.scan.map((s) => s.cls_obs), clsExp: [col(0), col(1), col(2), col(3), col(4)],
     cl: limit.cl, poiLabel: p.poiLabel ?? readable(limit.poi), upperLimitObs: limit.upper_limit_obs, upperLimitExp: limit.upper_limit_exp[2],
@@ -133,11 +138,15 @@ export function plotKind(inputs: InputSpec): GlobalNodeKind<Params, FiguresArtif
       if (!fit && !limit && !ws) throw new Error(`plot node '${ctx.node}': needs a FitResult, LimitResult or Workspace input`);
       const figures = [
         // without a fit, a workspace still gives the pre-fit distributions
-        ...(fit ? await fitFigures(fit, p) : ws && p.prefit ? await distributions(prefitPrediction(ws, {}, `plot node '${ctx.node}'`), p) : []),
+        ...(fit ? await fitFigures(fit, p) : ws && p.prefit ? await distributions((await import('../src/report/fit-result.ts')).prefitPrediction(ws, {}, `plot node '${ctx.node}'`), p) : []),
         ...(limit ? await limitFigures(limit, p) : []),
       ];
-      if (p.png) for (const f of figures) f.png = await svgToPng(f.svg);
+      if (p.png) {
+        const { svgToPng } = await plotLib();
+        for (const f of figures) f.png = await svgToPng(f.svg);
+      }
       ctx.log(`${figures.length} figure(s)`);
+      const { reportHtml } = await import('../src/report/html.ts');
       const report = p.report === false ? undefined : reportHtml({
         title: p.title ?? ctx.graph, subtitle: p.labels, fit, limit, png: p.png, figuresDir: p.dir,
         figures: figures.map(({ name, title, section, svg }): ReportFigure => ({ name, title, section, svg })),

@@ -1,7 +1,7 @@
 // Named 1D templates from a Histograms artifact, for the workspace and datacard builders: cabinetry
 // names `{region}_{process}[_{variation}]` from the category axes, plus weighted sums (pseudodata).
 import { z } from 'zod';
-import { combine, fromData, toNamedHistograms, type HistogramsArtifact, type Hist1D } from '../hist/index.ts';
+import type { HistogramsArtifact, Hist1D } from '../hist/index.ts';
 
 export const templateSelection = z.strictObject({
   /** histograms of the artifact to use (default: all) */
@@ -13,7 +13,9 @@ export const templateSelection = z.strictObject({
 });
 export type TemplateSelection = z.infer<typeof templateSelection>;
 
-export function namedTemplates(a: HistogramsArtifact, o: TemplateSelection): Map<string, Hist1D> {
+export async function namedTemplates(a: HistogramsArtifact, o: TemplateSelection): Promise<Map<string, Hist1D>> {
+  // src/hist (and the ROOT writer behind it) loads only when a node runs, not when a graph is validated
+  const { combine, fromData, toNamedHistograms } = await import('../hist/index.ts');
   const out = new Map<string, Hist1D>();
   const region = o.axes?.region ?? 'region';
   for (const name of o.histograms ?? Object.keys(a.hists)) {
