@@ -8,7 +8,8 @@ import { buildModel } from '../src/stats/model.ts';
 import { fit } from '../src/stats/fit.ts';
 import { rank } from '../src/stats/infer/ranking.ts';
 import { yieldsWithUncertainty } from '../src/stats/infer/yields.ts';
-import { upperLimit } from '../src/stats/infer/upper-limit.ts';
+import { memoryPointCache, upperLimit } from '../src/stats/infer/upper-limit.ts';
+import type { PointCache } from '../src/stats/infer/upper-limit.ts';
 import { loadWorkspace } from '../src/stats/workspace.ts';
 
 const ref = join(import.meta.dirname, '..', '..', 'shared', 'refs', 'pyhf', 'syn_allmods_3ch.json');
@@ -83,4 +84,26 @@ test('limits fall back to a scan over the POI bounds when a band does not cross 
   assert.ok(Math.abs(narrow.exp[4]! - narrowTo) < 1e-12); // numpy.interp clamps at the last scan point
   // the other bands agree with root finding up to the linear-interpolation error of the grid
   for (let k = 0; k < 4; k++) assert.ok(Math.abs(narrow.exp[k]! / wide.exp[k]! - 1) < 0.01, `${narrow.exp[k]} vs ${wide.exp[k]}`);
+});
+
+test('a limit scan resumes from its point cache without refitting', () => {
+  const ws = loadWorkspace({
+    version: '1.0.0',
+    channels: [{ name: 'c', samples: [
+      { name: 's', data: [5, 10], modifiers: [{ name: 'mu', type: 'normfactor', data: null }] },
+      { name: 'b', data: [50, 60], modifiers: [{ name: 'u', type: 'shapesys', data: [5, 12] }] },
+    ] }],
+    observations: [{ name: 'c', data: [52, 63] }],
+    measurements: [{ name: 'm', config: { poi: 'mu', parameters: [] } }],
+  });
+  const model = buildModel(ws);
+  const inner = memoryPointCache();
+  let stored = 0;
+  const counting: PointCache = { get: inner.get, set: (k, mu, v) => { stored++; inner.set(k, mu, v); } };
+  const first = upperLimit(model, { cache: counting });
+  assert.ok(stored > 0);
+  stored = 0;
+  const again = upperLimit(model, { cache: counting });
+  assert.equal(stored, 0);
+  assert.deepEqual([again.obs, ...again.exp], [first.obs, ...first.exp]);
 });

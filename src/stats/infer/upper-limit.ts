@@ -2,7 +2,7 @@
 // Brent root finding on CLs(mu) - level inside the POI bounds, like pyhf's upper_limit (toms748). Every
 // evaluated point is reported through `onPoint` and points do not depend on each other. When a band
 // has no crossing inside the bounds, all limits come from a 201-point linear scan over the bounds.
-import { EXPECTED_SIGMAS, clsFromTeststat, expectedCls, hypotestAt, hypotestContext, qmuAsimov, qmuTilde, qtildeTeststat } from './hypotest.ts';
+import { EXPECTED_SIGMAS, clsFromTeststat, expectedCls, hypotestContext, qmuAsimov, qmuTilde, qtildeTeststat } from './hypotest.ts';
 import { normalCdf, normalQuantile } from '../special.ts';
 import type { HypotestContext } from './hypotest.ts';
 import type { Dataset, Model } from '../model.ts';
@@ -16,6 +16,33 @@ export interface UpperLimitOptions {
   onPoint?: (point: LimitPoint) => void;
   /** reuse POI-independent fits */
   context?: HypotestContext;
+  /** where per-POI test statistics are kept (default: in memory); a persistent one lets an
+   *  interrupted scan resume */
+  cache?: PointCache;
+}
+
+/** Per-POI test statistics (qmu on the data, qmu_A on the Asimov data) of one hypotest context. */
+export interface PointCache {
+  get(kind: 'qmu' | 'qmuA', poi: number): number | undefined;
+  set(kind: 'qmu' | 'qmuA', poi: number, value: number): void;
+}
+
+export function memoryPointCache(): PointCache {
+  const m = new Map<string, number>();
+  return { get: (k, poi) => m.get(`${k}:${poi}`), set: (k, poi, v) => { m.set(`${k}:${poi}`, v); } };
+}
+
+/** qmu and qmu_A at a POI value, computed once per cache. */
+function pointStats(model: Model, ctx: HypotestContext, cache: PointCache) {
+  const memo = (kind: 'qmu' | 'qmuA', mu: number, compute: () => number) => {
+    let v = cache.get(kind, mu);
+    if (v === undefined) { v = compute(); cache.set(kind, mu, v); }
+    return v;
+  };
+  return {
+    qmuA: (mu: number) => memo('qmuA', mu, () => qmuAsimov(ctx, mu)),
+    qmu: (mu: number) => memo('qmu', mu, () => qmuTilde(model, mu, ctx.data, ctx.free)),
+  };
 }
 
 export interface LimitPoint { poi: number; clsObs?: number; clsExp: number[] }
@@ -65,17 +92,12 @@ export function upperLimit(model: Model, opts: UpperLimitOptions = {}): UpperLim
   const ctx = opts.context ?? hypotestContext(model, opts.data);
   const lo = model.lower[model.poiIndex]!, hi = model.upper[model.poiIndex]!;
   const points: LimitPoint[] = [];
-  const qA = new Map<number, number>(), qObs = new Map<number, number>();
-  const asimovAt = (mu: number) => {
-    let v = qA.get(mu);
-    if (v === undefined) { v = qmuAsimov(ctx, mu); qA.set(mu, v); }
-    return v;
-  };
+  const stats = pointStats(model, ctx, opts.cache ?? memoryPointCache());
+  const asimovAt = stats.qmuA;
   const report = (p: LimitPoint) => { points.push(p); opts.onPoint?.(p); };
   const expAt = (mu: number) => expectedCls(Math.sqrt(asimovAt(mu)));
   const obsAt = (mu: number) => {
-    let q = qObs.get(mu);
-    if (q === undefined) { q = qmuTilde(model, mu, ctx.data, ctx.free); qObs.set(mu, q); }
+    const q = stats.qmu(mu);
     const qa = asimovAt(mu);
     const cls = clsFromTeststat(qtildeTeststat(q, qa), Math.sqrt(qa)).cls;
     report({ poi: mu, clsObs: cls, clsExp: expectedCls(Math.sqrt(qa)) });
@@ -104,7 +126,7 @@ export function upperLimit(model: Model, opts: UpperLimitOptions = {}): UpperLim
     method = 'scan';
     // like pyhf's reference procedure: once root finding would leave the POI bounds for any band,
     // every band comes from the scan
-    const scan = scanLimits(ctx, lo, hi, level, report);
+    const scan = scanLimits(ctx, lo, hi, level, report, 201, opts.cache);
     results.splice(0, results.length, scan.obs, ...scan.exp);
   }
   return { obs: results[0]!, exp: results.slice(1), method, points };
@@ -133,14 +155,19 @@ function bracket(f: (x: number) => number, guess: number, lo: number, hi: number
 }
 
 /** Limits by linear interpolation of CLs on a 201-point grid over [lo, hi] (numpy.interp semantics). */
-export function scanLimits(ctx: HypotestContext, lo: number, hi: number, level: number, report: (p: LimitPoint) => void, n = 201) {
+export function scanLimits(
+  ctx: HypotestContext, lo: number, hi: number, level: number, report: (p: LimitPoint) => void, n = 201, cache?: PointCache,
+) {
+  const stats = pointStats(ctx.model, ctx, cache ?? memoryPointCache());
   const grid = Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1));
   const obs: number[] = [], exp: number[][] = [[], [], [], [], []];
   for (const mu of grid) {
-    const r = hypotestAt(ctx, mu);
-    report({ poi: mu, clsObs: r.clsObs, clsExp: r.clsExp });
-    obs.push(r.clsObs);
-    r.clsExp.forEach((v, k) => exp[k]!.push(v));
+    const qa = stats.qmuA(mu), sqA = Math.sqrt(qa);
+    const clsObs = clsFromTeststat(qtildeTeststat(stats.qmu(mu), qa), sqA).cls;
+    const clsExp = expectedCls(sqA);
+    report({ poi: mu, clsObs, clsExp });
+    obs.push(clsObs);
+    clsExp.forEach((v, k) => exp[k]!.push(v));
   }
   return { obs: interpLevel(grid, obs, level), exp: exp.map((c) => interpLevel(grid, c, level)) };
 }
