@@ -155,3 +155,11 @@ test('a corrupted blob is detected and recomputed with the same result', async (
   assert.ok(r.events.some((e) => e.type === 'warning' && /corrupt/i.test(e.message)), 'a warning names the corruption');
   assert.equal(readFileSync(join(dir, 'out', 'summary.json'), 'utf8'), before);
 });
+
+test('an output-only param change rewrites the outputs although the value is unchanged', async () => {
+  writeToyGraph(dir, { mapFn: '(x) => 3 * x', summaryFile: 'renamed.json' });
+  const r = await runToy(dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(runDone(r).nodes.summary.status, 'computed');
+  assert.equal(readFileSync(join(dir, 'out', 'renamed.json'), 'utf8'), readFileSync(join(dir, 'out', 'summary.json'), 'utf8'));
+});

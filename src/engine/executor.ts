@@ -102,9 +102,11 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
     warn: (message: string) => emit({ type: 'warning', node, message }),
   });
 
-  const outputs = async (n: PlanNode, hash: string, load: () => Promise<unknown>): Promise<void> => {
+  const outputs = async (n: PlanNode, outputHash: string, load: () => Promise<unknown>): Promise<void> => {
     const write = n.kind.writeOutputs;
     if (!write) return;
+    // the files depend on the value AND on the params/version (e.g. output file names)
+    const hash = sha256(`${outputHash}:${bases.get(n.name)!.hash}`);
     const prev = manifest[n.name];
     if (prev && prev.hash === hash && prev.files.every((f) => existsSync(join(opts.outDir, f)))) {
       newManifest[n.name] = prev;

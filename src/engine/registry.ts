@@ -1,7 +1,7 @@
 // Node-kind registry: built-in kinds live in nodes/<kind>.ts and are imported lazily by name, so a
 // graph without fits never loads the fitter. Users can register their own kinds (or pass a kind
 // object to `g.node`).
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { NodeKind } from './node-kind.ts';
 
@@ -12,12 +12,10 @@ export function registerNodeKind(kind: NodeKind): void {
   registered.set(kind.kind, kind);
 }
 
-/** Names of the kinds that can be resolved (registered + modules present in nodes/). */
+/** Names of the kinds that can be resolved (registered + modules in nodes/). */
 export function knownKinds(): string[] {
   const names = new Set(registered.keys());
-  for (const k of ['fetch', 'generate', 'skim', 'select', 'fill', 'merge', 'build-workspace', 'fit', 'limit', 'datacard', 'plot']) {
-    if (existsSync(fileURLToPath(new URL(`${k}.ts`, nodesDir)))) names.add(k);
-  }
+  for (const f of readdirSync(fileURLToPath(nodesDir))) if (/^[a-z][a-z0-9-]*\.ts$/.test(f)) names.add(f.slice(0, -3));
   return [...names].sort();
 }
 

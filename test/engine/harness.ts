@@ -35,6 +35,8 @@ export interface ToyGraphOptions {
   fail?: string;
   /** fetch's own skipBadFiles */
   skipBadFiles?: boolean;
+  /** file name the summary node writes */
+  summaryFile?: string;
 }
 
 export function writeToyGraph(dir: string, o: ToyGraphOptions = {}): string {
@@ -46,7 +48,7 @@ export default graph('toy', { params: z.object({ bins: z.number().int().default(
   const m = g.node(toyMap, 'map', ev, { f: ${o.mapFn ?? '(x) => x * 2'} });
   const h = g.node(toyHist, 'hist', m, { bins: p.bins, lo: 0, hi: 2 });
   const raw = g.node(toyHist, 'hist-raw', ev, { bins: 4, lo: 0, hi: 1 });
-  g.node(toySummary, 'summary', [h, raw], {});
+  g.node(toySummary, 'summary', [h, raw], { ${o.summaryFile ? `file: ${JSON.stringify(o.summaryFile)}` : ''} });
   g.node(toyTotal, 'total', h, {});
 });
 `;

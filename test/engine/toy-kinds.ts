@@ -97,13 +97,15 @@ export const toySummary = defineNodeKind({
   kind: 'toy-summary',
   version: '1',
   level: 'global',
-  params: z.object({ scale: z.number().default(1) }),
+  params: z.object({ scale: z.number().default(1), file: z.string().optional() }),
   inputs: { variadic: 'Histograms' },
   output: 'Json',
   run(inputs: Hist[], p) {
     return { hists: inputs.map((h) => ({ bins: h.bins, counts: Array.from(h.counts, (c) => c * p.scale) })) };
   },
-  writeOutputs: writeJson,
+  async writeOutputs(value, p, ctx) {
+    await ctx.writeFile(p.file ?? `${ctx.node}.json`, `${JSON.stringify(value)}\n`);
+  },
 });
 
 /** Global: total count of a histogram, coarse on purpose (for early cut-off tests). */
