@@ -21,10 +21,10 @@ export function xlogy(x: number, y: number): number {
   return x === 0 ? 0 : x * Math.log(y);
 }
 
-/** Complementary error function: power series below 3 (all terms positive), continued fraction above. */
+/** Complementary error function: power series below 2 (all terms positive), continued fraction above. */
 export function erfc(x: number): number {
   if (x < 0) return 2 - erfc(-x);
-  if (x < 3) {
+  if (x < 2) {
     // erf(x) = 2/sqrt(pi) exp(-x^2) sum_n (2x^2)^n x / (1*3*...*(2n+1))
     const x2 = x * x;
     let term = x, sum = x;
@@ -36,7 +36,7 @@ export function erfc(x: number): number {
     return 1 - (2 / Math.sqrt(Math.PI)) * Math.exp(-x2) * sum;
   }
   let k = x;
-  for (let n = 80; n >= 1; n--) k = x + (n / 2) / k;
+  for (let n = 160; n >= 1; n--) k = x + (n / 2) / k;
   return Math.exp(-x * x) / Math.sqrt(Math.PI) / k;
 }
 
