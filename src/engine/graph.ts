@@ -48,6 +48,7 @@ export interface BuiltinOutputs {
   select: 'EventChunks';
   fill: 'Histograms';
   merge: 'Histograms';
+  pseudodata: 'Histograms';
   'build-workspace': 'Workspace';
   fit: 'FitResult';
   limit: 'LimitResult';
@@ -98,6 +99,10 @@ export class GraphBuilder {
   merge(name: string, histograms: Handle<'Histograms'> | Handle<'Histograms'>[], params: Params = {}): Handle<'Histograms'> {
     return this.node('merge', name, histograms, params);
   }
+  /** A data-like category from the sum of simulated templates (optionally Poisson-fluctuated). */
+  pseudodata(name: string, histograms: Handle<'Histograms'>, params: Params = {}): Handle<'Histograms'> {
+    return this.node('pseudodata', name, [histograms], params);
+  }
   buildWorkspace(name: string, histograms: Handle<'Histograms'>, config: unknown): Handle<'Workspace'> {
     return this.node('build-workspace', name, [histograms], config);
   }
@@ -116,7 +121,7 @@ export class GraphBuilder {
 }
 
 const builtinOutput: BuiltinOutputs = {
-  fetch: 'FileSet', generate: 'FileSet', skim: 'EventChunks', select: 'EventChunks', fill: 'Histograms', merge: 'Histograms',
+  fetch: 'FileSet', generate: 'FileSet', skim: 'EventChunks', select: 'EventChunks', fill: 'Histograms', merge: 'Histograms', pseudodata: 'Histograms',
   'build-workspace': 'Workspace', fit: 'FitResult', limit: 'LimitResult', datacard: 'Datacards', plot: 'Figures',
 };
 
