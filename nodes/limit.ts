@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { defineNodeKind, type NodeContext, type OutputContext } from '../src/engine/node-kind.ts';
 import type { HypotestContext } from '../src/stats/infer/hypotest.ts';
-import type { ClsPoint, LimitResultArtifact, WorkspaceArtifact } from '../src/report/artifacts.ts';
+import { pyhfWorkspace, type ClsPoint, type LimitResultArtifact, type WorkspaceArtifact } from '../src/report/artifacts.ts';
 
 const params = z.strictObject({
   measurement: z.string().optional(),
@@ -17,11 +17,17 @@ const params = z.strictObject({
    *  largest limit of the band); points: 0 disables it */
   scan: z.strictObject({ lo: z.number(), hi: z.number(), points: z.int().min(0).max(10_000) })
     .refine((s) => s.points < 2 || s.lo < s.hi, { message: 'lo must be below hi' }).optional(),
+  /** scan points on worker threads: 'auto' when the rest of the scan would take over a second */
+  parallel: z.union([z.boolean(), z.literal('auto')]).default('auto'),
+  /** worker threads of a parallel scan (default: the run's --workers, at most 8) */
+  workers: z.int().min(1).optional(),
   output: z.union([z.string(), z.literal(false)]).default('limit.json'),
 });
 type Params = z.infer<typeof params>;
 
 const DEFAULT_POINTS = 21;
+const PARALLEL_AFTER_MS = 1000;
+const MAX_SCAN_WORKERS = 8;
 
 /** The scan grid: given, or spanning the whole expected band and the observed limit. */
 export function scanGrid(p: Params, poiLower: number, limits: number[]): number[] {
@@ -76,14 +82,36 @@ export default defineNodeKind({
     });
 
     const grid = scanGrid(p, model.lower[model.poiIndex]!, [ul.obs, ...ul.exp]);
+    const parallelPoints = async (mus: number[], done: number): Promise<ClsPoint[]> => {
+      checkAbort();
+      const { ClsPool } = await import('../src/report/cls-pool.ts');
+      const pool = new ClsPool(Math.min(workers, mus.length), pyhfWorkspace(inputs[0]), p.measurement);
+      const stop = () => void pool.close(`${where}: interrupted (finished scan points are kept in the cache)`);
+      ctx.signal.addEventListener('abort', stop);
+      try {
+        return await Promise.all(mus.map((mu) => ctx.memo(['cls', mu], () => { computed++; return pool.compute(mu); })
+          .then((pt) => { ctx.progress(++done, grid.length, 'points'); return pt; })));
+      } finally {
+        ctx.signal.removeEventListener('abort', stop);
+        await pool.close();
+      }
+    };
     const scan: ClsPoint[] = [];
     computed = 0;
-    for (const mu of grid) {
+    // Serial until the rest of the scan looks long (> PARALLEL_AFTER_MS at the pace so far), then the
+    // remaining points go to worker threads; every point is memoised either way.
+    const workers = p.parallel === false ? 1 : Math.max(1, Math.min(p.workers ?? ctx.workers, MAX_SCAN_WORKERS));
+    let spent = 0, timed = 0;
+    const goParallel = (left: number) => workers > 1 && left > 1 && (p.parallel === true || (timed > 0 && (left * spent) / timed > PARALLEL_AFTER_MS));
+    while (scan.length < grid.length && !goParallel(grid.length - scan.length)) {
       checkAbort();
-      scan.push(await point(mu));
+      const before = computed, t = performance.now();
+      scan.push(await point(grid[scan.length]!));
+      if (computed > before) { spent += performance.now() - t; timed++; }
       ctx.progress(scan.length, grid.length, 'points');
       await yieldToEventLoop();
     }
+    if (scan.length < grid.length) scan.push(...await parallelPoints(grid.slice(scan.length), scan.length));
     const reused = grid.length - computed;
     if (grid.length) ctx.log(`CLs scan: ${grid.length} points over [${grid[0]}, ${grid.at(-1)}]${reused ? `, ${reused} reused from the cache` : ''}`);
     return {
