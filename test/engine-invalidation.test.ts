@@ -122,6 +122,8 @@ test("adding a file processes only the new file's chunks", async () => {
   assert.equal(done.nodes.read.chunks, 11);
   assert.equal(done.nodes.read.events, 43000);
   assert.equal(done.nodes.read.reason, 'input');
+  assert.equal(done.nodes.inputs.status, 'computed');
+  assert.equal(done.nodes.inputs.reason, 'input');
   assert.deepEqual(summary().hists[1]!.counts, expectedHist(['f0.f64', 'f1.f64', 'f2.f64', 'f3.f64'], 4, 0, 1, (x) => x));
 });
 

@@ -221,7 +221,8 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
       }
     }
     const inputsHash = sha256(inputHashes.join(','));
-    const reason = reasonFor(n, rec, inputsHash);
+    // a volatile node (fetch) whose own parts are unchanged recomputes because the world changed
+    const reason = kind.volatile && rec && !forced.has(n.name) && !ownReason(rec, base) ? 'input' : reasonFor(n, rec, inputsHash);
     try {
       const { value, hash } = await compute(reason);
       const load = async () => value;
