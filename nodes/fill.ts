@@ -1,25 +1,17 @@
 // fill: a chunk reducer. Books the histograms declared in params (axes as JSON, so a changed binning
 // is a params change: only fill re-runs, from the cached skim/select chunks), hands them with the
 // sample's normalisation xsec*lumi/nevts (or /sumw) to the user's fill function, and returns the
-// chunk's partial Histograms; the engine adds partials as chunks finish.
+// chunk's partial Histograms; the engine adds partials as chunks finish. The histogram code is
+// loaded when the node runs (cached re-runs never load it).
+import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { defineNodeKind, type EventBatch, type OutputContext } from '../src/engine/node-kind.ts';
-import { Events } from '../src/columnar/index.ts';
-import { Hist, axisFromJSON, emptyArtifact, toData, type AxisJSON, type HistogramsArtifact } from '../src/hist/index.ts';
-import { combineFillPartials, finishFillPartials, type FillPartial } from '../src/analysis/sample-normalisation.ts';
-import { normalisation, sampleInfo, sampleKey, type SampleInfo } from '../src/analysis/sample.ts';
-import { writeHistogramOutputs, outputParams } from '../src/analysis/histogram-outputs.ts';
+import type { AxisJSON, HistogramsArtifact } from '../src/hist/index.ts';
+import type { FillPartial } from '../src/analysis/sample-normalisation.ts';
+import type { FillFn } from '../src/analysis/fill-chunk.ts';
+import { outputParams } from '../src/analysis/output-params.ts';
 
-export interface FillContext {
-  sample: SampleInfo;
-  /** xsec * lumi / nevts (or / sumw), 1 for data. With per-file nevts this chunk uses its file's
-   *  nevts and the merge re-weights the sample to the sum over its files (use the weight linearly). */
-  weight: number;
-  seed: number;
-  options: Record<string, unknown>;
-}
-
-export type FillFn = (ev: Events, h: Record<string, Hist>, ctx: FillContext) => void;
+export type { FillContext, FillFn } from '../src/analysis/fill-chunk.ts';
 
 const axisJson = z.custom<AxisJSON>((v) => typeof v === 'object' && v !== null && ('type' in v || 'toJSON' in v), { message: 'expected an axis (regular(...), variable(...), strCategory(...)) or its JSON' });
 
@@ -35,13 +27,10 @@ const params = z.object({
 });
 type Params = z.infer<typeof params>;
 
-function book(p: Params): Record<string, Hist> {
-  const out: Record<string, Hist> = {};
-  for (const [name, axes] of Object.entries(p.histograms)) {
-    out[name] = new Hist(axes.map((a) => axisFromJSON('toJSON' in a && typeof (a as { toJSON?: unknown }).toJSON === 'function' ? (a as unknown as { toJSON(): AxisJSON }).toJSON() : a)));
-  }
-  return out;
-}
+// reduce runs synchronously in the main thread, possibly before any chunk ran there: load on first use
+const require = createRequire(import.meta.url);
+let normaliser: typeof import('../src/analysis/sample-normalisation.ts') | undefined;
+const norm = () => (normaliser ??= require('../src/analysis/sample-normalisation.ts') as typeof import('../src/analysis/sample-normalisation.ts'));
 
 export default defineNodeKind({
   kind: 'fill',
@@ -51,24 +40,19 @@ export default defineNodeKind({
   params,
   inputs: ['EventChunks'],
   output: 'Histograms',
-  runChunk(input: EventBatch | undefined, p: Params, ctx): FillPartial {
+  async runChunk(input: EventBatch | undefined, p: Params, ctx): Promise<FillPartial> {
     if (!input) throw new Error(`fill node '${ctx.node}' needs an EventChunks input`);
-    const sample = sampleInfo(ctx.chunk.file);
-    const hists = book(p);
-    const perFile = sample.isData || p.normalise === 'none' ? undefined : p.normalise === 'sumw' ? sample.sumw : sample.nevts;
-    const weight = normalisation(sample, p.lumi, p.normalise);
-    p.fill(new Events(input, sample.metadata), hists, { sample, weight, seed: ctx.seed, options: p.options });
-    const a: FillPartial = emptyArtifact();
-    if (perFile !== undefined) a.norm = { sample: sampleKey(sample), path: ctx.chunk.file.path, n: perFile };
-    for (const [k, h] of Object.entries(hists)) a.hists[k] = toData(h);
-    // events of the chunk as read (the select node keeps fewer rows)
-    a.nevents[sampleKey(sample)] = ctx.chunk.stop - ctx.chunk.start;
-    const cf = input.meta?.cutflow as Record<string, number> | undefined;
-    if (cf) a.cutflows[sampleKey(sample)] = { ...cf };
-    return a;
+    const { fillChunk } = await import('../src/analysis/fill-chunk.ts');
+    return fillChunk(input, p, ctx);
   },
-  reduce: { combine: combineFillPartials, finish: finishFillPartials, empty: emptyArtifact },
+  reduce: {
+    combine: (acc: FillPartial, part: FillPartial) => norm().combineFillPartials(acc, part),
+    finish: (total: FillPartial): HistogramsArtifact => norm().finishFillPartials(total),
+    empty: (): FillPartial => ({ kind: 'hepflow.histograms', hists: {}, nevents: {}, cutflows: {} }),
+  },
   async writeOutputs(value: HistogramsArtifact, p: Params, ctx: OutputContext) {
-    if (p.output) await writeHistogramOutputs(value, p.output, ctx);
+    if (!p.output) return;
+    const { writeHistogramOutputs } = await import('../src/analysis/histogram-outputs.ts');
+    await writeHistogramOutputs(value, p.output, ctx);
   },
 });

@@ -1,9 +1,10 @@
 // merge: adds Histograms artifacts (several fill nodes, or partial runs) and groups categories, e.g.
 // the three single-top channels into one process; writes histograms.root / .json when asked.
+// Histogram code is imported when the node runs, so cached re-runs do not load it.
 import { z } from 'zod';
 import { defineNodeKind, type OutputContext } from '../src/engine/node-kind.ts';
-import { emptyArtifact, fromData, mergeInto, toData, type HistogramsArtifact } from '../src/hist/index.ts';
-import { writeHistogramOutputs, outputParams } from '../src/analysis/histogram-outputs.ts';
+import type { HistogramsArtifact } from '../src/hist/artifact.ts';
+import { outputParams } from '../src/analysis/output-params.ts';
 
 const params = z.object({
   /** new category -> categories merged into it, on axis `axis` (default 'process') */
@@ -13,18 +14,6 @@ const params = z.object({
 });
 type Params = z.infer<typeof params>;
 
-export function mergeHistograms(inputs: HistogramsArtifact[], p: Pick<Params, 'groups' | 'axis'>): HistogramsArtifact {
-  const acc = emptyArtifact();
-  for (const a of inputs) mergeInto(acc, structuredClone(a));
-  if (Object.keys(p.groups).length) {
-    for (const [name, d] of Object.entries(acc.hists)) {
-      const h = fromData(d);
-      if (h.axes.some((x) => x.name === p.axis)) acc.hists[name] = toData(h.groupCategories(p.axis, p.groups));
-    }
-  }
-  return acc;
-}
-
 export default defineNodeKind({
   kind: 'merge',
   level: 'global',
@@ -33,10 +22,13 @@ export default defineNodeKind({
   params,
   inputs: { variadic: 'Histograms', min: 1 },
   output: 'Histograms',
-  run(inputs: HistogramsArtifact[], p: Params) {
+  async run(inputs: HistogramsArtifact[], p: Params) {
+    const { mergeHistograms } = await import('../src/analysis/merge-histograms.ts');
     return mergeHistograms(inputs, p);
   },
   async writeOutputs(value: HistogramsArtifact, p: Params, ctx: OutputContext) {
-    if (p.output) await writeHistogramOutputs(value, p.output, ctx);
+    if (!p.output) return;
+    const { writeHistogramOutputs } = await import('../src/analysis/histogram-outputs.ts');
+    await writeHistogramOutputs(value, p.output, ctx);
   },
 });

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import selectKind from '../nodes/select.ts';
 import fillKind from '../nodes/fill.ts';
-import mergeKind, { mergeHistograms } from '../nodes/merge.ts';
+import mergeKind from '../nodes/merge.ts';
+import { mergeHistograms } from '../src/analysis/merge-histograms.ts';
 import type { ChunkContext, FileInfo } from '../src/engine/node-kind.ts';
 import { Events, Rng } from '../src/columnar/index.ts';
 import { agcAxes, agcFillFn, agcSelectFn, agcProcess, agcHistogram } from '../src/analysis/agc.ts';
@@ -47,14 +48,14 @@ function genEvents(n: number, seed: number): ColumnBatch {
 const selectParams = selectKind.params.parse({ select: agcSelectFn, options: {} });
 const fillParams = (bins = 25) => fillKind.params.parse({ histograms: { agc: agcAxes(bins) }, fill: agcFillFn, lumi: 3378 });
 
-test('per-chunk fill + reduce equals one chunk; cutflows and nevents add up', () => {
+test('per-chunk fill + reduce equals one chunk; cutflows and nevents add up', async () => {
   const batch = genEvents(3000, 3), f = file('ttbar');
-  const whole = fillKind.runChunk(selectKind.runChunk(batch, selectParams, ctx(f, 0, 3000)), fillParams(), ctx(f, 0, 3000)) as HistogramsArtifact;
+  const whole = await fillKind.runChunk(await selectKind.runChunk(batch, selectParams, ctx(f, 0, 3000)), fillParams(), ctx(f, 0, 3000)) as HistogramsArtifact;
   // two chunks (the JER smearing seed differs per chunk, so compare seed-independent variations)
-  const halves = [[0, 1700], [1700, 3000]].map(([a, b]) => {
+  const halves = await Promise.all([[0, 1700], [1700, 3000]].map(async ([a, b]) => {
     const sub = sliceBatch(batch, a, b);
-    return fillKind.runChunk(selectKind.runChunk(sub, selectParams, ctx(f, a, b)), fillParams(), ctx(f, a, b)) as HistogramsArtifact;
-  });
+    return await fillKind.runChunk(await selectKind.runChunk(sub, selectParams, ctx(f, a, b)), fillParams(), ctx(f, a, b)) as HistogramsArtifact;
+  }));
   const merged = fillKind.reduce!.finish!(fillKind.reduce!.combine(halves[0], halves[1]));
   const hw = fromData(fillKind.reduce!.finish!(whole).hists.agc), hm = fromData(merged.hists.agc);
   for (const v of ['nominal', 'pt_scale_up', 'btag_var_2_up']) for (const region of ['4j1b', '4j2b']) {
@@ -67,14 +68,14 @@ test('per-chunk fill + reduce equals one chunk; cutflows and nevents add up', ()
   assert.equal(merged.cutflows.ttbar__nominal['4j1b__nominal'], whole.cutflows.ttbar__nominal['4j1b__nominal']);
 });
 
-test('a sample split over files is normalised to xsec*lumi / (sum of the files nevts), in any merge order', () => {
+test('a sample split over files is normalised to xsec*lumi / (sum of the files nevts), in any merge order', async () => {
   const batch = genEvents(2400, 6);
   const files = [file('ttbar', 'nominal', { path: '/d/a.root', nevts: 1000 }), file('ttbar', 'nominal', { path: '/d/b.root', nevts: 3000 })];
   const ranges: Array<[FileInfo, number, number]> = [[files[0], 0, 500], [files[0], 500, 1000], [files[1], 1000, 1800], [files[1], 1800, 2400]];
-  const parts = ranges.map(([f, a, b]) => {
+  const parts = await Promise.all(ranges.map(async ([f, a, b]) => {
     const sub = sliceBatch(batch, a, b);
-    return fillKind.runChunk(selectKind.runChunk(sub, selectParams, ctx(f, a, b)), fillParams(), ctx(f, a, b));
-  });
+    return await fillKind.runChunk(await selectKind.runChunk(sub, selectParams, ctx(f, a, b)), fillParams(), ctx(f, a, b));
+  }));
   const r = fillKind.reduce!;
   const orders = [[0, 1, 2, 3], [3, 0, 2, 1], [2, 3, 1, 0]];
   const results = orders.map((o) => r.finish!(o.slice(1).reduce((acc, i) => r.combine(acc, parts[i]), parts[o[0]])) as HistogramsArtifact);
@@ -102,11 +103,11 @@ function sliceBatch(b: ColumnBatch, start: number, stop: number): ColumnBatch {
   return { entries: stop - start, columns };
 }
 
-test('a variation with factor 1 equals nominal; unit-weight samples sum to xsec*lumi', () => {
+test('a variation with factor 1 equals nominal; unit-weight samples sum to xsec*lumi', async () => {
   const n = 2000, batch = genEvents(n, 4), f = file('wjets', 'nominal', { xsec: 250, nevts: n });
   // generic select/fill through the nodes: keep every event, fill a constant with a 'varied' copy scaled by 1
   const sel = selectKind.params.parse({ select: (ev: Events) => ({ keep: new Uint8Array(ev.entries).fill(1), columns: { ht: ev.collection('Jet').get('pt').sum() } }) });
-  const out = selectKind.runChunk(batch, sel, ctx(f, 0, n));
+  const out = await selectKind.runChunk(batch, sel, ctx(f, 0, n));
   const fp = fillKind.params.parse({
     histograms: { ht: [regular(10, 0, 500, { name: 'ht' }), strCategory([], { name: 'variation', growth: true })] },
     fill: (ev: Events, h: Record<string, import('../src/hist/index.ts').Hist>, c: { weight: number }) => {
@@ -116,18 +117,18 @@ test('a variation with factor 1 equals nominal; unit-weight samples sum to xsec*
     },
     lumi: 10,
   });
-  const a = fillKind.runChunk(out, fp, ctx(f, 0, n)) as HistogramsArtifact;
+  const a = await fillKind.runChunk(out, fp, ctx(f, 0, n)) as HistogramsArtifact;
   const h = fromData(a.hists.ht);
   assert.deepEqual(Array.from(h.withFlow({ variation: 'scale1' }).values), Array.from(h.withFlow({ variation: 'nominal' }).values));
   assert.ok(Math.abs(h.slice({ variation: 'nominal' }).sum() - 250 * 10) < 1e-9 * 2500);
 });
 
-test('merge adds artifacts and groups single-top channels into one process', () => {
+test('merge adds artifacts and groups single-top channels into one process', async () => {
   const batch = genEvents(1500, 5);
-  const parts = ['single_top_s_chan', 'single_top_t_chan', 'ttbar'].map((s) => {
+  const parts = await Promise.all(['single_top_s_chan', 'single_top_t_chan', 'ttbar'].map(async (s) => {
     const f = file(s);
-    return fillKind.runChunk(selectKind.runChunk(batch, selectParams, ctx(f, 0, 1500)), fillParams(), ctx(f, 0, 1500)) as HistogramsArtifact;
-  });
+    return await fillKind.runChunk(await selectKind.runChunk(batch, selectParams, ctx(f, 0, 1500)), fillParams(), ctx(f, 0, 1500)) as HistogramsArtifact;
+  }));
   const p = mergeKind.params.parse({ groups: { single_top: ['single_top_s_chan', 'single_top_t_chan'] } });
   const m = mergeHistograms(parts, p);
   const h = fromData(m.hists.agc);
@@ -188,8 +189,8 @@ test('H->ZZ through the select/fill nodes on generated ATLAS 4-lepton events: pe
   const n = 20000;
   const batch = generateAtlas4lepSync({ events: n, process: 'ggH', chunkSize: n }).next().value as ColumnBatch;
   const f = file('ggH', 'nominal', { xsec: 0.028, sumw: 1000, metadata: { red_eff: 0.5 } });
-  const selected = selectKind.runChunk(batch, selectKind.params.parse({ select: hzzSelectFn }), ctx(f, 0, n));
-  const a = fillKind.runChunk(selected, fillKind.params.parse({ histograms: { m4l: hzzAxes() }, fill: hzzFillFn, options: { lumi: 10000 } }), ctx(f, 0, n)) as HistogramsArtifact;
+  const selected = await selectKind.runChunk(batch, selectKind.params.parse({ select: hzzSelectFn }), ctx(f, 0, n));
+  const a = await fillKind.runChunk(selected, fillKind.params.parse({ histograms: { m4l: hzzAxes() }, fill: hzzFillFn, options: { lumi: 10000 } }), ctx(f, 0, n)) as HistogramsArtifact;
   // independent loop over the raw arrays
   const J = (k: string) => batch.columns[k] as { offsets: Int32Array; content: ArrayLike<number> };
   const F = (k: string) => batch.columns[k] as ArrayLike<number>;

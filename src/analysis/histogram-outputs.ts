@@ -1,21 +1,13 @@
 // histograms.root (cabinetry naming) and histograms.json (the AGC reference format) from a
 // Histograms artifact, with optional rebinning and pseudodata, written by fill/merge nodes.
-import { z } from 'zod';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { OutputContext } from '../engine/node-kind.ts';
 import { combine, namedHistograms, toReferenceJSON, writeHistogramsRoot, type HistogramsArtifact } from '../hist/index.ts';
+import type { OutputParams } from './output-params.ts';
 
-export const outputParams = z.object({
-  root: z.string().optional(),
-  json: z.string().optional(),
-  /** the AGC's `h[110j::hist.rebin(2)]` on the numeric axis before writing */
-  rebinFrom: z.object({ axis: z.string(), lo: z.number(), factor: z.number().int().positive() }).optional(),
-  /** extra histograms as weighted sums of written ones: name -> [{name, factor}] */
-  sums: z.record(z.string(), z.array(z.object({ name: z.string(), factor: z.number().default(1) }))).default({}),
-});
-export type OutputParams = z.infer<typeof outputParams>;
+export { outputParams, type OutputParams } from './output-params.ts';
 
 export async function writeHistogramOutputs(a: HistogramsArtifact, o: OutputParams, ctx: OutputContext): Promise<void> {
   const rb = o.rebinFrom;

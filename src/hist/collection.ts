@@ -3,7 +3,6 @@
 import { Hist, type AxisSelection } from './hist.ts';
 import { CategoryAxis } from './axis.ts';
 import { writeFile } from 'node:fs/promises';
-import { createRootFile } from '../root/write/index.ts';
 
 export interface Hist1D {
   edges: number[];
@@ -76,6 +75,7 @@ export function toReferenceJSON(named: Map<string, Hist1D>): Record<string, { co
 
 /** histograms.root: one TH1D per name (flow bins and sum w^2 kept), via src/root/write. */
 export async function writeHistogramsRoot(path: string, named: Map<string, Hist1D>): Promise<void> {
+  const { createRootFile } = await import('../root/write/index.ts');
   const f = await createRootFile(path);
   for (const [name, h] of named) f.putHist(name, { edges: h.edges, values: h.values, sumw2: h.variances, title: h.title ?? name, xTitle: h.xTitle });
   await f.close();
