@@ -11,6 +11,7 @@ import {
 import type { ReportFigure } from '../src/report/html.ts';
 
 const channelSet = z.union([z.boolean(), z.array(z.string())]);
+const MAX_CORRELATION_PARAMETERS = 50;
 
 const params = z.strictObject({
   /** lines at the top left of the distributions, e.g. ['ATLAS Open Data', '√s = 13 TeV, 10 fb⁻¹'] (unicode) */
@@ -32,7 +33,9 @@ const params = z.strictObject({
   prefit: z.boolean().default(true),
   postfit: z.boolean().default(true),
   pulls: z.union([z.boolean(), z.strictObject({ staterror: z.boolean().default(false), exclude: z.array(z.string()).default([]) })]).default(true),
-  correlation: z.union([z.boolean(), z.strictObject({ threshold: z.number().min(0).max(1).default(0) })]).default(true),
+  /** threshold: drop parameters whose largest |correlation| with another is below it (cabinetry's
+   *  pruning); max: at most this many parameters, the most correlated ones (a readable figure) */
+  correlation: z.union([z.boolean(), z.strictObject({ threshold: z.number().min(0).max(1).default(0), max: z.int().min(2).default(MAX_CORRELATION_PARAMETERS) })]).default(true),
   cls: z.boolean().default(true),
   /** folder of the figure files under --out */
   dir: z.string().default('figures'),
@@ -100,9 +103,14 @@ async function fitFigures(fit: FitResultArtifact, p: Params): Promise<Figure[]> 
     }
   }
   if (p.correlation !== false) {
-    const threshold = p.correlation === true ? 0 : p.correlation.threshold;
-    // fixed parameters have no correlations: leave them out
-    const keep = fit.par_names.map((_, i) => i).filter((i) => fit.uncertainty[fit.par_names[i]!]! > 0);
+    const { threshold, max } = p.correlation === true ? { threshold: 0, max: MAX_CORRELATION_PARAMETERS } : p.correlation;
+    // fixed parameters have no correlations: leave them out; beyond `max`, keep the most correlated
+    let keep = fit.par_names.map((_, i) => i).filter((i) => fit.uncertainty[fit.par_names[i]!]! > 0);
+    if (keep.length > max) {
+      const strength = (i: number) => Math.max(...keep.map((j) => (j === i ? 0 : Math.abs(fit.correlation[i]![j]!))));
+      const strongest = new Set(keep.map((i) => [i, strength(i)] as const).sort((a, b) => b[1] - a[1]).slice(0, max).map(([i]) => i));
+      keep = keep.filter((i) => strongest.has(i));
+    }
     const { correlationPlot } = await plotLib();
     const svg = await correlationPlot({ names: keep.map((i) => fit.par_names[i]!), matrix: keep.map((i) => keep.map((j) => fit.correlation[i]![j]!)), threshold });
     out.push({ name: 'correlation', title: 'Correlation matrix of the fitted parameters', section: 'Fit parameters', svg });

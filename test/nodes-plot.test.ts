@@ -44,3 +44,27 @@ test('formatMeasurement rounds to two significant digits of the error', () => {
   assert.equal(formatMeasurement(1234.5, 56.7), '1235 ± 57');
   assert.equal(formatMeasurement(2, 0), '2.000');
 });
+
+test('plot node: the correlation figure keeps the most correlated parameters up to `max`', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hepflow-nodes-plot-'));
+  try {
+    const file = writeGraph(dir, 'corr', `
+  const h = g.node(histogramsKind, 'hists', [], {});
+  const ws = g.buildWorkspace('ws', h, CONFIG);
+  g.node(plotKind(['FitResult']), 'figures', g.fit('fit', ws), { correlation: { max: 3 }, prefit: false, postfit: false, pulls: false, png: false, report: false });
+`);
+    const r = await runInProcess(file, dir);
+    assert.ok(r.summary?.ok, String(r.error));
+    const f = JSON.parse(readFileSync(join(dir, 'out', 'fit.json'), 'utf8'));
+    const svg = readFileSync(join(dir, 'out', 'figures', 'correlation.svg'), 'utf8');
+    const shown = (f.par_names as string[]).filter((n) => svg.includes(`>${n}<`));
+    assert.equal(shown.length, 3, `shown: ${shown.join(', ')}`);
+    // the kept ones are the three with the largest off-diagonal |correlation|
+    const strength = (f.par_names as string[]).map((_, i) => Math.max(...f.correlation[i].map((v: number, j: number) => (i === j ? 0 : Math.abs(v)))));
+    const top = [...strength.keys()].sort((a, b) => strength[b]! - strength[a]!).slice(0, 3).map((i) => f.par_names[i]);
+    assert.deepEqual(shown.sort(), top.sort());
+    assert.ok(!existsSync(join(dir, 'out', 'report.html')));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
