@@ -2,7 +2,7 @@
 // the cheap `where` filter, and column counts/sums against uproot's reference values.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { flow, ROOT, runDone, tempDir } from './engine/harness.ts';
 
@@ -56,4 +56,41 @@ test('where filter keeps exactly the events passing it (jagged columns follow)',
   assert.ok(stats.entries < refs.entries && stats.entries > 0);
   assert.equal(stats.cols.NMuon.sum, stats.cols.Muon_Px.count);
   assert.ok(stats.cols.Muon_Px.count >= 2 * stats.entries);
+});
+
+test('a changed downstream node re-runs from the cached skim without opening the ROOT file', async () => {
+  // a private copy of the file; after the first run its bytes are destroyed but its fingerprint
+  // (path, size, mtime) kept: the re-run can only be right if it never reads the file
+  const d = tempDir('skim-nofile');
+  const copy = join(d, 'hzz.root');
+  copyFileSync(join(DATA, 'uproot-HZZ-zlib.root'), copy);
+  const stamp = 1_700_000_000; // whole seconds: restorable exactly
+  utimesSync(copy, stamp, stamp);
+  const write = (offset: number) => writeFileSync(join(d, 'g.ts'), `import { graph } from ${JSON.stringify(join(ROOT, 'src/index.ts'))};
+import { colStats } from ${JSON.stringify(join(ROOT, 'test/engine/toy-kinds.ts'))};
+export default graph('nofile', (g) => {
+  const ev = g.skim('skim', g.fetch('inputs', { files: ${JSON.stringify(copy)} }), { tree: 'events', branches: ['MET_px'] });
+  g.node(colStats, 'stats', ev, { offset: ${offset} });
+});
+`);
+  const args = ['run', 'g.ts', '--ui', 'json', '--cache-dir', 'cache', '--out', 'out', '--chunk-size', '700', '--workers', '1'];
+  write(0);
+  const first = await flow(args, d);
+  assert.equal(first.code, 0, first.stderr);
+  const st = statSync(copy);
+  writeFileSync(copy, new Uint8Array(st.size)); // zeros
+  utimesSync(copy, stamp, stamp);
+  assert.equal(statSync(copy).mtimeMs, st.mtimeMs);
+  write(1);
+  const r = await flow(args, d);
+  assert.equal(r.code, 0, r.stderr);
+  const done = runDone(r);
+  assert.equal(done.nodes.skim.status, 'cached');
+  assert.equal(done.nodes.skim.cached_chunks, done.nodes.skim.chunks);
+  assert.equal(done.nodes.stats.status, 'computed');
+  const stats = JSON.parse(readFileSync(join(d, 'out', 'stats.json'), 'utf8'));
+  const ref = refs.branches.MET_px;
+  assert.equal(stats.cols.MET_px.count, ref.count);
+  const expected = ref.sum + ref.count; // offset 1 per value
+  assert.ok(Math.abs(stats.cols.MET_px.sum - expected) <= 1e-6 * Math.abs(expected), `${stats.cols.MET_px.sum} vs ${expected}`);
 });

@@ -139,15 +139,15 @@ export const colStats = defineNodeKind({
   kind: 'col-stats',
   version: '1',
   level: 'chunk',
-  params: z.object({}),
+  params: z.object({ offset: z.number().default(0) }),
   inputs: ['EventChunks'],
   output: 'Json',
-  runChunk(input): ColStats {
+  runChunk(input, p): ColStats {
     const cols: ColStats['cols'] = {};
     for (const [name, c] of Object.entries(input!.columns)) {
       const values = ArrayBuffer.isView(c) ? c : c.content;
       let sum = 0;
-      for (let i = 0; i < values.length; i++) sum += Number(values[i]);
+      for (let i = 0; i < values.length; i++) sum += Number(values[i]) + p.offset;
       cols[name] = { count: values.length, sum };
     }
     return { entries: input!.entries, cols };
