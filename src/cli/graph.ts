@@ -46,6 +46,11 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (args.positionals.length !== 1) throw new UserError('graph: expected one graph file (flow graph GRAPH.ts [--dot])');
   const g = await loadGraph(args.positionals[0]!, parseSetArgs(args.values.set));
-  console.log(args.values.dot ? formatDot(g.plan) : formatText(g.plan));
+  if (args.values.dot) console.log(formatDot(g.plan));
+  else {
+    console.log(formatText(g.plan));
+    const params = Object.entries((g.params ?? {}) as Record<string, unknown>);
+    if (params.length) console.log(`params: ${params.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}`);
+  }
   return 0;
 }
