@@ -87,7 +87,11 @@ export function memoKey(nodeKey: string, key: unknown): string {
 
 /** Stable id of a chunk: what the file is (fingerprint) and which slice of which tree. */
 export function chunkId(c: Pick<ChunkSpec, 'file' | 'tree' | 'start' | 'stop'>): string {
-  return hashKey(['chunk-id', c.file.fingerprint, c.tree, c.start, c.stop]).slice(0, 24);
+  // The sample metadata (sample, process, variation, xsec, nevts, ...) is part of the identity:
+  // select/fill read it, so a changed cross-section or the same file listed under two samples must
+  // not be served another chunk's result.
+  const { fingerprint, path: _path, ...metadata } = c.file;
+  return hashKey(['chunk-id', fingerprint, metadata, c.tree, c.start, c.stop]).slice(0, 24);
 }
 
 /** Deterministic 32-bit seed for (node, chunk). */
