@@ -9,6 +9,7 @@ import {
   isFitResult, isLimitResult, isWorkspaceArtifact, type ChannelPrediction, type FitResultArtifact, type LimitResultArtifact, type Prediction,
 } from '../src/report/artifacts.ts';
 import type { ReportFigure } from '../src/report/html.ts';
+import type { HistogramsArtifact } from '../src/hist/index.ts';
 
 const channelSet = z.union([z.boolean(), z.array(z.string())]);
 const MAX_CORRELATION_PARAMETERS = 50;
@@ -29,6 +30,12 @@ const params = z.strictObject({
   dataLabel: z.string().default('Data'),
   /** POI axis title of the CLs scan (default: the POI name) */
   poiLabel: z.string().optional(),
+  /** Histograms input: processes that are data (summed into the points) and signal (top of the stack) */
+  histograms: z.strictObject({
+    data: z.array(z.string()).default(['data']),
+    signal: z.array(z.string()).default([]),
+    axes: z.strictObject({ region: z.string().optional(), process: z.string().optional(), variation: z.string().optional() }).optional(),
+  }).default({ data: ['data'], signal: [] }),
   /** which figures */
   prefit: z.boolean().default(true),
   postfit: z.boolean().default(true),
@@ -61,11 +68,13 @@ function stackOrder(ch: ChannelPrediction): ChannelPrediction['samples'] {
   return [...bkg, ...ch.samples.filter((s) => s.signal)];
 }
 
+const isHistograms = (v: unknown): v is HistogramsArtifact => typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'hepflow.histograms';
+
 const wants = (set: boolean | string[], channel: string) => (Array.isArray(set) ? set.includes(channel) : set);
 
-async function distributions(pred: Prediction, p: Params): Promise<Figure[]> {
+async function distributions(pred: Prediction, p: Params, stage = pred.label === 'pre-fit' ? 'prefit' : 'postfit'): Promise<Figure[]> {
   const out: Figure[] = [];
-  const stage = pred.label === 'pre-fit' ? 'prefit' : 'postfit';
+  const what = stage === 'hist' ? 'pre-fit, MC stat. unc.' : pred.label;
   for (const ch of pred.channels) {
     const n = ch.total.length;
     const given = p.binning[ch.name];
@@ -76,13 +85,14 @@ async function distributions(pred: Prediction, p: Params): Promise<Figure[]> {
     const svg = await stackPlot({
       edges,
       samples: stackOrder(ch).map((s) => ({ label: p.sampleLabels[s.name] ?? s.name, values: s.yields, color: p.colors[s.name] })),
-      data: { label: p.dataLabel, values: ch.data },
+      // no data points for a prediction without data (histograms without a data process)
+      data: ch.data.some((v) => v !== 0) ? { label: p.dataLabel, values: ch.data } : undefined,
       totalUncertainty: ch.uncertainty,
       xLabel,
-      labels: [...p.labels, `${readable(ch.name)}, ${pred.label}`],
+      labels: [...p.labels, `${readable(ch.name)}, ${what}`],
       logy: wants(p.logy, ch.name),
     });
-    out.push({ name: `${stage}_${ch.name}`, title: `${ch.name}: ${pred.label} distribution`, section: 'Distributions', svg });
+    out.push({ name: `${stage}_${ch.name}`, title: `${ch.name}: ${what} distribution`, section: 'Distributions', svg });
   }
   return out;
 }
@@ -143,8 +153,10 @@ export function plotKind(inputs: InputSpec): GlobalNodeKind<Params, FiguresArtif
       const fit = values.find(isFitResult);
       const limit = values.find(isLimitResult);
       const ws = values.find(isWorkspaceArtifact);
-      if (!fit && !limit && !ws) throw new Error(`plot node '${ctx.node}': needs a FitResult, LimitResult or Workspace input`);
+      const hists = values.find(isHistograms);
+      if (!fit && !limit && !ws && !hists) throw new Error(`plot node '${ctx.node}': needs a FitResult, LimitResult, Workspace or Histograms input`);
       const figures = [
+        ...(hists ? await distributions(await (await import('../src/report/histogram-prediction.ts')).histogramPrediction(hists, p.histograms), p, 'hist') : []),
         // without a fit, a workspace still gives the pre-fit distributions
         ...(fit ? await fitFigures(fit, p) : ws && p.prefit ? await distributions((await import('../src/report/fit-result.ts')).prefitPrediction(ws, {}, `plot node '${ctx.node}'`), p) : []),
         ...(limit ? await limitFigures(limit, p) : []),

@@ -68,3 +68,35 @@ test('plot node: the correlation figure keeps the most correlated parameters up 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('plot node on Histograms: per region the nominal processes stacked, data points, MC stat band', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hepflow-nodes-plot-'));
+  try {
+    const file = writeGraph(dir, 'hists', `
+  const h = g.node(histogramsKind, 'hists', [], {});
+  g.node(plotKind(['Histograms']), 'figures', h, { histograms: { data: ['data'], signal: ['signal'] }, sampleLabels: { bkg: 'Background' }, png: false });
+`);
+    const r = await runInProcess(file, dir);
+    assert.ok(r.summary?.ok, String(r.error));
+    const svg = readFileSync(join(dir, 'out', 'figures', 'hist_SR.svg'), 'utf8');
+    for (const text of ['Background', 'signal', 'Data', 'Uncertainty', 'SR, pre-fit, MC stat. unc.', 'Events / 10 GeV']) assert.ok(svg.includes(text), `figure shows ${text}`);
+    assert.ok(readFileSync(join(dir, 'out', 'report.html'), 'utf8').includes('figures/hist_SR.svg'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('histogramPrediction: nominal MC summed, data apart, band = sqrt of the summed sum w^2', async () => {
+  const { histogramPrediction } = await import('../src/report/histogram-prediction.ts');
+  const { histogramsKind, syntheticYields } = await import('./nodes-fixtures.ts');
+  const a = histogramsKind.run([], { signalScale: 1 }) as Parameters<typeof histogramPrediction>[0];
+  const pred = await histogramPrediction(a, { data: ['data'], signal: ['signal'] });
+  const y = syntheticYields(1);
+  const ch = pred.channels[0]!;
+  assert.equal(ch.name, 'SR');
+  assert.deepEqual(ch.samples.map((s) => [s.name, s.signal]), [['bkg', false], ['signal', true]]);
+  ch.total.forEach((v, i) => assert.ok(Math.abs(v - (y.bkg![i]! + y.signal![i]!)) < 1e-9 * v, `total bin ${i}`));
+  ch.data.forEach((v, i) => assert.ok(Math.abs(v - y.data![i]!) < 1e-9 * v, `data bin ${i}`));
+  // each yield was filled as ten entries of w/10: sum w^2 = w^2 / 10
+  ch.uncertainty.forEach((u, i) => assert.ok(Math.abs(u - Math.sqrt((y.bkg![i]! ** 2 + y.signal![i]! ** 2) / 10)) < 1e-9 * u, `sigma bin ${i}`));
+});
