@@ -156,13 +156,16 @@ export function rebinnedEdges(p: TtbarParams): number[] {
   }
 }
 
-/** Pseudodata per region as weighted sums of histograms (names as in histograms.root). */
-export function pseudodataSums(p: TtbarParams): Record<string, Array<{ name: string; factor: number }>> {
+/** Pseudodata per region as weighted sums of histograms (names as in histograms.root; with a year,
+ *  `{region}_{process}_{year}[_{variation}]` and `{region}_pseudodata_{year}`). 'agc' is the
+ *  notebook's recipe (src/analysis AGC_PSEUDODATA), 'mc' adds the single-top samples. */
+export function pseudodataSums(p: Pick<TtbarParams, 'pseudodata'>, year?: string): Record<string, Array<{ name: string; factor: number }>> {
+  const y = year ? `_${year}` : '';
   const out: Record<string, Array<{ name: string; factor: number }>> = {};
   for (const region of ['4j1b', '4j2b']) {
-    out[`${region}_pseudodata`] = p.pseudodata === 'agc'
-      ? AGC_PSEUDODATA(region)
-      : [...AGC_PSEUDODATA(region), ...AGC_PROCESSES.filter((s) => s !== 'ttbar' && s !== 'wjets').map((s) => ({ name: `${region}_${s}`, factor: 1 }))];
+    const terms = AGC_PSEUDODATA(region).map((t) => ({ name: t.name.replace(/^(4j[12]b_(?:ttbar|wjets))/, `$1${y}`), factor: t.factor }));
+    if (p.pseudodata === 'mc') for (const s of AGC_PROCESSES.filter((s) => s !== 'ttbar' && s !== 'wjets')) terms.push({ name: `${region}_${s}${y}`, factor: 1 });
+    out[`${region}_pseudodata${y}`] = terms;
   }
   return out;
 }
