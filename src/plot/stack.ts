@@ -60,7 +60,11 @@ export async function stackPlot(spec: StackPlotSpec): Promise<string> {
   setAxes(frame, ratio ? '' : spec.xLabel, spec.yLabel ?? binWidthLabel(spec.edges, spec.xLabel), { labelSize: ratio ? 0.05 : 0.04, yOffset: ratio ? 1.05 : 1.3 });
   if (ratio) frame.fXaxis.fLabelSize = 0;
   frame.fMinimum = ymin;
-  frame.fMaximum = spec.logy ? ymax * 200 : ymax * 1.5;
+  // headroom for the legend and the label lines above the tallest bin
+  const textSize = ratio ? 0.045 : 0.035;
+  const rowsAbove = Math.max(spec.samples.length + (spec.data ? 1 : 0) + (spec.totalUncertainty ? 1 : 0), (spec.labels ?? []).length);
+  const free = Math.max(0.45, 0.92 - rowsAbove * textSize * 1.3);
+  frame.fMaximum = spec.logy ? ymin * Math.pow(ymax / ymin, 1 / free) : ymax / free;
   frame.fLineColor = 0;
   top.fPrimitives.Add(frame, 'axis');
   top.fPrimitives.Add(stack, 'hist same');
@@ -89,8 +93,7 @@ export async function stackPlot(spec: StackPlotSpec): Promise<string> {
   for (let k = hists.length - 1; k >= 0; k--) entries.push({ object: hists[k], label: spec.samples[k]!.label, option: 'f' });
   if (band) entries.push({ object: band, label: 'Uncertainty', option: 'f' });
   const rows = entries.length;
-  const textSize = ratio ? 0.05 : 0.04;
-  top.fPrimitives.Add(legend(entries, [0.6, 0.9 - rows * textSize * 1.25, 0.93, 0.9], { textSize }), '');
+  top.fPrimitives.Add(legend(entries, [0.64, 0.9 - rows * textSize * 1.3, 0.94, 0.9], { textSize }), '');
   (spec.labels ?? []).forEach((text, i) => {
     top.fPrimitives.Add(latex(i === 0 ? `#bf{${text}}` : text, 0.17, 0.86 - i * textSize * 1.3, { size: textSize }), '');
   });
