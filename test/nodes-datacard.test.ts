@@ -2,11 +2,10 @@
 // checked against the synthetic yields that were filled (not against our own writer's output).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDatacard } from '../src/stats/build/index.ts';
-import { runInProcess, syntheticYields, writeGraph } from './nodes-fixtures.ts';
+import { runInProcess, syntheticYields, withTempDir, writeGraph } from './nodes-fixtures.ts';
 
 const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
 const SPEC = {
@@ -22,8 +21,7 @@ const SPEC = {
 };
 
 test('datacard node writes a Combine card, JSON shapes, the script and the pyhf workspace', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hepflow-nodes-dc-'));
-  try {
+  await withTempDir(async (dir) => {
     const spec = { ...SPEC, shapesFormat: 'json', variations: { shapeUp: 'shape_up', shapeDown: 'shape_down' } };
     const file = writeGraph(dir, 'dc', `
   const h = g.node(histogramsKind, 'hists', [], {});
@@ -50,14 +48,11 @@ test('datacard node writes a Combine card, JSON shapes, the script and the pyhf 
 
     const again = await runInProcess(file, dir);
     assert.equal(again.summary!.nodes.cards!.status, 'cached');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('datacard node: a missing histogram names what the input has; bad specs fail validation', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hepflow-nodes-dc-'));
-  try {
+  await withTempDir(async (dir) => {
     const missing = writeGraph(dir, 'missing', `
   const h = g.node(histogramsKind, 'hists', [], {});
   g.datacard('cards', h, ${JSON.stringify({ ...SPEC, processes: [{ name: 'ttbar', isSignal: false }], systematics: [] })});
@@ -74,7 +69,5 @@ test('datacard node: a missing histogram names what the input has; bad specs fai
 `);
     const b = await runInProcess(bad, dir);
     assert.match(String(b.error), /node 'cards' \(datacard\): .*unknown process "nope"/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });

@@ -1,6 +1,7 @@
 // Fixtures of the statistics node tests: small source kinds (synthetic histograms, a given pyhf
 // workspace), a cabinetry config for the synthetic histograms, and an in-process graph runner.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Subject } from 'rxjs';
 import { z } from 'zod';
@@ -125,6 +126,16 @@ export const CONFIG = {
     { Name: 'bkg_shape', Type: 'NormPlusShape', Up: { VariationPath: '_shape_up' }, Down: { VariationPath: '_shape_down' }, Samples: 'Background' },
   ],
 };
+
+/** Run `fn` in a fresh temp directory, removed afterwards. */
+export async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'hepflow-nodes-'));
+  try {
+    await fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** Write a graph module into `dir` (imports resolve to this repository). */
 export function writeGraph(dir: string, name: string, body: string): string {

@@ -2,15 +2,13 @@
 // helpers (unique SVG ids, measurement formatting).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatMeasurement, uniqueSvgIds } from '../src/report/html.ts';
-import { runInProcess, writeGraph } from './nodes-fixtures.ts';
+import { runInProcess, withTempDir, writeGraph } from './nodes-fixtures.ts';
 
 test('plot node: pre-fit figure from a workspace with the given x label, bin edges and log scale', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hepflow-nodes-plot-'));
-  try {
+  await withTempDir(async (dir) => {
     const file = writeGraph(dir, 'prefit', `
   const h = g.node(histogramsKind, 'hists', [], {});
   const ws = g.buildWorkspace('ws', h, CONFIG);
@@ -29,9 +27,7 @@ test('plot node: pre-fit figure from a workspace with the given x label, bin edg
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     assert.ok(html.includes('<title>Pre-fit only</title>'));
     assert.ok(html.includes('figures/prefit_SR.svg'));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('uniqueSvgIds prefixes ids and their references only', () => {
@@ -46,8 +42,7 @@ test('formatMeasurement rounds to two significant digits of the error', () => {
 });
 
 test('plot node: the correlation figure keeps the most correlated parameters up to `max`', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hepflow-nodes-plot-'));
-  try {
+  await withTempDir(async (dir) => {
     const file = writeGraph(dir, 'corr', `
   const h = g.node(histogramsKind, 'hists', [], {});
   const ws = g.buildWorkspace('ws', h, CONFIG);
@@ -64,14 +59,11 @@ test('plot node: the correlation figure keeps the most correlated parameters up 
     const top = [...strength.keys()].sort((a, b) => strength[b]! - strength[a]!).slice(0, 3).map((i) => f.par_names[i]);
     assert.deepEqual(shown.sort(), top.sort());
     assert.ok(!existsSync(join(dir, 'out', 'report.html')));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('plot node on Histograms: per region the nominal processes stacked, data points, MC stat band', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hepflow-nodes-plot-'));
-  try {
+  await withTempDir(async (dir) => {
     const file = writeGraph(dir, 'hists', `
   const h = g.node(histogramsKind, 'hists', [], {});
   g.node(plotKind(['Histograms']), 'figures', h, { histograms: { data: ['data'], signal: ['signal'] }, sampleLabels: { bkg: 'Background' }, png: false });
@@ -81,9 +73,7 @@ test('plot node on Histograms: per region the nominal processes stacked, data po
     const svg = readFileSync(join(dir, 'out', 'figures', 'hist_SR.svg'), 'utf8');
     for (const text of ['Background', 'signal', 'Data', 'Uncertainty', 'SR, pre-fit, MC stat. unc.', 'Events / 10 GeV']) assert.ok(svg.includes(text), `figure shows ${text}`);
     assert.ok(readFileSync(join(dir, 'out', 'report.html'), 'utf8').includes('figures/hist_SR.svg'));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('histogramPrediction: nominal MC summed, data apart, band = sqrt of the summed sum w^2', async () => {

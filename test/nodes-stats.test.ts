@@ -3,25 +3,20 @@
 // reference numbers), the cache on a second run, and a limit scan that resumes after an interrupt.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadWorkspace, type Workspace } from '../src/stats/workspace.ts';
 import { buildModel } from '../src/stats/model.ts';
 import { fit } from '../src/stats/fit.ts';
 import { hypotestAt, hypotestContext } from '../src/stats/infer/hypotest.ts';
 import { upperLimit } from '../src/stats/infer/upper-limit.ts';
-import { AGC_CENTERS, REFS, ROOT, agcYield, runInProcess, syntheticYields, writeGraph } from './nodes-fixtures.ts';
+import { AGC_CENTERS, REFS, ROOT, agcYield, runInProcess, syntheticYields, withTempDir, writeGraph } from './nodes-fixtures.ts';
 
 const AGC_CONFIG = join(ROOT, '../shared/data/agc/cabinetry_config.yml');
 
 const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
 const close = (a: number, b: number, tol: number, what: string) => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b} (tol ${tol})`);
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
-
-function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'hepflow-nodes-'));
-}
 
 const FULL_GRAPH = `
   const h = g.node(histogramsKind, 'hists', [], { signalScale: 1 });
@@ -32,8 +27,7 @@ const FULL_GRAPH = `
 `;
 
 test('histograms -> workspace -> fit -> limit -> figures and report; a second run is all cached', async () => {
-  const dir = tempDir();
-  try {
+  await withTempDir(async (dir) => {
     const file = writeGraph(dir, 'synthetic', FULL_GRAPH);
     const r = await runInProcess(file, dir);
     assert.equal(r.error, undefined, String(r.error));
@@ -101,9 +95,7 @@ test('histograms -> workspace -> fit -> limit -> figures and report; a second ru
     // nothing changed: every node is served from the cache
     const again = await runInProcess(file, dir);
     for (const [name, n] of Object.entries(again.summary!.nodes)) assert.equal(n.status, 'cached', name);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('pre- and post-fit uncertainties: a 10% normalisation and a free normfactor', async () => {
@@ -117,8 +109,7 @@ test('pre- and post-fit uncertainties: a 10% normalisation and a free normfactor
     measurements: [{ name: 'm', config: { poi: 'mu', parameters: [] } }],
     version: '1.0.0',
   };
-  const dir = tempDir();
-  try {
+  await withTempDir(async (dir) => {
     const file = writeGraph(dir, 'unc', `
   const ws = g.node(workspaceKind, 'ws', [], { workspace: ${JSON.stringify(workspace)} });
   g.fit('fit', ws);
@@ -141,16 +132,13 @@ test('pre- and post-fit uncertainties: a 10% normalisation and a free normfactor
     const rho = f.correlation[f.par_names.indexOf('mu')][f.par_names.indexOf('norm')];
     assert.ok(rho < 0);
     close(post.uncertainty[1], Math.sqrt(quad ** 2 + 2 * rho * sig.uncertainty[1] * bkg.uncertainty[1]), 1e-6, 'post-fit total sigma (bin 1)');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 for (const name of ['docs_2bin_1channel', 'validation_2bin_2channel_coupledhistosys', 'syn_allmods_3ch']) {
   test(`fit and limit nodes agree with pyhf on ${name}`, { skip: !existsSync(join(REFS, `${name}.json`)) }, async () => {
     const ref = readJson(join(REFS, `${name}.json`));
-    const dir = tempDir();
-    try {
+    await withTempDir(async (dir) => {
       const file = writeGraph(dir, 'ref', `
   const ws = g.node(workspaceKind, 'ws', [], { workspace: ${JSON.stringify(ref.workspace)} });
   g.fit('fit', ws, { measurement: ${JSON.stringify(ref.measurement)} });
@@ -177,15 +165,12 @@ for (const name of ['docs_2bin_1channel', 'validation_2bin_2channel_coupledhisto
         u.exp.forEach((v: number, i: number) => close(l.upper_limit_exp[i], v, 0.01 * v, `upper_limit_exp[${i}]`));
       }
       assert.deepEqual(l.scan, []);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 }
 
 for (const parallel of [false, true]) test(`an interrupted CLs scan resumes from its memoised points (${parallel ? 'worker threads' : 'serial'})`, async () => {
-  const dir = tempDir();
-  try {
+  await withTempDir(async (dir) => {
     const file = writeGraph(dir, 'resume', `
   const h = g.node(histogramsKind, 'hists', [], { signalScale: 1 });
   const ws = g.buildWorkspace('ws', h, CONFIG);
@@ -214,14 +199,11 @@ for (const parallel of [false, true]) test(`an interrupted CLs scan resumes from
     const fresh = await runInProcess(file, join(dir, 'fresh'), { noCache: true });
     assert.ok(fresh.summary?.ok);
     assert.deepEqual(resumed, readJson(join(dir, 'fresh', 'out', 'limit.json')));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('build-workspace: config errors name the key; a YAML path is read and its content is the cache key', async () => {
-  const dir = tempDir();
-  try {
+  await withTempDir(async (dir) => {
     const bad = writeGraph(dir, 'bad', `
   const h = g.node(histogramsKind, 'hists', [], {});
   g.buildWorkspace('ws', h, { ...CONFIG, Systematics: [{ Name: 'n', Type: 'Normalization', Up: { Normalization: 'ten' }, Down: { Normalization: -0.1 } }] });
@@ -258,14 +240,11 @@ NormFactors:
     assert.equal(r2.summary!.nodes.ws!.status, 'computed');
     assert.equal(r2.summary!.nodes.ws!.reason, 'params');
     assert.deepEqual(readJson(join(dir, 'out', 'workspace.json')).measurements[0].config.parameters[0].bounds, [[0, 5]]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('the AGC cabinetry config (YAML) builds and fits from AGC-like histograms with pseudodata sums', { skip: !existsSync(AGC_CONFIG) }, async () => {
-  const dir = tempDir();
-  try {
+  await withTempDir(async (dir) => {
     const pseudodata = (r: string) => [{ name: `${r}_ttbar_ME_var`, factor: 0.5 }, { name: `${r}_ttbar_PS_var`, factor: 0.5 }, { name: `${r}_wjets`, factor: 1 }];
     const file = writeGraph(dir, 'agc', `
   const h = g.node(agcLikeKind, 'hists', [], {});
@@ -289,14 +268,11 @@ test('the AGC cabinetry config (YAML) builds and fits from AGC-like histograms w
     assert.ok(Number.isFinite(f.bestfit.ttbar_norm) && f.uncertainty.ttbar_norm > 0);
     assert.deepEqual(f.postfit.channels[0].edges, [110, 150, 190, 230, 270, 310, 350, 390, 430, 470, 510, 550]);
     assert.equal(f.postfit.channels[0].xLabel, 'observable [GeV]');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a CLs scan on worker threads gives the same points as the serial scan', async () => {
-  const dir = tempDir();
-  try {
+  await withTempDir(async (dir) => {
     const file = writeGraph(dir, 'parallel', `
   const h = g.node(histogramsKind, 'hists', [], { signalScale: 0.5 });
   const ws = g.buildWorkspace('ws', h, CONFIG);
@@ -311,7 +287,5 @@ test('a CLs scan on worker threads gives the same points as the serial scan', as
     assert.deepEqual(threads.scan, serial.scan);
     const done = r.events.flatMap((e) => (e.type === 'node-progress' && e.node === 'threads' ? [e.done] : []));
     assert.equal(Math.max(...done), 9);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
