@@ -24,6 +24,10 @@ const params = combineSpecSchema.extend(templateSelection.shape).extend({
   dir: z.string().default('datacards'),
   shapesFormat: z.enum(['root', 'json']).default('root'),
 }).superRefine((p, ctx) => {
+  if (p.years.length > 1 && !p.names.nominal.includes('{year}')) {
+    // every year would read the same histograms (and data would be counted once per year)
+    ctx.addIssue({ code: 'custom', path: ['names', 'nominal'], message: `${p.years.length} years need {year} in the histogram names` });
+  }
   try {
     validateCombineSpec(combineSpec(p), 'datacard spec');
   } catch (err) {

@@ -77,8 +77,14 @@ export default defineNodeKind({
       return { obs: r.obs, exp: r.exp, method: r.method };
     });
     const sig = await ctx.memo(['significance'], () => {
-      const s = significance(model);
-      return { p0Obs: s.p0Obs, p0Exp: s.p0Exp, zObs: s.zObs, zExp: s.zExp };
+      try {
+        const s = significance(model);
+        return { p0Obs: s.p0Obs, p0Exp: s.p0Exp, zObs: s.zObs, zExp: s.zExp };
+      } catch (err) {
+        // the limit does not depend on it: report and go on
+        ctx.warn(`discovery significance failed: ${(err as Error).message}`);
+        return { p0Obs: NaN, p0Exp: NaN, zObs: NaN, zExp: NaN };
+      }
     });
 
     const grid = scanGrid(p, model.lower[model.poiIndex]!, [ul.obs, ...ul.exp]);

@@ -71,3 +71,13 @@ test('datacard node: a missing histogram names what the input has; bad specs fai
     assert.match(String(b.error), /node 'cards' \(datacard\): .*unknown process "nope"/);
   });
 });
+
+test('datacard node: several years need {year} in the histogram names', async () => {
+  await withTempDir(async (dir) => {
+    const file = writeGraph(dir, 'years', `
+  const h = g.node(histogramsKind, 'hists', [], {});
+  g.datacard('cards', h, ${JSON.stringify({ ...SPEC, years: ['2017', '2018'] })});
+`);
+    assert.match(String((await runInProcess(file, dir)).error), /node 'cards' \(datacard\): names\.nominal: 2 years need \{year\} in the histogram names/);
+  });
+});
