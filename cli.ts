@@ -2,7 +2,11 @@
 // hepflow command line: `flow <command> ...`. Each command lives in src/cli/<command>.ts and exports
 // `main(argv): Promise<number>` (the exit code); they are imported lazily so `flow root dump` never
 // loads the fitter and `flow fit` never loads jsroot.
+import { enableCompileCache } from 'node:module';
 import { UserError } from './src/errors.ts';
+
+// Cache V8's compiled code across runs: most of a cached `flow run` is module loading.
+enableCompileCache?.();
 
 const commands: Record<string, { summary: string; load: () => Promise<{ main(argv: string[]): Promise<number> }> }> = {
   run: { summary: 'run an analysis graph (cached, parallel)', load: () => import('./src/cli/run.ts') },
