@@ -87,12 +87,12 @@ export function inputSource(p: TtbarParams): { kind: 'generated' } | { kind: 'fi
 
 /** Offline samples: every AGC sample with the generator's physics. Small samples get more events
  *  than their cross-section share so their templates are not all statistical noise. */
-export function generatedSamples(events: number, seed: number, suffix = ''): Record<string, Record<string, unknown>> {
+export function generatedSamples(events: number, seed: number): Record<string, Record<string, unknown>> {
   const n = (f: number) => Math.max(1000, Math.round(events * f));
   const out: Record<string, Record<string, unknown>> = {};
   let s = seed;
   const add = (sample: string, process: string, variation: string, size: number) => {
-    out[`${sample}${suffix}`] = { process, label: process, variation, events: size, seed: s++, xsec: AGC_XSEC[process] };
+    out[sample] = { process, label: process, variation, events: size, seed: s++, xsec: AGC_XSEC[process] };
   };
   add('ttbar', 'ttbar', 'nominal', n(1));
   for (const v of AGC_TTBAR_VARIATIONS) add(`ttbar_${v}`, 'ttbar', v, n(0.5));
@@ -104,9 +104,9 @@ export function generatedSamples(events: number, seed: number, suffix = ''): Rec
 }
 
 /** The fileset node: generated samples, or a fileset (remote or local) with the graph's cross-sections. */
-export function agcInputs(g: GraphBuilder, p: TtbarParams, name = 'inputs', suffix = ''): Handle<'FileSet'> {
+export function agcInputs(g: GraphBuilder, p: TtbarParams, name = 'inputs'): Handle<'FileSet'> {
   const src = inputSource(p);
-  if (src.kind === 'generated') return g.generate(name, { kind: 'nanoaod', samples: generatedSamples(p.events, p.seed, suffix) });
+  if (src.kind === 'generated') return g.generate(name, { kind: 'nanoaod', samples: generatedSamples(p.events, p.seed) });
   if (src.remote && !existsSync(src.path)) throw new UserError(`remote=true: the AGC fileset ${src.path} is not there (give --set fileset=nanoaod_inputs.json)`);
   return g.fetch(name, {
     fileset: src.path,
