@@ -129,11 +129,13 @@ async function fitFigures(fit: FitResultArtifact, p: Params): Promise<Figure[]> 
 }
 
 async function limitFigures(limit: LimitResultArtifact, p: Params): Promise<Figure[]> {
-  if (!p.cls || limit.scan.length < 2) return [];
-  const col = (k: number) => limit.scan.map((s) => s.cls_exp[k]!);
+  // a point whose CLs is undefined (e.g. 0/0 at POI = 0) cannot be drawn: leave it out
+  const scan = limit.scan.filter((s) => Number.isFinite(s.cls_obs) && s.cls_exp.every(Number.isFinite));
+  if (!p.cls || scan.length < 2) return [];
+  const col = (k: number) => scan.map((s) => s.cls_exp[k]!);
   const { brazilPlot } = await plotLib();
   const svg = await brazilPlot({
-    poi: limit.scan.map((s) => s.poi), clsObs: limit.scan.map((s) => s.cls_obs), clsExp: [col(0), col(1), col(2), col(3), col(4)],
+    poi: scan.map((s) => s.poi), clsObs: scan.map((s) => s.cls_obs), clsExp: [col(0), col(1), col(2), col(3), col(4)],
     cl: limit.cl, poiLabel: p.poiLabel ?? readable(limit.poi), upperLimitObs: limit.upper_limit_obs, upperLimitExp: limit.upper_limit_exp[2],
   });
   return [{ name: 'cls_scan', title: `CLs scan over ${limit.poi} (Brazil band)`, section: 'Limit', svg }];

@@ -90,3 +90,18 @@ test('histogramPrediction: nominal MC summed, data apart, band = sqrt of the sum
   // each yield was filled as ten entries of w/10: sum w^2 = w^2 / 10
   ch.uncertainty.forEach((u, i) => assert.ok(Math.abs(u - Math.sqrt((y.bkg![i]! ** 2 + y.signal![i]! ** 2) / 10)) < 1e-9 * u, `sigma bin ${i}`));
 });
+
+test('plot node: a scan point with undefined CLs (NaN at POI = 0) is left out of the Brazil plot', async () => {
+  const { default: plot } = await import('../nodes/plot.ts');
+  const c = (mu: number, s: number) => Math.exp(-mu / (1 + 0.2 * s));
+  const scan = [0, 1, 2, 3].map((mu) => ({ poi: mu, cls_obs: mu === 0 ? NaN : c(mu, 0), cls_exp: [-2, -1, 0, 1, 2].map((s) => c(mu, s)) }));
+  const limit = {
+    cls_obs: c(1, 0), cls_exp: scan[1]!.cls_exp, upper_limit_obs: 2.99, upper_limit_exp: [1, 2, 3, 4, 5], p0_obs: 0.5, p0_exp: 0.5,
+    significance_obs: 0, significance_exp: 0, poi: 'mu', poi_value: 1, upper_limit_method: 'root', measurement: 'm', cl: 0.95, scan,
+  };
+  const ctx = { node: 'figures', graph: 'g', log() {}, warn() {}, signal: new AbortController().signal, progress() {}, memo: async (_k: unknown, f: () => unknown) => f(), workers: 1 };
+  const out = await plot.run([limit], plot.params.parse({ png: false }), ctx as never);
+  const fig = out.figures.find((f) => f.name === 'cls_scan');
+  assert.ok(fig && fig.svg.includes('Observed limit: 2.990'));
+  assert.ok(out.report?.includes('2.99'));
+});
