@@ -165,3 +165,22 @@ test('an output-only param change rewrites the outputs although the value is unc
   assert.equal(runDone(r).nodes.summary.status, 'computed');
   assert.equal(readFileSync(join(dir, 'out', 'renamed.json'), 'utf8'), readFileSync(join(dir, 'out', 'summary.json'), 'utf8'));
 });
+
+test('module-level constants used by a function are part of its code (comments are not)', async () => {
+  writeToyGraph(dir, { mapFn: '(x) => x * K', preamble: 'const K = 3; // three', summaryFile: 'renamed.json' });
+  const a = await runToy(dir);
+  assert.equal(runDone(a).nodes.map.reason, 'code');
+  assert.equal(computedChunks(a).hist, undefined, 'same values as 3 * x: early cut-off');
+  writeToyGraph(dir, { mapFn: '(x) => x * K', preamble: 'const K = 3; /* another comment */', summaryFile: 'renamed.json' });
+  const b = await runToy(dir);
+  assert.deepEqual(computedChunks(b), {});
+  writeToyGraph(dir, { mapFn: '(x) => x * K', preamble: 'const K = 4;', summaryFile: 'renamed.json' });
+  const c = await runToy(dir);
+  const done = runDone(c);
+  assert.equal(done.nodes.map.status, 'computed');
+  assert.equal(done.nodes.map.reason, 'code');
+  assert.equal(done.nodes.read.status, 'cached');
+  assert.equal(done.nodes['hist-raw'].status, 'cached', 'nodes without functions are not affected');
+  const s = JSON.parse(readFileSync(join(dir, 'out', 'renamed.json'), 'utf8'));
+  assert.deepEqual(s.hists[0].counts, expectedHist(['f0.f64', 'f1.f64', 'f2.f64', 'f3.f64'], 10, 0, 2, (x) => x * 4));
+});

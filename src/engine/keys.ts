@@ -20,10 +20,12 @@ export interface NodeBase {
   hash: string;
 }
 
-/** `graphParams`: the graph's parameters. User functions close over them (`where: (e) => e.n >= p.min`)
+/** `moduleContext`: hash of the graph module outside its builder (module-context.ts), part of the
+ *  code hash of nodes with functions.
+ *  `graphParams`: the graph's parameters. User functions close over them (`where: (e) => e.n >= p.min`)
  *  and a source hash cannot see their values, so the values of the graph params whose names occur
  *  in a function's source are part of the node's params hash (over-inclusion is harmless). */
-export function nodeBase(kind: string, version: string, params: unknown, graphParams: unknown = {}): NodeBase {
+export function nodeBase(kind: string, version: string, params: unknown, graphParams: unknown = {}, moduleContext = ''): NodeBase {
   const fns: string[] = [];
   const sources: string[] = [];
   const stripped = stripFunctions(params, fns, sources, new Set());
@@ -35,7 +37,8 @@ export function nodeBase(kind: string, version: string, params: unknown, graphPa
     }
   }
   const p = sha256(canonicalJson(Object.keys(captured).length ? [stripped, captured] : stripped));
-  const c = sha256(fns.join('\n'));
+  // functions may also use module-level constants/helpers: their context is part of the code hash
+  const c = sha256(fns.length ? `${fns.join('\n')}\n${moduleContext}` : '');
   return { kind, version, params: p, code: c, hash: hashKey([kind, version, p, c]) };
 }
 

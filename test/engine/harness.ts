@@ -37,11 +37,14 @@ export interface ToyGraphOptions {
   skipBadFiles?: boolean;
   /** file name the summary node writes */
   summaryFile?: string;
+  /** module-level code before the graph (constants the functions use) */
+  preamble?: string;
 }
 
 export function writeToyGraph(dir: string, o: ToyGraphOptions = {}): string {
   const src = `import { graph, z } from ${JSON.stringify(join(ROOT, 'src/index.ts'))};
 import { toySource, toyMap, toyHist, toySummary, toyTotal } from ${JSON.stringify(join(ROOT, 'test/engine/toy-kinds.ts'))};
+${o.preamble ?? ''}
 export default graph('toy', { params: z.object({ bins: z.number().int().default(10), data: z.string().default('data') }) }, (g, p) => {
   const files = g.fetch('inputs', { files: p.data + '/*.f64'${o.skipBadFiles ? ', skipBadFiles: true' : ''} });
   const ev = g.node(toySource, 'read', files, { slowMs: ${o.slowMs ?? 0}${o.fail ? `, fail: ${JSON.stringify(o.fail)}` : ''} });
