@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRootFile } from '../src/root/read/index.ts';
@@ -196,6 +196,17 @@ for (const selection of ['v1', 'v2'] as const) {
       // this file has events in 4j1b but none in 4j2b (the generated-sample test covers 4j2b)
       if (selection === 'v1') assert.ok(loop.count['4j1b__nominal']! > 0, 'the file has 4j1b events');
       assertMatchesLoop(join(dir, 'out'), 'ttbar__nominal', nevts, loop);
+      if (selection === 'v2') return;
+
+      // two files of one sample weigh xsec*lumi / (sum of their nevts), as the AGC's fileset does
+      copyFileSync(NANOAOD, join(dir, 'a.root'));
+      copyFileSync(NANOAOD, join(dir, 'b.root'));
+      writeFileSync(join(dir, 'two.json'), JSON.stringify({ ttbar: { nominal: { files: [{ path: 'a.root', nevts }, { path: 'b.root', nevts }] } } }));
+      const one = readJson(join(dir, 'out', 'histograms.json'))['4j1b_ttbar'].contents as number[];
+      flowRun(dir, [`fileset=${join(dir, 'two.json')}`, 'fit=false', 'maxFilesPerSample=2']);
+      const two = readJson(join(dir, 'out', 'histograms.json'))['4j1b_ttbar'].contents as number[];
+      one.forEach((v, i) => assert.ok(Math.abs(two[i]! - v) <= 1e-9 * Math.max(1, v), `two files, bin ${i}: ${two[i]} vs ${v}`));
+      assert.equal(readJson(join(dir, 'out', 'cutflow.json'))['ttbar__nominal']['4j1b__nominal'], 2 * loop.count['4j1b__nominal']!);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
