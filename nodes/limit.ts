@@ -29,10 +29,17 @@ const DEFAULT_POINTS = 21;
 const PARALLEL_AFTER_MS = 1000;
 const MAX_SCAN_WORKERS = 8;
 
+/** The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 (x 10^k) at or above x: a readable axis end. */
+export function niceCeil(x: number): number {
+  const e = 10 ** Math.floor(Math.log10(x));
+  const m = [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].find((f) => f * e >= x * (1 - 1e-12))!;
+  return Number((m * e).toPrecision(12));
+}
+
 /** The scan grid: given, or spanning the whole expected band and the observed limit. */
 export function scanGrid(p: Params, poiLower: number, limits: number[]): number[] {
   const lo = p.scan?.lo ?? Math.max(0, poiLower);
-  const hi = p.scan?.hi ?? 1.2 * Math.max(...limits.filter(Number.isFinite), lo + 1e-3);
+  const hi = p.scan?.hi ?? niceCeil(1.2 * Math.max(...limits.filter(Number.isFinite), lo + 1e-3));
   const n = p.scan?.points ?? DEFAULT_POINTS;
   if (n === 0) return [];
   if (n === 1) return [lo];

@@ -105,3 +105,14 @@ test('plot node: a scan point with undefined CLs (NaN at POI = 0) is left out of
   assert.ok(fig && fig.svg.includes('Observed limit: 2.990'));
   assert.ok(out.report?.includes('2.99'));
 });
+
+test('limit scan grid: readable default end, given grids as written', async () => {
+  const { niceCeil, scanGrid } = await import('../nodes/limit.ts');
+  assert.deepEqual([0.034, 4.32, 9.9, 10, 12.5, 730].map(niceCeil), [0.04, 5, 10, 10, 15, 800]);
+  const p = { poiValue: 1, cl: 0.95, parallel: 'auto' as const, output: false as const };
+  assert.deepEqual(scanGrid({ ...p, scan: { lo: 0, hi: 2, points: 5 } }, 0, [1]), [0, 0.5, 1, 1.5, 2]);
+  const auto = scanGrid(p, 0, [1.1, 2.2, 3.6]);
+  assert.equal(auto.length, 21);
+  assert.equal(auto.at(-1), 5);
+  assert.equal(auto[1], 0.25);
+});
