@@ -80,7 +80,7 @@ function channelMeta(config: CabinetryConfig, templates: Map<string, Hist1D>, na
 export default defineNodeKind({
   kind: 'build-workspace',
   level: 'global',
-  version: '1',
+  version: '2',
   description: 'pyhf workspace from histograms and a cabinetry config',
   params,
   inputs: ['Histograms'],

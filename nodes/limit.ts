@@ -52,7 +52,7 @@ const yieldToEventLoop = () => new Promise<void>((res) => setImmediate(res));
 export default defineNodeKind({
   kind: 'limit',
   level: 'global',
-  version: '1',
+  version: '2',
   description: 'asymptotic CLs, upper limit with the expected band, CLs scan (resumable)',
   params,
   inputs: ['Workspace'],

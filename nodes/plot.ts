@@ -146,7 +146,7 @@ export function plotKind(inputs: InputSpec): GlobalNodeKind<Params, FiguresArtif
   return defineNodeKind({
     kind: 'plot',
     level: 'global',
-    version: '1',
+    version: '2',
     description: 'pre/post-fit distributions, pulls, correlations, CLs scan; report.html',
     params,
     inputs,
