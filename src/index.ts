@@ -16,3 +16,9 @@ export type { Column, ColumnBatch, Jagged, NumericArray } from './columns.ts';
 export function fn<T extends (...args: any[]) => unknown>(message = 'expected a function') {
   return z.custom<T>((v) => typeof v === 'function', { message });
 }
+
+// What graph modules use every day: columnar helpers, histogram axes, node function types.
+export * from './columnar/index.ts';
+export { Hist, regular, variable, strCategory, intCategory } from './hist/index.ts';
+export type { SelectFn, SelectResult } from '../nodes/select.ts';
+export type { FillFn } from '../nodes/fill.ts';

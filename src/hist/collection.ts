@@ -32,13 +32,21 @@ export function toNamedHistograms(
   } else Object.assign(perRegion, hists);
   const out = new Map<string, Hist1D>();
   for (const [region, h] of Object.entries(perRegion)) {
-    for (const p of categories(h, ax.process)) {
-      for (const v of categories(h, ax.variation)) {
-        let one = h.slice({ [ax.process]: p, [ax.variation]: v } as Record<string, AxisSelection>);
-        if (opts.skipEmpty && one.sumw.every((x) => x === 0) && v !== 'nominal') continue;
+    // a histogram without a process (variation) axis is one process (nominal only)
+    const hasAxis = (name: string) => h.axes.some((a) => a.name === name);
+    const processes = hasAxis(ax.process) ? categories(h, ax.process) : [null];
+    const variations = hasAxis(ax.variation) ? categories(h, ax.variation) : [null];
+    for (const p of processes) {
+      for (const v of variations) {
+        const sel: Record<string, AxisSelection> = {};
+        if (p !== null) sel[ax.process] = p;
+        if (v !== null) sel[ax.variation] = v;
+        let one = Object.keys(sel).length ? h.slice(sel) : h;
+        if (opts.skipEmpty && one.sumw.every((x) => x === 0) && v !== null && v !== 'nominal') continue;
         if (opts.transform) one = opts.transform(one);
         const f = one.withFlow();
-        out.set(cabinetryName(region, p, v), { edges: f.edges, values: f.values, variances: f.variances, title: cabinetryName(region, p, v), xTitle: one.axes[0].label });
+        const name = p === null ? region : cabinetryName(region, p, v ?? 'nominal');
+        out.set(name, { edges: f.edges, values: f.values, variances: f.variances, title: name, xTitle: one.axes[0].label });
       }
     }
   }
