@@ -68,9 +68,12 @@ export default defineNodeKind({
     // the POI-independent fits are only needed when something is not memoised yet
     let hctx: HypotestContext | undefined;
     const hypo = () => (hctx ??= hypotestContext(model));
+    // POI values computed by this run (the rest of the scan came from the cache)
+    const computedNow = new Set<number>();
     let computed = 0;
     const point = (mu: number): Promise<ClsPoint> => ctx.memo(['cls', mu], () => {
       computed++;
+      computedNow.add(mu);
       const h = hypotestAt(hypo(), mu);
       return { poi: mu, cls_obs: h.clsObs, cls_exp: h.clsExp };
     });
@@ -102,7 +105,7 @@ export default defineNodeKind({
       const stop = () => void pool.close(`${where}: interrupted (finished scan points are kept in the cache)`);
       ctx.signal.addEventListener('abort', stop);
       try {
-        return await Promise.all(mus.map((mu) => ctx.memo(['cls', mu], () => { computed++; return pool.compute(mu); })
+        return await Promise.all(mus.map((mu) => ctx.memo(['cls', mu], () => { computed++; computedNow.add(mu); return pool.compute(mu); })
           .then((pt) => { ctx.progress(++done, grid.length, 'points'); return pt; })));
       } finally {
         ctx.signal.removeEventListener('abort', stop);
@@ -110,7 +113,6 @@ export default defineNodeKind({
       }
     };
     const scan: ClsPoint[] = [];
-    computed = 0;
     // Serial until the rest of the scan looks long (> PARALLEL_AFTER_MS at the pace so far), then the
     // remaining points go to worker threads; every point is memoised either way.
     const workers = p.parallel === false ? 1 : Math.max(1, Math.min(p.workers ?? ctx.workers, MAX_SCAN_WORKERS));
@@ -125,7 +127,7 @@ export default defineNodeKind({
       await yieldToEventLoop();
     }
     if (scan.length < grid.length) scan.push(...await parallelPoints(grid.slice(scan.length), scan.length));
-    const reused = grid.length - computed;
+    const reused = grid.filter((mu) => !computedNow.has(mu)).length;
     if (grid.length) ctx.log(`CLs scan: ${grid.length} points over [${grid[0]}, ${grid.at(-1)}]${reused ? `, ${reused} reused from the cache` : ''}`);
     return {
       cls_obs: at.cls_obs, cls_exp: at.cls_exp, upper_limit_obs: ul.obs, upper_limit_exp: ul.exp,

@@ -78,6 +78,8 @@ test('histograms -> workspace -> fit -> limit -> figures and report; a second ru
     assert.equal(l.upper_limit_exp.length, 5);
     assert.deepEqual(l.scan.map((p: { poi: number }) => p.poi), [0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4]);
     close(l.scan[2].cls_obs, h1.clsObs, 1e-12, 'scan point at mu = 1');
+    const scanLog = r.events.find((e) => e.type === 'log' && e.node === 'limit' && e.message.startsWith('CLs scan'));
+    assert.ok(scanLog?.type === 'log' && !scanLog.message.includes('reused'), 'a first run reuses nothing');
 
     // figures: SVG + PNG each, report.html shows them and the key numbers
     for (const name of ['prefit_SR', 'postfit_SR', 'pulls', 'correlation', 'cls_scan']) {
