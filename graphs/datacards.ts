@@ -15,21 +15,22 @@
 //   flow run graphs/datacards.ts --set years=2016,2017,2018 --set analysis=hzz
 import { graph, z, type GraphBuilder, type Handle } from '../src/index.ts';
 import { HZZ_BRANCHES, hzzAxes, hzzFillFn, hzzSelectFn } from '../src/analysis/index.ts';
-import { AGC_PROCESSES, agcHistograms, generatedSamples, pseudodataSums, rebinnedEdges, ttbarParams, type TtbarParams } from './ttbar.ts';
+import { AGC_PROCESSES, agcAnalysisParams, agcHistograms, binRangeError, binRangeOk, generatedSamples, pseudodataSums, rebinnedEdges } from './ttbar.ts';
 
-export const datacardParams = ttbarParams.safeExtend({
+export const datacardParams = z.object({
   analysis: z.enum(['ttbar', 'hzz']).default('ttbar'),
   /** data-taking periods: each gets its own generated samples (own seeds) and datacard columns */
   years: z.array(z.string().regex(/^[A-Za-z0-9]+$/, 'letters and digits only')).min(1).default(['2016', '2017']),
-  /** generated ttbar nominal events per year (the other samples are sized from it) */
+  /** generated events per year: ttbar nominal (ttbar) or ZZ (hzz); the other samples are sized from it */
   events: z.number().int().positive().default(40_000),
+  ...agcAnalysisParams.shape,
   /** lnN luminosity uncertainty per year (relative), uncorrelated across years */
   lumiUncertainty: z.number().positive().default(0.025),
-  /** file names: datacard_<category>_<label>.txt, ... */
-  label: z.string().regex(/^[A-Za-z0-9_-]+$/).default('agc'),
+  /** file names: datacard_<category>_<label>.txt, ... (default: the analysis name) */
+  label: z.string().regex(/^[A-Za-z0-9_-]+$/).optional(),
   /** hzz: bins of m4l over 80-250 GeV (the notebook's 34) */
   hzzBins: z.number().int().positive().default(34),
-});
+}).refine(binRangeOk, binRangeError);
 export type DatacardParams = z.infer<typeof datacardParams>;
 
 type Spec = Record<string, unknown>;
@@ -48,7 +49,7 @@ function lumiSystematics(p: DatacardParams, processes: string[]): Spec[] {
 function ttbarCards(g: GraphBuilder, p: DatacardParams): { histograms: Handle<'Histograms'>; spec: Spec } {
   const years = p.years.map((year, i) => {
     const files = g.generate(`inputs_${year}`, { kind: 'nanoaod', samples: generatedSamples(p.events, p.seed + 100 * i) });
-    return perYear(g, year, agcHistograms(g, p as TtbarParams, files, `_${year}`), AGC_PROCESSES);
+    return perYear(g, year, agcHistograms(g, p, files, `_${year}`), AGC_PROCESSES);
   });
   const histograms = g.merge('histograms', years, { output: { root: 'histograms.root', rebinFrom: { axis: 'observable', lo: p.rebinFrom, factor: p.rebinFactor } } });
   const all = ['ttbar', 'singletop', 'wjets'];
@@ -70,8 +71,8 @@ function ttbarCards(g: GraphBuilder, p: DatacardParams): { histograms: Handle<'H
       { name: 'wjets_scale', type: 'shape', processes: ['wjets'], variationAlias: 'scale_var' },
       { name: 'ttbar_scale', type: 'shape', processes: ['ttbar'] },
     ],
-    categories: ['4j1b', '4j2b'].map((name) => ({ name, binEdges: rebinnedEdges(p as TtbarParams) })),
-    label: p.label,
+    categories: ['4j1b', '4j2b'].map((name) => ({ name, binEdges: rebinnedEdges(p) })),
+    label: p.label ?? 'agc',
     // Combine asks for {variation}Up/Down; the histograms have the notebook's names
     variations: {
       ...Object.fromEntries([0, 1, 2, 3].flatMap((i) => [[`btag_var_${i}Up`, `btag_var_${i}_up`], [`btag_var_${i}Down`, `btag_var_${i}_down`]])),
@@ -113,7 +114,7 @@ function hzzCards(g: GraphBuilder, p: DatacardParams): { histograms: Handle<'His
       { name: 'm4l', type: 'shape', processes: ['higgs', 'zz', 'other'] },
     ],
     categories: [{ name: '4l' }],
-    label: p.label === 'agc' ? 'hzz' : p.label,
+    label: p.label ?? 'hzz',
     variations: { scaleFactorUp: 'scaleFactorUP', scaleFactorDown: 'scaleFactorDOWN', m4lUp: 'm4lUP', m4lDown: 'm4lDOWN' },
     sums: Object.fromEntries(p.years.map((year) => [`4l_pseudodata_${year}`, names.map((s) => ({ name: `4l_${s}_${year}`, factor: 1 }))])),
   };

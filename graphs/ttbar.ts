@@ -38,20 +38,8 @@ export const AGC_TTBAR_VARIATIONS = ['scaledown', 'scaleup', 'ME_var', 'PS_var']
 /** The real AGC fileset (787 https files), beside the project in ../shared. */
 export const AGC_REMOTE_FILESET = fileURLToPath(new URL('../../shared/data/agc/nanoaod_inputs.json', import.meta.url));
 
-export const ttbarParams = z.object({
-  /** 'generated' (offline synthetic NanoAOD, written once into the cache), 'remote' (the AGC files
-   *  over https) or the path of a fileset JSON in the AGC nanoaod_inputs.json format */
-  inputs: z.string().default('generated'),
-  /** the same as inputs=FILE.json */
-  fileset: z.string().optional(),
-  /** the same as inputs=remote */
-  remote: z.boolean().default(false),
-  /** N_FILES_MAX_PER_SAMPLE of the notebook (fileset / remote inputs) */
-  maxFilesPerSample: z.number().int().positive().default(1),
-  /** read only the first N events of each file (fileset / remote inputs) */
-  maxEventsPerFile: z.number().int().positive().optional(),
-  /** generated inputs: events of the ttbar nominal sample; the others are sized from it */
-  events: z.number().int().positive().default(100_000),
+/** Selection, weights and binning: shared with graphs/datacards.ts. */
+export const agcAnalysisParams = z.object({
   /** generated inputs: seed of the first sample (each sample gets its own) */
   seed: z.number().int().nonnegative().default(1),
   /** integrated luminosity in /pb */
@@ -71,10 +59,31 @@ export const ttbarParams = z.object({
   /** 'agc': the notebook's pseudodata (ttbar ME_var + PS_var)/2 + W+jets; 'mc': the sum of all
    *  nominal samples, with ttbar from (ME_var + PS_var)/2 */
   pseudodata: z.enum(['agc', 'mc']).default('agc'),
+});
+export type AgcAnalysisParams = z.infer<typeof agcAnalysisParams>;
+
+export const binRangeOk = (p: { binLow: number; binHigh: number }): boolean => p.binHigh > p.binLow;
+export const binRangeError: { message: string; path: string[] } = { message: 'binHigh must be above binLow', path: ['binHigh'] };
+
+export const ttbarParams = z.object({
+  /** 'generated' (offline synthetic NanoAOD, written once into the cache), 'remote' (the AGC files
+   *  over https) or the path of a fileset JSON in the AGC nanoaod_inputs.json format */
+  inputs: z.string().default('generated'),
+  /** the same as inputs=FILE.json */
+  fileset: z.string().optional(),
+  /** the same as inputs=remote */
+  remote: z.boolean().default(false),
+  /** N_FILES_MAX_PER_SAMPLE of the notebook (fileset / remote inputs) */
+  maxFilesPerSample: z.number().int().positive().default(1),
+  /** read only the first N events of each file (fileset / remote inputs) */
+  maxEventsPerFile: z.number().int().positive().optional(),
+  /** generated inputs: events of the ttbar nominal sample; the others are sized from it */
+  events: z.number().int().positive().default(100_000),
+  ...agcAnalysisParams.shape,
   /** false: stop after histograms.root (without pseudodata) and cutflow.json, e.g. for inputs
    *  without every AGC sample */
   fit: z.boolean().default(true),
-}).refine((p) => p.binHigh > p.binLow, { message: 'binHigh must be above binLow', path: ['binHigh'] });
+}).refine(binRangeOk, binRangeError);
 export type TtbarParams = z.infer<typeof ttbarParams>;
 
 /** Where the inputs come from, from the three ways of saying it. */
@@ -135,7 +144,7 @@ export function agcPreselection(b: ColumnBatch): Uint8Array {
 }
 
 /** inputs -> skim -> select -> fill: the notebook's coffea processor. Returns the filled histograms. */
-export function agcHistograms(g: GraphBuilder, p: TtbarParams, files: Handle<'FileSet'>, suffix = ''): Handle<'Histograms'> {
+export function agcHistograms(g: GraphBuilder, p: AgcAnalysisParams, files: Handle<'FileSet'>, suffix = ''): Handle<'Histograms'> {
   const options = { selection: p.selection, lumi: p.lumi, ...(p.corrections ? { correctionsFile: p.corrections } : {}) };
   const events = g.skim(`events${suffix}`, files, {
     tree: 'Events',
@@ -147,7 +156,7 @@ export function agcHistograms(g: GraphBuilder, p: TtbarParams, files: Handle<'Fi
 }
 
 /** Bin edges after the AGC rebinning, e.g. 110, 150, ..., 550 for the notebook's binning. */
-export function rebinnedEdges(p: TtbarParams): number[] {
+export function rebinnedEdges(p: AgcAnalysisParams): number[] {
   const h = agcHistogram(p.bins, p.binLow, p.binHigh);
   try {
     return (h.rebinFrom('observable', p.rebinFrom, p.rebinFactor).axes[0] as unknown as { edges(): number[] }).edges();
@@ -159,7 +168,7 @@ export function rebinnedEdges(p: TtbarParams): number[] {
 /** Pseudodata per region as weighted sums of histograms (names as in histograms.root; with a year,
  *  `{region}_{process}_{year}[_{variation}]` and `{region}_pseudodata_{year}`). 'agc' is the
  *  notebook's recipe (src/analysis AGC_PSEUDODATA), 'mc' adds the single-top samples. */
-export function pseudodataSums(p: Pick<TtbarParams, 'pseudodata'>, year?: string): Record<string, Array<{ name: string; factor: number }>> {
+export function pseudodataSums(p: Pick<AgcAnalysisParams, 'pseudodata'>, year?: string): Record<string, Array<{ name: string; factor: number }>> {
   const y = year ? `_${year}` : '';
   const out: Record<string, Array<{ name: string; factor: number }>> = {};
   for (const region of ['4j1b', '4j2b']) {
