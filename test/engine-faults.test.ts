@@ -65,3 +65,14 @@ export default graph('g', (g) => {
   assert.match(done.skippedFiles[0].path, /uproot-histograms\.root$/);
   assert.equal(done.nodes.skim.events, 2421);
 });
+
+test('an exception in a user function names the node, the chunk and the line of the graph file', async () => {
+  const d = makeToyProject('faults-user', 1, 6000);
+  writeToyGraph(d, { mapFn: '(x) => { if (x > 0.9) throw new TypeError("bad value " + x); return x; }' });
+  const r = await runToy(d, ['--retries', '0']);
+  assert.equal(r.code, 1);
+  const done = runDone(r);
+  const msg = done.nodes.map.error as string;
+  const line = readFileSync(join(d, 'toy.ts'), 'utf8').split('\n').findIndex((l) => l.includes('bad value')) + 1;
+  assert.match(msg, new RegExp(`f0\\.f64 \\[0:5000\\]: node 'map' \\(toy-map\\): TypeError: bad value 0\\.9\\d+ \\(at .*toy\\.ts:${line}:\\d+\\)`));
+});

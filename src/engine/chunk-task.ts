@@ -96,7 +96,12 @@ export async function runChunkTask(task: ChunkTask, plan: Plan, store: Store | n
       log: (message) => logs.push({ node: name, level: 'log', message }),
       warn: (message) => logs.push({ node: name, level: 'warn', message }),
     };
-    const out = await kind.runChunk(input, params, ctx);
+    let out: unknown;
+    try {
+      out = await kind.runChunk(input, params, ctx);
+    } catch (err) {
+      throw new Error(describeError(name, kind.kind, err, task.graphPath), { cause: err });
+    }
     const enc = codecOf(kind).encode(out);
     const events = input ? input.entries : chunk.stop - chunk.start;
     const key = results.get(name)?.key ?? keyOf(name);
@@ -168,4 +173,14 @@ export async function runChunkTask(task: ChunkTask, plan: Plan, store: Store | n
 export function chunkLabel(c: ChunkSpec): string {
   const base = c.file.path.split('/').pop() ?? c.file.path;
   return `${base}[${c.start}:${c.stop}]`;
+}
+
+/** One line naming the node, the error and, when the stack passes through the user's graph module,
+ *  where in it: `node 'sel' (select): TypeError: x is undefined (at graphs/hzz.ts:42:17)`. */
+export function describeError(node: string, kind: string, err: unknown, graphPath: string): string {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const frame = (e.stack ?? '').split('\n').find((l) => l.includes(graphPath));
+  const at = frame ? /([^\s(]+:\d+:\d+)\)?\s*$/.exec(frame)?.[1]?.replace(/^file:\/\//, '') : undefined;
+  const name = e.name && e.name !== 'Error' ? `${e.name}: ` : '';
+  return `node '${node}' (${kind}): ${name}${e.message.split('\n')[0]}${at ? ` (at ${at})` : ''}`;
 }

@@ -8,7 +8,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import type { Subject } from 'rxjs';
 import { sha256 } from '../../cache/hash.ts';
 import type { Store } from '../../cache/types.ts';
-import { chunkLabel, codecOf, hashEncoded, readEncoded, type ChunkTask, type ChunkTaskResult, type EncodedValue, type EntryMeta } from './chunk-task.ts';
+import { chunkLabel, codecOf, describeError, hashEncoded, readEncoded, type ChunkTask, type ChunkTaskResult, type EncodedValue, type EntryMeta } from './chunk-task.ts';
 import { structuredCodec } from './codecs.ts';
 import type { RecomputeReason, RunEvent } from './events.ts';
 import { chunkId, chunkKey, globalKey, memoKey, nodeBase, planKey, recordKey, reduceKey, type NodeBase } from './keys.ts';
@@ -184,7 +184,13 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
           return v;
         },
       };
-      const value = await kind.run(values, n.params, ctx);
+      let value: unknown;
+      try {
+        value = await kind.run(values, n.params, ctx);
+      } catch (err) {
+        if (err instanceof RunCancelled || (err as Error)?.name === 'UserError') throw err;
+        throw new Error(describeError(n.name, kind.kind, err, g.path), { cause: err });
+      }
       const enc = codec.encode(value);
       const hash = hashEncoded(enc);
       if (store && cacheable) {
