@@ -1,10 +1,14 @@
 // limit: asymptotic CLs (qtilde) at one POI value, the upper limit at `cl` (observed and the -2..+2
 // sigma band), the discovery significance, and a CLs scan over the POI for the Brazil plot. Every
-// scan point is memoised in the cache (ctx.memo) and reported as progress, so an interrupted scan
-// resumes where it stopped; limit.json has the `flow limit --json` keys plus the scan.
+// scan point is memoised in the cache and reported as progress, so an interrupted scan resumes where
+// it stopped; a long scan runs on the engine's worker pool (ctx.parallel). limit.json has the
+// `flow limit --json` keys plus the scan.
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { defineNodeKind, type NodeContext, type OutputContext } from '../src/engine/node-kind.ts';
 import type { HypotestContext } from '../src/stats/infer/hypotest.ts';
+import type { Model } from '../src/stats/model.ts';
+import type { Workspace } from '../src/stats/workspace.ts';
 import { pyhfWorkspace, type ClsPoint, type LimitResultArtifact, type WorkspaceArtifact } from '../src/report/artifacts.ts';
 
 const params = z.strictObject({
@@ -17,17 +21,15 @@ const params = z.strictObject({
    *  largest limit of the band); points: 0 disables it */
   scan: z.strictObject({ lo: z.number(), hi: z.number(), points: z.int().min(0).max(10_000) })
     .refine((s) => s.points < 2 || s.lo < s.hi, { message: 'lo must be below hi' }).optional(),
-  /** scan points on worker threads: 'auto' when the rest of the scan would take over a second */
+  /** scan points on the worker pool (with --workers > 1): 'auto' when the rest of the scan would
+   *  take over a second at the pace of the points done here */
   parallel: z.union([z.boolean(), z.literal('auto')]).default('auto'),
-  /** worker threads of a parallel scan (default: the run's --workers, at most 8) */
-  workers: z.int().min(1).optional(),
   output: z.union([z.string(), z.literal(false)]).default('limit.json'),
 });
 type Params = z.infer<typeof params>;
 
 const DEFAULT_POINTS = 21;
 const PARALLEL_AFTER_MS = 1000;
-const MAX_SCAN_WORKERS = 8;
 
 /** The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 (x 10^k) at or above x: a readable axis end. */
 export function niceCeil(x: number): number {
@@ -49,34 +51,53 @@ export function scanGrid(p: Params, poiLower: number, limits: number[]): number[
 
 const yieldToEventLoop = () => new Promise<void>((res) => setImmediate(res));
 
+/** One CLs point to compute: carries the model so a worker can build it (`model` names it). */
+export interface ClsItem { model: string; workspace: Workspace; measurement?: string; poi: number }
+
+/** Models and their POI-independent fits, per thread (a scan's items share one model). */
+const models = new Map<string, { model: Model; hypo?: HypotestContext }>();
+const stats = () => Promise.all([import('../src/stats/model.ts'), import('../src/stats/infer/hypotest.ts')]);
+
+async function modelFor(item: Omit<ClsItem, 'poi'>): Promise<{ model: Model; hypo: () => HypotestContext }> {
+  const [{ buildModel }, { hypotestContext }] = await stats();
+  let m = models.get(item.model);
+  if (!m) {
+    if (models.size >= 4) models.delete(models.keys().next().value!);
+    models.set(item.model, (m = { model: buildModel(item.workspace, item.measurement) }));
+  }
+  const entry = m;
+  return { model: entry.model, hypo: () => (entry.hypo ??= hypotestContext(entry.model)) };
+}
+
+async function clsTask(item: ClsItem): Promise<ClsPoint> {
+  const [, { hypotestAt }] = await stats();
+  const { hypo } = await modelFor(item);
+  const h = hypotestAt(hypo(), item.poi);
+  return { poi: item.poi, cls_obs: h.clsObs, cls_exp: h.clsExp };
+}
+
 export default defineNodeKind({
   kind: 'limit',
   level: 'global',
-  version: '2',
-  description: 'asymptotic CLs, upper limit with the expected band, CLs scan (resumable)',
+  version: '3',
+  description: 'asymptotic CLs, upper limit with the expected band, CLs scan (resumable, parallel)',
   params,
   inputs: ['Workspace'],
   output: 'LimitResult',
+  tasks: { cls: clsTask },
   async run(inputs: [WorkspaceArtifact], p: Params, ctx: NodeContext): Promise<LimitResultArtifact> {
     const where = `limit node '${ctx.node}'`;
     // the fitter loads only when a limit runs (a cached run validates this kind but never fits)
-    const [{ hypotestAt, hypotestContext }, { significance }, { upperLimit }, { modelOf }] = await Promise.all([
-      import('../src/stats/infer/hypotest.ts'), import('../src/stats/infer/significance.ts'),
-      import('../src/stats/infer/upper-limit.ts'), import('../src/report/fit-result.ts'),
+    const [{ significance }, { upperLimit }, { loadWorkspace }] = await Promise.all([
+      import('../src/stats/infer/significance.ts'), import('../src/stats/infer/upper-limit.ts'), import('../src/stats/workspace.ts'),
     ]);
-    const { model } = modelOf(inputs[0], { measurement: p.measurement }, where);
-    // the POI-independent fits are only needed when something is not memoised yet
-    let hctx: HypotestContext | undefined;
-    const hypo = () => (hctx ??= hypotestContext(model));
-    // POI values computed by this run (the rest of the scan came from the cache)
-    const computedNow = new Set<number>();
-    let computed = 0;
-    const point = (mu: number): Promise<ClsPoint> => ctx.memo(['cls', mu], () => {
-      computed++;
-      computedNow.add(mu);
-      const h = hypotestAt(hypo(), mu);
-      return { poi: mu, cls_obs: h.clsObs, cls_exp: h.clsExp };
-    });
+    const workspace = loadWorkspace(pyhfWorkspace(inputs[0]), where);
+    const base = { model: createHash('sha256').update(JSON.stringify([workspace, p.measurement ?? null])).digest('hex'), workspace, ...(p.measurement ? { measurement: p.measurement } : {}) };
+    const { model, hypo } = await modelFor(base);
+    const item = (poi: number): ClsItem => ({ ...base, poi });
+    // the same memo key as ctx.parallel's ([task, item]): serial and parallel runs share points
+    const computed = new Set<number>();
+    const point = (poi: number): Promise<ClsPoint> => ctx.memo(['cls', item(poi)], () => { computed.add(poi); return clsTask(item(poi)); });
     const checkAbort = () => {
       if (ctx.signal.aborted) throw new Error(`${where}: interrupted (finished scan points are kept in the cache)`);
     };
@@ -98,37 +119,27 @@ export default defineNodeKind({
     });
 
     const grid = scanGrid(p, model.lower[model.poiIndex]!, [ul.obs, ...ul.exp]);
-    const parallelPoints = async (mus: number[], done: number): Promise<ClsPoint[]> => {
-      checkAbort();
-      const { ClsPool } = await import('../src/report/cls-pool.ts');
-      const pool = new ClsPool(Math.min(workers, mus.length), pyhfWorkspace(inputs[0]), p.measurement);
-      const stop = () => void pool.close(`${where}: interrupted (finished scan points are kept in the cache)`);
-      ctx.signal.addEventListener('abort', stop);
-      try {
-        return await Promise.all(mus.map((mu) => ctx.memo(['cls', mu], () => { computed++; computedNow.add(mu); return pool.compute(mu); })
-          .then((pt) => { ctx.progress(++done, grid.length, 'points'); return pt; })));
-      } finally {
-        ctx.signal.removeEventListener('abort', stop);
-        await pool.close();
-      }
-    };
-    const scan: ClsPoint[] = [];
-    // Serial until the rest of the scan looks long (> PARALLEL_AFTER_MS at the pace so far), then the
-    // remaining points go to worker threads; every point is memoised either way.
-    const workers = p.parallel === false ? 1 : Math.max(1, Math.min(p.workers ?? ctx.workers, MAX_SCAN_WORKERS));
+    // Serial until the rest of the scan looks long (> PARALLEL_AFTER_MS at the pace so far), then
+    // the whole grid goes to ctx.parallel (points done here are memo hits there).
+    const pool = ctx.workers > 1 && p.parallel !== false;
     let spent = 0, timed = 0;
-    const goParallel = (left: number) => workers > 1 && left > 1 && (p.parallel === true || (timed > 0 && (left * spent) / timed > PARALLEL_AFTER_MS));
+    const goParallel = (left: number) => pool && left > 1 && (p.parallel === true || (timed > 0 && (left * spent) / timed > PARALLEL_AFTER_MS));
+    let scan: ClsPoint[] = [];
     while (scan.length < grid.length && !goParallel(grid.length - scan.length)) {
       checkAbort();
-      const before = computed, t = performance.now();
+      const before = computed.size, t = performance.now();
       scan.push(await point(grid[scan.length]!));
-      if (computed > before) { spent += performance.now() - t; timed++; }
+      if (computed.size > before) { spent += performance.now() - t; timed++; }
       ctx.progress(scan.length, grid.length, 'points');
       await yieldToEventLoop();
     }
-    if (scan.length < grid.length) scan.push(...await parallelPoints(grid.slice(scan.length), scan.length));
-    const reused = grid.filter((mu) => !computedNow.has(mu)).length;
-    if (grid.length) ctx.log(`CLs scan: ${grid.length} points over [${grid[0]}, ${grid.at(-1)}]${reused ? `, ${reused} reused from the cache` : ''}`);
+    const onPool = scan.length < grid.length;
+    if (onPool) scan = await ctx.parallel<ClsItem, ClsPoint>('cls', grid.map(item), { memo: true });
+    // (points computed in workers are not seen here: how many were reused is known only without them)
+    const reused = grid.filter((mu) => !computed.has(mu)).length;
+    if (grid.length) {
+      ctx.log(`CLs scan: ${grid.length} points over [${grid[0]}, ${grid.at(-1)}]${onPool ? ' on the worker pool' : reused > 0 ? `, ${reused} reused from the cache` : ''}`);
+    }
     return {
       cls_obs: at.cls_obs, cls_exp: at.cls_exp, upper_limit_obs: ul.obs, upper_limit_exp: ul.exp,
       p0_obs: sig.p0Obs, p0_exp: sig.p0Exp, significance_obs: sig.zObs, significance_exp: sig.zExp,

@@ -157,11 +157,12 @@ export interface InProcessRun {
   error?: unknown;
 }
 
-/** Run a graph in this process (global nodes only: no worker pool). `onEvent` may abort the run. */
-export async function runInProcess(file: string, dir: string, opts: { noCache?: boolean; onEvent?: (e: RunEvent, abort: () => void) => void } = {}): Promise<InProcessRun> {
+/** Run a graph in this process (`workers` > 0: with the engine's worker pool). `onEvent` may abort the run. */
+export async function runInProcess(file: string, dir: string, opts: { noCache?: boolean; workers?: number; onEvent?: (e: RunEvent, abort: () => void) => void } = {}): Promise<InProcessRun> {
   const { loadGraph } = await import('../src/engine/load.ts');
   const { executeGraph } = await import('../src/engine/executor.ts');
   const { openStore } = await import('../cache/store.ts');
+  const { piscinaPool } = await import('../src/engine/pool.ts');
   let g;
   try {
     g = await loadGraph(file);
@@ -176,8 +177,8 @@ export async function runInProcess(file: string, dir: string, opts: { noCache?: 
   subject.subscribe((e) => { events.push(e); opts.onEvent?.(e, () => abort.abort()); });
   try {
     const summary = await executeGraph(g, {
-      workers: 0, store, cacheDir: opts.noCache ? null : cacheDir, outDir: join(dir, 'out'), force: [], retries: 0, chunkSize: 100_000,
-      skipBadFiles: false, signal: abort.signal, sets: {},
+      workers: opts.workers ?? 0, store, cacheDir: opts.noCache ? null : cacheDir, outDir: join(dir, 'out'), force: [], retries: 0, chunkSize: 100_000,
+      skipBadFiles: false, signal: abort.signal, sets: {}, makePool: piscinaPool,
     }, subject);
     return { summary, events };
   } catch (error) {

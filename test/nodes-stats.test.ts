@@ -171,15 +171,17 @@ for (const name of ['docs_2bin_1channel', 'validation_2bin_2channel_coupledhisto
   });
 }
 
-for (const parallel of [false, true]) test(`an interrupted CLs scan resumes from its memoised points (${parallel ? 'worker threads' : 'serial'})`, async () => {
+for (const parallel of [false, true]) test(`an interrupted CLs scan resumes from its memoised points (${parallel ? 'worker pool' : 'serial'})`, async () => {
   await withTempDir(async (dir) => {
     const file = writeGraph(dir, 'resume', `
   const h = g.node(histogramsKind, 'hists', [], { signalScale: 1 });
   const ws = g.buildWorkspace('ws', h, CONFIG);
-  g.limit('limit', ws, { scan: { lo: 0, hi: 5, points: 30 }, parallel: ${parallel}, workers: 2 });
+  g.limit('limit', ws, { scan: { lo: 0, hi: 5, points: 30 }, parallel: ${parallel} });
 `);
     let seen = 0;
+    // the interrupted run on the worker pool, the resumed one in the main thread: they share the points
     const first = await runInProcess(file, dir, {
+      workers: parallel ? 2 : 0,
       onEvent: (e, abort) => {
         if (e.type === 'node-progress' && e.node === 'limit') { seen = e.done; if (e.done === 6) abort(); }
       },
@@ -273,20 +275,21 @@ test('the AGC cabinetry config (YAML) builds and fits from AGC-like histograms w
   });
 });
 
-test('a CLs scan on worker threads gives the same points as the serial scan', async () => {
+test('a CLs scan on the worker pool gives the same points as the serial scan', async () => {
   await withTempDir(async (dir) => {
     const file = writeGraph(dir, 'parallel', `
   const h = g.node(histogramsKind, 'hists', [], { signalScale: 0.5 });
   const ws = g.buildWorkspace('ws', h, CONFIG);
   g.limit('serial', ws, { scan: { lo: 0, hi: 4, points: 9 }, parallel: false, output: 'serial.json' });
-  g.limit('threads', ws, { scan: { lo: 0, hi: 4, points: 9 }, parallel: true, workers: 2, output: 'threads.json' });
+  g.limit('threads', ws, { scan: { lo: 0, hi: 4, points: 9 }, parallel: true, output: 'threads.json' });
 `);
-    const r = await runInProcess(file, dir);
+    const r = await runInProcess(file, dir, { workers: 2 });
     assert.ok(r.summary?.ok, String(r.error));
     const serial = readJson(join(dir, 'out', 'serial.json'));
     const threads = readJson(join(dir, 'out', 'threads.json'));
     assert.equal(threads.scan.length, 9);
     assert.deepEqual(threads.scan, serial.scan);
+    assert.ok(r.events.some((e) => e.type === 'log' && e.node === 'threads' && e.message.includes('on the worker pool')), 'the scan ran on the pool');
     const done = r.events.flatMap((e) => (e.type === 'node-progress' && e.node === 'threads' ? [e.done] : []));
     assert.equal(Math.max(...done), 9);
   });
