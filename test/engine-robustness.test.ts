@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { CLI, makeToyProject, runDone, runToy, writeToyGraph } from './engine/harness.ts';
 
 const dir = makeToyProject('robust');
-writeToyGraph(dir, { slowMs: 60 });
+writeToyGraph(dir, { slowMs: 120 });
 
 test('reference run (uninterrupted, own cache)', async () => {
   const r = await runToy(dir, ['--cache-dir', 'ref-cache', '--out', 'ref-out']);
