@@ -24,6 +24,10 @@ export const datacardParams = z.object({
   /** generated events per year: ttbar nominal (ttbar) or ZZ (hzz); the other samples are sized from it */
   events: z.number().int().positive().default(40_000),
   ...agcAnalysisParams.shape,
+  /** data_obs per year: 'asimov' (default) the nominal prediction, so a fit of the cards gives the
+   *  expected result; 'mc' / 'agc' as in graphs/ttbar.ts (their ttbar from ME_var / PS_var, which
+   *  the cards have no nuisance for: other nuisances absorb the difference) */
+  pseudodata: z.enum(['agc', 'mc', 'asimov']).default('asimov'),
   /** lnN luminosity uncertainty per year (relative), uncorrelated across years */
   lumiUncertainty: z.number().positive().default(0.025),
   /** file names: datacard_<category>_<label>.txt, ... (default: the analysis name) */

@@ -57,8 +57,9 @@ export const agcAnalysisParams = z.object({
   rebinFrom: z.number().default(110),
   rebinFactor: z.number().int().positive().default(2),
   /** 'agc': the notebook's pseudodata (ttbar ME_var + PS_var)/2 + W+jets; 'mc': the sum of all
-   *  nominal samples, with ttbar from (ME_var + PS_var)/2 */
-  pseudodata: z.enum(['agc', 'mc']).default('agc'),
+   *  nominal samples, with ttbar from (ME_var + PS_var)/2; 'asimov': the sum of all nominal
+   *  samples (the fit then returns the nominal model: expected uncertainties) */
+  pseudodata: z.enum(['agc', 'mc', 'asimov']).default('agc'),
 });
 export type AgcAnalysisParams = z.infer<typeof agcAnalysisParams>;
 
@@ -167,13 +168,17 @@ export function rebinnedEdges(p: AgcAnalysisParams): number[] {
 
 /** Pseudodata per region as weighted sums of histograms (names as in histograms.root; with a year,
  *  `{region}_{process}_{year}[_{variation}]` and `{region}_pseudodata_{year}`). 'agc' is the
- *  notebook's recipe (src/analysis AGC_PSEUDODATA), 'mc' adds the single-top samples. */
+ *  notebook's recipe (src/analysis AGC_PSEUDODATA), 'mc' adds the single-top samples, 'asimov' is
+ *  the nominal prediction. */
 export function pseudodataSums(p: Pick<AgcAnalysisParams, 'pseudodata'>, year?: string): Record<string, Array<{ name: string; factor: number }>> {
   const y = year ? `_${year}` : '';
   const out: Record<string, Array<{ name: string; factor: number }>> = {};
   for (const region of ['4j1b', '4j2b']) {
-    const terms = AGC_PSEUDODATA(region).map((t) => ({ name: t.name.replace(/^(4j[12]b_(?:ttbar|wjets))/, `$1${y}`), factor: t.factor }));
-    if (p.pseudodata === 'mc') for (const s of AGC_PROCESSES.filter((s) => s !== 'ttbar' && s !== 'wjets')) terms.push({ name: `${region}_${s}${y}`, factor: 1 });
+    const nominal = (s: string) => ({ name: `${region}_${s}${y}`, factor: 1 });
+    const terms = p.pseudodata === 'asimov'
+      ? AGC_PROCESSES.map(nominal)
+      : AGC_PSEUDODATA(region).map((t) => ({ name: t.name.replace(/^(4j[12]b_(?:ttbar|wjets))/, `$1${y}`), factor: t.factor }));
+    if (p.pseudodata === 'mc') terms.push(...AGC_PROCESSES.filter((s) => s !== 'ttbar' && s !== 'wjets').map(nominal));
     out[`${region}_pseudodata${y}`] = terms;
   }
   return out;
