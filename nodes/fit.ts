@@ -1,7 +1,7 @@
 // fit: maximum-likelihood fit of a Workspace (pyhf semantics, Hesse uncertainties) -> FitResult with
 // the `flow fit --json` keys plus pulls and pre/post-fit yields per channel/sample/bin; fit.json.
 import { z } from 'zod';
-import { defineNodeKind, type NodeContext, type OutputContext } from '../src/engine/node-kind.ts';
+import { defineNodeKind, type Codec, type NodeContext, type OutputContext } from '../src/engine/node-kind.ts';
 import type { FitResultArtifact, WorkspaceArtifact } from '../src/report/artifacts.ts';
 
 const params = z.strictObject({
@@ -18,14 +18,32 @@ const params = z.strictObject({
 });
 type Params = z.infer<typeof params>;
 
+/** The correlation matrix (n^2 numbers) goes to a binary payload, not into the cache index. */
+export const fitResultCodec: Codec<FitResultArtifact> = {
+  encode(value) {
+    const n = value.par_names.length;
+    const m = new Float64Array(n * n);
+    value.correlation.forEach((row, i) => m.set(row, i * n));
+    return { meta: { ...value, correlation: null }, payloads: [new Uint8Array(m.buffer)] };
+  },
+  decode(meta, payloads) {
+    const v = meta as FitResultArtifact;
+    const n = v.par_names.length;
+    const bytes = payloads[0]!;
+    const m = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    return { ...v, correlation: Array.from({ length: n }, (_, i) => Array.from(m.subarray(i * n, (i + 1) * n))) };
+  },
+};
+
 export default defineNodeKind({
   kind: 'fit',
   level: 'global',
-  version: '1',
+  version: '2',
   description: 'maximum-likelihood fit (Hesse errors, correlations, pulls, pre/post-fit yields)',
   params,
   inputs: ['Workspace'],
   output: 'FitResult',
+  codec: fitResultCodec,
   async run(inputs: [WorkspaceArtifact], p: Params, ctx: NodeContext): Promise<FitResultArtifact> {
     // the fitter loads only when a fit runs (a cached run validates this kind but never fits)
     const { fitWorkspace } = await import('../src/report/fit-result.ts');
@@ -36,6 +54,7 @@ export default defineNodeKind({
     return r;
   },
   async writeOutputs(value: FitResultArtifact, p: Params, ctx: OutputContext) {
-    if (p.output !== false) await ctx.writeFile(p.output, `${JSON.stringify(value, null, 1)}\n`);
+    // indented for reading, unless the correlation matrix makes that pointless
+    if (p.output !== false) await ctx.writeFile(p.output, `${JSON.stringify(value, null, value.par_names.length <= 100 ? 1 : undefined)}\n`);
   },
 });

@@ -116,3 +116,15 @@ test('limit scan grid: readable default end, given grids as written', async () =
   assert.equal(auto.at(-1), 5);
   assert.equal(auto[1], 0.25);
 });
+
+test('fit result codec: the correlation matrix round-trips through its binary payload', async () => {
+  const { fitResultCodec } = await import('../nodes/fit.ts');
+  const value = { par_names: ['a', 'b', 'c'], correlation: [[1, -0.25, 0.5], [-0.25, 1, 1 / 3], [0.5, 1 / 3, 1]], bestfit: { a: 1, b: 2, c: 3 }, other: [NaN] };
+  const enc = fitResultCodec.encode(value as never);
+  assert.equal((enc.meta as { correlation: unknown }).correlation, null);
+  assert.equal(enc.payloads[0]!.byteLength, 9 * 8);
+  // decode from a copy at an odd offset, as a blob read may hand it over
+  const buf = new Uint8Array(enc.payloads[0]!.byteLength + 3);
+  buf.set(enc.payloads[0]!, 3);
+  assert.deepEqual(fitResultCodec.decode(JSON.parse(JSON.stringify(enc.meta)), [buf.subarray(3)]).correlation, value.correlation);
+});
