@@ -22,6 +22,7 @@ import { AGC_BRANCHES_V1, AGC_BRANCHES_V2, AGC_PSEUDODATA, agcAxes, agcFillFn, a
 import type { HistogramsArtifact } from '../src/hist/index.ts';
 import type { NodeContext, OutputContext } from '../src/engine/node-kind.ts';
 import { UserError } from '../src/errors.ts';
+import { plotKind } from '../nodes/plot.ts';
 
 /** Cross-sections in pb, the AGC's table (utils.construct_fileset), used for every input kind. */
 export const AGC_XSEC: Record<string, number> = {
@@ -247,34 +248,27 @@ export const cutflowKind = defineNodeKind({
   },
 });
 
-/** The plot kind for a FitResult alone, imported when it runs: the figure code (jsroot) takes
- *  ~0.6 s to load, which neither the workers nor a fully cached run should pay. */
-export const fitFiguresKind = defineNodeKind({
-  kind: 'plot',
-  level: 'global',
-  version: '1+fit-only.2',
-  description: 'pre/post-fit distributions, pulls, correlations; report.html',
-  params: z.record(z.string(), z.unknown()).default({}),
-  inputs: ['FitResult'],
-  output: 'Figures',
-  async run(values: unknown[], raw: Record<string, unknown>, ctx: NodeContext) {
-    const kind = (await import('../nodes/plot.ts')).plotKind(['FitResult']);
-    const out = await kind.run(values, kind.params.parse(raw), ctx);
-    // resvg hands out Buffers, which the cache codec cannot decode again: store plain Uint8Arrays
+const plotHistogramsAndFit = plotKind(['Histograms', 'FitResult']);
+/** plot for the filled histograms (the notebook's first look) and the fit, with the PNGs stored as
+ *  plain Uint8Arrays: resvg hands out Buffers, which the cache codec cannot decode again. */
+export const agcFiguresKind = defineNodeKind({
+  ...plotHistogramsAndFit,
+  version: `${plotHistogramsAndFit.version}+u8.1`,
+  async run(values: unknown[], p: Parameters<typeof plotHistogramsAndFit.run>[1], ctx: NodeContext) {
+    const out = await plotHistogramsAndFit.run(values, p, ctx);
     for (const f of out.figures) if (f.png) f.png = new Uint8Array(f.png);
     return out;
   },
-  async writeOutputs(value: unknown, raw: Record<string, unknown>, ctx: OutputContext) {
-    const kind = (await import('../nodes/plot.ts')).plotKind(['FitResult']);
-    await kind.writeOutputs!(value as never, kind.params.parse(raw), ctx);
-  },
 });
 
+/** Legend labels and colours by workspace sample name and by process category. */
 export const AGC_SAMPLE_LABELS: Record<string, string> = {
-  ttbar: 't#bar{t}', 'W+jets': 'W+jets', 'single top, s-channel': 'single t, s-ch.', 'single top, t-channel': 'single t, t-ch.', tW: 'tW',
+  ttbar: 't#bar{t}', 'W+jets': 'W+jets', wjets: 'W+jets', 'single top, s-channel': 'single t, s-ch.', single_top_s_chan: 'single t, s-ch.',
+  'single top, t-channel': 'single t, t-ch.', single_top_t_chan: 'single t, t-ch.', tW: 'tW', single_top_tW: 'tW',
 };
 export const AGC_COLORS: Record<string, string> = {
-  ttbar: '#d62728', 'W+jets': '#2ca02c', 'single top, s-channel': '#1f77b4', 'single top, t-channel': '#17becf', tW: '#9467bd',
+  ttbar: '#d62728', 'W+jets': '#2ca02c', wjets: '#2ca02c', 'single top, s-channel': '#1f77b4', single_top_s_chan: '#1f77b4',
+  'single top, t-channel': '#17becf', single_top_t_chan: '#17becf', tW: '#9467bd', single_top_tW: '#9467bd',
 };
 
 export default graph('ttbar', { params: ttbarParams }, (g, p) => {
@@ -291,9 +285,10 @@ export default graph('ttbar', { params: ttbarParams }, (g, p) => {
   const ws = g.buildWorkspace('workspace', histograms, { config: agcCabinetryConfig(rebinnedEdges(p)), sums });
   const fit = g.fit('fit', ws);
   const generated = inputSource(p).kind === 'generated';
-  g.node(fitFiguresKind, 'figures', fit, {
+  g.node(agcFiguresKind, 'figures', [filled, fit], {
     labels: [generated ? 'Simulation' : 'CMS Open Data', `√s = 13 TeV, ${(p.lumi / 1000).toPrecision(2)} fb⁻¹`],
-    xLabels: { '4j1b CR': 'H_{T} [GeV]', '4j2b SR': 'm_{bjj} [GeV]' },
+    xLabels: { '4j1b CR': 'H_{T} [GeV]', '4j2b SR': 'm_{bjj} [GeV]', '4j1b': 'H_{T} [GeV]', '4j2b': 'm_{bjj} [GeV]' },
+    histograms: { data: [], signal: [] },
     sampleLabels: AGC_SAMPLE_LABELS,
     colors: AGC_COLORS,
     dataLabel: 'Pseudodata',

@@ -79,7 +79,7 @@ test('ttbar graph on generated samples: cabinetry names, workspace, ttbar_norm ~
     const mu = fit.bestfit.ttbar_norm, sigma = fit.uncertainty.ttbar_norm;
     assert.ok(sigma > 0 && sigma < 0.5, `sigma ${sigma}`);
     assert.ok(Math.abs(mu - 1) < 2 * sigma, `ttbar_norm = ${mu} +- ${sigma}`);
-    for (const f of ['report.html', 'cutflow.json', 'figures/pulls.svg', 'figures/correlation.png']) assert.ok(existsSync(join(out, f)), f);
+    for (const f of ['report.html', 'cutflow.json', 'figures/pulls.svg', 'figures/correlation.png', 'figures/hist_4j2b.png']) assert.ok(existsSync(join(out, f)), f);
 
     // the ttbar nominal sample (the generate node's file) through the plain loop: both regions
     const generated = join(dir, 'cache', 'generated');
