@@ -3,6 +3,7 @@
 // validation time (errors name the config key), and read from YAML when given as a path (relative
 // to the working directory), so its content, not its path, is part of the cache key.
 import { z } from 'zod';
+import { blobJsonCodec } from '../src/report/blob-codec.ts';
 import { defineNodeKind, type NodeContext, type OutputContext } from '../src/engine/node-kind.ts';
 import { UserError } from '../src/errors.ts';
 import type { Hist1D, HistogramsArtifact } from '../src/hist/index.ts';
@@ -80,11 +81,12 @@ function channelMeta(config: CabinetryConfig, templates: Map<string, Hist1D>, na
 export default defineNodeKind({
   kind: 'build-workspace',
   level: 'global',
-  version: '2',
+  version: '3',
   description: 'pyhf workspace from histograms and a cabinetry config',
   params,
   inputs: ['Histograms'],
   output: 'Workspace',
+  codec: blobJsonCodec<WorkspaceArtifact>(),
   async run(inputs: [HistogramsArtifact], p: Params, ctx: NodeContext): Promise<WorkspaceArtifact> {
     const [{ buildWorkspace }, { cabinetryName }] = await Promise.all([import('../src/stats/build/workspace-builder.ts'), import('../src/hist/collection.ts')]);
     const templates = await namedTemplates(inputs[0], p);

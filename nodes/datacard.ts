@@ -6,6 +6,7 @@ import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { blobJsonCodec } from '../src/report/blob-codec.ts';
 import { defineNodeKind, type NodeContext, type OutputContext } from '../src/engine/node-kind.ts';
 import { UserError } from '../src/errors.ts';
 import type { HistogramsArtifact } from '../src/hist/index.ts';
@@ -63,11 +64,12 @@ export function histogramName(p: Params): (q: CombineHistogramQuery) => string {
 export default defineNodeKind({
   kind: 'datacard',
   level: 'global',
-  version: '1',
+  version: '2',
   description: 'CMS Combine datacards, shapes files and combine script (PocketCoffea conventions)',
   params,
   inputs: ['Histograms'],
   output: 'Datacards',
+  codec: blobJsonCodec<DatacardsArtifact>(),
   async run(inputs: [HistogramsArtifact], p: Params, ctx: NodeContext): Promise<DatacardsArtifact> {
     const templates = await namedTemplates(inputs[0], p);
     const dir = await mkdtemp(join(tmpdir(), 'hepflow-datacards-'));

@@ -4,6 +4,7 @@
 // plus report.html showing them all with the key numbers. Rendering happens in `run`, so a cached
 // run only writes files.
 import { z } from 'zod';
+import { blobJsonCodec } from '../src/report/blob-codec.ts';
 import { defineNodeKind, type ArtifactType, type GlobalNodeKind, type InputSpec, type NodeContext, type OutputContext } from '../src/engine/node-kind.ts';
 import {
   isFitResult, isLimitResult, isWorkspaceArtifact, type ChannelPrediction, type FitResultArtifact, type LimitResultArtifact, type Prediction,
@@ -146,11 +147,12 @@ export function plotKind(inputs: InputSpec): GlobalNodeKind<Params, FiguresArtif
   return defineNodeKind({
     kind: 'plot',
     level: 'global',
-    version: '2',
+    version: '3',
     description: 'pre/post-fit distributions, pulls, correlations, CLs scan; report.html',
     params,
     inputs,
     output: 'Figures',
+    codec: blobJsonCodec<FiguresArtifact>(),
     async run(values: unknown[], p: Params, ctx: NodeContext): Promise<FiguresArtifact> {
       const fit = values.find(isFitResult);
       const limit = values.find(isLimitResult);
@@ -165,7 +167,8 @@ export function plotKind(inputs: InputSpec): GlobalNodeKind<Params, FiguresArtif
       ];
       if (p.png) {
         const { svgToPng } = await plotLib();
-        for (const f of figures) f.png = await svgToPng(f.svg);
+        // a plain Uint8Array: resvg returns a Buffer, which the cache codec does not know
+        for (const f of figures) f.png = new Uint8Array(await svgToPng(f.svg));
       }
       ctx.log(`${figures.length} figure(s)`);
       const { reportHtml } = await import('../src/report/html.ts');

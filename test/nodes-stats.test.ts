@@ -3,7 +3,7 @@
 // reference numbers), the cache on a second run, and a limit scan that resumes after an interrupt.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadWorkspace, type Workspace } from '../src/stats/workspace.ts';
 import { buildModel } from '../src/stats/model.ts';
@@ -94,9 +94,12 @@ test('histograms -> workspace -> fit -> limit -> figures and report; a second ru
     assert.ok(html.includes('Best-fit mu'));
     assert.ok(html.includes(l.upper_limit_obs.toPrecision(3).replace(/0+$/, '').replace(/\.$/, '')), 'report shows the observed limit');
 
-    // nothing changed: every node is served from the cache
+    // nothing changed: every node is served from the cache; deleted outputs are rewritten from it
+    const before = ['workspace.json', 'fit.json', 'report.html', 'figures/pulls.png'].map((f) => readFileSync(join(out, f)));
+    for (const f of ['workspace.json', 'fit.json', 'report.html', 'figures/pulls.png']) rmSync(join(out, f));
     const again = await runInProcess(file, dir);
     for (const [name, n] of Object.entries(again.summary!.nodes)) assert.equal(n.status, 'cached', name);
+    ['workspace.json', 'fit.json', 'report.html', 'figures/pulls.png'].forEach((f, i) => assert.deepEqual(readFileSync(join(out, f)), before[i], `${f} rewritten from the cache`));
   });
 });
 
