@@ -110,7 +110,7 @@ main { padding: 8px 32px 40px; max-width: 1500px; }
 h2 { font-size: 19px; margin: 28px 0 12px; }
 .cards { display: flex; gap: 16px; flex-wrap: wrap; margin-top: 20px; }
 .card { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 14px 18px; min-width: 260px; flex: 1; }
-.card-title { color: var(--muted); font-size: 13px; text-transform: uppercase; letter-spacing: .04em; }
+.card-title { color: var(--muted); font-size: 13px; font-weight: 600; }
 .card-value { font-size: 26px; font-weight: 600; margin: 4px 0; font-variant-numeric: tabular-nums; }
 .card-value small { font-size: 13px; font-weight: 400; color: var(--muted); }
 .card-detail { color: var(--muted); font-size: 13px; }
