@@ -184,3 +184,20 @@ test('module-level constants used by a function are part of its code (comments a
   const s = JSON.parse(readFileSync(join(dir, 'out', 'renamed.json'), 'utf8'));
   assert.deepEqual(s.hists[0].counts, expectedHist(['f0.f64', 'f1.f64', 'f2.f64', 'f3.f64'], 10, 0, 2, (x) => x * 4));
 });
+
+test('module-level edits leave functions that use no module-level name cached', async () => {
+  writeToyGraph(dir, { mapFn: '(x) => x * 4', preamble: 'const K = 4;', summaryFile: 'renamed.json' });
+  const a = await runToy(dir);
+  assert.equal(runDone(a).nodes.map.reason, 'code'); // new source text
+  writeToyGraph(dir, { mapFn: '(x) => x * 4', preamble: 'const K = 5;\nfunction helper(y: number): number { return y + 1; }', summaryFile: 'renamed.json' });
+  const b = await runToy(dir);
+  assert.deepEqual(computedChunks(b), {});
+  assert.equal(runDone(b).nodes.map.status, 'cached');
+  writeToyGraph(dir, { mapFn: '(x) => helper(x) * 4', preamble: 'function helper(y: number): number { return y + 1; }', summaryFile: 'renamed.json' });
+  await runToy(dir);
+  writeToyGraph(dir, { mapFn: '(x) => helper(x) * 4', preamble: 'function helper(y: number): number { return y + 2; }', summaryFile: 'renamed.json' });
+  const c = await runToy(dir);
+  assert.equal(runDone(c).nodes.map.reason, 'code', 'a changed helper recomputes the function using it');
+  const s = JSON.parse(readFileSync(join(dir, 'out', 'renamed.json'), 'utf8'));
+  assert.deepEqual(s.hists[0].counts, expectedHist(['f0.f64', 'f1.f64', 'f2.f64', 'f3.f64'], 10, 0, 2, (x) => (x + 2) * 4));
+});

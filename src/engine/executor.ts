@@ -62,7 +62,7 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
   const summary: Record<string, NodeSummary> = {};
   const skippedFiles: Array<{ path: string; reason: string }> = [];
   const results = new Map<string, Promise<NodeResult>>();
-  const bases = new Map<string, NodeBase>(plan.order.map((n) => [n.name, nodeBase(n.kind.kind, n.kind.version, n.params, g.params, g.contextHash)]));
+  const bases = new Map<string, NodeBase>(plan.order.map((n) => [n.name, nodeBase(n.kind.kind, n.kind.version, n.params, g.params, g.context)]));
   const forced = forcedSet(g, opts.force);
   let pool: ChunkPool | undefined;
   const manifest = await readManifest(opts.outDir);

@@ -8,6 +8,7 @@
 //   reducer:     base + the per-chunk partial hashes in chunk order
 import { canonicalJson, functionSourceHash, hashKey, sha256 } from '../../cache/hash.ts';
 import type { ChunkSpec, FileFingerprint } from './node-kind.ts';
+import { sourceIdentifiers, type ModuleContext } from './module-context.ts';
 
 export interface NodeBase {
   kind: string;
@@ -20,12 +21,12 @@ export interface NodeBase {
   hash: string;
 }
 
-/** `moduleContext`: hash of the graph module outside its builder (module-context.ts), part of the
- *  code hash of nodes with functions.
+/** `moduleContext`: the graph module outside its builder (module-context.ts); its hash is part of
+ *  the code hash of nodes whose functions use a name declared at its top level or imported.
  *  `graphParams`: the graph's parameters. User functions close over them (`where: (e) => e.n >= p.min`)
  *  and a source hash cannot see their values, so the values of the graph params whose names occur
  *  in a function's source are part of the node's params hash (over-inclusion is harmless). */
-export function nodeBase(kind: string, version: string, params: unknown, graphParams: unknown = {}, moduleContext = ''): NodeBase {
+export function nodeBase(kind: string, version: string, params: unknown, graphParams: unknown = {}, moduleContext?: ModuleContext): NodeBase {
   const fns: string[] = [];
   const sources: string[] = [];
   const stripped = stripFunctions(params, fns, sources, new Set());
@@ -38,7 +39,11 @@ export function nodeBase(kind: string, version: string, params: unknown, graphPa
   }
   const p = sha256(canonicalJson(Object.keys(captured).length ? [stripped, captured] : stripped));
   // functions may also use module-level constants/helpers: their context is part of the code hash
-  const c = sha256(fns.length ? `${fns.join('\n')}\n${moduleContext}` : '');
+  const usesModule = moduleContext?.hash !== undefined && sources.some((src) => {
+    const ids = sourceIdentifiers(src);
+    return moduleContext.names.some((n) => ids.has(n));
+  });
+  const c = sha256(fns.length ? `${fns.join('\n')}\n${usesModule ? moduleContext!.hash : ''}` : '');
   return { kind, version, params: p, code: c, hash: hashKey([kind, version, p, c]) };
 }
 

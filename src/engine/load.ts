@@ -6,7 +6,7 @@ import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UserError } from '../errors.ts';
 import { type GraphDef, instantiate, isGraphDef } from './graph.ts';
-import { moduleContextHash } from './module-context.ts';
+import { moduleContext, type ModuleContext } from './module-context.ts';
 import { parseGraphParams } from './params.ts';
 import { buildPlan, type Plan } from './validate.ts';
 
@@ -19,7 +19,7 @@ export interface LoadedGraph {
   params: unknown;
   plan: Plan;
   /** Module-level code and local imports the user functions may use (module-context.ts). */
-  contextHash: string;
+  context: ModuleContext;
 }
 
 export function displayPath(abs: string): string {
@@ -58,5 +58,5 @@ export async function loadGraph(file: string, sets: Record<string, string> = {})
     throw new UserError(`${shown}: building graph '${def.name}' failed: ${(err as Error).message}`, { cause: err });
   }
   const plan = await buildPlan(def.name, shown, builder);
-  return { def, path, file: shown, params, plan, contextHash: moduleContextHash(path, def.build) };
+  return { def, path, file: shown, params, plan, context: moduleContext(path, def.build) };
 }

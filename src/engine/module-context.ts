@@ -31,13 +31,44 @@ function locate(raw: string, fn: string): number {
 
 const IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])(\.{1,2}\/[^'"]+)\1/g;
 
-/** Hash of the graph module without its builder function, plus the local modules it imports. */
-export function moduleContextHash(path: string, builder: Function): string {
+export interface ModuleContext {
+  /** Hash of the module outside the builder plus its direct local imports ('' if unreadable). */
+  hash: string;
+  /** Names declared at the top level of the module (declarations at column 0) and imported
+   *  bindings: a function whose source uses none of them cannot depend on the module context. */
+  names: string[];
+}
+
+const TOP_DECL = /^(?:export\s+)?(?:default\s+)?(?:declare\s+)?(?:async\s+)?(?:const|let|var|function\s*\*?|class|enum)\s*([A-Za-z_$][\w$]*|\{[^}]*\}|\[[^\]]*\])/gm;
+const IMPORT_CLAUSE = /^\s*import\s+(?!type\s)([^'";]*?)\s+from\s*['"]/gm;
+const IDENT = /[A-Za-z_$][\w$]*/g;
+
+function topLevelNames(text: string): string[] {
+  const names = new Set<string>();
+  for (const m of text.matchAll(TOP_DECL)) for (const id of m[1]!.match(IDENT) ?? []) names.add(id);
+  for (const m of text.matchAll(IMPORT_CLAUSE)) {
+    // `a, { b as c, type D }` / `* as ns`: every identifier but the keywords (over-inclusion is safe)
+    for (const id of m[1]!.match(IDENT) ?? []) if (id !== 'as' && id !== 'type') names.add(id);
+  }
+  return [...names];
+}
+
+/** Identifiers a function's source uses (comments and string contents left out). */
+export function sourceIdentifiers(src: string): Set<string> {
+  // quoted strings out (template literals stay: their `${}` parts are code); a named function's
+  // own name in its header is not a use
+  const code = normaliseSource(src)
+    .replace(/(['"])(?:\\.|(?!\1)[^\\])*\1/g, '""')
+    .replace(/^(?:async\s*)?function\s*\*?\s*[A-Za-z_$][\w$]*/, 'function');
+  return new Set(code.match(IDENT) ?? []);
+}
+
+export function moduleContext(path: string, builder: Function): ModuleContext {
   let raw: string;
   try {
     raw = readFileSync(path, 'utf8');
   } catch {
-    return '';
+    return { hash: '', names: [] };
   }
   const fn = builder.toString();
   const at = locate(raw, fn);
@@ -52,5 +83,5 @@ export function moduleContextHash(path: string, builder: Function): string {
       /* a directory or unreadable: the import itself fails at load time */
     }
   }
-  return sha256(parts.join('\n'));
+  return { hash: sha256(parts.join('\n')), names: topLevelNames(outside) };
 }
