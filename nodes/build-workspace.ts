@@ -10,7 +10,7 @@ import type { Hist1D, HistogramsArtifact } from '../src/hist/index.ts';
 import { readCabinetryConfig, validateCabinetryConfig, type CabinetryConfig } from '../src/stats/build/cabinetry-config.ts';
 import { templateLocation, lookupHistogram, type TemplateRef } from '../src/stats/build/template-histograms.ts';
 import { pyhfWorkspace, type WorkspaceArtifact, type WorkspaceMeta } from '../src/report/artifacts.ts';
-import { namedTemplates, someNames, templateSelection } from '../src/report/template-source.ts';
+import { explainMissing, namedTemplates, templateSelection } from '../src/report/template-source.ts';
 
 const cabinetryConfig = z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'expected a cabinetry config object or the path of its YAML file' })
   .transform((v, ctx): CabinetryConfig => {
@@ -95,10 +95,7 @@ export default defineNodeKind({
     try {
       ws = buildWorkspace(p.config, templates, { histogramName: nameOf, rebinToRegionBinning: p.rebinToRegionBinning });
     } catch (err) {
-      if (err instanceof UserError && err.message.startsWith('missing histogram')) {
-        throw new UserError(`build-workspace node '${ctx.node}': ${err.message}; the Histograms input has ${someNames(templates.keys())}`, { cause: err });
-      }
-      throw err;
+      throw explainMissing(err, `build-workspace node '${ctx.node}'`, templates.keys());
     }
     const nBins = ws.channels.reduce((a, c) => a + (c.samples[0]?.data.length ?? 0), 0);
     ctx.log(`${ws.channels.length} channel(s), ${nBins} bins, ${new Set(ws.channels.flatMap((c) => c.samples.map((s) => s.name))).size} samples`);

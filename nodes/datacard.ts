@@ -11,7 +11,7 @@ import { defineNodeKind, type NodeContext, type OutputContext } from '../src/eng
 import { UserError } from '../src/errors.ts';
 import type { HistogramsArtifact } from '../src/hist/index.ts';
 import { combineSpecSchema, validateCombineSpec, writeCombineOutputs, type CombineHistogramQuery } from '../src/stats/build/datacard-combine-outputs.ts';
-import { namedTemplates, someNames, templateSelection } from '../src/report/template-source.ts';
+import { explainMissing, namedTemplates, templateSelection } from '../src/report/template-source.ts';
 
 const OWN_KEYS = ['histograms', 'axes', 'sums', 'names', 'variations', 'dir', 'shapesFormat'] as const;
 
@@ -78,10 +78,7 @@ export default defineNodeKind({
       try {
         out = await writeCombineOutputs(dir, combineSpec(p) as never, templates, { histogramName: histogramName(p), shapesFormat: p.shapesFormat });
       } catch (err) {
-        if (err instanceof UserError && err.message.includes('missing histogram')) {
-          throw new UserError(`datacard node '${ctx.node}': ${err.message}; the Histograms input has ${someNames(templates.keys())}`, { cause: err });
-        }
-        throw err;
+        throw explainMissing(err, `datacard node '${ctx.node}'`, templates.keys());
       }
       const files: DatacardsArtifact['files'] = {};
       for (const name of (await readdir(dir)).sort()) {

@@ -297,3 +297,16 @@ test('a CLs scan on the worker pool gives the same points as the serial scan', a
     assert.equal(Math.max(...done), 9);
   });
 });
+
+test('build-workspace: a missing template names what the Histograms input has', async () => {
+  await withTempDir(async (dir) => {
+    const file = writeGraph(dir, 'missing', `
+  const h = g.node(histogramsKind, 'hists', [], {});
+  g.buildWorkspace('ws', h, { config: { ...CONFIG, Samples: [...CONFIG.Samples, { Name: 'ttbar', SamplePath: 'ttbar' }] } });
+`);
+    const r = await runInProcess(file, dir);
+    const failed = r.events.find((e) => e.type === 'node-failed' && e.node === 'ws');
+    assert.ok(failed?.type === 'node-failed');
+    assert.match(failed.error, /build-workspace node 'ws': missing histogram "SR_ttbar" .*the Histograms input has .*SR_bkg/);
+  });
+});

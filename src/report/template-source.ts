@@ -1,6 +1,7 @@
 // Named 1D templates from a Histograms artifact, for the workspace and datacard builders: cabinetry
 // names `{region}_{process}[_{variation}]` from the category axes, plus weighted sums (pseudodata).
 import { z } from 'zod';
+import { UserError } from '../errors.ts';
 import type { HistogramsArtifact, Hist1D } from '../hist/index.ts';
 
 export const templateSelection = z.strictObject({
@@ -27,6 +28,14 @@ export async function namedTemplates(a: HistogramsArtifact, o: TemplateSelection
   }
   for (const [name, terms] of Object.entries(o.sums ?? {})) out.set(name, combine(out, terms, name));
   return out;
+}
+
+/** A builder's "missing histogram" error, completed with what the Histograms input does have. */
+export function explainMissing(err: unknown, where: string, names: Iterable<string>): unknown {
+  if (err instanceof UserError && err.message.includes('missing histogram')) {
+    return new UserError(`${where}: ${err.message}; the Histograms input has ${someNames(names)}`, { cause: err });
+  }
+  return err;
 }
 
 /** For error messages: a few of the available names. */
