@@ -34,6 +34,8 @@ export const datacardParams = z.object({
   label: z.string().regex(/^[A-Za-z0-9_-]+$/).optional(),
   /** hzz: bins of m4l over 80-250 GeV (the notebook's 34) */
   hzzBins: z.number().int().positive().default(34),
+  /** hzz: integrated luminosity per year in /pb (the notebook's 10 /fb) */
+  hzzLumi: z.number().positive().default(10_000),
 }).refine(binRangeOk, binRangeError);
 export type DatacardParams = z.infer<typeof datacardParams>;
 
@@ -98,7 +100,7 @@ function hzzCards(g: GraphBuilder, p: DatacardParams): { histograms: Handle<'His
     const files = g.generate(`inputs_${year}`, { kind: 'atlas4lep', samples });
     const events = g.skim(`events_${year}`, files, { tree: 'mini', branches: HZZ_BRANCHES });
     const selected = g.select(`4l_${year}`, events, { select: hzzSelectFn });
-    const filled = g.fill(`fill_${year}`, selected, { histograms: { '4l': hzzAxes(p.hzzBins) }, fill: hzzFillFn, normalise: 'sumw', options: { lumi: 10_000 } });
+    const filled = g.fill(`fill_${year}`, selected, { histograms: { '4l': hzzAxes(p.hzzBins) }, fill: hzzFillFn, normalise: 'sumw', options: { lumi: p.hzzLumi } });
     return perYear(g, year, filled, names);
   });
   const histograms = g.merge('histograms', years, { output: { root: 'histograms.root' } });
