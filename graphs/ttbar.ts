@@ -20,7 +20,7 @@ import { graph, z, defineNodeKind, type GraphBuilder, type Handle } from '../src
 import type { ColumnBatch, Jagged } from '../src/columns.ts';
 import { AGC_BRANCHES_V1, AGC_BRANCHES_V2, AGC_PSEUDODATA, agcAxes, agcFillFn, agcHistogram, agcSelectFn } from '../src/analysis/index.ts';
 import type { HistogramsArtifact } from '../src/hist/index.ts';
-import type { NodeContext, OutputContext } from '../src/engine/node-kind.ts';
+import type { OutputContext } from '../src/engine/node-kind.ts';
 import { UserError } from '../src/errors.ts';
 import { plotKind } from '../nodes/plot.ts';
 
@@ -248,18 +248,8 @@ export const cutflowKind = defineNodeKind({
   },
 });
 
-const plotHistogramsAndFit = plotKind(['Histograms', 'FitResult']);
-/** plot for the filled histograms (the notebook's first look) and the fit, with the PNGs stored as
- *  plain Uint8Arrays: resvg hands out Buffers, which the cache codec cannot decode again. */
-export const agcFiguresKind = defineNodeKind({
-  ...plotHistogramsAndFit,
-  version: `${plotHistogramsAndFit.version}+u8.1`,
-  async run(values: unknown[], p: Parameters<typeof plotHistogramsAndFit.run>[1], ctx: NodeContext) {
-    const out = await plotHistogramsAndFit.run(values, p, ctx);
-    for (const f of out.figures) if (f.png) f.png = new Uint8Array(f.png);
-    return out;
-  },
-});
+/** plot for the filled histograms (the notebook's first look) and the fit. */
+export const agcFiguresKind = plotKind(['Histograms', 'FitResult']);
 
 /** Legend labels and colours by workspace sample name and by process category. */
 export const AGC_SAMPLE_LABELS: Record<string, string> = {
