@@ -61,7 +61,7 @@ test('a deleted output file is rewritten from the cache', async () => {
 });
 
 test('changing a fill parameter recomputes that node and downstream only (skims from cache)', async () => {
-  const r = await runToy(dir, ['--set', 'bins=20']);
+  const r = await runToy(dir, ['--set', 'bins=20', '--workers', '2'], { env: { FLOW_IN_THREAD_EVENTS: '0' } });
   const done = runDone(r);
   const c = computedChunks(r);
   assert.equal(c.read, undefined, 'read must come from the cache');
@@ -152,7 +152,8 @@ test('a corrupted blob is detected and recomputed with the same result', async (
     bytes[100] = bytes[100]! ^ 0xff;
     writeFileSync(blob, bytes);
   }
-  const r = await runToy(dir, ['--force', 'hist']);
+  // in the workers (a small re-run would otherwise stay in the main thread)
+  const r = await runToy(dir, ['--force', 'hist', '--workers', '2'], { env: { FLOW_IN_THREAD_EVENTS: '0' } });
   assert.equal(r.code, 0, r.stderr);
   assert.ok(r.events.some((e) => e.type === 'warning' && /corrupt/i.test(e.message)), 'a warning names the corruption');
   assert.equal(readFileSync(join(dir, 'out', 'summary.json'), 'utf8'), before);

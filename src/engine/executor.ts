@@ -50,6 +50,10 @@ interface NodeRecord {
   output: string;
 }
 
+/** Re-runs from cached skims up to this many events stay in the main thread (see runGroup);
+ *  FLOW_IN_THREAD_EVENTS overrides (0: always use the workers). */
+const IN_THREAD_MAX_EVENTS = Number(process.env.FLOW_IN_THREAD_EVENTS ?? 500_000);
+
 export class RunCancelled extends Error {
   override name = 'RunCancelled';
 }
@@ -368,6 +372,17 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
 
     // Run the chunks; consume them in chunk order so reductions are deterministic (same bytes
     // whatever order the workers finish in).
+    // Small re-runs from cached skims (a changed binning) run in this thread: starting workers that
+    // import the graph again costs more than re-filling a few chunks from the cache.
+    const srcHashes = hashes.get(src.name)!;
+    let eventsToRedo = 0;
+    let sourceCached = !forced.has(src.name);
+    for (let i = 0; i < nChunks; i++) {
+      if (!needTask[i]) continue;
+      eventsToRedo += chunks[i]!.stop - chunks[i]!.start;
+      if (srcHashes[i] === undefined) sourceCached = false;
+    }
+    const inThread = opts.workers === 0 || !opts.makePool || (pool === undefined && sourceCached && eventsToRedo <= IN_THREAD_MAX_EVENTS);
     const taskNodes = members.map((m) => ({ name: m.name, base: bases.get(m.name)!, parent: parentOf(m), forced: forced.has(m.name), wantPartial: wantPartial.has(m.name) }));
     const groupAbort = new AbortController();
     const onAbort = () => groupAbort.abort();
@@ -400,11 +415,11 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
       for (let attempt = 0; ; attempt++) {
         try {
           checkCancel();
-          if (opts.workers === 0 || !opts.makePool) {
+          if (inThread) {
             const { runChunkTask } = await import('./chunk-task.ts');
             return await runChunkTask(task, plan, store);
           }
-          pool ??= opts.makePool(opts.workers);
+          pool ??= opts.makePool!(opts.workers);
           return await pool.run(task, groupAbort.signal);
         } catch (err) {
           if (opts.signal.aborted || groupAbort.signal.aborted) throw new RunCancelled('cancelled');

@@ -76,9 +76,9 @@ export interface FlowResult {
   events: any[];
 }
 
-export function flow(args: string[], cwd: string, opts: { onEvent?: (e: any, kill: () => void) => void } = {}): Promise<FlowResult> {
+export function flow(args: string[], cwd: string, opts: { onEvent?: (e: any, kill: () => void) => void; env?: Record<string, string> } = {}): Promise<FlowResult> {
   return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, CI: '1', FLOW_CACHE_DIR: '' } });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, CI: '1', FLOW_CACHE_DIR: '', ...opts.env } });
     let stdout = '';
     let stderr = '';
     const events: any[] = [];
