@@ -15,7 +15,7 @@
 //   flow run graphs/datacards.ts --set years=2016,2017,2018 --set analysis=hzz
 import { graph, z, type GraphBuilder, type Handle } from '../src/index.ts';
 import { HZZ_BRANCHES, hzzAxes, hzzFillFn, hzzSelectFn } from '../src/analysis/index.ts';
-import { AGC_PROCESSES, agcAnalysisParams, agcHistograms, binRangeError, binRangeOk, generatedSamples, pseudodataSums, rebinnedEdges } from './ttbar.ts';
+import { AGC_PROCESSES, AGC_TTBAR_VARIATIONS, agcAnalysisParams, agcHistograms, binRangeError, binRangeOk, generatedSamples, pseudodataSums, rebinnedEdges } from './ttbar.ts';
 
 export const datacardParams = z.object({
   analysis: z.enum(['ttbar', 'hzz']).default('ttbar'),
@@ -54,7 +54,9 @@ function lumiSystematics(p: DatacardParams, processes: string[]): Spec[] {
 /** AGC ttbar: ttbar is the signal (r = ttbar cross-section / SM), W+jets floats with SF_wjets. */
 function ttbarCards(g: GraphBuilder, p: DatacardParams): { histograms: Handle<'Histograms'>; spec: Spec } {
   const years = p.years.map((year, i) => {
-    const files = g.generate(`inputs_${year}`, { kind: 'nanoaod', samples: generatedSamples(p.events, p.seed + 100 * i) });
+    // ME_var / PS_var only feed the 'agc' / 'mc' pseudodata: the cards have no nuisance for them
+    const variations = p.pseudodata === 'asimov' ? ['scaledown', 'scaleup'] : AGC_TTBAR_VARIATIONS;
+    const files = g.generate(`inputs_${year}`, { kind: 'nanoaod', samples: generatedSamples(p.events, p.seed + 100 * i, variations) });
     return perYear(g, year, agcHistograms(g, p, files, `_${year}`), AGC_PROCESSES);
   });
   const histograms = g.merge('histograms', years, { output: { root: 'histograms.root', rebinFrom: { axis: 'observable', lo: p.rebinFrom, factor: p.rebinFactor } } });

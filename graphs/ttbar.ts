@@ -98,7 +98,7 @@ export function inputSource(p: TtbarParams): { kind: 'generated' } | { kind: 'fi
 
 /** Offline samples: every AGC sample with the generator's physics. Small samples get more events
  *  than their cross-section share so their templates are not all statistical noise. */
-export function generatedSamples(events: number, seed: number): Record<string, Record<string, unknown>> {
+export function generatedSamples(events: number, seed: number, variations: readonly string[] = AGC_TTBAR_VARIATIONS): Record<string, Record<string, unknown>> {
   const n = (f: number) => Math.max(1000, Math.round(events * f));
   const out: Record<string, Record<string, unknown>> = {};
   let s = seed;
@@ -106,7 +106,7 @@ export function generatedSamples(events: number, seed: number): Record<string, R
     out[sample] = { process, label: process, variation, events: size, seed: s++, xsec: AGC_XSEC[process] };
   };
   add('ttbar', 'ttbar', 'nominal', n(1));
-  for (const v of AGC_TTBAR_VARIATIONS) add(`ttbar_${v}`, 'ttbar', v, n(0.5));
+  for (const v of variations) add(`ttbar_${v}`, 'ttbar', v, n(0.5));
   add('single_top_s_chan', 'single_top_s_chan', 'nominal', n(0.1));
   add('single_top_t_chan', 'single_top_t_chan', 'nominal', n(0.25));
   add('single_top_tW', 'single_top_tW', 'nominal', n(0.25));
