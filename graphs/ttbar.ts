@@ -14,7 +14,7 @@
 //   flow run graphs/ttbar.ts                                  offline, generated samples
 //   flow run graphs/ttbar.ts --set remote=true --set maxFilesPerSample=1      the real AGC files
 //   flow run graphs/ttbar.ts --set fileset=my_inputs.json     your files (nanoaod_inputs.json format)
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { graph, z, defineNodeKind, type GraphBuilder, type Handle } from '../src/index.ts';
 import type { ColumnBatch, Jagged } from '../src/columns.ts';
@@ -96,6 +96,20 @@ export function inputSource(p: TtbarParams): { kind: 'generated' } | { kind: 'fi
   return { kind: 'fileset', path: p.inputs, remote: false };
 }
 
+/** The fit needs every AGC sample (the pseudodata and the ttbar systematics): say so before running
+ *  rather than failing at the pseudodata. */
+export function checkFilesetForFit(path: string): void {
+  let fs: Record<string, Record<string, unknown>>;
+  try {
+    fs = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return; // unreadable: the fetch node reports it with the path
+  }
+  const missing = [...AGC_PROCESSES.map((s) => `${s}/nominal`), ...AGC_TTBAR_VARIATIONS.map((v) => `ttbar/${v}`)]
+    .filter((sv) => { const [s, v] = sv.split('/'); return !fs?.[s!]?.[v!]; });
+  if (missing.length) throw new UserError(`${path}: the fit needs every AGC sample, this fileset lacks ${missing.join(', ')} (--set fit=false for the histograms only)`);
+}
+
 /** Offline samples: every AGC sample with the generator's physics. Small samples get more events
  *  than their cross-section share so their templates are not all statistical noise. */
 export function generatedSamples(events: number, seed: number, variations: readonly string[] = AGC_TTBAR_VARIATIONS): Record<string, Record<string, unknown>> {
@@ -119,6 +133,7 @@ export function agcInputs(g: GraphBuilder, p: TtbarParams, name = 'inputs'): Han
   const src = inputSource(p);
   if (src.kind === 'generated') return g.generate(name, { kind: 'nanoaod', samples: generatedSamples(p.events, p.seed) });
   if (src.remote && !existsSync(src.path)) throw new UserError(`remote=true: the AGC fileset ${src.path} is not there (give --set fileset=nanoaod_inputs.json)`);
+  if (p.fit) checkFilesetForFit(src.path);
   return g.fetch(name, {
     fileset: src.path,
     xsec: AGC_XSEC,
