@@ -38,7 +38,7 @@ export const fitResultCodec: Codec<FitResultArtifact> = {
 export default defineNodeKind({
   kind: 'fit',
   level: 'global',
-  version: '2',
+  version: '3',
   description: 'maximum-likelihood fit (Hesse errors, correlations, pulls, pre/post-fit yields)',
   params,
   inputs: ['Workspace'],

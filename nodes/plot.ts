@@ -147,7 +147,7 @@ export function plotKind(inputs: InputSpec): GlobalNodeKind<Params, FiguresArtif
   return defineNodeKind({
     kind: 'plot',
     level: 'global',
-    version: '4',
+    version: '5',
     description: 'pre/post-fit distributions, pulls, correlations, CLs scan; report.html',
     params,
     inputs,

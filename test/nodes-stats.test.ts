@@ -126,11 +126,16 @@ test('pre- and post-fit uncertainties: a 10% normalisation and a free normfactor
     // pre-fit: only the normsys contributes (the normfactor is unconstrained): sigma = 10% of bkg
     pre.uncertainty.forEach((u: number, i: number) => close(u, 0.1 * workspace.channels[0]!.samples[1]!.data[i]!, 1e-9, `pre-fit sigma bin ${i}`));
     close(pre.sumUncertainty, 24, 1e-9, 'pre-fit channel sigma');
+    const preBkg = pre.samples.find((x: { name: string }) => x.name === 'bkg');
+    close(preBkg.sum, 240, 1e-9, 'pre-fit bkg yield');
+    close(preBkg.sumUncertainty, 24, 1e-9, 'pre-fit bkg sigma');
+    assert.equal(pre.samples.find((x: { name: string }) => x.name === 'sig').sumUncertainty, 0, 'a free normfactor has no pre-fit width');
     // post-fit, per sample: sig scales linearly with mu, so its sigma is sigma_mu * nominal
     const post = f.postfit.channels[0];
     const sig = post.samples.find((s: { name: string }) => s.name === 'sig');
     sig.uncertainty.forEach((u: number, i: number) => close(u, f.uncertainty.mu * workspace.channels[0]!.samples[0]!.data[i]!, 1e-6, `post-fit sig sigma bin ${i}`));
     assert.equal(sig.signal, true);
+    close(sig.sumUncertainty, f.uncertainty.mu * 30, 1e-6, 'post-fit sig channel sigma');
     // total: mu and norm are anti-correlated, so the total is tighter than the two in quadrature
     const bkg = post.samples.find((s: { name: string }) => s.name === 'bkg');
     const quad = Math.sqrt(sig.uncertainty[1] ** 2 + bkg.uncertainty[1] ** 2);

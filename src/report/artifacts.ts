@@ -28,6 +28,9 @@ export interface SamplePrediction {
   yields: number[];
   /** 1 sigma uncertainty per bin */
   uncertainty: number[];
+  /** yield in the whole channel and its 1 sigma uncertainty */
+  sum: number;
+  sumUncertainty: number;
   /** carries the POI's normfactor (drawn on top of the stack) */
   signal: boolean;
 }

@@ -45,7 +45,10 @@ export async function histogramPrediction(a: HistogramsArtifact, o: HistogramPlo
         edges: first.edges,
         ...(first.label ? { xLabel: first.label } : {}),
         data: data.length ? sumOver(data) : new Array(nb).fill(0),
-        samples: mc.map((s) => ({ name: s.p, yields: s.values, uncertainty: s.variances.map(Math.sqrt), signal: o.signal.includes(s.p) })),
+        samples: mc.map((s) => ({
+          name: s.p, yields: s.values, uncertainty: s.variances.map(Math.sqrt), signal: o.signal.includes(s.p),
+          sum: s.values.reduce((x, y) => x + y, 0), sumUncertainty: Math.sqrt(s.variances.reduce((x, y) => x + y, 0)),
+        })),
         total,
         uncertainty: variance.map(Math.sqrt),
         sum: total.reduce((x, y) => x + y, 0),

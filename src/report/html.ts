@@ -72,9 +72,7 @@ function yieldsTable(fit: FitResultArtifact): string {
     const pre = fit.prefit.channels.find((c) => c.name === ch.name);
     const sampleRows = ch.samples.map((s) => {
       const preS = pre?.samples.find((x) => x.name === s.name);
-      const preSum = preS?.yields.reduce((a, b) => a + b, 0);
-      const sum = s.yields.reduce((a, b) => a + b, 0);
-      return `<tr><td class="indent">${escapeHtml(s.name)}${s.signal ? ' <span class="tag">signal</span>' : ''}</td><td>${preSum === undefined ? '' : num(preSum)}</td><td>${num(sum)}</td><td></td></tr>`;
+      return `<tr><td class="indent">${escapeHtml(s.name)}${s.signal ? ' <span class="tag">signal</span>' : ''}</td><td>${preS ? formatMeasurement(preS.sum, preS.sumUncertainty) : ''}</td><td>${formatMeasurement(s.sum, s.sumUncertainty)}</td><td></td></tr>`;
     });
     const data = ch.data.reduce((a, b) => a + b, 0);
     return `<tr class="channel"><td>${escapeHtml(ch.name)}</td><td>${pre ? formatMeasurement(pre.sum, pre.sumUncertainty) : ''}</td><td>${formatMeasurement(ch.sum, ch.sumUncertainty)}</td><td>${num(data, 6)}</td></tr>${sampleRows.join('')}`;

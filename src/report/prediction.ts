@@ -57,7 +57,7 @@ export function predict(model: Model, inp: PredictionInputs): Prediction {
   const n = model.nPars;
   const pars = Float64Array.from(inp.pars);
   const nominal = model.expectedBlocks(pars);
-  // components: every block bin, then every channel-total bin, then the channel sums
+  // components: every block bin, every channel-total bin, the channel sums, the block sums
   const blockAt: number[] = [];
   let nComp = 0;
   for (const b of model.blocks) { blockAt.push(nComp); nComp += b.nbins; }
@@ -65,6 +65,8 @@ export function predict(model: Model, inp: PredictionInputs): Prediction {
   nComp += model.nMain;
   const channelSumAt = nComp;
   nComp += model.channels.length;
+  const blockSumAt = nComp;
+  nComp += model.blocks.length;
   const chIndex = new Map(model.channels.map((c, i) => [c.name, i]));
   const components = (blocks: Float64Array[], out: Float64Array) => {
     out.fill(0);
@@ -74,6 +76,7 @@ export function predict(model: Model, inp: PredictionInputs): Prediction {
         out[blockAt[k]! + i] = y[i]!;
         out[totalAt + b.offset + i]! += y[i]!;
         out[channelSumAt + ci]! += y[i]!;
+        out[blockSumAt + k]! += y[i]!;
       }
     });
   };
@@ -118,6 +121,8 @@ export function predict(model: Model, inp: PredictionInputs): Prediction {
       name: b.sample,
       yields: bins.map((i) => values[blockAt[k]! + i]!),
       uncertainty: bins.map((i) => sd(blockAt[k]! + i)),
+      sum: values[blockSumAt + k]!,
+      sumUncertainty: sd(blockSumAt + k),
       signal: inp.signalSamples?.has(b.sample) ?? false,
     }]));
     const edges = inp.binning?.[ch.name];
