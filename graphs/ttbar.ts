@@ -8,7 +8,7 @@
 //     -> histograms   histograms.root (cabinetry names, rebinned from 110 GeV by 2) + pseudodata
 //     -> workspace    the AGC cabinetry config -> workspace.json
 //     -> fit          ttbar_norm, pulls, post-fit yields -> fit.json
-//     -> figures      pre/post-fit stacks, pulls, correlations -> figures/, report.html
+//     -> figures      stacks per region, pre/post-fit stacks, pulls, correlations -> figures/, report.html
 //   and cutflow.json (events per selection step and sample).
 //
 //   flow run graphs/ttbar.ts                                  offline, generated samples
@@ -263,8 +263,9 @@ export const cutflowKind = defineNodeKind({
   },
 });
 
-/** plot for the filled histograms (the notebook's first look) and the fit. */
+/** plot for the filled histograms (the notebook's first look) and the fit; the first alone with fit=false. */
 export const agcFiguresKind = plotKind(['Histograms', 'FitResult']);
+export const histogramFiguresKind = plotKind(['Histograms']);
 
 /** Legend labels and colours by workspace sample name and by process category. */
 export const AGC_SAMPLE_LABELS: Record<string, string> = {
@@ -286,11 +287,8 @@ export default graph('ttbar', { params: ttbarParams }, (g, p) => {
     output: { root: 'histograms.root', json: 'histograms.json', rebinFrom: { axis: 'observable', lo: p.rebinFrom, factor: p.rebinFactor }, sums },
   });
   g.node(cutflowKind, 'cutflow', filled, {});
-  if (!p.fit) return;
-  const ws = g.buildWorkspace('workspace', histograms, { config: agcCabinetryConfig(rebinnedEdges(p)), sums });
-  const fit = g.fit('fit', ws);
   const generated = inputSource(p).kind === 'generated';
-  g.node(agcFiguresKind, 'figures', [filled, fit], {
+  const figures = {
     labels: [generated ? 'Simulation' : 'CMS Open Data', `√s = 13 TeV, ${(p.lumi / 1000).toPrecision(2)} fb⁻¹`],
     xLabels: { '4j1b CR': 'H_{T} [GeV]', '4j2b SR': 'm_{bjj} [GeV]', '4j1b': 'H_{T} [GeV]', '4j2b': 'm_{bjj} [GeV]' },
     histograms: { data: [], signal: [] },
@@ -299,5 +297,12 @@ export default graph('ttbar', { params: ttbarParams }, (g, p) => {
     dataLabel: 'Pseudodata',
     pulls: { staterror: false, exclude: ['ttbar_norm'] },
     title: `AGC CMS ttbar (${p.selection})`,
-  });
+  };
+  if (!p.fit) {
+    g.node(histogramFiguresKind, 'figures', filled, figures);
+    return;
+  }
+  const ws = g.buildWorkspace('workspace', histograms, { config: agcCabinetryConfig(rebinnedEdges(p)), sums });
+  const fit = g.fit('fit', ws);
+  g.node(agcFiguresKind, 'figures', [filled, fit], figures);
 });

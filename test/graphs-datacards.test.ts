@@ -14,12 +14,12 @@ const ROOT = new URL('..', import.meta.url).pathname;
 const GRAPH = join(ROOT, 'graphs/datacards.ts');
 const YEARS = ['2016', '2017'];
 
-function flowRun(dir: string, sets: string[]): Record<string, { status: string }> {
+function flowRun(dir: string, sets: string[]): Record<string, { status: string; reason?: string }> {
   const args = [join(ROOT, 'cli.ts'), 'run', GRAPH, '--ui', 'json', '--cache-dir', join(dir, 'cache'), '--out', join(dir, 'out'), '--workers', '2'];
   for (const s of sets) args.push('--set', s);
   const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
   assert.equal(r.status, 0, `flow run ${sets.join(' ')} exited ${r.status}: ${r.stderr.slice(-2000)}${r.stdout.slice(-2000)}`);
-  const last = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { type: string; ok: boolean; nodes: Record<string, { status: string }> };
+  const last = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { type: string; ok: boolean; nodes: Record<string, { status: string; reason?: string }> };
   assert.equal(last.type, 'run-done');
   assert.ok(last.ok);
   return last.nodes;
@@ -113,7 +113,7 @@ test('datacards graph (AGC ttbar, two years): cards, shapes, script and workspac
     assert.ok(r.uncertainty.r! > 0 && r.uncertainty.r! < 0.5, `sigma(r) = ${r.uncertainty.r}`);
 
     const again = flowRun(dir, ['events=10000']);
-    for (const [name, n] of Object.entries(again)) assert.equal(n.status, 'cached', name);
+    for (const [name, n] of Object.entries(again)) assert.equal(n.status, 'cached', `${name} (${n.reason})`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -90,7 +90,7 @@ test('ttbar graph on generated samples: cabinetry names, workspace, ttbar_norm ~
     assertMatchesLoop(out, 'ttbar__nominal', 20000, loop);
 
     const again = flowRun(dir, small);
-    for (const [name, n] of Object.entries(again.nodes)) assert.equal(n.status, 'cached', `second run: ${name}`);
+    for (const [name, n] of Object.entries(again.nodes)) assert.equal(n.status, 'cached', `second run: ${name} (${n.reason})`);
 
     // a new binning re-fills from the cached selections; everything below the fill follows
     const rebinned = flowRun(dir, [...small, 'bins=50']);
