@@ -146,6 +146,7 @@ export default graph('hzz', { params }, (g, p) => {
     labels: offline ? ['ATLAS Open Data', 'simulated samples', `√s = 13 TeV, ${p.lumi / 1000} fb⁻¹`] : ['ATLAS Open Data', `√s = 13 TeV, ${p.lumi / 1000} fb⁻¹`],
     sampleLabels: { Signal: 'H (125 GeV)', 'Background ZZ*': 'ZZ*', 'Background Z, ttbar': 'Z, tt̄' },
     poiLabel: 'Signal strength μ',
+    correlation: { threshold: 0.15 },
     title: 'ATLAS Open Data H → ZZ* → 4ℓ',
   });
 });

@@ -188,9 +188,7 @@ export function plotKind(inputs: InputSpec): GlobalNodeKind<Params, FiguresArtif
   });
 }
 
-/** Input types the plot node reads. Today's engine checks one type per variadic input, so the
- *  built-in kind takes [FitResult, LimitResult]; `plotKind([...])` gives other signatures
- *  (`g.node(plotKind(['FitResult']), 'figures', fit, {...})`). */
-export const PLOT_INPUT_TYPES: readonly ArtifactType[] = ['FitResult', 'LimitResult'];
+/** Input types the plot node reads: any of them, in any number and order. */
+export const PLOT_INPUT_TYPES: readonly ArtifactType[] = ['Histograms', 'Workspace', 'FitResult', 'LimitResult'];
 
-export default plotKind(PLOT_INPUT_TYPES);
+export default plotKind({ variadic: PLOT_INPUT_TYPES, min: 1 });

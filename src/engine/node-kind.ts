@@ -154,8 +154,11 @@ export interface Codec<T> {
 // The node kind
 
 /** Inputs accepted by a kind: a fixed list of artifact types (positional), or any number of one type
- *  (`{ variadic: 'Histograms' }`, e.g. merge). */
-export type InputSpec = readonly ArtifactType[] | { readonly variadic: ArtifactType; readonly min?: number };
+ *  (`{ variadic: 'Histograms' }`, e.g. merge), or of several types (`{ variadic: ['FitResult', 'LimitResult'] }`). */
+export type InputSpec =
+  | readonly ArtifactType[]
+  /** Any number of inputs, each of the given type or one of the given types (e.g. plot). */
+  | { readonly variadic: ArtifactType | readonly ArtifactType[]; readonly min?: number };
 
 interface KindCommon<P, O> {
   /** Kind name, e.g. 'fill', 'build-workspace'; equals the module name nodes/<kind>.ts. */

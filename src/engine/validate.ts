@@ -115,8 +115,13 @@ function checkInputs(d: NodeDecl, kind: NodeKind, kinds: Map<string, NodeKind>, 
   let expected: ArtifactType[];
   if ('variadic' in spec) {
     const min = spec.min ?? 1;
-    if (actual.length < min) fail(`${where}: expects at least ${min} ${spec.variadic} input(s), got ${actual.length}`);
-    expected = actual.map(() => spec.variadic);
+    const allowed: readonly ArtifactType[] = typeof spec.variadic === 'string' ? [spec.variadic] : spec.variadic;
+    const names = allowed.join(' or ');
+    if (actual.length < min) fail(`${where}: expects at least ${min} ${names} input(s), got ${actual.length}`);
+    actual.forEach((t, i) => {
+      if (!allowed.includes(t)) fail(`${where}: input ${i + 1} '${d.inputs[i]}' is ${t}, expected ${names}`);
+    });
+    return;
   } else {
     expected = [...spec];
     if (actual.length !== expected.length) {
