@@ -13,14 +13,24 @@
 //
 //   flow run graphs/datacards.ts
 //   flow run graphs/datacards.ts --set years=2016,2017,2018 --set analysis=hzz
+//   flow run graphs/datacards.ts --set filesets=2016=inputs_2016.json,2017=inputs_2017.json
 import { graph, z, type GraphBuilder, type Handle } from '../src/index.ts';
 import { HZZ_BRANCHES, hzzAxes, hzzFillFn, hzzSelectFn } from '../src/analysis/index.ts';
-import { AGC_PROCESSES, AGC_TTBAR_VARIATIONS, agcAnalysisParams, agcHistograms, binRangeError, binRangeOk, generatedSamples, pseudodataSums, rebinnedEdges } from './ttbar.ts';
+import { UserError } from '../src/errors.ts';
+import {
+  AGC_PROCESSES, AGC_TTBAR_VARIATIONS, AGC_XSEC, agcAnalysisParams, agcHistograms, binRangeError, binRangeOk, generatedSamples, missingFromFileset,
+  pseudodataSums, rebinnedEdges,
+} from './ttbar.ts';
 
 export const datacardParams = z.object({
   analysis: z.enum(['ttbar', 'hzz']).default('ttbar'),
   /** data-taking periods: each gets its own generated samples (own seeds) and datacard columns */
   years: z.array(z.string().regex(/^[A-Za-z0-9]+$/, 'letters and digits only')).min(1).default(['2016', '2017']),
+  /** real inputs instead of generated samples (ttbar): one fileset per year in the AGC
+   *  nanoaod_inputs.json format, `--set filesets=2016=a.json,2017=b.json` (the years follow) */
+  filesets: z.array(z.string().regex(/^[A-Za-z0-9]+=./, 'expected YEAR=FILE.json')).default([]),
+  /** fileset inputs: N_FILES_MAX_PER_SAMPLE */
+  maxFilesPerSample: z.number().int().positive().default(1),
   /** generated events per year: ttbar nominal (ttbar) or ZZ (hzz); the other samples are sized from it */
   events: z.number().int().positive().default(40_000),
   ...agcAnalysisParams.shape,
@@ -51,12 +61,28 @@ function lumiSystematics(p: DatacardParams, processes: string[]): Spec[] {
   return p.years.map((year) => ({ name: `lumi_${year}`, type: 'lnN', processes, years: [year], value: 1 + p.lumiUncertainty }));
 }
 
+/** YEAR=FILE.json entries of `filesets`. */
+function filesetsByYear(p: DatacardParams): Map<string, string> {
+  return new Map(p.filesets.map((f) => [f.slice(0, f.indexOf('=')), f.slice(f.indexOf('=') + 1)]));
+}
+
+/** A year's fileset with the graph's cross-sections; refused up front when a sample the cards need is missing. */
+function filesetInputs(g: GraphBuilder, p: DatacardParams, year: string, path: string): Handle<'FileSet'> {
+  const required = [...AGC_PROCESSES.map((s) => `${s}/nominal`), ...(p.pseudodata === 'asimov' ? [] : ['ttbar/ME_var', 'ttbar/PS_var'])];
+  const missing = missingFromFileset(path, required);
+  if (missing?.length) throw new UserError(`filesets: ${year}=${path} lacks ${missing.join(', ')}`);
+  return g.fetch(`inputs_${year}`, { fileset: path, xsec: AGC_XSEC, maxFilesPerSample: p.maxFilesPerSample });
+}
+
 /** AGC ttbar: ttbar is the signal (r = ttbar cross-section / SM), W+jets floats with SF_wjets. */
 function ttbarCards(g: GraphBuilder, p: DatacardParams): { histograms: Handle<'Histograms'>; spec: Spec } {
+  const filesets = filesetsByYear(p);
   const years = p.years.map((year, i) => {
     // ME_var / PS_var only feed the 'agc' / 'mc' pseudodata: the cards have no nuisance for them
     const variations = p.pseudodata === 'asimov' ? ['scaledown', 'scaleup'] : AGC_TTBAR_VARIATIONS;
-    const files = g.generate(`inputs_${year}`, { kind: 'nanoaod', samples: generatedSamples(p.events, p.seed + 100 * i, variations) });
+    const files = filesets.has(year)
+      ? filesetInputs(g, p, year, filesets.get(year)!)
+      : g.generate(`inputs_${year}`, { kind: 'nanoaod', samples: generatedSamples(p.events, p.seed + 100 * i, variations) });
     return perYear(g, year, agcHistograms(g, p, files, `_${year}`), AGC_PROCESSES);
   });
   const histograms = g.merge('histograms', years, { output: { root: 'histograms.root', rebinFrom: { axis: 'observable', lo: p.rebinFrom, factor: p.rebinFactor } } });
@@ -129,7 +155,10 @@ function hzzCards(g: GraphBuilder, p: DatacardParams): { histograms: Handle<'His
   return { histograms, spec };
 }
 
-export default graph('datacards', { params: datacardParams }, (g, p) => {
+export default graph('datacards', { params: datacardParams }, (g, params) => {
+  if (params.filesets.length && params.analysis === 'hzz') throw new UserError('filesets: the H->ZZ cards run on generated samples only');
+  // with filesets, the years are theirs
+  const p = params.filesets.length ? { ...params, years: [...filesetsByYear(params).keys()] } : params;
   const { histograms, spec } = p.analysis === 'hzz' ? hzzCards(g, p) : ttbarCards(g, p);
   g.datacard('datacards', histograms, {
     ...spec,

@@ -96,18 +96,23 @@ export function inputSource(p: TtbarParams): { kind: 'generated' } | { kind: 'fi
   return { kind: 'fileset', path: p.inputs, remote: false };
 }
 
-/** The fit needs every AGC sample (the pseudodata and the ttbar systematics): say so before running
- *  rather than failing at the pseudodata. */
-export function checkFilesetForFit(path: string): void {
+/** The sample/variation pairs of a fileset JSON that are not there (undefined when the file cannot
+ *  be read: the fetch node then reports it with the path). */
+export function missingFromFileset(path: string, required: string[]): string[] | undefined {
   let fs: Record<string, Record<string, unknown>>;
   try {
     fs = JSON.parse(readFileSync(path, 'utf8'));
   } catch {
-    return; // unreadable: the fetch node reports it with the path
+    return undefined;
   }
-  const missing = [...AGC_PROCESSES.map((s) => `${s}/nominal`), ...AGC_TTBAR_VARIATIONS.map((v) => `ttbar/${v}`)]
-    .filter((sv) => { const [s, v] = sv.split('/'); return !fs?.[s!]?.[v!]; });
-  if (missing.length) throw new UserError(`${path}: the fit needs every AGC sample, this fileset lacks ${missing.join(', ')} (--set fit=false for the histograms only)`);
+  return required.filter((sv) => { const [s, v] = sv.split('/'); return !fs?.[s!]?.[v!]; });
+}
+
+/** The fit needs every AGC sample (the pseudodata and the ttbar systematics): say so before running
+ *  rather than failing at the pseudodata. */
+export function checkFilesetForFit(path: string): void {
+  const missing = missingFromFileset(path, [...AGC_PROCESSES.map((s) => `${s}/nominal`), ...AGC_TTBAR_VARIATIONS.map((v) => `ttbar/${v}`)]);
+  if (missing?.length) throw new UserError(`${path}: the fit needs every AGC sample, this fileset lacks ${missing.join(', ')} (--set fit=false for the histograms only)`);
 }
 
 /** Offline samples: every AGC sample with the generator's physics. Small samples get more events
