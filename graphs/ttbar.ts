@@ -5,7 +5,8 @@
 //     -> events    skim: the 7 (v1) or 15 (v2) branches, events with >= 1 lepton above 25 GeV and >= 4 jets
 //     -> agc       select: regions 4j1b / 4j2b for the nominal, pt_scale_up and pt_res_up jets
 //     -> fill      HT (4j1b) and trijet mass (4j2b), 25 bins 50-550 GeV, every variation of the notebook
-//     -> histograms   histograms.root (cabinetry names, rebinned from 110 GeV by 2) + pseudodata
+//     -> histograms   histograms.root (cabinetry names, rebinned from 110 GeV by 2) + pseudodata;
+//                     histograms.json in the fill binning, the layout of the AGC's reference histograms
 //     -> workspace    the AGC cabinetry config -> workspace.json
 //     -> fit          ttbar_norm, pulls, post-fit yields -> fit.json
 //     -> figures      stacks per region, pre/post-fit stacks, pulls, correlations -> figures/, report.html
@@ -289,8 +290,10 @@ export default graph('ttbar', { params: ttbarParams }, (g, p) => {
   const sums = p.fit ? pseudodataSums(p) : {};
   // utils.save_histograms: cabinetry names, rebinned, plus the pseudodata
   const histograms = g.merge('histograms', filled, {
-    output: { root: 'histograms.root', json: 'histograms.json', rebinFrom: { axis: 'observable', lo: p.rebinFrom, factor: p.rebinFactor }, sums },
+    output: { root: 'histograms.root', rebinFrom: { axis: 'observable', lo: p.rebinFrom, factor: p.rebinFactor }, sums },
   });
+  // histograms.json as the AGC's reference histograms (../shared/data/agc/reference): fill binning, flow bins
+  g.merge('histograms_json', filled, { output: { json: 'histograms.json', sums } });
   g.node(cutflowKind, 'cutflow', filled, {});
   const generated = inputSource(p).kind === 'generated';
   const figures = {
