@@ -93,7 +93,8 @@ async function distributions(pred: Prediction, p: Params, stage = pred.label ===
       labels: [...p.labels, `${readable(ch.name)}, ${what}`],
       logy: wants(p.logy, ch.name),
     });
-    out.push({ name: `${stage}_${ch.name}`, title: `${ch.name}: ${what} distribution`, section: 'Distributions', svg });
+    // file names without spaces or slashes: cabinetry region names are free text ('4j1b CR')
+    out.push({ name: `${stage}_${ch.name.replace(/[^A-Za-z0-9_.+-]+/g, '_')}`, title: `${ch.name}: ${what} distribution`, section: 'Distributions', svg });
   }
   return out;
 }
@@ -147,7 +148,7 @@ export function plotKind(inputs: InputSpec): GlobalNodeKind<Params, FiguresArtif
   return defineNodeKind({
     kind: 'plot',
     level: 'global',
-    version: '5',
+    version: '6',
     description: 'pre/post-fit distributions, pulls, correlations, CLs scan; report.html',
     params,
     inputs,
