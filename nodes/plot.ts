@@ -148,7 +148,7 @@ export function plotKind(inputs: InputSpec): GlobalNodeKind<Params, FiguresArtif
   return defineNodeKind({
     kind: 'plot',
     level: 'global',
-    version: '6',
+    version: '7',
     description: 'pre/post-fit distributions, pulls, correlations, CLs scan; report.html',
     params,
     inputs,

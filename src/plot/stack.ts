@@ -46,7 +46,8 @@ export async function stackPlot(spec: StackPlotSpec): Promise<string> {
   });
   const ratio = spec.ratio ?? spec.data !== undefined;
   const c = canvas('c');
-  const top = ratio ? pad('top', [0, 0.3, 1, 1], { bottom: 0.02, top: 0.06 }, { logy: spec.logy }) : pad('top', [0, 0, 1, 1], {}, { logy: spec.logy });
+  // top margin leaves room for the axis exponent (x10^3) jsroot draws above the frame
+  const top = ratio ? pad('top', [0, 0.3, 1, 1], { bottom: 0.02, top: 0.085 }, { logy: spec.logy }) : pad('top', [0, 0, 1, 1], { top: 0.08 }, { logy: spec.logy });
 
   // The frame histogram fixes the axes and the y range (room for the legend above the tallest bin).
   let ymax = 0;
