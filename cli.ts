@@ -44,7 +44,8 @@ try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (err) {
   if (err instanceof UserError) {
-    console.error(`flow: ${err.message}`);
+    // commands name themselves in their messages ('flow root ls: ...'); print 'flow' once
+    console.error(`flow: ${err.message.replace(/^flow /, '')}`);
     process.exitCode = err.exitCode;
   } else {
     console.error(err);

@@ -7,6 +7,11 @@ export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options'
   try {
     return parseArgs({ args: argv, allowPositionals: true, strict: true, options });
   } catch (err) {
-    throw new UserError(`${command}: ${(err as Error).message.split('. ')[0]} (--help for options)`);
+    // node's messages run over several sentences and lines; the first sentence names the option
+    const message = (err as Error).message;
+    const first = message.split(/\.\s/)[0]!.replace(/\.$/, '');
+    const option = /argument is ambiguous/.test(message) ? /'(--?[\w-]+)'/.exec(message)?.[1] : undefined;
+    const hint = option ? `; write ${option}=VALUE for a value starting with '-'` : '';
+    throw new UserError(`${command}: ${first}${hint} (--help for options)`);
   }
 }

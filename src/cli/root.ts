@@ -81,7 +81,8 @@ function pickTree(file: RootFile, tree: string | undefined): string {
   if (tree) return tree;
   const trees = [...new Set(file.keys().filter((k) => treeClasses.has(k.className) || k.className.includes('RNTuple')).map((k) => k.path))];
   if (trees.length === 1) return trees[0]!;
-  throw new UserError(`${file.source}: --tree is required (trees: ${trees.join(', ') || 'none'})`);
+  if (trees.length === 0) throw new UserError(`${file.source}: no TTree or RNTuple to dump (flow root ls ${file.source} lists its keys)`);
+  throw new UserError(`${file.source}: --tree is required (trees: ${trees.join(', ')})`);
 }
 
 function selectBranches(tree: TreeReader, spec: string | undefined): { names: string[]; skipped: Record<string, string> } {

@@ -66,7 +66,7 @@ async function emit(text: string, out: string | undefined): Promise<void> {
 async function build(argv: string[]): Promise<number> {
   const { positional, flags } = parseArgs(argv, ['histograms', 'out']);
   const [configPath] = positional;
-  if (configPath === undefined || positional.length > 1) throw new UserError(`flow workspace build: expected one CONFIG.yml\n${USAGE}`);
+  if (configPath === undefined || positional.length > 1) throw new UserError(`flow workspace build: expected one CONFIG.yml (flow workspace --help)`);
   const config = readCabinetryConfig(configPath);
   const histogramsFile = flags.get('histograms');
   const hists = histogramsFile !== undefined
@@ -80,7 +80,7 @@ async function build(argv: string[]): Promise<number> {
 async function datacard(argv: string[]): Promise<number> {
   const { positional, flags } = parseArgs(argv, ['mass', 'out']);
   const [cardPath] = positional;
-  if (cardPath === undefined || positional.length > 1) throw new UserError(`flow workspace datacard: expected one CARD.txt\n${USAGE}`);
+  if (cardPath === undefined || positional.length > 1) throw new UserError(`flow workspace datacard: expected one CARD.txt (flow workspace --help)`);
   const card = parseDatacard(readText(cardPath, 'datacard'), cardPath);
   const mass = flags.get('mass') ?? '';
   const shapes = card.shapes.length > 0 ? await loadDatacardShapes(card, dirname(resolve(cardPath)), mass) : undefined;
@@ -93,7 +93,7 @@ async function datacard(argv: string[]): Promise<number> {
 
 async function combineCards(argv: string[]): Promise<number> {
   const { positional, flags } = parseArgs(argv, ['out']);
-  if (positional.length === 0) throw new UserError(`flow workspace combine-cards: expected LABEL=CARD.txt arguments\n${USAGE}`);
+  if (positional.length === 0) throw new UserError(`flow workspace combine-cards: expected LABEL=CARD.txt arguments (flow workspace --help)`);
   const cards = positional.map((arg) => {
     const eq = arg.indexOf('=');
     if (eq <= 0) throw new UserError(`flow workspace combine-cards: "${arg}" is not LABEL=CARD.txt`);
@@ -109,6 +109,10 @@ export async function main(argv: string[]): Promise<number> {
   if (sub === undefined || sub === '--help' || sub === '-h') {
     console.log(USAGE);
     return sub === undefined ? 2 : 0;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(USAGE);
+    return 0;
   }
   switch (sub) {
     case 'build': return build(rest);
