@@ -56,7 +56,7 @@ test('bin-count mismatches name the JSON path and the counts', () => {
   assert.throws(() => loadWorkspace(h), /modifiers\[1\]\.data\.lo_data: expected 3 numbers, got 2/);
   const o = ws();
   o.observations[0]!.data.push(1);
-  assert.throws(() => loadWorkspace(o), /channels\[0\]\.samples\[0\]\.data: expected 4 numbers, got 3/);
+  assert.throws(() => loadWorkspace(o), /observations\[0\]\.data \(channel 'SR'\): expected 3 numbers, got 4/);
   const p = ws();
   p.measurements[0]!.config.poi = 'nope';
   assert.throws(() => loadWorkspace(p), /measurements\[0\]\.config\.poi/);

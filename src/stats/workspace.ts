@@ -93,6 +93,14 @@ function lengthProblem(path: string, got: number, want: number): string | null {
   return got === want ? null : `${path}: expected ${want} numbers, got ${got}`;
 }
 
+function mostCommon(values: number[]): number {
+  const counts = new Map<number, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best = values[0]!;
+  for (const [v, n] of counts) if (n > counts.get(best)!) best = v;
+  return best;
+}
+
 /** Structural checks zod cannot express: names unique, bin counts agree, POI declared. */
 export function checkConsistency(ws: Workspace): string[] {
   const problems: string[] = [];
@@ -111,7 +119,9 @@ export function checkConsistency(ws: Workspace): string[] {
     if (oi === undefined) {
       problems.push(`channels[${c}]: no observation named '${ch.name}' in observations`);
     }
-    const nbins = oi === undefined ? ch.samples[0]!.data.length : ws.observations[oi]!.data.length;
+    // the bin count most of the channel agrees on: the one wrong array is named, not all the others
+    const nbins = mostCommon([...(oi === undefined ? [] : [ws.observations[oi]!.data.length]), ...ch.samples.map((s) => s.data.length)]);
+    if (oi !== undefined) push(lengthProblem(`observations[${oi}].data (channel '${ch.name}')`, ws.observations[oi]!.data.length, nbins));
     const sampleNames = new Set<string>();
     ch.samples.forEach((s, si) => {
       const sp = `channels[${c}].samples[${si}]`;
