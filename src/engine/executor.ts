@@ -283,7 +283,8 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
         ranges = specs.map((c) => [c.tree, c.start, c.stop]);
       } catch (err) {
         const reason = errorMessage(err);
-        if (!opts.skipBadFiles && !fs.skipBadFiles) throw new Error(`${file.path}: ${reason}`);
+        // the ROOT reader's messages usually name the file already
+        if (!opts.skipBadFiles && !fs.skipBadFiles) throw new Error(reason.includes(file.path) ? reason : `${file.path}: ${reason}`);
         skippedFiles.push({ path: file.path, reason });
         emit({ type: 'warning', node: src.name, message: `skipping ${file.path}: ${reason}` });
         return null;

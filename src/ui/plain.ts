@@ -155,6 +155,12 @@ export function createPlainFormatter(opts: { color?: boolean } = {}): PlainForma
           .trimEnd();
       out.push(paint('bold', fmt(header)));
       for (const r of rows) out.push(fmt(r.cells, r.style));
+      // the table cuts long reasons; the whole first line of each error is what the user needs
+      for (const name of state.order) {
+        const n = state.nodes[name]!;
+        const message = n.phase === 'failed' && !n.interrupted ? firstLine(n.error ?? n.reason) : '';
+        if (message.length > REASON_WIDTH) out.push(paint('red', `error in ${name}: ${message}`));
+      }
 
       const skipped = runDone.skippedFiles ?? [];
       if (skipped.length > 0) {
@@ -171,12 +177,14 @@ export function createPlainFormatter(opts: { color?: boolean } = {}): PlainForma
   };
 }
 
+const REASON_WIDTH = 60;
+
 const STATUS_STYLE: Record<string, Style> = { computed: 'green', cached: 'cyan', failed: 'red', skipped: 'gray' };
 
 function summaryRow(n: NodeView, now: number): { cells: string[]; style?: Style } {
   let reason: string;
   if (n.interrupted) reason = 'run stopped while it ran';
-  else if (n.phase === 'failed') reason = truncate(firstLine(n.error ?? n.reason), 60);
+  else if (n.phase === 'failed') reason = truncate(firstLine(n.error ?? n.reason), REASON_WIDTH);
   else if (n.phase === 'skipped') reason = n.because ?? n.reason;
   else if (n.phase === 'cached') reason = n.reason && n.reason !== 'cached' ? n.reason : '-';
   else reason = describeReason(n.reason) + (n.outputUnchanged ? ', output unchanged' : '');
