@@ -1,0 +1,97 @@
+// Regression tests for problems found by trying the product as a new user: every bad input gives
+// one line on stderr naming what is at fault, and help is reachable everywhere.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../src/errors.ts';
+import { parseCommandArgs } from '../src/cli/parse-args.ts';
+import { loadWorkspace } from '../src/stats/workspace.ts';
+import { main as workspaceMain } from '../src/stats/build/cli.ts';
+import { flow, ROOT, tempDir } from './engine/harness.ts';
+
+const dir = tempDir('qa');
+const shared = join(ROOT, '../shared/data');
+
+function oneLine(stderr: string): string {
+  const lines = stderr.trim().split('\n');
+  assert.equal(lines.length, 1, `one line expected on stderr, got:\n${stderr}`);
+  return lines[0]!;
+}
+
+test('a negative number after an option is one line that says how to pass it', () => {
+  assert.throws(() => parseCommandArgs('run', ['g.ts', '--workers', '-1'], { workers: { type: 'string' } }), (err: unknown) => {
+    assert.ok(err instanceof UserError);
+    assert.doesNotMatch(err.message, /\n/);
+    assert.match(err.message, /^run: .*'--workers'.*--workers=VALUE/);
+    return true;
+  });
+});
+
+test('command errors say "flow" once', async () => {
+  const r = await flow(['root', 'ls'], dir);
+  assert.equal(r.code, 2);
+  assert.equal(oneLine(r.stderr), 'flow: root ls: expected one FILE, got 0');
+});
+
+test('flow workspace SUBCOMMAND --help prints the usage; a missing argument is one line', async () => {
+  const log = console.log;
+  const printed: string[] = [];
+  console.log = (s: string) => printed.push(s);
+  try {
+    assert.equal(await workspaceMain(['build', '--help']), 0);
+    assert.equal(await workspaceMain(['datacard', '-h']), 0);
+  } finally {
+    console.log = log;
+  }
+  assert.equal(printed.length, 2);
+  assert.match(printed[0]!, /flow workspace build CONFIG\.yml/);
+  await assert.rejects(workspaceMain(['build']), (err: unknown) => err instanceof UserError && /expected one CONFIG\.yml/.test(err.message) && !err.message.includes('\n'));
+  const r = await flow(['workspace', 'combine-cards'], dir);
+  assert.equal(r.code, 2);
+  assert.match(oneLine(r.stderr), /^flow: workspace combine-cards: expected LABEL=CARD\.txt/);
+});
+
+test('flow root dump on a file with histograms only says there is no tree', { skip: !existsSync(shared) && 'no ../shared' }, async () => {
+  const file = join(shared, 'root/uproot-histograms.root');
+  const r = await flow(['root', 'dump', file], dir);
+  assert.equal(r.code, 2);
+  assert.match(oneLine(r.stderr), /uproot-histograms\.root: no TTree or RNTuple to dump \(flow root ls /);
+});
+
+test('a workspace with one wrong array names that array, not the arrays that agree', () => {
+  const channel = (data: number[]) => ({
+    name: 'SR',
+    samples: [
+      { name: 'sig', data, modifiers: [{ name: 'mu', type: 'normfactor', data: null }] },
+      { name: 'bkg', data: [5, 6, 7], modifiers: [{ name: 'stat', type: 'staterror', data: [1, 1, 1] }] },
+    ],
+  });
+  const ws = (obs: number[], sig: number[]) => ({
+    channels: [channel(sig)],
+    observations: [{ name: 'SR', data: obs }],
+    measurements: [{ name: 'm', config: { poi: 'mu', parameters: [] } }],
+    version: '1.0.0',
+  });
+  assert.throws(() => loadWorkspace(ws([1, 2, 3, 4], [1, 2, 3]), 'ws.json'), { message: "ws.json: observations[0].data (channel 'SR'): expected 3 numbers, got 4" });
+  assert.throws(() => loadWorkspace(ws([1, 2, 3], [1, 2]), 'ws.json'), { message: 'ws.json: channels[0].samples[0].data: expected 3 numbers, got 2' });
+});
+
+test('a tree name typo in a skim: the file is named once and the whole message ends the summary', async () => {
+  const graphPath = join(dir, 'typo.ts');
+  writeFileSync(graphPath, `import { graph } from ${JSON.stringify(join(ROOT, 'src/index.ts'))};
+export default graph('typo', (g) => {
+  const files = g.generate('inputs', { kind: 'nanoaod', samples: { ttbar: { process: 'ttbar', events: 300 } } });
+  g.skim('skim', files, { tree: 'Evnts', branches: ['nJet'] });
+});
+`);
+  const r = await flow(['run', graphPath, '--ui', 'plain', '--cache-dir', join(dir, 'cache'), '--out', join(dir, 'out'), '--workers', '0'], dir);
+  assert.equal(r.code, 1);
+  const line = r.stdout.split('\n').find((l) => l.startsWith('error in skim: '));
+  assert.ok(line, r.stdout);
+  assert.match(line, /no tree 'Evnts'; did you mean 'Events'\?$/);
+  const file = /error in skim: (\S+\.root): /.exec(line)?.[1];
+  assert.ok(file && existsSync(file), line);
+  assert.equal(line.split(file).length - 1, 1, `file named more than once: ${line}`);
+  assert.ok(readFileSync(file).subarray(0, 4).toString() === 'root');
+});
