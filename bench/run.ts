@@ -49,8 +49,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (!json && rows.length) {
     const w = Math.max(...rows.map((r) => r.name.length));
-    const v = Math.max(...rows.map((r) => String(r.value).length));
-    for (const r of rows) console.log(`${r.name.padEnd(w)}  ${String(r.value).padStart(v)} ${r.unit}${r.note ? `  (${r.note})` : ''}`);
+    // 4 significant digits: timings carry float noise like 0.0015322509999999739
+    const show = (x: number): string => (Number.isInteger(x) ? String(x) : x.toPrecision(4));
+    const v = Math.max(...rows.map((r) => show(r.value).length));
+    for (const r of rows) console.log(`${r.name.padEnd(w)}  ${show(r.value).padStart(v)} ${r.unit}${r.note ? `  (${r.note})` : ''}`);
   }
   return failed ? 1 : 0;
 }
