@@ -47,8 +47,20 @@ try {
     // commands name themselves in their messages ('flow root ls: ...'); print 'flow' once
     console.error(`flow: ${err.message.replace(/^flow /, '')}`);
     process.exitCode = err.exitCode;
+  } else if (isSystemError(err)) {
+    // the file system refused (ENOTDIR, EACCES, ENOSPC...): the user's environment, not a bug
+    console.error(`flow: ${err.message.split('\n')[0]}`);
+    process.exitCode = 1;
   } else {
     console.error(err);
     process.exitCode = 1;
   }
+}
+
+function isSystemError(err: unknown): err is Error {
+  for (let e = err; e instanceof Error; e = e.cause) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return true;
+  }
+  return false;
 }

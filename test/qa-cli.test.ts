@@ -95,3 +95,16 @@ export default graph('typo', (g) => {
   assert.equal(line.split(file).length - 1, 1, `file named more than once: ${line}`);
   assert.ok(readFileSync(file).subarray(0, 4).toString() === 'root');
 });
+
+test('a file-system refusal (an --out or --cache-dir under a file) is one line, not a stack trace', async () => {
+  const file = join(dir, 'a-file');
+  writeFileSync(file, 'x');
+  const cache = await flow(['run', join(dir, 'typo.ts'), '--cache-dir', join(file, 'cache'), '--ui', 'plain'], dir);
+  assert.equal(cache.code, 1);
+  assert.match(oneLine(cache.stderr), /^flow: cannot open the cache at .*a-file\/cache: ENOTDIR/);
+  const card = join(shared, 'combine/simple-counting-experiment.txt');
+  const out = await flow(['workspace', 'datacard', card, '--out', join(file, 'ws.json')], dir);
+  assert.equal(out.code, 1);
+  assert.match(out.stderr.trim().split('\n').at(-1)!, /^flow: (ENOTDIR|EEXIST): .*a-file/);
+  assert.doesNotMatch(out.stderr, /^\s+at /m);
+});
