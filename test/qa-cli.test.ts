@@ -108,3 +108,11 @@ test('a file-system refusal (an --out or --cache-dir under a file) is one line, 
   assert.match(out.stderr.trim().split('\n').at(-1)!, /^flow: (ENOTDIR|EEXIST): .*a-file/);
   assert.doesNotMatch(out.stderr, /^\s+at /m);
 });
+
+test('an unknown option is the same one line in every command', async () => {
+  for (const args of [['run', 'g.ts'], ['graph', 'g.ts'], ['cache', 'ls'], ['root', 'ls', 'f.root'], ['gen', 'nanoaod'], ['inspect', 'w.json'], ['fit', 'w.json'], ['limit', 'w.json']]) {
+    const r = await flow([...args, '--bogus'], dir);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.match(oneLine(r.stderr), /^flow: [a-z ]+: Unknown option '--bogus' \(--help for options\)$/, args.join(' '));
+  }
+});

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserError } from '../errors.ts';
+import { parseArgsError } from './parse-args.ts';
 import { openStore } from '../../cache/store.ts';
 import { resolveCacheDir } from '../../cache/location.ts';
 import { formatAge, formatBytes, parseDuration, parseSize } from '../../cache/units.ts';
@@ -51,7 +52,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new UserError(`cache: ${(err as Error).message.split('\n')[0]}`);
+    throw parseArgsError('cache', err);
   }
   const { values, positionals } = parsed;
   if (values.help) {

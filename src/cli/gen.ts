@@ -1,6 +1,7 @@
 // `flow gen nanoaod|atlas4lep --events N --out F.root [--seed S] [--process P] [--compression zlib|zstd|none] [--level L]`
 import { parseArgs } from 'node:util';
 import { UserError } from '../errors.ts';
+import { parseArgsError } from './parse-args.ts';
 import { sampleKinds, writeSample, type SampleKind } from '../gen/write.ts';
 import type { CompressionAlgorithm } from '../root/write/index.ts';
 
@@ -38,7 +39,7 @@ export async function main(argv: string[]): Promise<number> {
       },
     });
   } catch (err) {
-    throw new UserError(`gen: ${(err as Error).message}`);
+    throw parseArgsError('gen', err);
   }
   const { values, positionals } = parsed;
   if (values.help) { console.log(usage()); return 0; }

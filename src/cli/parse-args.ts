@@ -7,11 +7,16 @@ export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options'
   try {
     return parseArgs({ args: argv, allowPositionals: true, strict: true, options });
   } catch (err) {
-    // node's messages run over several sentences and lines; the first sentence names the option
-    const message = (err as Error).message;
-    const first = message.split(/\.\s/)[0]!.replace(/\.$/, '');
-    const option = /argument is ambiguous/.test(message) ? /'(--?[\w-]+)'/.exec(message)?.[1] : undefined;
-    const hint = option ? `; write ${option}=VALUE for a value starting with '-'` : '';
-    throw new UserError(`${command}: ${first}${hint} (--help for options)`);
+    throw parseArgsError(command, err);
   }
+}
+
+/** node:util parseArgs' error as one line naming the command (for commands that call parseArgs themselves). */
+export function parseArgsError(command: string, err: unknown): UserError {
+  // node's messages run over several sentences and lines; the first sentence names the option
+  const message = (err as Error).message;
+  const first = message.split(/\.\s/)[0]!.replace(/\.$/, '');
+  const option = /argument is ambiguous/.test(message) ? /'(--?[\w-]+)'/.exec(message)?.[1] : undefined;
+  const hint = option ? `; write ${option}=VALUE for a value starting with '-'` : '';
+  return new UserError(`${command}: ${first}${hint} (--help for options)`);
 }

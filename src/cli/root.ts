@@ -1,6 +1,7 @@
 // `flow root ls FILE` and `flow root dump FILE --tree T [--branches a,b] [--json]`.
 import { parseArgs } from 'node:util';
 import { UserError } from '../errors.ts';
+import { parseArgsError } from './parse-args.ts';
 import { openRootFile, type RootFile } from '../root/read/file.ts';
 import type { BranchInfo } from '../root/read/branch-layout.ts';
 import type { TreeReader } from '../root/read/tree-reader.ts';
@@ -34,7 +35,7 @@ export async function main(argv: string[]): Promise<number> {
       },
     });
   } catch (err) {
-    throw new UserError(`flow root ${sub}: ${(err as Error).message}`);
+    throw parseArgsError(`root ${sub}`, err);
   }
   const { values, positionals } = parsed;
   if (values.help) { console.log(usage); return 0; }

@@ -1,6 +1,7 @@
 // Argument parsing shared by `flow inspect|fit|limit`.
 import { parseArgs } from 'node:util';
 import { UserError } from '../errors.ts';
+import { parseArgsError } from './parse-args.ts';
 import type { ModelOptions } from '../stats/model.ts';
 
 export interface StatsArgs {
@@ -27,7 +28,7 @@ export function parseStatsArgs(cmd: string, argv: string[], extra: { poiValue?: 
       },
     });
   } catch (err) {
-    throw new UserError(`flow ${cmd}: ${(err as Error).message}`);
+    throw parseArgsError(cmd, err);
   }
   const v = parsed.values as Record<string, string | boolean | undefined>;
   if (v.help) return { file: '', json: false, help: true, model: {} };
