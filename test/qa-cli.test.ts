@@ -116,3 +116,20 @@ test('an unknown option is the same one line in every command', async () => {
     assert.match(oneLine(r.stderr), /^flow: [a-z ]+: Unknown option '--bogus' \(--help for options\)$/, args.join(' '));
   }
 });
+
+test('flow root dump: header and rows line up whatever the name and type widths', { skip: !existsSync(shared) && 'no ../shared' }, async () => {
+  for (const [file, extra] of [['uproot-vectorVectorDouble.root', []], ['uproot-HZZ.root', ['--tree', 'events', '--branches', 'Muon_P*,NMuon']]] as const) {
+    const r = await flow(['root', 'dump', join(shared, 'root', file), ...extra], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const [, header, ...rows] = r.stdout.trimEnd().split('\n');
+    const countEnd = header!.indexOf('count') + 'count'.length;
+    const typeStart = header!.indexOf('type');
+    for (const row of rows) {
+      const cells = row.trim().split(/\s+/);
+      assert.equal(row.indexOf(` ${cells[2]} `, typeStart) + 1 + cells[2]!.length, countEnd, `count column of '${row}' vs '${header}'`);
+      assert.equal(row.indexOf(cells[1]!, cells[0]!.length + 2), typeStart, `type column of '${row}' vs '${header}'`);
+    }
+  }
+  const gen = await flow(['gen', 'nanoaod', '--events', 'x', '--out', join(dir, 'x.root')], dir);
+  assert.equal(oneLine(gen.stderr), "flow: gen: --events must be an integer >= 0, got 'x'");
+});

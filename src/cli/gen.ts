@@ -22,7 +22,7 @@ function usage(): string {
 function integer(value: string | undefined, flag: string, min: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value.replace(/_/g, ''));
-  if (!Number.isInteger(n) || n < min) throw new UserError(`--${flag} must be an integer >= ${min}, got '${value}'`);
+  if (!Number.isInteger(n) || n < min) throw new UserError(`gen: --${flag} must be an integer >= ${min}, got '${value}'`);
   return n;
 }
 

@@ -131,13 +131,15 @@ async function dump(file: RootFile, treeName: string | undefined, spec: string |
     console.log(JSON.stringify({ entries: tree.entries, branches, skipped }));
     return;
   }
-  const width = Math.min(40, Math.max(4, ...names.map((n) => n.length)));
+  // columns as wide as their widest cell, header included ('branch' is wider than 'x')
+  const width = Math.min(40, Math.max('branch'.length, ...names.map((n) => n.length), ...Object.keys(skipped).map((n) => n.length)));
+  const typeOf = (b: (typeof branches)[string]): string => b.type + (b.jagged ? '[]' : '') + (b.shape ? `[${b.shape.join('][')}]` : '');
+  const typeWidth = Math.max(8, ...Object.values(branches).map((b) => typeOf(b).length));
   const fmt = (x: number | null): string => (x === null ? 'nan' : Number.isInteger(x) ? String(x) : x.toPrecision(7));
   const lines = [`${file.source}: tree '${tree.name}', ${tree.entries} entries`,
-    `  ${'branch'.padEnd(width)}  ${'type'.padEnd(8)} ${'count'.padStart(10)} ${'sum'.padStart(14)} ${'min'.padStart(12)} ${'max'.padStart(12)}  first`];
+    `  ${'branch'.padEnd(width)}  ${'type'.padEnd(typeWidth)} ${'count'.padStart(10)} ${'sum'.padStart(14)} ${'min'.padStart(12)} ${'max'.padStart(12)}  first`];
   for (const [n, b] of Object.entries(branches)) {
-    const type = b.type + (b.jagged ? '[]' : '') + (b.shape ? `[${b.shape.join('][')}]` : '');
-    lines.push(`  ${n.padEnd(width)}  ${type.padEnd(8)} ${String(b.count).padStart(10)} ${fmt(b.sum).padStart(14)} ${fmt(b.min).padStart(12)} ${fmt(b.max).padStart(12)}  ${b.first.map(fmt).join(' ')}`);
+    lines.push(`  ${n.padEnd(width)}  ${typeOf(b).padEnd(typeWidth)} ${String(b.count).padStart(10)} ${fmt(b.sum).padStart(14)} ${fmt(b.min).padStart(12)} ${fmt(b.max).padStart(12)}  ${b.first.map(fmt).join(' ')}`);
   }
   for (const [n, why] of Object.entries(skipped)) lines.push(`  ${n.padEnd(width)}  skipped: ${why}`);
   console.log(lines.join('\n'));
