@@ -133,3 +133,11 @@ test('flow root dump: header and rows line up whatever the name and type widths'
   const gen = await flow(['gen', 'nanoaod', '--events', 'x', '--out', join(dir, 'x.root')], dir);
   assert.equal(oneLine(gen.stderr), "flow: gen: --events must be an integer >= 0, got 'x'");
 });
+
+test('a missing or unreadable workspace says why in words', async () => {
+  const missing = await flow(['fit', join(dir, 'nope.json')], dir);
+  assert.equal(missing.code, 2);
+  assert.match(oneLine(missing.stderr), /^flow: cannot read workspace '.*nope\.json': no such file or directory$/);
+  const folder = await flow(['inspect', dir], dir);
+  assert.match(oneLine(folder.stderr), /^flow: cannot read workspace '.*': illegal operation on a directory$/);
+});

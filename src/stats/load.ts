@@ -9,7 +9,9 @@ export function readWorkspaceFile(path: string): Workspace {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new UserError(`cannot read workspace '${path}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    // node's message ("ENOENT: no such file or directory, open 'x'") without the code and the path again
+    const why = (e as Error).message.replace(/^E[A-Z]+: /, '').replace(/, \w+( '.*')?$/, '');
+    throw new UserError(`cannot read workspace '${path}': ${why}`);
   }
   let json: unknown;
   try {
