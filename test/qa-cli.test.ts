@@ -141,3 +141,22 @@ test('a missing or unreadable workspace says why in words', async () => {
   const folder = await flow(['inspect', dir], dir);
   assert.match(oneLine(folder.stderr), /^flow: cannot read workspace '.*': illegal operation on a directory$/);
 });
+
+test('an error in a fill function fails the fill node, not the skim whose chunks it shared', async () => {
+  const graphPath = join(dir, 'throws.ts');
+  writeFileSync(graphPath, `import { graph, regular } from ${JSON.stringify(join(ROOT, 'src/index.ts'))};
+export default graph('throws', (g) => {
+  const files = g.generate('inputs', { kind: 'nanoaod', samples: { ttbar: { process: 'ttbar', events: 300 } } });
+  const events = g.skim('skim', files, { tree: 'Events', branches: ['nJet'] });
+  g.fill('counts', events, {
+    histograms: { n: [regular(5, 0, 10, { name: 'n' })] },
+    fill: () => { throw new Error('boom in fill'); },
+  });
+});
+`);
+  const r = await flow(['run', graphPath, '--ui', 'json', '--cache-dir', join(dir, 'cache'), '--out', join(dir, 'out'), '--workers', '0', '--retries', '0'], dir);
+  assert.equal(r.code, 1);
+  const failed = Object.fromEntries(r.events.filter((e) => e.type === 'node-failed').map((e) => [e.node, e.error as string]));
+  assert.match(failed.counts ?? '', /node 'counts' \(fill\): boom in fill/);
+  assert.match(failed.skim ?? '', /^stopped: node 'counts' failed/);
+});

@@ -425,9 +425,13 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
         } catch (err) {
           if (opts.signal.aborted || groupAbort.signal.aborted) throw new RunCancelled('cancelled');
           if (attempt >= opts.retries) throw new ChunkError(chunk, err);
-          emit({ type: 'warning', node: src.name, message: `chunk ${chunkLabel(chunk)} failed (attempt ${attempt + 1}/${opts.retries + 1}), retrying: ${errorMessage(err)}` });
+          emit({ type: 'warning', node: (failingMember(err) ?? src).name, message: `chunk ${chunkLabel(chunk)} failed (attempt ${attempt + 1}/${opts.retries + 1}), retrying: ${errorMessage(err)}` });
         }
       }
+    };
+    const failingMember = (err: unknown): PlanNode | undefined => {
+      const named = /node '([^']+)' \(/.exec(errorMessage(err))?.[1];
+      return members.find((m) => m.name === named);
     };
     const hashOfParent = (name: string, i: number): string | null => {
       const p = parentOf(plan.nodes.get(name)!);
@@ -497,10 +501,13 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
     }
     opts.signal.removeEventListener('abort', onAbort);
     if (groupError !== undefined) {
+      // the node a chunk failed in is named in its message; the others of the group only shared the chunk
+      const culprit = failingMember(groupError) ?? src;
+      const before = new Set(members.slice(0, members.indexOf(culprit)));
       for (const m of members) {
-        if (m === src) out.set(m.name, fail(m, groupError, tStart));
+        if (m === culprit) out.set(m.name, fail(m, groupError, tStart));
         else {
-          const msg = `input chunk failed: ${errorMessage(groupError)}`;
+          const msg = before.has(m) ? `stopped: node '${culprit.name}' failed on the same chunks` : `input chunk failed: ${errorMessage(groupError)}`;
           emit({ type: 'node-failed', node: m.name, kind: m.kind.kind, error: msg });
           summary[m.name] = { status: 'failed', reason: 'error', seconds: 0, error: msg };
           out.set(m.name, { ok: false, because: m.name });
