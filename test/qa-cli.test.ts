@@ -160,3 +160,16 @@ export default graph('throws', (g) => {
   assert.match(failed.counts ?? '', /node 'counts' \(fill\): boom in fill/);
   assert.match(failed.skim ?? '', /^stopped: node 'counts' failed/);
 });
+
+test('a misspelt builder method is an unknown node kind, with the line', async () => {
+  const graphPath = join(dir, 'misspelt.ts');
+  writeFileSync(graphPath, `import { graph } from ${JSON.stringify(join(ROOT, 'src/index.ts'))};
+export default graph('misspelt', (g) => {
+  const files = g.generate('inputs', { kind: 'nanoaod', samples: { ttbar: { process: 'ttbar', events: 300 } } });
+  (g as any).skimm('skim', files, { tree: 'Events', branches: ['nJet'] });
+});
+`);
+  const r = await flow(['graph', 'misspelt.ts'], dir);
+  assert.equal(r.code, 2);
+  assert.match(oneLine(r.stderr), /^flow: misspelt\.ts: building graph 'misspelt' failed: unknown node kind 'skimm' \(the graph builder has .*\bskim\b.*\) \(at misspelt\.ts:4:\d+\)$/);
+});

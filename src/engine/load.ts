@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UserError } from '../errors.ts';
-import { type GraphDef, instantiate, isGraphDef } from './graph.ts';
+import { GraphBuilder, type GraphDef, instantiate, isGraphDef } from './graph.ts';
 import { moduleContext, type ModuleContext } from './module-context.ts';
 import { parseGraphParams } from './params.ts';
 import { buildPlan, type Plan } from './validate.ts';
@@ -55,8 +55,18 @@ export async function loadGraph(file: string, sets: Record<string, string> = {})
     builder = instantiate(def, params);
   } catch (err) {
     if (err instanceof UserError) throw err;
-    throw new UserError(`${shown}: building graph '${def.name}' failed: ${(err as Error).message}`, { cause: err });
+    throw new UserError(`${shown}: building graph '${def.name}' failed: ${describeBuildError(err, path, shown)}`, { cause: err });
   }
   const plan = await buildPlan(def.name, shown, builder);
   return { def, path, file: shown, params, plan, context: moduleContext(path, def.build) };
+}
+
+/** `g.mergee is not a function` is a misspelt node kind: say so, with the kinds there are, and where. */
+function describeBuildError(err: unknown, path: string, shown: string): string {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const where = (e.stack ?? '').split('\n').find((l) => l.includes(path))?.trim().replace(/^at /, '');
+  const method = /^\w+\.(\w+) is not a function$/.exec(e.message)?.[1];
+  const kinds = Object.getOwnPropertyNames(GraphBuilder.prototype).filter((n) => n !== 'constructor');
+  const message = method && !kinds.includes(method) ? `unknown node kind '${method}' (the graph builder has ${kinds.join(', ')})` : e.message.split('\n')[0];
+  return `${message}${where ? ` (at ${where.replace(/^.*\((.*)\)$/, '$1').replace(pathToFileURL(path).href, shown)})` : ''}`;
 }
