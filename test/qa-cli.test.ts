@@ -173,3 +173,9 @@ export default graph('misspelt', (g) => {
   assert.equal(r.code, 2);
   assert.match(oneLine(r.stderr), /^flow: misspelt\.ts: building graph 'misspelt' failed: unknown node kind 'skimm' \(the graph builder has .*\bskim\b.*\) \(at misspelt\.ts:4:\d+\)$/);
 });
+
+test('flow workspace build: a missing histograms file points at General.InputPath and --histograms', { skip: !existsSync(shared) && 'no ../shared' }, async () => {
+  const r = await flow(['workspace', 'build', join(shared, 'agc/cabinetry_config.yml')], dir);
+  assert.equal(r.code, 2);
+  assert.match(oneLine(r.stderr), /agc\/histograms\.root: no such file \(from the config's General\.InputPath "histograms\.root:.*"\); --histograms FILE\.root reads another file$/);
+});

@@ -71,7 +71,10 @@ async function build(argv: string[]): Promise<number> {
   const histogramsFile = flags.get('histograms');
   const hists = histogramsFile !== undefined
     ? await readRootHistograms(histogramsFile, requiredHistogramNames(config))
-    : await collectTemplates(config, { baseDir: dirname(resolve(configPath)) });
+    : await collectTemplates(config, { baseDir: dirname(resolve(configPath)) }).catch((err: unknown) => {
+      if (err instanceof UserError && /no such file \(from the config/.test(err.message)) throw new UserError(`${err.message}; --histograms FILE.root reads another file`);
+      throw err;
+    });
   const ws = buildWorkspace(config, hists);
   await emit(`${JSON.stringify(ws, null, 1)}\n`, flags.get('out'));
   return 0;

@@ -92,6 +92,8 @@ export async function collectTemplates(config: CabinetryConfig | string | object
   for (const ref of requiredTemplates(cfg)) add(ref);
   const out = new Map<string, TemplateHistogram>();
   for (const [file, names] of byFile) {
+    // the path came from the config, not from the command line: say so
+    if (!existsSync(file)) throw new UserError(`cannot open ROOT file ${file}: no such file (from the config's General.InputPath "${cfg.General.InputPath}")`);
     const hists = await readRootHistograms(file, names);
     for (const name of names) {
       const h = hists.get(name);
