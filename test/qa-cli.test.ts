@@ -179,3 +179,9 @@ test('flow workspace build: a missing histograms file points at General.InputPat
   assert.equal(r.code, 2);
   assert.match(oneLine(r.stderr), /agc\/histograms\.root: no such file \(from the config's General\.InputPath "histograms\.root:.*"\); --histograms FILE\.root reads another file$/);
 });
+
+test('flow workspace datacard: a missing shapes file is named with the shapes line it comes from', { skip: !existsSync(shared) && 'no ../shared' }, async () => {
+  const r = await flow(['workspace', 'datacard', join(shared, 'combine/template-analysis-datacard.txt')], dir);
+  assert.equal(r.code, 2);
+  assert.match(oneLine(r.stderr), /template-analysis-datacard-input\.root: no such file \(named by the datacard's shapes line "template-analysis-datacard-input\.root"/);
+});

@@ -1,6 +1,6 @@
 // Template histograms referenced by a datacard's `shapes` lines: which file and object hold the
 // histogram of a (channel, process[, systematic]), and loading them from ROOT or JSON shapes files.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { UserError } from '../../errors.ts';
 import type { Datacard, DatacardShapesLine } from './datacard-model.ts';
@@ -90,6 +90,7 @@ export async function loadDatacardShapes(card: Datacard, baseDir = '.', mass = '
   const files = new Map<string, Map<string, TemplateHistogram>>();
   for (const [file, objects] of wanted) {
     const path = isAbsolute(file) ? file : resolve(baseDir, file);
+    if (!existsSync(path)) throw new UserError(`cannot open ROOT file ${path}: no such file (named by the datacard's shapes line "${file}", relative to the card's folder)`);
     files.set(file, path.endsWith('.json') ? readJsonShapes(path) : await readRootHistograms(path, objects));
   }
   return (file, object) => files.get(file)?.get(object);
