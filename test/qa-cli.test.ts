@@ -2,7 +2,7 @@
 // one line on stderr naming what is at fault, and help is reachable everywhere.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../src/errors.ts';
 import { parseCommandArgs } from '../src/cli/parse-args.ts';
@@ -184,4 +184,19 @@ test('flow workspace datacard: a missing shapes file is named with the shapes li
   const r = await flow(['workspace', 'datacard', join(shared, 'combine/template-analysis-datacard.txt')], dir);
   assert.equal(r.code, 2);
   assert.match(oneLine(r.stderr), /template-analysis-datacard-input\.root: no such file \(named by the datacard's shapes line "template-analysis-datacard-input\.root"/);
+});
+
+test('graph modules that do not load: one line, the message once, the line as a relative path', async () => {
+  mkdirSync(join(dir, 'graphs'), { recursive: true });
+  const folder = await flow(['run', 'graphs'], dir);
+  assert.equal(folder.code, 2);
+  assert.equal(oneLine(folder.stderr), "flow: graphs is a directory; give the graph's .ts file");
+  writeFileSync(join(dir, 'imports.ts'), `import x from './missing-module.ts';\nexport default x;\n`);
+  const imports = await flow(['graph', 'imports.ts'], dir);
+  const line = oneLine(imports.stderr);
+  assert.match(line, /^flow: imports\.ts: cannot load the graph module: Error: Cannot find module '.*missing-module\.ts'/);
+  assert.equal(line.split('Cannot find module').length - 1, 1, line);
+  writeFileSync(join(dir, 'top.ts'), `\nthrow new Error('top-level boom');\n`);
+  const top = await flow(['graph', 'top.ts'], dir);
+  assert.equal(oneLine(top.stderr), 'flow: top.ts: cannot load the graph module: Error: top-level boom (top.ts:2:7)');
 });

@@ -1,7 +1,7 @@
 // Loading a graph module: import the user's .ts file, check its default export, parse --set params,
 // build and validate. Used by `flow run`, `flow graph` and by the workers (which rebuild the graph
 // themselves because user functions cannot cross threads).
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UserError } from '../errors.ts';
@@ -31,14 +31,18 @@ export async function importGraphModule(file: string): Promise<{ def: GraphDef; 
   const path = resolve(file);
   const shown = displayPath(path);
   if (!existsSync(path)) throw new UserError(`graph file not found: ${file}`);
+  if (statSync(path).isDirectory()) throw new UserError(`${shown} is a directory; give the graph's .ts file`);
   let mod: { default?: unknown };
   try {
     mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
   } catch (err) {
     if (err instanceof UserError) throw err;
     const e = err as Error;
-    const where = (e.stack ?? '').split('\n').find((l) => l.includes(path))?.trim();
-    throw new UserError(`${shown}: cannot load the graph module: ${e.name}: ${e.message.split('\n')[0]}${where ? ` (${where.replace(/^at /, '')})` : ''}`, { cause: err });
+    const message = e.message.split('\n')[0]!;
+    // the line of the graph file where it broke (node's own errors repeat their message in the stack)
+    const where = (e.stack ?? '').split('\n').find((l) => l.includes(path) && !l.includes(message))?.trim();
+    const at = where?.replace(/^at /, '').replace(/^.*\((.*)\)$/, '$1').replace(pathToFileURL(path).href, shown);
+    throw new UserError(`${shown}: cannot load the graph module: ${e.name}: ${message}${at ? ` (${at})` : ''}`, { cause: err });
   }
   if (!isGraphDef(mod.default)) {
     throw new UserError(`${shown}: the default export must be a graph: export default graph('name', (g) => { ... })`);
