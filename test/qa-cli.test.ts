@@ -200,3 +200,10 @@ test('graph modules that do not load: one line, the message once, the line as a 
   const top = await flow(['graph', 'top.ts'], dir);
   assert.equal(oneLine(top.stderr), 'flow: top.ts: cannot load the graph module: Error: top-level boom (top.ts:2:7)');
 });
+
+test('--workers 0 is shown as the main thread, not "0 workers"', async () => {
+  const { formatWorkers } = await import('../src/ui/format.ts');
+  assert.deepEqual([0, 1, 2].map(formatWorkers), ['main thread', '1 worker', '2 workers']);
+  const r = await flow(['run', join(dir, 'typo.ts'), '--ui', 'plain', '--workers', '0', '--cache-dir', join(dir, 'cache'), '--out', join(dir, 'out')], dir);
+  assert.match(r.stdout.split('\n')[0]!, /: 2 nodes, main thread, cache /);
+});

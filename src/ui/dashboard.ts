@@ -6,7 +6,7 @@ import React, { useEffect, useRef, useState, type ReactElement, type ReactNode }
 import type { Observable } from 'rxjs';
 import type { RunEvent } from '../engine/events.ts';
 import { followRun } from './follow.ts';
-import { describeReason, firstLine, formatCount, formatRate, formatSeconds, padLeft, padRight, truncate } from './format.ts';
+import { describeReason, firstLine, formatCount, formatRate, formatSeconds, formatWorkers, padLeft, padRight, truncate } from './format.ts';
 import { cachedChunks, elapsedOf, eventsOf, isEventLevel, isFinal, progressOf, rateOf, runEta, runRate, totals } from './figures.ts';
 import { initialState, type NodePhase, type NodeView, type RunState } from './state.ts';
 
@@ -208,7 +208,7 @@ export function Dashboard(props: DashboardProps): ReactElement {
     h(Text, { bold: true, color: 'magenta' }, 'hepflow '),
     h(Text, { bold: true }, state.graph || '…'),
     h(Text, null, `  ${formatSeconds(elapsed)}`),
-    h(Text, { dimColor: true }, `  ·  ${state.file}  ·  ${state.workers} worker${state.workers === 1 ? '' : 's'}  ·  ${cache}`)));
+    h(Text, { dimColor: true }, `  ·  ${state.file}  ·  ${formatWorkers(state.workers)}  ·  ${cache}`)));
   children.push(headerRow(L, state.finished ? 'status' : 'progress'));
 
   // Header (2), gap and status (2), warnings, last log, and one spare: Ink needs the frame shorter than the terminal.

@@ -69,6 +69,11 @@ export function padLeft(text: string, width: number): string {
 }
 
 /** First line of a (possibly multi-line, stack-carrying) error message. */
+/** `--workers 0` runs every chunk in the main thread: say that rather than "0 workers". */
+export function formatWorkers(n: number): string {
+  return n === 0 ? 'main thread' : `${n} worker${n === 1 ? '' : 's'}`;
+}
+
 export function firstLine(text: string): string {
   const i = text.indexOf('\n');
   return i < 0 ? text : text.slice(0, i);

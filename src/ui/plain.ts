@@ -6,7 +6,7 @@ import { styleText } from 'node:util';
 import type { Observable } from 'rxjs';
 import type { RunEvent } from '../engine/events.ts';
 import { followRun, type RunEnd } from './follow.ts';
-import { describeReason, firstLine, formatCount, formatRate, formatSeconds, truncate } from './format.ts';
+import { describeReason, firstLine, formatCount, formatRate, formatSeconds, formatWorkers, truncate } from './format.ts';
 import { LineWriter } from './line-writer.ts';
 import { cachedChunks, chunksDone, elapsedOf, etaOf, eventsOf, isEventLevel, progressOf, rateOf, totals } from './figures.ts';
 import type { NodeView, RunState } from './state.ts';
@@ -77,7 +77,7 @@ export function createPlainFormatter(opts: { color?: boolean } = {}): PlainForma
         case 'run-start': {
           nameWidth = Math.min(24, Math.max(8, ...event.nodes.map((n) => n.length)));
           const cache = event.cacheDir === null ? 'cache off' : `cache ${event.cacheDir}`;
-          return [`${stamp(next, event.t)} run ${paint('bold', event.graph)} (${event.file}): ${event.nodes.length} nodes, ${event.workers} workers, ${cache}`];
+          return [`${stamp(next, event.t)} run ${paint('bold', event.graph)} (${event.file}): ${event.nodes.length} nodes, ${formatWorkers(event.workers)}, ${cache}`];
         }
         case 'node-queued':
           return [];
