@@ -207,3 +207,18 @@ test('--workers 0 is shown as the main thread, not "0 workers"', async () => {
   const r = await flow(['run', join(dir, 'typo.ts'), '--ui', 'plain', '--workers', '0', '--cache-dir', join(dir, 'cache'), '--out', join(dir, 'out')], dir);
   assert.match(r.stdout.split('\n')[0]!, /: 2 nodes, main thread, cache /);
 });
+
+test('flow fit/limit --poi-value outside the POI bounds is refused, naming the bounds', { skip: !existsSync(shared) && 'no ../shared' }, async () => {
+  const ws = join(dir, 'counting.json');
+  const built = await flow(['workspace', 'datacard', join(shared, 'combine/simple-counting-experiment.txt'), '--out', ws], dir);
+  assert.equal(built.code, 0, built.stderr);
+  const bounds = JSON.parse(readFileSync(ws, 'utf8')).measurements[0].config.parameters.find((p: { name: string }) => p.name === 'r')?.bounds?.[0] ?? [0, 20];
+  const low = await flow(['limit', ws, '--poi-value=-1'], dir);
+  assert.equal(low.code, 2);
+  assert.equal(oneLine(low.stderr), `flow: limit: --poi-value -1 is outside the bounds [${bounds[0]}, ${bounds[1]}] of POI 'r' in ${ws}`);
+  const high = await flow(['fit', ws, '--poi-value', String(bounds[1] + 1)], dir);
+  assert.equal(high.code, 2);
+  assert.match(oneLine(high.stderr), /^flow: fit: --poi-value \d+ is outside the bounds/);
+  const inside = await flow(['limit', ws, '--poi-value', String(bounds[1]), '--json'], dir);
+  assert.equal(inside.code, 0, inside.stderr);
+});

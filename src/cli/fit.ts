@@ -1,6 +1,6 @@
 // `flow fit WS.json [--measurement M] [--json]`: maximum-likelihood fit with Hesse uncertainties.
 import { enableCompileCache } from 'node:module';
-import { parseStatsArgs } from './stats-args.ts';
+import { checkPoiValue, parseStatsArgs } from './stats-args.ts';
 
 const usage = `usage: flow fit WS.json [--measurement M] [--poi-value X] [--json] [--normsys-code code1|code4] [--histosys-code code0|code4p]
 
@@ -19,6 +19,7 @@ export async function main(argv: string[]): Promise<number> {
   const { readWorkspaceFile } = await import('../stats/load.ts');
   const { buildModel } = await import('../stats/model.ts');
   const model = buildModel(readWorkspaceFile(args.file), args.measurement, args.model);
+  checkPoiValue('fit', args.file, model, args.poiValue);
   const r = fit(model, { poiValue: args.poiValue });
   const n = model.nPars;
   if (args.json) {

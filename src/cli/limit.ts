@@ -1,7 +1,7 @@
 // `flow limit WS.json [--measurement M] [--poi-value 1] [--json]`: asymptotic CLs (qtilde) at one POI
 // value, 95% CL upper limits (observed and expected band) and the discovery significance.
 import { enableCompileCache } from 'node:module';
-import { parseStatsArgs } from './stats-args.ts';
+import { checkPoiValue, parseStatsArgs } from './stats-args.ts';
 
 const usage = `usage: flow limit WS.json [--measurement M] [--poi-value 1] [--json]
 
@@ -22,6 +22,7 @@ export async function main(argv: string[]): Promise<number> {
   const { readWorkspaceFile } = await import('../stats/load.ts');
   const { buildModel } = await import('../stats/model.ts');
   const model = buildModel(readWorkspaceFile(args.file), args.measurement, args.model);
+  checkPoiValue('limit', args.file, model, args.poiValue);
   const mu = args.poiValue ?? 1;
   const ctx = hypotestContext(model);
   const h = hypotestAt(ctx, mu);

@@ -53,3 +53,10 @@ export function parseStatsArgs(cmd: string, argv: string[], extra: { poiValue?: 
     poiValue, model,
   };
 }
+
+/** A --poi-value outside the POI's bounds gives numbers that mean nothing (qtilde assumes mu >= its lower bound). */
+export function checkPoiValue(cmd: string, file: string, model: { poiName: string; poiIndex: number; lower: ArrayLike<number>; upper: ArrayLike<number> }, value: number | undefined): void {
+  if (value === undefined) return;
+  const lo = model.lower[model.poiIndex]!, hi = model.upper[model.poiIndex]!;
+  if (value < lo || value > hi) throw new UserError(`${cmd}: --poi-value ${value} is outside the bounds [${lo}, ${hi}] of POI '${model.poiName}' in ${file}`);
+}
