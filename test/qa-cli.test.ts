@@ -222,3 +222,24 @@ test('flow fit/limit --poi-value outside the POI bounds is refused, naming the b
   const inside = await flow(['limit', ws, '--poi-value', String(bounds[1]), '--json'], dir);
   assert.equal(inside.code, 0, inside.stderr);
 });
+
+test('--skip-bad-files lists an unreadable file with its path once', async () => {
+  const good = join(dir, 'good.root');
+  const gen = await flow(['gen', 'atlas4lep', '--events', '200', '--out', good], dir);
+  assert.equal(gen.code, 0, gen.stderr);
+  const cut = join(dir, 'cut.root');
+  writeFileSync(cut, readFileSync(good).subarray(0, 3000));
+  const graphPath = join(dir, 'skipbad.ts');
+  writeFileSync(graphPath, `import { graph } from ${JSON.stringify(join(ROOT, 'src/index.ts'))};
+export default graph('skipbad', (g) => {
+  const files = g.fetch('inputs', { samples: { zz: [${JSON.stringify(good)}, ${JSON.stringify(cut)}] } });
+  g.skim('skim', files, { tree: 'mini', branches: ['lep_n'] });
+});
+`);
+  const r = await flow(['run', graphPath, '--ui', 'plain', '--no-cache', '--skip-bad-files', '--workers', '0', '--out', join(dir, 'out')], dir);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const lines = r.stdout.split('\n');
+  const listed = lines[lines.indexOf('skipped files (1):') + 1]!;
+  assert.match(listed, /cut\.root: /);
+  assert.equal(listed.split(cut).length - 1, 1, listed);
+});

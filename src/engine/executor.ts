@@ -282,9 +282,10 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
         const specs = await kind.plan!({ files: [file] }, src.params, { ...baseCtx(src.name), chunkSize: opts.chunkSize });
         ranges = specs.map((c) => [c.tree, c.start, c.stop]);
       } catch (err) {
-        const reason = errorMessage(err);
-        // the ROOT reader's messages usually name the file already
-        if (!opts.skipBadFiles && !fs.skipBadFiles) throw new Error(reason.includes(file.path) ? reason : `${file.path}: ${reason}`);
+        // the ROOT reader's messages usually start with the file already: name it once
+        const message = errorMessage(err);
+        const reason = message.startsWith(`${file.path}: `) ? message.slice(file.path.length + 2) : message;
+        if (!opts.skipBadFiles && !fs.skipBadFiles) throw new Error(`${file.path}: ${reason}`);
         skippedFiles.push({ path: file.path, reason });
         emit({ type: 'warning', node: src.name, message: `skipping ${file.path}: ${reason}` });
         return null;
