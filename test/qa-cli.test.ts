@@ -243,3 +243,26 @@ export default graph('skipbad', (g) => {
   assert.match(listed, /cut\.root: /);
   assert.equal(listed.split(cut).length - 1, 1, listed);
 });
+
+test('a corrupt basket: the file named once, no "UserError:" in the message', async () => {
+  const good = join(dir, 'tocorrupt.root');
+  const gen = await flow(['gen', 'atlas4lep', '--events', '2000', '--out', good], dir);
+  assert.equal(gen.code, 0, gen.stderr);
+  const bytes = readFileSync(good);
+  for (let i = Math.floor(bytes.length * 0.1); i < Math.floor(bytes.length * 0.6); i++) bytes[i]! ^= 0x33;
+  const bad = join(dir, 'corrupt.root');
+  writeFileSync(bad, bytes);
+  const graphPath = join(dir, 'corrupt.ts');
+  writeFileSync(graphPath, `import { graph } from ${JSON.stringify(join(ROOT, 'src/index.ts'))};
+export default graph('corrupt', (g) => {
+  const files = g.fetch('inputs', { samples: { zz: [${JSON.stringify(bad)}] } });
+  g.skim('skim', files, { tree: 'mini', branches: ['lep_n', 'lep_pt', 'lep_eta', 'lep_phi'] });
+});
+`);
+  const r = await flow(['run', graphPath, '--ui', 'plain', '--no-cache', '--workers', '0', '--retries', '0', '--out', join(dir, 'out')], dir);
+  assert.equal(r.code, 1, r.stdout);
+  const line = r.stdout.split('\n').find((l) => l.startsWith('error in skim: '));
+  assert.ok(line, r.stdout);
+  assert.equal(line.split(bad).length - 1, 1, line);
+  assert.doesNotMatch(line, /UserError/);
+});

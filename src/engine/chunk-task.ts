@@ -181,6 +181,7 @@ export function describeError(node: string, kind: string, err: unknown, graphPat
   const e = err instanceof Error ? err : new Error(String(err));
   const frame = (e.stack ?? '').split('\n').find((l) => l.includes(graphPath));
   const at = frame ? /([^\s(]+:\d+:\d+)\)?\s*$/.exec(frame)?.[1]?.replace(/^file:\/\//, '') : undefined;
-  const name = e.name && e.name !== 'Error' ? `${e.name}: ` : '';
+  // a TypeError says something about the user's code; 'UserError' says nothing the message does not
+  const name = e.name && e.name !== 'Error' && e.name !== 'UserError' ? `${e.name}: ` : '';
   return `node '${node}' (${kind}): ${name}${e.message.split('\n')[0]}${at ? ` (at ${at})` : ''}`;
 }

@@ -466,7 +466,7 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
         }
         if (skipBad && err instanceof ChunkError) {
           const path = chunks[i]!.file.path;
-          if (!skippedFiles.some((f) => f.path === path)) skippedFiles.push({ path, reason: `${chunkLabel(chunks[i]!)}: ${errorMessage(err.cause)}` });
+          if (!skippedFiles.some((f) => f.path === path)) skippedFiles.push({ path, reason: `${chunkLabel(chunks[i]!)}: ${withoutPath(errorMessage(err.cause), path)}` });
           emit({ type: 'warning', node: src.name, message: `skipping ${err.message}` });
           continue;
         }
@@ -630,8 +630,13 @@ interface EncodedPartials {
 class ChunkError extends Error {
   override name = 'ChunkError';
   constructor(chunk: ChunkSpec, cause: unknown) {
-    super(`${chunk.file.path} [${chunk.start}:${chunk.stop}]: ${errorMessage(cause)}`, { cause });
+    super(`${chunk.file.path} [${chunk.start}:${chunk.stop}]: ${withoutPath(errorMessage(cause), chunk.file.path)}`, { cause });
   }
+}
+
+/** The reader's messages start with the file; where the file is named already, name it once. */
+function withoutPath(message: string, path: string): string {
+  return message.replace(`${path}: `, '');
 }
 
 function errorMessage(err: unknown): string {
