@@ -103,7 +103,10 @@ export async function fingerprintUrl(url: string, opts: FingerprintOptions = {})
       await res.body?.cancel();
     }
   } catch (err) {
-    const reason = (err as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (err as Error).message;
+    // undici's 'fetch failed' hides why in its cause (DNS, refused connection, TLS)
+    const cause = (err as Error).cause as { code?: string; message?: string } | undefined;
+    const why = cause?.code ?? cause?.message;
+    const reason = (err as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `${(err as Error).message}${why ? ` (${why})` : ''}`;
     throw new FingerprintError(url, reason, { cause: err });
   }
   if (!res.ok) throw new FingerprintError(url, `HTTP ${res.status} ${res.statusText}`.trim());

@@ -266,3 +266,13 @@ export default graph('corrupt', (g) => {
   assert.equal(line.split(bad).length - 1, 1, line);
   assert.doesNotMatch(line, /UserError/);
 });
+
+test('an unreachable input URL says why (refused, DNS), not just "fetch failed"', async () => {
+  const { createServer } = await import('node:net');
+  const { fingerprintUrl } = await import('../cache/fingerprint.ts');
+  const server = createServer();
+  await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((res) => server.close(() => res()));
+  await assert.rejects(fingerprintUrl(`http://127.0.0.1:${port}/x.root`, { timeoutMs: 5000 }), /cannot fingerprint http:\/\/127\.0\.0\.1:\d+\/x\.root: fetch failed \(ECONNREFUSED\)/);
+});
