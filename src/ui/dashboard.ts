@@ -265,7 +265,9 @@ function summaryLines(state: RunState, tot: ReturnType<typeof totals>, columns: 
     h(Text, { bold: true }, ` in ${formatSeconds(f.seconds)}`), ...counts));
   if (tot.events > 0 || tot.chunks > 0) {
     const bits = [];
-    if (tot.events > 0) bits.push(`${formatCount(tot.events)} events read`);
+    // with every chunk from the cache no event was read: the count is what the results cover
+    const allCached = tot.chunks > 0 && tot.cachedChunks === tot.chunks;
+    if (tot.events > 0) bits.push(`${formatCount(tot.events)} events${allCached ? '' : ' read'}`);
     if (tot.chunks > 0) bits.push(`cache hits ${tot.cachedChunks}/${tot.chunks} chunk results`);
     lines.push(h(Text, { key: 'ev', wrap: 'truncate' }, `  ${bits.join('  ·  ')}`));
   }
