@@ -76,3 +76,15 @@ test('an exception in a user function names the node, the chunk and the line of 
   const line = readFileSync(join(d, 'toy.ts'), 'utf8').split('\n').findIndex((l) => l.includes('bad value')) + 1;
   assert.match(msg, new RegExp(`f0\\.f64 \\[0:5000\\]: node 'map' \\(toy-map\\): TypeError: bad value 0\\.9\\d+ \\(at .*toy\\.ts:${line}:\\d+\\)`));
 });
+
+test('an exception in a user function is not retried: it would fail the same way again', async () => {
+  const d = makeToyProject('faults-user');
+  writeToyGraph(d, { mapFn: "(x) => { if (x > 0.99) throw new Error('user bug'); return x * 2; }" });
+  const r = await runToy(d, ['--retries', '2']);
+  assert.equal(r.code, 1);
+  const done = runDone(r);
+  assert.equal(done.nodes.map.status, 'failed');
+  assert.match(done.nodes.map.error, /user bug/);
+  const retries = r.events.filter((e) => e.type === 'warning' && /failed \(attempt/.test(e.message));
+  assert.equal(retries.length, 0);
+});

@@ -425,7 +425,10 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
           return await pool.run(task, groupAbort.signal);
         } catch (err) {
           if (opts.signal.aborted || groupAbort.signal.aborted) throw new RunCancelled('cancelled');
-          if (attempt >= opts.retries) throw new ChunkError(chunk, err);
+          // Only the chunk source's failures are retried (a read can be transient); an exception
+          // in a select/fill function fails the same way every time.
+          const member = failingMember(err);
+          if (attempt >= opts.retries || (member !== undefined && member !== src)) throw new ChunkError(chunk, err);
           emit({ type: 'warning', node: (failingMember(err) ?? src).name, message: `chunk ${chunkLabel(chunk)} failed (attempt ${attempt + 1}/${opts.retries + 1}), retrying: ${errorMessage(err)}` });
         }
       }
