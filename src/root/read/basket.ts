@@ -2,7 +2,7 @@
 // whose fKeylen covers the TBasket fields; the payload may be compressed; variable-size entries
 // are located by the entry-offset array ROOT appends after the payload.
 import { decompressRoot } from '../decompress.ts';
-import { copySwapped, swapInPlace, uninitialized } from './decode.ts';
+import { swapInPlace } from './decode.ts';
 
 export interface BasketData {
   /** The entries' bytes, position 0 = first entry. */
@@ -76,17 +76,12 @@ function readEntryOffsets(data: Uint8Array, at: number, keylen: number, nevbuf: 
   const n = (data[at]! << 24) | (data[at + 1]! << 16) | (data[at + 2]! << 8) | data[at + 3]!;
   // ROOT writes fNevBuf offsets, or fNevBuf + 1 with the payload end last
   if ((n !== nevbuf && n !== nevbuf + 1) || at + 4 + 4 * n > data.length) throw new Error(`${where}: entry-offset array of ${n} for ${nevbuf} entries`);
-  // When aligned, the values are decoded where they lie: the basket buffer is ours alone (nothing
-  // else reads its offset bytes), and a fresh array per basket costs allocation, page faults and GC.
+  // Decoded where they lie when aligned (the basket buffer is ours alone; nothing else reads its
+  // offset bytes): no array per basket. The swap runs in WebAssembly (SIMD) for large baskets.
   const inPlace = (data.byteOffset + at + 4) % 4 === 0 && at + 8 + 4 * nevbuf <= data.length;
-  let out: Int32Array;
-  if (inPlace) {
-    out = new Int32Array(data.buffer, data.byteOffset + at + 4, nevbuf + 1);
-    swapInPlace(out.subarray(0, nevbuf));
-  } else {
-    out = uninitialized('int32', nevbuf + 1) as Int32Array;
-    copySwapped(data.subarray(at + 4, at + 4 + 4 * nevbuf), out.subarray(0, nevbuf));
-  }
+  const out = inPlace ? new Int32Array(data.buffer, data.byteOffset + at + 4, nevbuf + 1) : new Int32Array(nevbuf + 1);
+  if (!inPlace) new Uint8Array(out.buffer, 0, 4 * nevbuf).set(data.subarray(at + 4, at + 4 + 4 * nevbuf));
+  swapInPlace(out.subarray(0, nevbuf));
   let prev = 0;
   for (let i = 0; i < nevbuf; i++) {
     const v = out[i]! - keylen;

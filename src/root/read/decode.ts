@@ -55,25 +55,6 @@ export function swapInPlaceJs(arr: NumericArray): void {
   }
 }
 
-/** A typed array without the zero fill of `new T(n)` (measurable at zstd speeds), for arrays the
- *  decoder writes in full. Its own exactly-sized ArrayBuffer, as `new T(n)` would have. */
-export function uninitialized(dtype: DType, n: number): NumericArray {
-  const T = dtypeArray[dtype] as unknown as new (b: ArrayBuffer, at: number, n: number) => NumericArray;
-  return new T(Buffer.allocUnsafeSlow(n * size[dtype]).buffer as ArrayBuffer, 0, n);
-}
-
-/** Copies big-endian `src` into `out` (native order), swapping in WebAssembly when large. */
-export function copySwapped(src: Uint8Array, out: NumericArray): void {
-  const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
-  if (out.BYTES_PER_ELEMENT > 1 && out.byteLength >= WASM_MIN_BYTES) {
-    stagingArea(src.length).set(src);
-    finishStaged(out.BYTES_PER_ELEMENT as 2 | 4 | 8, bytes);
-  } else {
-    bytes.set(src);
-    swapInPlaceJs(out);
-  }
-}
-
 /** Where the big-endian bytes of `raw` are assembled: WebAssembly memory for large multi-byte
  *  columns (swapped there and copied out once), else raw's own bytes (swapped by a JS loop). */
 function target(raw: NumericArray): { bytes: Uint8Array; staged: boolean } {
@@ -101,7 +82,7 @@ export function decodeColumn(layout: BranchLayout, dtype: DType, slices: BasketS
 function decodeFixed(layout: BranchLayout, dtype: DType, slices: BasketSlice[], entries: number): NumericArray {
   const width = size[layout.diskType];
   const entrySize = width * layout.itemsPerEntry;
-  const raw = uninitialized(layout.diskType, entries * layout.itemsPerEntry);
+  const raw = new dtypeArray[layout.diskType](entries * layout.itemsPerEntry);
   const { bytes, staged } = target(raw);
   let pos = 0;
   for (const s of slices) {
@@ -112,16 +93,7 @@ function decodeFixed(layout: BranchLayout, dtype: DType, slices: BasketSlice[], 
     bytes.set(s.data.payload.subarray(a, b), pos);
     pos += b - a;
   }
-  checkFilled(slices, pos, raw.byteLength, entries, entries);
   return finish(raw, staged, layout.diskType, dtype);
-}
-
-/** The output arrays are not zero-filled: baskets that do not cover the range exactly must not
- *  leave stale memory in a column (the metadata checks should make this unreachable). */
-function checkFilled(slices: BasketSlice[], bytes: number, expectedBytes: number, entries: number, expectedEntries: number): void {
-  if (bytes !== expectedBytes || entries !== expectedEntries) {
-    throw new Error(`${slices[0]?.where ?? 'column'}: baskets gave ${entries} entries, ${bytes} bytes for ${expectedEntries} entries, ${expectedBytes} bytes`);
-  }
 }
 
 function needOffsets(s: BasketSlice): Int32Array {
@@ -139,9 +111,8 @@ function decodeJagged(layout: BranchLayout, dtype: DType, slices: BasketSlice[],
     if (n < 0 || n % width !== 0) throw new Error(`${s.where}: entries of ${n} bytes are not a whole number of ${width}-byte values`);
     total += n / width;
   }
-  const offsets = uninitialized('int32', entries + 1) as Int32Array;
-  offsets[0] = 0;
-  const raw = uninitialized(layout.diskType, total);
+  const offsets = new Int32Array(entries + 1);
+  const raw = new dtypeArray[layout.diskType](total);
   const { bytes, staged } = target(raw);
   let e = 0;
   let pos = 0; // bytes written
@@ -153,7 +124,8 @@ function decodeJagged(layout: BranchLayout, dtype: DType, slices: BasketSlice[],
       const base = off[s.from]!;
       bytes.set(payload.subarray(base, off[s.to]!), pos);
       const delta = pos - base;
-      e = shiftOffsets(off, s.from, s.to, offsets, e, delta, 31 - Math.clz32(width)); // widths are powers of two
+      const shift = 31 - Math.clz32(width); // widths are powers of two
+      for (let i = s.from + 1; i <= s.to; i++) offsets[++e] = (off[i]! + delta) >> shift;
       pos += off[s.to]! - base;
     } else {
       const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
@@ -168,17 +140,8 @@ function decodeJagged(layout: BranchLayout, dtype: DType, slices: BasketSlice[],
       }
     }
   }
-  checkFilled(slices, pos, raw.byteLength, e, entries);
   const content = finish(raw, staged, layout.diskType, dtype);
   return { offsets, content };
-}
-
-/** Basket entry offsets (bytes) -> column offsets (values): out[e + 1 ..] = (off[i] + delta) >> shift
- *  for i in (from, to]; returns the last index written. Its own function: a small loop V8 optimizes
- *  on its own, instead of as part of decodeJagged. */
-function shiftOffsets(off: Int32Array, from: number, to: number, out: Int32Array, e: number, delta: number, shift: number): number {
-  for (let i = from + 1; i <= to; i++) out[++e] = (off[i]! + delta) >> shift;
-  return e;
 }
 
 /** vector<vector<T>>: per entry a 6-byte object header, the outer size, then (size, values) for

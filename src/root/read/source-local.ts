@@ -46,8 +46,7 @@ export class LocalSource implements ByteSource {
     if (offset < 0 || offset + length > this.bytes) {
       throw new UserError(`${this.name}: file is truncated or corrupt: bytes ${offset}..${offset + length} requested, file has ${this.bytes}`);
     }
-    // filled completely below or an error thrown: no need for the zero fill of new Uint8Array
-    const buf = new Uint8Array(Buffer.allocUnsafeSlow(length).buffer, 0, length);
+    const buf = new Uint8Array(length);
     let done = 0;
     while (done < length) {
       const { bytesRead } = await this.handle.read(buf, done, length - done, offset + done);
