@@ -2,7 +2,7 @@
 // Gaussian constraint (auxdata 0, sigma 1), bounds [-5, 5], start 0. All histosys of one sample block
 // are evaluated as one term; the formulas are those of interpolation.ts (code0, code4p), unrolled with
 // per-bin constants because this is the hot loop of histosys-heavy models.
-import { byBlock, firstUse } from './types.ts';
+import { alphaParameters, byBlock } from './types.ts';
 import type { ModifierKind, Occurrence, Term } from './types.ts';
 
 function histosysTerm(occs: Occurrence[], offset: (name: string) => number, code: 'code0' | 'code4p'): Term {
@@ -56,10 +56,7 @@ export const histosys: ModifierKind = {
   type: 'histosys',
   build(occs, opts) {
     return {
-      paramSets: firstUse(occs, (o) => ({
-        name: o.mod.name, n: 1, scalar: true, inits: [0], bounds: [[-5, 5]], fixed: [false],
-        constraint: 'normal', auxdata: [0], sigmas: [1], factors: [], origin: o.path,
-      }), true),
+      paramSets: alphaParameters(occs),
       terms: (offset) => byBlock(occs).map((group) => ({ occ: group[0]!, term: histosysTerm(group, offset, opts.histosys) })),
     };
   },

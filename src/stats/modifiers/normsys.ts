@@ -2,7 +2,7 @@
 // Gaussian constraint (auxdata 0, sigma 1), bounds [-5, 5], start 0. All normsys of one sample block
 // are evaluated as one term.
 import { code1, code1Deriv, code1Deriv2, code4, code4Coefficients, code4Deriv, code4Deriv2 } from '../interpolation.ts';
-import { byBlock, firstUse } from './types.ts';
+import { alphaParameters, byBlock } from './types.ts';
 import type { ModifierKind, Occurrence, Term } from './types.ts';
 
 function normsysTerm(occs: Occurrence[], offset: (name: string) => number, code: 'code1' | 'code4'): Term {
@@ -36,10 +36,7 @@ export const normsys: ModifierKind = {
   type: 'normsys',
   build(occs, opts) {
     return {
-      paramSets: firstUse(occs, (o) => ({
-        name: o.mod.name, n: 1, scalar: true, inits: [0], bounds: [[-5, 5]], fixed: [false],
-        constraint: 'normal', auxdata: [0], sigmas: [1], factors: [], origin: o.path,
-      }), true),
+      paramSets: alphaParameters(occs),
       terms: (offset) => byBlock(occs).map((group) => ({ occ: group[0]!, term: normsysTerm(group, offset, opts.normsys) })),
     };
   },

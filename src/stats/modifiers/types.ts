@@ -115,3 +115,12 @@ export function firstUse(occs: Occurrence[], make: (occ: Occurrence) => ParamSet
 export function constantParams(n: number, p: number): Int32Array {
   return new Int32Array(n).fill(p);
 }
+
+/** The one parameter a normsys or histosys contributes: alpha, unit-Gaussian constrained around
+ *  0 in [-5, 5], shared by every modifier of that name (pyhf's `alpha_*` convention). */
+export function alphaParameters(occs: Occurrence[]): ParamSetSpec[] {
+  return firstUse(occs, (o) => ({
+    name: o.mod.name, n: 1, scalar: true, inits: [0], bounds: [[-5, 5]], fixed: [false],
+    constraint: 'normal', auxdata: [0], sigmas: [1], factors: [], origin: o.path,
+  }), true);
+}
