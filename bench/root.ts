@@ -13,7 +13,6 @@ import { openFile } from 'jsroot/io';
 import { TSelector, treeProcess } from 'jsroot/tree';
 import { openRootFile } from '../src/root/read/index.ts';
 import { parseBasketKey } from '../src/root/read/basket.ts';
-import { outputOptions } from '../src/root/decompress.ts';
 import { isJagged, type ColumnBatch } from '../src/columns.ts';
 import { writeSample, sampleBranches } from './root-sample.ts';
 
@@ -119,7 +118,7 @@ async function bareDecompress(file: string, tree: string, algorithm: 'zlib' | 'z
     let n = 0;
     // with the same one-chunk output option our reader uses: the fastest bare call
     for (let i = 0; i < blocks.length; i++) {
-      const o = outputOptions(sizes[i]!);
+      const o = { chunkSize: Math.max(64, sizes[i]! + 1), maxOutputLength: Math.max(64, sizes[i]! + 1) };
       n += (algorithm === 'zlib' ? zlib.inflateSync(blocks[i]!, o) : zlib.zstdDecompressSync(blocks[i]!, o)).length;
     }
     return n;

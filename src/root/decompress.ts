@@ -2,16 +2,23 @@
 // (2-char algorithm, method byte, 3-byte little-endian compressed and uncompressed sizes).
 import zlib from 'node:zlib';
 import { lz4DecodeBlock } from './lz4.ts';
+import { decompressBlockInto } from './native-inflate.ts';
 import { xxhash64Wasm as xxhash64 } from './xxhash64-wasm.ts';
 
 const HEADER = 9;
 
+/** Where decompressed bytes go: `alloc(n)` gives a buffer of n bytes (default: a new one). */
+export type Allocate = (n: number) => Uint8Array;
+
+const newBuffer: Allocate = (n) => new Uint8Array(n);
+
 /** Decompresses a ROOT-compressed buffer of known uncompressed size. `where` names the object
- *  (file, tree, branch, basket) in error messages; errors are plain Errors the caller wraps. */
-export async function decompressRoot(src: Uint8Array, uncompressedSize: number, where: string): Promise<Uint8Array> {
-  const single = singleBlock(src, uncompressedSize, where);
-  if (single) return single;
-  const out = new Uint8Array(uncompressedSize);
+ *  (file, tree, branch, basket) in error messages; errors are plain Errors the caller wraps.
+ *  The result is a view of `uncompressedSize` bytes on a buffer from `alloc(uncompressedSize + 1)`:
+ *  ZLIB and ZSTD blocks decode straight into it, the spare byte catching oversized output. */
+export async function decompressRoot(src: Uint8Array, uncompressedSize: number, where: string, alloc: Allocate = newBuffer): Promise<Uint8Array> {
+  const buf = alloc(uncompressedSize + 1);
+  const out = buf.subarray(0, uncompressedSize);
   let s = 0;
   let d = 0;
   while (d < uncompressedSize) {
@@ -27,49 +34,23 @@ export async function decompressRoot(src: Uint8Array, uncompressedSize: number, 
     const alg = String.fromCharCode(a, b);
     let produced: number;
     try {
-      produced = await decodeBlock(alg, block, out, d, usize);
+      // one spare byte past the block's size (the next block's first, or buf's last) reveals
+      // a block that decodes to more than its header says
+      produced = alg === 'ZL' || alg === 'ZS'
+        ? decompressBlockInto(alg, block, buf.subarray(d, d + usize + 1))
+        : await decodeBlock(alg, block, out, d, usize);
     } catch (err) {
       throw new Error(`${where}: ${alg} decompression failed: ${(err as Error).message}`, { cause: err });
     }
-    if (produced !== usize) throw new Error(`${where}: ${alg} block decoded to ${produced} bytes, header says ${usize}`);
+    if (produced !== usize) throw new Error(`${where}: ${alg} block decoded to ${produced > usize ? `more than ${usize}` : produced} bytes, header says ${usize}`);
     d += usize;
     s = end;
   }
   return out;
 }
 
-/** The output size is known: one output chunk of exactly that size spares node:zlib its default
- *  16 kB chunks and their final concatenation (half the time of large baskets, and GC churn);
- *  the output cap stops a corrupt block from inflating without bound. */
-export function outputOptions(usize: number): { chunkSize: number; maxOutputLength: number } {
-  return { chunkSize: Math.max(64, usize + 1), maxOutputLength: Math.max(64, usize + 1) };
-}
-
-/** The common case, one ZLIB/ZSTD block: hand back the decompressor's own buffer, saving a copy. */
-function singleBlock(src: Uint8Array, uncompressedSize: number, where: string): Uint8Array | undefined {
-  if (src.length < HEADER) return undefined;
-  const csize = src[3]! | (src[4]! << 8) | (src[5]! << 16);
-  const usize = src[6]! | (src[7]! << 8) | (src[8]! << 16);
-  if (csize + HEADER !== src.length || usize !== uncompressedSize) return undefined;
-  const alg = String.fromCharCode(src[0]!, src[1]!);
-  if (alg !== 'ZL' && alg !== 'ZS') return undefined;
-  let out: Uint8Array;
-  try {
-    const o = outputOptions(usize);
-    out = alg === 'ZL' ? zlib.inflateSync(src.subarray(HEADER), o) : zlib.zstdDecompressSync(src.subarray(HEADER), o);
-  } catch (err) {
-    throw new Error(`${where}: ${alg} decompression failed: ${(err as Error).message}`, { cause: err });
-  }
-  if (out.length !== usize) throw new Error(`${where}: ${alg} block decoded to ${out.length} bytes, header says ${usize}`);
-  return out;
-}
-
 async function decodeBlock(alg: string, block: Uint8Array, out: Uint8Array, at: number, usize: number): Promise<number> {
   switch (alg) {
-    case 'ZL':
-      return copyInto(zlib.inflateSync(block, outputOptions(usize)), out, at);
-    case 'ZS':
-      return copyInto(zlib.zstdDecompressSync(block, outputOptions(usize)), out, at);
     case 'L4': {
       if (block.length < 8) throw new Error('block shorter than its checksum');
       const expected = new DataView(block.buffer, block.byteOffset, 8).getBigUint64(0, false);

@@ -1,7 +1,7 @@
 // One basket's bytes -> its payload and entry offsets. Baskets on disk start with a TKey header
 // whose fKeylen covers the TBasket fields; the payload may be compressed; variable-size entries
 // are located by the entry-offset array ROOT appends after the payload.
-import { decompressRoot } from '../decompress.ts';
+import { decompressRoot, type Allocate } from '../decompress.ts';
 import { swapInPlace } from './decode.ts';
 
 export interface BasketData {
@@ -11,6 +11,9 @@ export interface BasketData {
    *  the branch has fixed-size entries. */
   offsets: Int32Array | null;
   entries: number;
+  /** The decompressed basket's buffer when it came from the caller's `alloc`: payload and
+   *  offsets are views on it, so it may be reused only once they are no longer needed. */
+  buffer?: Uint8Array;
 }
 
 export interface BasketKey {
@@ -49,8 +52,9 @@ export function parseBasketKey(raw: Uint8Array): BasketKey {
   return { nbytes, objlen, keylen, nevbuf, last };
 }
 
-/** Decodes a basket read from disk. `where` names it for errors. */
-export async function decodeDiskBasket(raw: Uint8Array, hasEntryOffsets: boolean, where: string): Promise<BasketData> {
+/** Decodes a basket read from disk. `where` names it for errors; a compressed basket is
+ *  decompressed into a buffer from `alloc` (default: a new one). */
+export async function decodeDiskBasket(raw: Uint8Array, hasEntryOffsets: boolean, where: string, alloc?: Allocate): Promise<BasketData> {
   let key: BasketKey;
   try {
     key = parseBasketKey(raw);
@@ -58,14 +62,15 @@ export async function decodeDiskBasket(raw: Uint8Array, hasEntryOffsets: boolean
     throw new Error(`${where}: ${(err as Error).message}`);
   }
   const stored = raw.subarray(key.keylen);
-  const data = stored.length === key.objlen ? stored : await decompressRoot(stored, key.objlen, where);
+  const compressed = stored.length !== key.objlen;
+  const data = compressed ? await decompressRoot(stored, key.objlen, where, alloc) : stored;
   const payloadLength = key.last - key.keylen;
   const payload = data.subarray(0, payloadLength);
   let offsets: Int32Array | null = null;
   if (hasEntryOffsets) {
     offsets = readEntryOffsets(data, payloadLength, key.keylen, key.nevbuf, where);
   }
-  return { payload, offsets, entries: key.nevbuf };
+  return compressed && alloc ? { payload, offsets, entries: key.nevbuf, buffer: data } : { payload, offsets, entries: key.nevbuf };
 }
 
 function readEntryOffsets(data: Uint8Array, at: number, keylen: number, nevbuf: number, where: string): Int32Array {

@@ -6,6 +6,7 @@ import type { ByteSource } from './source.ts';
 import { resolveBranch, type BranchInfo, type MemberLookup, type ResolvedBranch } from './branch-layout.ts';
 import { decodeDiskBasket, decodeEmbeddedBasket, type BasketData } from './basket.ts';
 import { decodeColumn, type BasketSlice } from './decode.ts';
+import { acquireBuffer, releaseBuffer } from './buffer-pool.ts';
 import { clusterBoundaries, chunksFromBoundaries } from './clusters.ts';
 import { suggest } from './suggest.ts';
 
@@ -153,6 +154,7 @@ export class TTreeReader implements TreeReader {
       const layout = r.layout!;
       const withOffsets = layout.kind !== 'fixed';
       const slices: BasketSlice[] = [];
+      const fresh: BasketData[] = []; // decompressed here into pooled buffers
       for (const k of refs) {
         const where = this.where(name, k.index);
         let data: BasketData;
@@ -160,7 +162,10 @@ export class TTreeReader implements TreeReader {
         try {
           if (last && last.index === k.index) data = last.data;
           else if (k.embedded) data = decodeEmbeddedBasket(k.embedded, withOffsets, where);
-          else data = await decodeDiskBasket(rawOf.get(`${name}\0${k.index}`)!, withOffsets, where);
+          else {
+            data = await decodeDiskBasket(rawOf.get(`${name}\0${k.index}`)!, withOffsets, where, acquireBuffer);
+            if (data.buffer) fresh.push(data);
+          }
         } catch (err) {
           throw asUserError(err);
         }
@@ -170,13 +175,17 @@ export class TTreeReader implements TreeReader {
         slices.push({ data, from: Math.max(start, k.start) - k.start, to: Math.min(stop, k.stop) - k.start, where });
       }
       const lastRef = refs[refs.length - 1];
-      if (lastRef && lastRef.stop > stop) this.lastBasket.set(name, { index: lastRef.index, data: slices[slices.length - 1]!.data });
+      const keep = lastRef && lastRef.stop > stop ? slices[slices.length - 1]!.data : undefined;
+      if (keep) this.lastBasket.set(name, { index: lastRef!.index, data: keep });
       else this.lastBasket.delete(name);
       try {
         columns[name] = decodeColumn(layout, r.info.dtype, slices, stop - start);
       } catch (err) {
         throw asUserError(err);
       }
+      // the column holds copies: the baskets' buffers go back to the pool, except the one kept
+      // for the next chunk (never pooled again: a concurrent read may still use it)
+      for (const d of fresh) if (d !== keep) releaseBuffer(d.buffer!);
     }
     return { entries: stop - start, columns };
   }
