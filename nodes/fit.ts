@@ -13,6 +13,9 @@ const params = z.strictObject({
   init: z.record(z.string(), z.number()).optional(),
   /** parameter -> [lower, upper] */
   bounds: z.record(z.string(), z.tuple([z.number(), z.number()])).optional(),
+  /** 'newton' (default, exact Hessian) or 'minuit' (pyhf's minuit optimizer step by step: Migrad with
+   *  numerical derivatives, then Hesse; slower, for parity with pyhf/cabinetry) */
+  optimizer: z.enum(['newton', 'minuit']).default('newton'),
   /** output file under --out (false: none) */
   output: z.union([z.string(), z.literal(false)]).default('fit.json'),
 });

@@ -3,14 +3,18 @@ import { enableCompileCache } from 'node:module';
 import { checkPoiValue, parseStatsArgs } from './stats-args.ts';
 
 const usage = `usage: flow fit WS.json [--measurement M] [--poi-value X] [--json] [--normsys-code code1|code4] [--histosys-code code0|code4p]
+                   [--optimizer newton|minuit [--tolerance T]]
 
   Maximum-likelihood fit of a pyhf JSON workspace (default measurement: the first); with --poi-value
   the POI is fixed at X (pyhf's fixed_poi_fit).
+  --optimizer minuit runs pyhf's minuit optimizer step by step (Migrad with numerical derivatives,
+  then Hesse; --tolerance is iminuit's tol, pyhf's default 0.1) instead of our exact-Hessian Newton:
+  slower, for parity with pyhf/cabinetry down to Minuit's numerics.
   --json prints {"bestfit": {par: value}, "uncertainty": {par: value}, "twice_nll": x,
                  "correlation": [[...]], "par_names": [...], "converged": bool, "message": "..."}`;
 
 export async function main(argv: string[]): Promise<number> {
-  const args = parseStatsArgs('fit', argv, { poiValue: true });
+  const args = parseStatsArgs('fit', argv, { poiValue: true, optimizer: true });
   if (args.help) { console.log(usage); return 0; }
   // the stats modules load lazily, after turning on Node's compile cache: stripped TypeScript and
   // compiled code are reused across runs, which cuts the start-up of short commands about threefold
@@ -20,7 +24,7 @@ export async function main(argv: string[]): Promise<number> {
   const { buildModel } = await import('../stats/model.ts');
   const model = buildModel(readWorkspaceFile(args.file), args.measurement, args.model);
   checkPoiValue('fit', args.file, model, args.poiValue);
-  const r = fit(model, { poiValue: args.poiValue });
+  const r = fit(model, { poiValue: args.poiValue, optimizer: args.optimizer, minuitTolerance: args.minuitTolerance });
   const n = model.nPars;
   if (args.json) {
     const bestfit: Record<string, number> = {}, uncertainty: Record<string, number> = {};

@@ -11,9 +11,11 @@ export interface StatsArgs {
   help: boolean;
   poiValue?: number;
   model: ModelOptions;
+  optimizer?: 'newton' | 'minuit';
+  minuitTolerance?: number;
 }
 
-export function parseStatsArgs(cmd: string, argv: string[], extra: { poiValue?: boolean } = {}): StatsArgs {
+export function parseStatsArgs(cmd: string, argv: string[], extra: { poiValue?: boolean; optimizer?: boolean } = {}): StatsArgs {
   let parsed;
   try {
     parsed = parseArgs({
@@ -25,6 +27,7 @@ export function parseStatsArgs(cmd: string, argv: string[], extra: { poiValue?: 
         'normsys-code': { type: 'string' },
         'histosys-code': { type: 'string' },
         ...(extra.poiValue ? { 'poi-value': { type: 'string' } } : {}),
+        ...(extra.optimizer ? { optimizer: { type: 'string' }, tolerance: { type: 'string' } } : {}),
       },
     });
   } catch (err) {
@@ -48,9 +51,17 @@ export function parseStatsArgs(cmd: string, argv: string[], extra: { poiValue?: 
     poiValue = Number(v['poi-value']);
     if (!Number.isFinite(poiValue)) throw new UserError(`flow ${cmd}: --poi-value must be a number, got '${v['poi-value']}'`);
   }
+  const opt = v.optimizer;
+  if (opt !== undefined && opt !== 'newton' && opt !== 'minuit') throw new UserError(`flow ${cmd}: --optimizer must be newton or minuit, got '${opt}'`);
+  let minuitTolerance: number | undefined;
+  if (typeof v.tolerance === 'string') {
+    minuitTolerance = Number(v.tolerance);
+    if (!(minuitTolerance > 0)) throw new UserError(`flow ${cmd}: --tolerance must be a positive number, got '${v.tolerance}'`);
+    if (opt !== 'minuit') throw new UserError(`flow ${cmd}: --tolerance applies to --optimizer minuit only`);
+  }
   return {
     file: parsed.positionals[0]!, measurement: v.measurement as string | undefined, json: v.json === true, help: false,
-    poiValue, model,
+    poiValue, model, optimizer: opt as StatsArgs['optimizer'], minuitTolerance,
   };
 }
 

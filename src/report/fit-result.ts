@@ -15,6 +15,8 @@ export interface FitOverrides {
   init?: Record<string, number>;
   /** parameter -> [lower, upper] */
   bounds?: Record<string, [number, number]>;
+  /** 'minuit': pyhf's minuit optimizer step by step (see stats/fit.ts) */
+  optimizer?: 'newton' | 'minuit';
 }
 
 /** The model of a workspace artifact with the overrides applied (errors name `where`). */
@@ -65,7 +67,7 @@ export function prefitPrediction(ws: WorkspaceArtifact, o: FitOverrides, where: 
 
 export function fitWorkspace(ws: WorkspaceArtifact, o: FitOverrides, where: string): FitResultArtifact {
   const { workspace, model } = modelOf(ws, o, where);
-  const r = fit(model);
+  const r = fit(model, { optimizer: o.optimizer });
   const n = model.nPars;
   const bestfit: Record<string, number> = {}, uncertainty: Record<string, number> = {};
   model.parNames.forEach((p, i) => { bestfit[p] = r.bestfit[i]!; uncertainty[p] = r.uncertainty[i]!; });

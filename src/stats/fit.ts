@@ -4,6 +4,7 @@
 // internal Hessian (which, at a bound, is dominated by gradient * d2x/dtheta2), and reports the error
 // of x as the mean distance x(theta +- sigma_theta) - x(theta). Fixed parameters get uncertainty 0.
 import { invert } from './linalg.ts';
+import { minuitFit } from './minuit/index.ts';
 import { hessianByGradient, minimize } from './minimize.ts';
 import type { Dataset, Model } from './model.ts';
 
@@ -20,6 +21,12 @@ export interface FitOptions {
   hesse?: boolean;
   /** convergence tolerance on the estimated distance to minimum (default 1e-10) */
   edmTolerance?: number;
+  /** 'newton' (default): our projected Newton with the exact Hessian. 'minuit': pyhf's minuit
+   *  optimizer step by step (Migrad with numerical derivatives, then Hesse), for parity with pyhf and
+   *  cabinetry down to Minuit's numerical behaviour; slower. */
+  optimizer?: 'newton' | 'minuit';
+  /** the minuit optimizer's tolerance (iminuit's tol; pyhf's default 0.1) */
+  minuitTolerance?: number;
 }
 
 export interface FitResult {
@@ -49,6 +56,7 @@ export function fit(model: Model, opts: FitOptions = {}): FitResult {
   for (let i = 0; i < n; i++) if (model.fixed[i]) pin(i, (opts.init ?? model.init)[i]!);
   if (opts.fix) for (const [i, v] of opts.fix) pin(i, v);
   if (opts.poiValue !== undefined) pin(model.poiIndex, opts.poiValue);
+  if (opts.optimizer === 'minuit') return fitMinuit(model, data, x0, lower, upper, fixedMask, opts);
   const free = Int32Array.from({ length: n }, (_, i) => i).filter((i) => !fixedMask[i]);
   const fg = (x: Float64Array, g: Float64Array) => model.twiceNllGrad(x, data, g);
   const hess = (x: Float64Array, work: ArrayLike<number>) => model.twiceNllHessian(x, data, work);
@@ -71,6 +79,25 @@ export function fit(model: Model, opts: FitOptions = {}): FitResult {
     }
   }
   return { bestfit: res.x, uncertainty, twiceNll, covariance, correlation, converged, message, iterations: res.iterations, evaluations: res.evaluations };
+}
+
+function fitMinuit(model: Model, data: Dataset, x0: Float64Array, lower: Float64Array, upper: Float64Array, fixedMask: Uint8Array, opts: FitOptions): FitResult {
+  const n = model.nPars;
+  const m = minuitFit((x) => model.twiceNll(x, data), x0, lower, upper, fixedMask, { tolerance: opts.minuitTolerance ?? 0.1 });
+  const hesse = opts.hesse !== false && m.valid;
+  const correlation = hesse ? new Float64Array(n * n) : null;
+  if (correlation) {
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+      const s = Math.sqrt(m.covariance[i * n + i]! * m.covariance[j * n + j]!);
+      correlation[i * n + j] = s > 0 ? m.covariance[i * n + j]! / s : (i === j ? 1 : 0);
+    }
+  }
+  return {
+    bestfit: m.x, uncertainty: hesse ? m.errors : new Float64Array(n), twiceNll: model.twiceNll(m.x, data),
+    covariance: hesse ? m.covariance : null, correlation, converged: m.valid,
+    message: m.valid ? `minuit: converged${m.accurate ? '' : ' (covariance not accurate)'}` : 'minuit: Migrad did not converge',
+    iterations: 0, evaluations: m.calls,
+  };
 }
 
 interface HesseResult { covariance: Float64Array; correlation: Float64Array; uncertainty: Float64Array; notPositive: boolean }
