@@ -161,6 +161,7 @@ for (const name of ['docs_2bin_1channel', 'validation_2bin_2channel_coupledhisto
       assert.deepEqual(f.par_names, ref.reference.par_names);
       ref.reference.par_names.forEach((p: string, i: number) => {
         close(f.bestfit[p], mle.bestfit[i], Math.max(0.01 * mle.uncertainty[i], 1e-4), `bestfit ${p}`);
+        close(f.uncertainty[p], mle.uncertainty[i], 0.01 * mle.uncertainty[i], `uncertainty ${p}`);
       });
       close(f.twice_nll, mle.twice_nll, 1e-3, 'twice_nll');
       const l = readJson(join(dir, 'out', 'limit.json'));

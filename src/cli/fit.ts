@@ -8,7 +8,7 @@ const usage = `usage: flow fit WS.json [--measurement M] [--poi-value X] [--json
   Maximum-likelihood fit of a pyhf JSON workspace (default measurement: the first); with --poi-value
   the POI is fixed at X (pyhf's fixed_poi_fit).
   --optimizer minuit runs pyhf's minuit optimizer step by step (Migrad with numerical derivatives,
-  then Hesse; --tolerance is iminuit's tol, pyhf's default 0.1) instead of our exact-Hessian Newton:
+  then Hesse; --tolerance is iminuit's tol, default 1e-4 as in pyhf's validation references) instead of our exact-Hessian Newton:
   slower, for parity with pyhf/cabinetry down to Minuit's numerics.
   --json prints {"bestfit": {par: value}, "uncertainty": {par: value}, "twice_nll": x,
                  "correlation": [[...]], "par_names": [...], "converged": bool, "message": "..."}`;

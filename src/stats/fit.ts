@@ -5,6 +5,7 @@
 // of x as the mean distance x(theta +- sigma_theta) - x(theta). Fixed parameters get uncertainty 0.
 import { invert } from './linalg.ts';
 import { minuitFit } from './minuit/index.ts';
+import { EPS2 as MINUIT_EPS2 } from './minuit/precision.ts';
 import { hessianByGradient, minimize } from './minimize.ts';
 import type { Dataset, Model } from './model.ts';
 
@@ -25,9 +26,16 @@ export interface FitOptions {
    *  optimizer step by step (Migrad with numerical derivatives, then Hesse), for parity with pyhf and
    *  cabinetry down to Minuit's numerical behaviour; slower. */
   optimizer?: 'newton' | 'minuit';
-  /** the minuit optimizer's tolerance (iminuit's tol; pyhf's default 0.1) */
+  /** the minuit optimizer's tolerance (iminuit's tol; default 1e-4 as in pyhf's validation
+   *  references; pyhf's own default is 0.1) */
   minuitTolerance?: number;
+  /** with the default optimizer, take the errors of parameters at a limit from the Minuit emulation
+   *  (default true; models up to 500 free parameters) */
+  minuitAtLimits?: boolean;
 }
+
+const MINUIT_TOLERANCE = 1e-4;
+const MINUIT_AT_LIMIT_MAX_PARS = 500;
 
 export interface FitResult {
   bestfit: Float64Array;
@@ -68,7 +76,17 @@ export function fit(model: Model, opts: FitOptions = {}): FitResult {
   let converged = res.converged;
   if (opts.hesse !== false && free.length > 0) {
     const h = hesse(fg, res.x, free, lower, upper, hess);
-    if (!h) {
+    // at a limit pyhf's errors are Minuit's numerical artefacts: reproduce them by running its algorithm
+    const atLimit = h ? h.atLimit : Array.from(free);
+    const m = atLimit.length > 0 && opts.minuitAtLimits !== false && free.length <= MINUIT_AT_LIMIT_MAX_PARS
+      ? fitMinuit(model, data, x0, lower, upper, fixedMask, opts) : null;
+    if (m?.converged) {
+      covariance = m.covariance;
+      correlation = m.correlation;
+      uncertainty.set(m.uncertainty);
+      const names = atLimit.map((i) => model.parNames[i]).join(', ');
+      message += `; ${names} at a limit: uncertainties and correlations from the Minuit emulation, as pyhf reports them`;
+    } else if (!h) {
       converged = false;
       message += '; Hesse failed: the Hessian is singular';
     } else {
@@ -83,7 +101,7 @@ export function fit(model: Model, opts: FitOptions = {}): FitResult {
 
 function fitMinuit(model: Model, data: Dataset, x0: Float64Array, lower: Float64Array, upper: Float64Array, fixedMask: Uint8Array, opts: FitOptions): FitResult {
   const n = model.nPars;
-  const m = minuitFit((x) => model.twiceNll(x, data), x0, lower, upper, fixedMask, { tolerance: opts.minuitTolerance ?? 0.1 });
+  const m = minuitFit((x) => model.twiceNll(x, data), x0, lower, upper, fixedMask, { tolerance: opts.minuitTolerance ?? MINUIT_TOLERANCE });
   const hesse = opts.hesse !== false && m.valid;
   const correlation = hesse ? new Float64Array(n * n) : null;
   if (correlation) {
@@ -100,7 +118,12 @@ function fitMinuit(model: Model, data: Dataset, x0: Float64Array, lower: Float64
   };
 }
 
-interface HesseResult { covariance: Float64Array; correlation: Float64Array; uncertainty: Float64Array; notPositive: boolean }
+interface HesseResult {
+  covariance: Float64Array; correlation: Float64Array; uncertainty: Float64Array; notPositive: boolean;
+  /** free parameters so close to a limit that Minuit's Hesse steps reach past the fold of its sine
+   *  transformation: there its errors depend on its own iterates, not on the local curvature */
+  atLimit: number[];
+}
 
 /** Minuit-style Hesse over the free parameters at the minimum x. */
 export function hesse(
@@ -110,7 +133,7 @@ export function hesse(
   const n = x.length, m = free.length;
   const hExt = hessian ? hessian(x, free) : hessianByGradient(fg, x, free, lower, upper);
   const g = new Float64Array(n);
-  fg(x, g);
+  const f = fg(x, g);
   // internal coordinates of each free parameter: x = mid + half * sin(theta)
   const theta = new Float64Array(m), jac = new Float64Array(m), curv = new Float64Array(m);
   const half = new Float64Array(m), mid = new Float64Array(m);
@@ -129,6 +152,15 @@ export function hesse(
   for (let r = 0; r < m; r++) {
     for (let c = 0; c < m; c++) hInt[r * m + c] = jac[r]! * hExt[r * m + c]! * jac[c]!;
     hInt[r * m + r]! += g[free[r]!]! * curv[r]!;
+  }
+  // Minuit's Hesse step d solves sag = f''d²/2 = aimsag (its target change of f); past a tenth of the
+  // internal distance to the fold (θ = ±π/2) the function is no longer quadratic over the step
+  const aimsag = Math.sqrt(MINUIT_EPS2) * (Math.abs(f) + 1);
+  const atLimit: number[] = [];
+  for (let r = 0; r < m; r++) {
+    if (Number.isNaN(half[r]!)) continue;
+    const d = Math.sqrt(2 * aimsag / Math.abs(hInt[r * m + r]!));
+    if (!(d <= 0.1 * (0.5 * Math.PI - Math.abs(theta[r]!)))) atLimit.push(free[r]!);
   }
   const inv = invert(hInt, m);
   if (!inv) return null;
@@ -164,5 +196,5 @@ export function hesse(
       correlation[i * n + j] = s > 0 ? covariance[i * n + j]! / s : (i === j ? 1 : 0);
     }
   }
-  return { covariance, correlation, uncertainty, notPositive };
+  return { covariance, correlation, uncertainty, notPositive, atLimit };
 }

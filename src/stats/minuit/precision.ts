@@ -1,8 +1,10 @@
 // Minuit2's machine precision and strategy settings. The emulation must take the same decisions as
 // Minuit2 (step sizes, cycle counts, tolerances), so these constants are Minuit2's, not ours.
 
-/** Minuit2's MnMachinePrecision: eps = 8 x double epsilon, eps2 = 2 sqrt(eps). */
-export const EPS = 8 * Number.EPSILON;
+/** Minuit2's MnMachinePrecision as iminuit runs it: eps = 8 x the smallest power of two that still
+ *  changes 1 when added (2^-53, found by its ComputePrecision loop) = 4 x double epsilon; eps2 = 2 sqrt(eps).
+ *  (Newer ROOT uses 8 x epsilon; with that, paths differ and pyhf's at-limit errors are not reproduced.) */
+export const EPS = 4 * Number.EPSILON;
 export const EPS2 = 2 * Math.sqrt(EPS);
 
 export interface Strategy {
