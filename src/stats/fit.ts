@@ -3,6 +3,7 @@
 // coordinates theta with x = a + (b - a)/2 (sin(theta) + 1) for a bounded parameter, inverts the
 // internal Hessian (which, at a bound, is dominated by gradient * d2x/dtheta2), and reports the error
 // of x as the mean distance x(theta +- sigma_theta) - x(theta). Fixed parameters get uncertainty 0.
+import { arrowInverse, arrowPlan, arrowPlanFromBins, type ArrowPlan } from './arrow.ts';
 import { invert } from './linalg.ts';
 import { minuitFit } from './minuit/index.ts';
 import { EPS2 as MINUIT_EPS2 } from './minuit/precision.ts';
@@ -67,15 +68,26 @@ export function fit(model: Model, opts: FitOptions = {}): FitResult {
   if (opts.optimizer === 'minuit') return fitMinuit(model, data, x0, lower, upper, fixedMask, opts);
   const free = Int32Array.from({ length: n }, (_, i) => i).filter((i) => !fixedMask[i]);
   const fg = (x: Float64Array, g: Float64Array) => model.twiceNllGrad(x, data, g);
-  const hess = (x: Float64Array, work: ArrayLike<number>) => model.twiceNllHessian(x, data, work);
-  const res = minimize(fg, x0, lower, upper, free, { edmTolerance: opts.edmTolerance, hessian: hess });
+  let hbuf = new Float64Array(0);
+  const hess = (x: Float64Array, work: ArrayLike<number>) => {
+    if (hbuf.length !== work.length * work.length) hbuf = new Float64Array(work.length * work.length);
+    return model.twiceNllHessian(x, data, work, hbuf);
+  };
+  // the sparsity pattern is the model's (which parameters act on a common bin); one plan per working set
+  let planKey = '', planValue: ArrowPlan | null = null;
+  const plan = (work: ArrayLike<number>) => {
+    const key = Array.prototype.join.call(work, ',');
+    if (key !== planKey) { planKey = key; planValue = arrowPlanFromBins(model.paramsPerBin(), work, n); }
+    return planValue;
+  };
+  const res = minimize(fg, x0, lower, upper, free, { edmTolerance: opts.edmTolerance, hessian: hess, plan });
   const twiceNll = model.twiceNll(res.x, data);
   let covariance: Float64Array | null = null, correlation: Float64Array | null = null;
   const uncertainty = new Float64Array(n);
   let message = res.message;
   let converged = res.converged;
   if (opts.hesse !== false && free.length > 0) {
-    const h = hesse(fg, res.x, free, lower, upper, hess);
+    const h = hesse(fg, res.x, free, lower, upper, hess, plan(free));
     // at a limit pyhf's errors are Minuit's numerical artefacts: reproduce them by running its algorithm
     const atLimit = h ? h.atLimit : Array.from(free);
     const m = atLimit.length > 0 && opts.minuitAtLimits !== false && free.length <= MINUIT_AT_LIMIT_MAX_PARS
@@ -104,12 +116,7 @@ function fitMinuit(model: Model, data: Dataset, x0: Float64Array, lower: Float64
   const m = minuitFit((x) => model.twiceNll(x, data), x0, lower, upper, fixedMask, { tolerance: opts.minuitTolerance ?? MINUIT_TOLERANCE });
   const hesse = opts.hesse !== false && m.valid;
   const correlation = hesse ? new Float64Array(n * n) : null;
-  if (correlation) {
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-      const s = Math.sqrt(m.covariance[i * n + i]! * m.covariance[j * n + j]!);
-      correlation[i * n + j] = s > 0 ? m.covariance[i * n + j]! / s : (i === j ? 1 : 0);
-    }
-  }
+  if (correlation) fillCorrelation(m.covariance, correlation, n);
   return {
     bestfit: m.x, uncertainty: hesse ? m.errors : new Float64Array(n), twiceNll: model.twiceNll(m.x, data),
     covariance: hesse ? m.covariance : null, correlation, converged: m.valid,
@@ -128,7 +135,7 @@ interface HesseResult {
 /** Minuit-style Hesse over the free parameters at the minimum x. */
 export function hesse(
   fg: (x: Float64Array, g: Float64Array) => number, x: Float64Array, free: Int32Array, lower: Float64Array, upper: Float64Array,
-  hessian?: (x: Float64Array, work: ArrayLike<number>) => Float64Array,
+  hessian?: (x: Float64Array, work: ArrayLike<number>) => Float64Array, plan?: ArrowPlan | null,
 ): HesseResult | null {
   const n = x.length, m = free.length;
   const hExt = hessian ? hessian(x, free) : hessianByGradient(fg, x, free, lower, upper);
@@ -162,7 +169,7 @@ export function hesse(
     const d = Math.sqrt(2 * aimsag / Math.abs(hInt[r * m + r]!));
     if (!(d <= 0.1 * (0.5 * Math.PI - Math.abs(theta[r]!)))) atLimit.push(free[r]!);
   }
-  const inv = invert(hInt, m);
+  const inv = invertLarge(hInt, m, plan);
   if (!inv) return null;
   const covariance = new Float64Array(n * n), correlation = new Float64Array(n * n), uncertainty = new Float64Array(n);
   let notPositive = false;
@@ -180,7 +187,7 @@ export function hesse(
   if (notPositive) {
     // a minimum on a bound with vanishing gradient (internal curvature ~ 0): fall back to the
     // plain external-coordinate covariance, 2 * inverse(Hessian)
-    const ext = invert(hExt, m);
+    const ext = invertLarge(hExt, m, plan);
     if (ext) {
       notPositive = false;
       for (let r = 0; r < m; r++) {
@@ -190,11 +197,24 @@ export function hesse(
       }
     }
   }
+  fillCorrelation(covariance, correlation, n);
+  return { covariance, correlation, uncertainty, notPositive, atLimit };
+}
+
+/** Dense inverse, by blocks when per-bin parameters make the matrix arrow-shaped (see arrow.ts). */
+function invertLarge(h: Float64Array, m: number, known?: ArrowPlan | null): Float64Array | null {
+  const plan = known === undefined ? arrowPlan(h, m) : known;
+  return plan ? arrowInverse(h, m, plan) : invert(h, m);
+}
+
+/** correlation from covariance; 1 on the diagonal (and 0 elsewhere) for parameters without variance */
+function fillCorrelation(cov: Float64Array, corr: Float64Array, n: number): void {
+  const sd = Float64Array.from({ length: n }, (_, i) => Math.sqrt(cov[i * n + i]!));
   for (let i = 0; i < n; i++) {
+    const si = sd[i]!, row = i * n;
     for (let j = 0; j < n; j++) {
-      const s = Math.sqrt(covariance[i * n + i]! * covariance[j * n + j]!);
-      correlation[i * n + j] = s > 0 ? covariance[i * n + j]! / s : (i === j ? 1 : 0);
+      const s = si * sd[j]!;
+      corr[row + j] = s > 0 ? cov[row + j]! / s : (i === j ? 1 : 0);
     }
   }
-  return { covariance, correlation, uncertainty, notPositive, atLimit };
 }

@@ -3,6 +3,7 @@
 // keep shrinking the estimated distance to the minimum fast (recomputed otherwise); Levenberg damping
 // keeps the step a descent direction, and a backtracking line search on the projected path keeps every
 // iterate inside the bounds. It stops when the estimated distance to the minimum is ~1e-10 in f.
+import { arrowFactor, arrowPlan, type ArrowPlan } from './arrow.ts';
 import { cholesky, choleskySolve } from './linalg.ts';
 
 /** Objective returning f(x) and writing its gradient into g. */
@@ -14,6 +15,8 @@ export interface MinimizeOptions {
   /** stop when the estimated distance to the minimum 0.5 g^T H^-1 g falls below this (default 1e-10) */
   edmTolerance?: number;
   maxIterations?: number;
+  /** the Hessian's arrow structure over a working set (see arrow.ts); default: found by scanning it */
+  plan?: (work: number[]) => ArrowPlan | null;
 }
 
 export interface MinimizeResult {
@@ -87,6 +90,7 @@ export function minimize(
   let damping = 0;
   let hess: Float64Array = new Float64Array(0);
   let hessWork: number[] = [];
+  let plan: ArrowPlan | null = null;
   let fresh = false;
   let prevEdm = Infinity;
   for (let it = 1; it <= maxIt; it++) {
@@ -100,6 +104,7 @@ export function minimize(
     if (m === 0) return { x, f, converged: true, message: 'all free parameters at their bounds', iterations: it, evaluations };
     if (m !== hessWork.length || work.some((v, k) => v !== hessWork[k])) {
       hess = opts.hessian ? opts.hessian(x, work) : hessianByGradient(eval_, x, work, lower, upper, g);
+      plan = opts.plan ? opts.plan(work) : arrowPlan(hess, m);
       hessWork = work;
       fresh = true;
     } else {
@@ -108,6 +113,13 @@ export function minimize(
     const gw = Float64Array.from(work, (i) => g[i]!);
     let d: Float64Array | null = null;
     for (let attempt = 0; attempt < 30 && !d; attempt++) {
+      if (plan) {
+        // many per-bin parameters: block elimination, no dense factorisation
+        const shift = damping > 0 ? Float64Array.from({ length: m }, (_, r) => damping * Math.max(Math.abs(hess[r * m + r]!), 1e-8)) : undefined;
+        const fac = arrowFactor(hess, m, plan, shift);
+        if (fac) { d = Float64Array.from(gw, (v) => -v); fac.solve(d); } else damping = damping === 0 ? 1e-6 : damping * 10;
+        continue;
+      }
       const a = Float64Array.from(hess);
       if (damping > 0) for (let r = 0; r < m; r++) a[r * m + r]! += damping * Math.max(Math.abs(hess[r * m + r]!), 1e-8);
       if (cholesky(a, m)) {

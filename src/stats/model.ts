@@ -378,15 +378,16 @@ export class Model {
     return t + this.constraintTerm(pars, data.aux, grad);
   }
 
-  /** Exact Hessian of twice_nll over the parameters `work` (row-major m x m): per bin
+  /** Exact Hessian of twice_nll over the parameters `work` (row-major m x m; into `out` when given): per bin
    *  2 n / lam^2 (d lam)(d lam)^T + 2 (1 - n / lam) d2 lam, plus the constraint curvature. Costs about
    *  one gradient evaluation per factor-row pair instead of one per parameter. */
-  twiceNllHessian(pars: Float64Array, data: Dataset, work: ArrayLike<number>): Float64Array {
+  twiceNllHessian(pars: Float64Array, data: Dataset, work: ArrayLike<number>, out?: Float64Array): Float64Array {
     this.evaluate(pars, true);
     const m = work.length;
     const pos = new Int32Array(this.nPars).fill(-1);
     for (let r = 0; r < m; r++) pos[work[r]!] = r;
-    const h = new Float64Array(m * m);
+    // a reused buffer: thousands of per-bin parameters make this m² array the fit's largest cost
+    const h = out && out.length === m * m ? out.fill(0) : new Float64Array(m * m);
     const jrow = new Float64Array(m), touched = new Int32Array(m), mark = new Uint8Array(m);
     let nt = 0;
     const addJ = (r: number, v: number) => { if (!mark[r]) { mark[r] = 1; touched[nt++] = r; } jrow[r]! += v; };
@@ -469,6 +470,22 @@ export class Model {
       h[r * m + r]! += (2 * data.aux[this.poisAux[q]!]!) / (th * th);
     }
     return h;
+  }
+
+  private binParamsCache?: Int32Array[];
+
+  /** The parameters acting on each main bin (from the modifiers, independent of their values): the
+   *  Hessian's sparsity pattern, since constraint terms are diagonal. */
+  paramsPerBin(): Int32Array[] {
+    if (this.binParamsCache) return this.binParamsCache;
+    const sets = Array.from({ length: this.nMain }, () => new Set<number>());
+    for (const blk of this.blocks) {
+      const nb = blk.nbins;
+      for (let j = 0; j < blk.deltaParams.length; j++) if (blk.deltaParams[j]! >= 0) sets[blk.offset + (j % nb)]!.add(blk.deltaParams[j]!);
+      for (let j = 0; j < blk.factorParams.length; j++) if (blk.factorParams[j]! >= 0) sets[blk.offset + (j % nb)]!.add(blk.factorParams[j]!);
+    }
+    this.binParamsCache = sets.map((st) => Int32Array.from(st));
+    return this.binParamsCache;
   }
 
   private prefix = new Float64Array(64);
