@@ -26,34 +26,82 @@ function kernel(width: number): WasmFunction {
   return { name: `bswap${width * 8}`, params: [I32], results: [], locals: [[1, I32]], code };
 }
 
-interface BswapExports { bswap16(n: number): void; bswap32(n: number): void; bswap64(n: number): void }
-let instance: (BswapExports & { memory: WasmMemory }) | undefined;
+/** offsets(n, prev, add, shift): the n native int32 entry starts at memory[0..4n), in place, to
+ *  (v + add) >> shift, stopping at the first v below its predecessor (`prev` for the first):
+ *  returns that index, or -1. */
+function offsetsKernel(): WasmFunction {
+  const N = 0, PREV = 1, ADD = 2, SHIFT = 3, P = 4, END = 5, V = 6;
+  const code = [
+    0x20, N, 0x41, 2, 0x74, 0x21, END, // end = n << 2
+    0x02, 0x40, 0x03, 0x40, // block loop
+    0x20, P, 0x20, END, 0x4f, 0x0d, 1, // p >= end: break
+    0x20, P, 0x28, 2, 0, 0x21, V, // v = i32.load(p)
+    0x20, V, 0x20, PREV, 0x48, 0x04, 0x40, 0x20, P, 0x41, 2, 0x75, 0x0f, 0x0b, // v < prev: return p >> 2
+    0x20, P, 0x20, V, 0x20, ADD, 0x6a, 0x20, SHIFT, 0x75, 0x36, 2, 0, // i32.store(p, (v + add) >> shift)
+    0x20, V, 0x21, PREV, // prev = v
+    0x20, P, 0x41, 4, 0x6a, 0x21, P, // p += 4
+    0x0c, 0, 0x0b, 0x0b,
+    0x41, 0x7f, // -1
+  ];
+  return { name: 'offsets', params: [I32, I32, I32, I32], results: [I32], locals: [[3, I32]], code };
+}
+
+interface BswapExports {
+  bswap16(n: number): void; bswap32(n: number): void; bswap64(n: number): void;
+  offsets(n: number, prev: number, add: number, shift: number): number;
+}
+type Bswap = BswapExports & { memory: WasmMemory };
+/** Two instances, each with its own memory: `staging` holds a column being assembled across many
+ *  baskets, `scratch` serves one-off in-place swaps (entry offsets) made meanwhile. */
+let staging: Bswap | undefined;
+let scratch: Bswap | undefined;
+
+function instance(): Bswap {
+  return instantiate<BswapExports>(buildModule([kernel(2), kernel(4), kernel(8), offsetsKernel()]));
+}
+
+function swapMemory(inst: Bswap, width: 2 | 4 | 8, n: number): void {
+  if (width === 2) inst.bswap16(n);
+  else if (width === 4) inst.bswap32(n);
+  else inst.bswap64(n);
+}
 
 /** Reverses the byte order of each `width`-byte element of `bytes` in place. */
 export function bswapWasm(bytes: Uint8Array, width: 2 | 4 | 8): void {
-  stagingArea(bytes.length).set(bytes);
-  finishStaged(width, bytes);
-}
-
-function module(): BswapExports & { memory: WasmMemory } {
-  instance ??= instantiate<BswapExports>(buildModule([kernel(2), kernel(4), kernel(8)]));
-  return instance;
+  scratch ??= instance();
+  ensureMemory(scratch.memory, bytes.length + 16);
+  new Uint8Array(scratch.memory.buffer, 0, bytes.length).set(bytes);
+  swapMemory(scratch, width, bytes.length);
+  bytes.set(new Uint8Array(scratch.memory.buffer, 0, bytes.length));
 }
 
 /** `bytes` bytes of WebAssembly memory to assemble big-endian values in, so the decoder copies
- *  each basket once; `finishStaged` then swaps them and copies them out. The view stays valid
- *  until the next call into this module. */
+ *  each basket once; `finishStaged` then swaps them and copies them out. Asking again with a
+ *  larger size keeps the bytes already there. The view stays valid until the next call. */
 export function stagingArea(bytes: number): Uint8Array {
-  const inst = module();
-  ensureMemory(inst.memory, bytes + 16);
-  return new Uint8Array(inst.memory.buffer, 0, bytes);
+  staging ??= instance();
+  ensureMemory(staging.memory, bytes + 16);
+  return new Uint8Array(staging.memory.buffer, 0, bytes);
 }
 
 /** Swaps the first out.length staged bytes as `width`-byte elements and copies them into out. */
 export function finishStaged(width: 2 | 4 | 8, out: Uint8Array): void {
-  const inst = module();
-  if (width === 2) inst.bswap16(out.length);
-  else if (width === 4) inst.bswap32(out.length);
-  else inst.bswap64(out.length);
-  out.set(new Uint8Array(inst.memory.buffer, 0, out.length));
+  staging ??= instance();
+  swapMemory(staging, width, out.length);
+  out.set(new Uint8Array(staging.memory.buffer, 0, out.length));
+}
+
+/** ROOT's stored entry starts (big-endian int32, `src`) to a column's value offsets in
+ *  out[at ..]: (v + add) >> shift each, after checking that no value is below `prev` or its
+ *  predecessor. Returns -1, or the index in src of the first value that breaks the order
+ *  (out is then not written). One copy in, a SIMD swap, one scalar pass and one copy out. */
+export function convertEntryOffsets(src: Uint8Array, prev: number, add: number, shift: number, out: Int32Array, at: number): number {
+  const n = src.length >> 2;
+  scratch ??= instance();
+  ensureMemory(scratch.memory, 4 * n + 16);
+  new Uint8Array(scratch.memory.buffer, 0, 4 * n).set(src.subarray(0, 4 * n));
+  scratch.bswap32(4 * n);
+  const bad = scratch.offsets(n, prev, add, shift);
+  if (bad < 0) out.set(new Int32Array(scratch.memory.buffer, 0, n), at);
+  return bad;
 }

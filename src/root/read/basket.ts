@@ -1,7 +1,7 @@
 // One basket's bytes -> its payload and entry offsets. Baskets on disk start with a TKey header
 // whose fKeylen covers the TBasket fields; the payload may be compressed; variable-size entries
 // are located by the entry-offset array ROOT appends after the payload.
-import { decompressRoot, type Allocate } from '../decompress.ts';
+import { decompressRoot, decompressRootSync, needsAsyncDecompression, type Allocate } from '../decompress.ts';
 import { swapInPlace } from './decode.ts';
 
 export interface BasketData {
@@ -14,7 +14,14 @@ export interface BasketData {
   /** The decompressed basket's buffer when it came from the caller's `alloc`: payload and
    *  offsets are views on it, so it may be reused only once they are no longer needed. */
   buffer?: Uint8Array;
+  /** Instead of `offsets` (then null), when the caller asked for them as stored: the entries'
+   *  start positions, big-endian and counted from the key's start (fKeylen), nevbuf values. */
+  storedOffsets?: { view: DataView; keylen: number };
 }
+
+/** How entry offsets come back: none (fixed-size entries), decoded into `offsets`, or as stored
+ *  (`storedOffsets`) for a caller that decodes them in its own pass. */
+export type OffsetsMode = 'none' | 'decoded' | 'stored';
 
 export interface BasketKey {
   nbytes: number;
@@ -52,35 +59,72 @@ export function parseBasketKey(raw: Uint8Array): BasketKey {
   return { nbytes, objlen, keylen, nevbuf, last };
 }
 
-/** Decodes a basket read from disk. `where` names it for errors; a compressed basket is
- *  decompressed into a buffer from `alloc` (default: a new one). */
-export async function decodeDiskBasket(raw: Uint8Array, hasEntryOffsets: boolean, where: string, alloc?: Allocate): Promise<BasketData> {
-  let key: BasketKey;
+function diskKey(raw: Uint8Array, where: string): BasketKey {
   try {
-    key = parseBasketKey(raw);
+    return parseBasketKey(raw);
   } catch (err) {
     throw new Error(`${where}: ${(err as Error).message}`);
   }
+}
+
+/** Decodes a basket read from disk. `where` names it for errors; a compressed basket is
+ *  decompressed into a buffer from `alloc` (default: a new one). */
+export async function decodeDiskBasket(raw: Uint8Array, offsetsMode: OffsetsMode, where: string, alloc?: Allocate): Promise<BasketData> {
+  const key = diskKey(raw, where);
   const stored = raw.subarray(key.keylen);
   const compressed = stored.length !== key.objlen;
   const data = compressed ? await decompressRoot(stored, key.objlen, where, alloc) : stored;
-  const payloadLength = key.last - key.keylen;
-  const payload = data.subarray(0, payloadLength);
-  let offsets: Int32Array | null = null;
-  if (hasEntryOffsets) {
-    offsets = readEntryOffsets(data, payloadLength, key.keylen, key.nevbuf, where);
-  }
-  return compressed && alloc ? { payload, offsets, entries: key.nevbuf, buffer: data } : { payload, offsets, entries: key.nevbuf };
+  return basketData(key, data, compressed && alloc !== undefined, offsetsMode, where);
 }
 
-function readEntryOffsets(data: Uint8Array, at: number, keylen: number, nevbuf: number, where: string): Int32Array {
+/** `decodeDiskBasket` without awaiting, for baskets where `diskBasketNeedsAwait` is false. */
+export function decodeDiskBasketSync(raw: Uint8Array, offsetsMode: OffsetsMode, where: string, alloc?: Allocate): BasketData {
+  const key = diskKey(raw, where);
+  const stored = raw.subarray(key.keylen);
+  const compressed = stored.length !== key.objlen;
+  const data = compressed ? decompressRootSync(stored, key.objlen, where, alloc) : stored;
+  return basketData(key, data, compressed && alloc !== undefined, offsetsMode, where);
+}
+
+/** Whether the basket is LZMA-compressed (decoded asynchronously). A malformed header says no:
+ *  the synchronous decoder then reports it. */
+export function diskBasketNeedsAwait(raw: Uint8Array): boolean {
+  let key: BasketKey;
+  try {
+    key = parseBasketKey(raw);
+  } catch {
+    return false;
+  }
+  return raw.length - key.keylen !== key.objlen && needsAsyncDecompression(raw.subarray(key.keylen));
+}
+
+function basketData(key: BasketKey, data: Uint8Array, pooled: boolean, offsetsMode: OffsetsMode, where: string): BasketData {
+  const payloadLength = key.last - key.keylen;
+  const payload = data.subarray(0, payloadLength);
+  const out: BasketData = { payload, offsets: null, entries: key.nevbuf };
+  if (pooled) out.buffer = data;
+  if (offsetsMode === 'none') return out;
+  const stored = storedEntryOffsets(data, payloadLength, key.nevbuf, where);
+  if (!stored) out.offsets = Int32Array.of(0, payloadLength);
+  else if (offsetsMode === 'stored') out.storedOffsets = { view: new DataView(data.buffer, data.byteOffset + payloadLength + 4, 4 * key.nevbuf), keylen: key.keylen };
+  else out.offsets = readEntryOffsets(data, payloadLength, key.keylen, key.nevbuf, where);
+  return out;
+}
+
+/** Checks the entry-offset array after the payload; false when a basket of at most one entry
+ *  was written without one. */
+function storedEntryOffsets(data: Uint8Array, at: number, nevbuf: number, where: string): boolean {
   if (at + 4 > data.length) {
-    if (nevbuf <= 1) return Int32Array.of(0, at);
+    if (nevbuf <= 1) return false;
     throw new Error(`${where}: entry offsets missing for ${nevbuf} entries`);
   }
   const n = (data[at]! << 24) | (data[at + 1]! << 16) | (data[at + 2]! << 8) | data[at + 3]!;
   // ROOT writes fNevBuf offsets, or fNevBuf + 1 with the payload end last
   if ((n !== nevbuf && n !== nevbuf + 1) || at + 4 + 4 * n > data.length) throw new Error(`${where}: entry-offset array of ${n} for ${nevbuf} entries`);
+  return true;
+}
+
+function readEntryOffsets(data: Uint8Array, at: number, keylen: number, nevbuf: number, where: string): Int32Array {
   // Decoded where they lie when aligned (the basket buffer is ours alone; nothing else reads its
   // offset bytes): no array per basket. The swap runs in WebAssembly (SIMD) for large baskets.
   const inPlace = (data.byteOffset + at + 4) % 4 === 0 && at + 8 + 4 * nevbuf <= data.length;

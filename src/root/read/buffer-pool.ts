@@ -1,9 +1,10 @@
-// Reusable byte buffers for decompressed baskets. A full read decompresses about as many bytes
-// as it returns (hundreds of MB for a large file); fresh buffers for each basket cost page faults
-// on first touch and drive V8's Mark-Compacts. A basket's buffer is only needed until its column
-// is decoded, so the reader hands it back here and the next basket reuses its warm pages.
-// Ownership is explicit (acquire, then release exactly once or never), so concurrent reads on one
-// thread cannot share a buffer.
+// Reusable byte buffers for the reader's big transient allocations: the spans read from a local
+// file and the decompressed baskets. A full read moves about as many bytes through them as it
+// returns (hundreds of MB for a large file); fresh buffers cost page faults on first touch and
+// drive V8's Mark-Compacts. They are needed only until the columns are built, so the reader
+// hands them back here and the next read reuses their warm pages.
+// Ownership is explicit (acquire, then release once or never: an unreleased buffer is simply
+// garbage collected), so concurrent reads on one thread never share a buffer.
 
 /** Sizes are rounded up to a power of two from 4 kB: few classes, at most 2x slack. */
 const MIN_CLASS = 12;
@@ -14,7 +15,9 @@ const MAX_POOLED_BYTES = 64 << 20;
 
 const free: ArrayBuffer[][] = Array.from({ length: MAX_CLASS + 1 }, () => []);
 let pooledBytes = 0;
-/** Buffers currently free: a second release of one would give it two owners. */
+/** Handed out and not yet released. */
+const issued = new WeakSet<ArrayBuffer>();
+/** In a free list: a second release would give the buffer two owners. */
 const isFree = new WeakSet<ArrayBuffer>();
 
 function sizeClass(n: number): number {
@@ -26,23 +29,26 @@ function sizeClass(n: number): number {
 export function acquireBuffer(n: number): Uint8Array {
   const c = sizeClass(n);
   if (c > MAX_CLASS) return new Uint8Array(n);
-  const ab = free[c]!.pop();
+  let ab = free[c]!.pop();
   if (ab) {
     pooledBytes -= ab.byteLength;
     isFree.delete(ab);
-    return new Uint8Array(ab, 0, n);
+  } else {
+    ab = new ArrayBuffer(1 << c);
   }
-  return new Uint8Array(new ArrayBuffer(1 << c), 0, n);
+  issued.add(ab);
+  return new Uint8Array(ab, 0, n);
 }
 
-/** Returns a buffer from `acquireBuffer` for reuse. The caller must hold no view on it any more. */
-export function releaseBuffer(buf: Uint8Array): void {
-  const ab = buf.buffer as ArrayBuffer;
-  const size = ab.byteLength;
-  if (size & (size - 1) || size < 1 << MIN_CLASS || size > 1 << MAX_CLASS) return; // not one of ours
+/** Returns the buffer under `view` (from `acquireBuffer`) for reuse: the caller must hold no view
+ *  on it any more. Buffers that did not come from the pool are ignored. */
+export function releaseBuffer(view: ArrayBufferView): void {
+  const ab = view.buffer as ArrayBuffer;
   if (isFree.has(ab)) throw new Error('buffer released twice');
-  if (pooledBytes + size > MAX_POOLED_BYTES) return;
-  pooledBytes += size;
+  if (!issued.has(ab)) return;
+  issued.delete(ab);
+  if (pooledBytes + ab.byteLength > MAX_POOLED_BYTES) return;
+  pooledBytes += ab.byteLength;
   isFree.add(ab);
-  free[sizeClass(size)]!.push(ab);
+  free[sizeClass(ab.byteLength)]!.push(ab);
 }

@@ -1,9 +1,9 @@
-// Basket payloads (big-endian) -> typed-array columns. Bytes are copied basket by basket into the
-// output's own buffer and byte-swapped once in place, so the per-value work is one integer op.
+// Basket payloads (big-endian) -> typed-array columns: bytes are gathered basket by basket into a
+// staging area, byte-swapped once and copied out into the column.
 import { dtypeArray, type DType, type NumericArray, type Column } from '../../columns.ts';
 import type { BasketData } from './basket.ts';
 import type { BranchLayout } from './branch-layout.ts';
-import { bswapWasm, finishStaged, stagingArea } from '../bswap-wasm.ts';
+import { bswapWasm, convertEntryOffsets, finishStaged, stagingArea } from '../bswap-wasm.ts';
 
 /** The entries [from, to) of one basket that a read needs. */
 export interface BasketSlice {
@@ -20,6 +20,8 @@ const size: Record<DType, number> = {
 
 /** Below this many bytes the JavaScript loop beats the WebAssembly call and copies. */
 const WASM_MIN_BYTES = 2048;
+/** The same for entry offsets converted in WebAssembly (`convertEntryOffsets`). */
+const OFFSETS_WASM_MIN = 64;
 
 /** Reverses the byte order of every element of a typed array, in place. */
 export function swapInPlace(arr: NumericArray): void {
@@ -55,45 +57,106 @@ export function swapInPlaceJs(arr: NumericArray): void {
   }
 }
 
-/** Where the big-endian bytes of `raw` are assembled: WebAssembly memory for large multi-byte
- *  columns (swapped there and copied out once), else raw's own bytes (swapped by a JS loop). */
-function target(raw: NumericArray): { bytes: Uint8Array; staged: boolean } {
-  const staged = raw.BYTES_PER_ELEMENT > 1 && raw.byteLength >= WASM_MIN_BYTES;
-  return { bytes: staged ? stagingArea(raw.byteLength) : new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength), staged };
-}
+/** The big-endian bytes of one column, appended basket by basket in WebAssembly memory (each
+ *  basket is copied while its decompressed bytes are still in cache), then byte-swapped there
+ *  with SIMD and copied out once into an array of exactly the final size. One staging area per
+ *  thread: a builder must be filled and finished without awaiting in between. */
+class Staging {
+  bytes = stagingArea(0);
+  pos = 0;
 
-function finish(raw: NumericArray, staged: boolean, diskType: DType, dtype: DType): NumericArray {
-  if (staged) finishStaged(raw.BYTES_PER_ELEMENT as 2 | 4 | 8, new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength));
-  else swapInPlaceJs(raw);
-  if (diskType === dtype) return raw;
-  const out = new dtypeArray[dtype](raw.length) as Float64Array;
-  out.set(raw as Float32Array);
-  return out;
-}
-
-/** Decodes `entries` entries spread over slices into a column. Throws an Error naming the basket
- *  when a payload is shorter than its entries need (corrupt or misdescribed). */
-export function decodeColumn(layout: BranchLayout, dtype: DType, slices: BasketSlice[], entries: number): Column {
-  if (layout.kind === 'fixed') return decodeFixed(layout, dtype, slices, entries);
-  if (layout.kind === 'jagged2') return decodeNested(layout, dtype, slices, entries);
-  return decodeJagged(layout, dtype, slices, entries);
-}
-
-function decodeFixed(layout: BranchLayout, dtype: DType, slices: BasketSlice[], entries: number): NumericArray {
-  const width = size[layout.diskType];
-  const entrySize = width * layout.itemsPerEntry;
-  const raw = new dtypeArray[layout.diskType](entries * layout.itemsPerEntry);
-  const { bytes, staged } = target(raw);
-  let pos = 0;
-  for (const s of slices) {
-    const a = s.from * entrySize, b = s.to * entrySize;
-    if (b > s.data.payload.length) {
-      throw new Error(`${s.where}: payload has ${s.data.payload.length} bytes, ${s.data.entries} entries of ${entrySize} bytes need ${s.data.entries * entrySize}`);
-    }
-    bytes.set(s.data.payload.subarray(a, b), pos);
-    pos += b - a;
+  /** Room for n more bytes at `pos`; `bytes` may be a new view afterwards. */
+  reserve(n: number): Uint8Array {
+    const need = this.pos + n;
+    if (need > this.bytes.length) this.bytes = stagingArea(Math.max(need, 2 * this.bytes.length, 1 << 16));
+    return this.bytes;
   }
-  return finish(raw, staged, layout.diskType, dtype);
+
+  /** Appends src[a, b). When src is the view `stage` handed out, the bytes are already in place
+   *  (moved down only when a > 0): the basket was decompressed straight into the column. */
+  append(src: Uint8Array, a: number, b: number): void {
+    if (src.buffer === this.bytes.buffer && src.byteOffset === this.pos) {
+      if (a > 0) this.bytes.copyWithin(this.pos, this.pos + a, this.pos + b);
+    } else {
+      this.reserve(b - a).set(src.subarray(a, b), this.pos);
+    }
+    this.pos += b - a;
+  }
+
+  stage(n: number): Uint8Array {
+    return this.reserve(n).subarray(this.pos, this.pos + n);
+  }
+
+  /** The staged bytes as a native-order array of `diskType`, converted to `dtype` if they differ. */
+  finish(diskType: DType, dtype: DType): NumericArray {
+    const width = size[diskType];
+    if (this.pos % width !== 0) throw new Error(`staged ${this.pos} bytes for ${width}-byte values`);
+    const raw = new dtypeArray[diskType](this.pos / width);
+    const out = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
+    if (width === 1) out.set(this.bytes.subarray(0, this.pos));
+    else if (this.pos >= WASM_MIN_BYTES) finishStaged(width as 2 | 4 | 8, out);
+    else { out.set(this.bytes.subarray(0, this.pos)); swapInPlaceJs(raw); }
+    if (diskType === dtype) return raw;
+    const converted = new dtypeArray[dtype](raw.length) as Float64Array;
+    converted.set(raw as Float32Array);
+    return converted;
+  }
+}
+
+/** Builds one column from the slices of its baskets, added in entry order. */
+export interface ColumnBuilder {
+  /** Copies the slice's entries; the basket's buffers may be reused as soon as this returns.
+   *  Throws an Error naming the basket when its payload does not hold its entries. */
+  add(s: BasketSlice): void;
+  finish(): Column;
+  /** For layouts whose entries lie back to back in a basket: `n` bytes at the end of the staged
+   *  column to decompress the next basket into, so that `add` keeps its entries where they are
+   *  instead of copying them. The view is valid until the next call on this builder. */
+  stageBasket?(n: number): Uint8Array;
+  /** Whether `add` accepts baskets with `storedOffsets` instead of decoded `offsets`. */
+  readonly takesStoredOffsets?: boolean;
+}
+
+export function columnBuilder(layout: BranchLayout, dtype: DType, entries: number): ColumnBuilder {
+  if (layout.kind === 'fixed') return new FixedBuilder(layout, dtype);
+  if (layout.kind === 'jagged2') return new NestedBuilder(layout, dtype, entries);
+  return new JaggedBuilder(layout, dtype, entries);
+}
+
+/** Decodes `entries` entries spread over slices into a column. */
+export function decodeColumn(layout: BranchLayout, dtype: DType, slices: BasketSlice[], entries: number): Column {
+  const b = columnBuilder(layout, dtype, entries);
+  for (const s of slices) b.add(s);
+  return b.finish();
+}
+
+class FixedBuilder implements ColumnBuilder {
+  private readonly staging = new Staging();
+  private readonly layout: BranchLayout;
+  private readonly dtype: DType;
+  private readonly entrySize: number;
+
+  constructor(layout: BranchLayout, dtype: DType) {
+    this.layout = layout;
+    this.dtype = dtype;
+    this.entrySize = size[layout.diskType] * layout.itemsPerEntry;
+  }
+
+  add(s: BasketSlice): void {
+    const a = s.from * this.entrySize, b = s.to * this.entrySize;
+    if (b > s.data.payload.length) {
+      throw new Error(`${s.where}: payload has ${s.data.payload.length} bytes, ${s.data.entries} entries of ${this.entrySize} bytes need ${s.data.entries * this.entrySize}`);
+    }
+    this.staging.append(s.data.payload, a, b);
+  }
+
+  stageBasket(n: number): Uint8Array {
+    return this.staging.stage(n);
+  }
+
+  finish(): Column {
+    return this.staging.finish(this.layout.diskType, this.dtype);
+  }
 }
 
 function needOffsets(s: BasketSlice): Int32Array {
@@ -101,33 +164,49 @@ function needOffsets(s: BasketSlice): Int32Array {
   return s.data.offsets;
 }
 
-function decodeJagged(layout: BranchLayout, dtype: DType, slices: BasketSlice[], entries: number): Column {
-  const width = size[layout.diskType];
-  const head = layout.headerBytes;
-  let total = 0;
-  for (const s of slices) {
-    const off = needOffsets(s);
-    const n = off[s.to]! - off[s.from]! - head * (s.to - s.from);
-    if (n < 0 || n % width !== 0) throw new Error(`${s.where}: entries of ${n} bytes are not a whole number of ${width}-byte values`);
-    total += n / width;
+class JaggedBuilder implements ColumnBuilder {
+  private readonly staging = new Staging();
+  private readonly layout: BranchLayout;
+  private readonly dtype: DType;
+  private readonly offsets: Int32Array;
+  private e = 0;
+
+  constructor(layout: BranchLayout, dtype: DType, entries: number) {
+    this.layout = layout;
+    this.dtype = dtype;
+    this.offsets = new Int32Array(entries + 1);
+    this.takesStoredOffsets = layout.headerBytes === 0;
+    if (layout.headerBytes === 0) this.stageBasket = (n) => this.staging.stage(n);
   }
-  const offsets = new Int32Array(entries + 1);
-  const raw = new dtypeArray[layout.diskType](total);
-  const { bytes, staged } = target(raw);
-  let e = 0;
-  let pos = 0; // bytes written
-  for (const s of slices) {
-    const off = s.data.offsets!;
+
+  stageBasket?: (n: number) => Uint8Array;
+
+  /** With entries back to back (no per-entry header), the basket's stored offsets can be
+   *  decoded in the same pass that writes the column's (see `addStored`). */
+  readonly takesStoredOffsets: boolean;
+
+  add(s: BasketSlice): void {
+    if (s.data.storedOffsets) return this.addStored(s, s.data.storedOffsets.view, s.data.storedOffsets.keylen);
+    const width = size[this.layout.diskType];
+    const head = this.layout.headerBytes;
+    const off = needOffsets(s);
     const payload = s.data.payload;
     if (off[s.to]! > payload.length) throw new Error(`${s.where}: entry offsets point past the ${payload.length}-byte payload`);
+    const n = off[s.to]! - off[s.from]! - head * (s.to - s.from);
+    if (n < 0 || n % width !== 0) throw new Error(`${s.where}: entries of ${n} bytes are not a whole number of ${width}-byte values`);
+    if (s.to - s.from > this.offsets.length - 1 - this.e) throw new Error(`${s.where}: more entries than the read asked for`);
+    const offsets = this.offsets;
+    const st = this.staging;
+    let e = this.e;
     if (head === 0) {
       const base = off[s.from]!;
-      bytes.set(payload.subarray(base, off[s.to]!), pos);
-      const delta = pos - base;
+      const delta = st.pos - base;
       const shift = 31 - Math.clz32(width); // widths are powers of two
       for (let i = s.from + 1; i <= s.to; i++) offsets[++e] = (off[i]! + delta) >> shift;
-      pos += off[s.to]! - base;
+      st.append(payload, base, off[s.to]!);
     } else {
+      const bytes = st.reserve(n);
+      let pos = st.pos;
       const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
       for (let i = s.from; i < s.to; i++) {
         const a = off[i]! + head, b = off[i + 1]!;
@@ -138,43 +217,98 @@ function decodeJagged(layout: BranchLayout, dtype: DType, slices: BasketSlice[],
         else { bytes.set(payload.subarray(a, b), pos); pos += b - a; }
         offsets[++e] = pos / width;
       }
+      st.pos = pos;
     }
+    this.e = e;
   }
-  const content = finish(raw, staged, layout.diskType, dtype);
-  return { offsets, content };
+
+  /** One pass over the big-endian entry starts (counted from fKeylen) of entries [from, to]:
+   *  checked to rise within the payload and turned into the column's value offsets. */
+  private addStored(s: BasketSlice, view: DataView, keylen: number): void {
+    if (this.layout.headerBytes !== 0) throw new Error(`${s.where}: stored entry offsets given for entries with headers`);
+    const width = size[this.layout.diskType];
+    const shift = 31 - Math.clz32(width); // widths are powers of two
+    const payloadLength = s.data.payload.length;
+    const nev = s.data.entries;
+    const { from, to } = s;
+    if (to - from > this.offsets.length - 1 - this.e) throw new Error(`${s.where}: more entries than the read asked for`);
+    const base = from === nev ? payloadLength : view.getInt32(4 * from) - keylen;
+    const end = to === nev ? payloadLength : view.getInt32(4 * to) - keylen;
+    if (base < 0 || end > payloadLength || end < base) throw new Error(`${s.where}: entry offsets out of the ${payloadLength}-byte payload (entries ${from}..${to}: ${base}..${end})`);
+    if ((end - base) % width !== 0) throw new Error(`${s.where}: entries of ${end - base} bytes are not a whole number of ${width}-byte values`);
+    const offsets = this.offsets;
+    const delta = this.staging.pos - base;
+    let e = this.e;
+    let prev = base;
+    const inner = to - from - 1; // entries whose start is neither base nor end
+    if (inner >= OFFSETS_WASM_MIN) {
+      const src = new Uint8Array(view.buffer, view.byteOffset + 4 * (from + 1), 4 * inner);
+      const bad = convertEntryOffsets(src, base + keylen, delta - keylen, shift, offsets, e + 1);
+      if (bad >= 0) throw new Error(`${s.where}: entry offsets decrease at entry ${from + 1 + bad}`);
+      e += inner;
+      prev = view.getInt32(4 * (to - 1)) - keylen;
+    } else {
+      for (let i = from + 1; i < to; i++) {
+        const v = view.getInt32(4 * i) - keylen;
+        if (v < prev) throw new Error(`${s.where}: entry offsets decrease at entry ${i}`);
+        offsets[++e] = (v + delta) >> shift;
+        prev = v;
+      }
+    }
+    if (to > from) {
+      if (end < prev) throw new Error(`${s.where}: entry offsets point past the ${payloadLength}-byte payload`);
+      offsets[++e] = (end + delta) >> shift;
+    }
+    this.e = e;
+    this.staging.append(s.data.payload, base, end);
+  }
+
+  finish(): Column {
+    return { offsets: this.offsets, content: this.staging.finish(this.layout.diskType, this.dtype) };
+  }
 }
 
 /** vector<vector<T>>: per entry a 6-byte object header, the outer size, then (size, values) for
  *  each inner vector. Returned flattened per entry (the inner boundaries are not kept). */
-function decodeNested(layout: BranchLayout, dtype: DType, slices: BasketSlice[], entries: number): Column {
-  const width = size[layout.diskType];
-  const parts: Array<{ s: BasketSlice; a: number; b: number }> = [];
-  const offsets = new Int32Array(entries + 1);
-  let total = 0;
-  let e = 0;
-  for (const s of slices) {
+class NestedBuilder implements ColumnBuilder {
+  private readonly staging = new Staging();
+  private readonly layout: BranchLayout;
+  private readonly dtype: DType;
+  private readonly offsets: Int32Array;
+  private e = 0;
+  private total = 0;
+
+  constructor(layout: BranchLayout, dtype: DType, entries: number) {
+    this.layout = layout;
+    this.dtype = dtype;
+    this.offsets = new Int32Array(entries + 1);
+  }
+
+  add(s: BasketSlice): void {
+    const width = size[this.layout.diskType];
     const off = needOffsets(s);
     const payload = s.data.payload;
+    if (s.to - s.from > this.offsets.length - 1 - this.e) throw new Error(`${s.where}: more entries than the read asked for`);
     const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
     for (let i = s.from; i < s.to; i++) {
       const end = off[i + 1]!;
       let p = off[i]! + 6;
+      if (end > payload.length || p + 4 > end) throw new Error(`${s.where}: entry ${i} ends inside its nested vector`);
       const outer = view.getInt32(p); p += 4;
       for (let j = 0; j < outer; j++) {
         if (p + 4 > end) throw new Error(`${s.where}: entry ${i} ends inside its nested vector`);
         const m = view.getInt32(p); p += 4;
         if (m < 0 || p + m * width > end) throw new Error(`${s.where}: entry ${i} ends inside its nested vector`);
-        parts.push({ s, a: p, b: p + m * width });
-        total += m;
+        this.staging.append(payload, p, p + m * width);
+        this.total += m;
         p += m * width;
       }
       if (p !== end) throw new Error(`${s.where}: entry ${i} has ${end - p} bytes after its nested vector`);
-      offsets[++e] = total;
+      this.offsets[++this.e] = this.total;
     }
   }
-  const raw = new dtypeArray[layout.diskType](total);
-  const { bytes, staged } = target(raw);
-  let pos = 0;
-  for (const { s, a, b } of parts) { bytes.set(s.data.payload.subarray(a, b), pos); pos += b - a; }
-  return { offsets, content: finish(raw, staged, layout.diskType, dtype) };
+
+  finish(): Column {
+    return { offsets: this.offsets, content: this.staging.finish(this.layout.diskType, this.dtype) };
+  }
 }

@@ -1,6 +1,7 @@
 // Local files: positional reads on one FileHandle, nearby ranges merged into one read.
 import fs from 'node:fs/promises';
 import { UserError } from '../../errors.ts';
+import { acquireBuffer } from './buffer-pool.ts';
 import { readCoalesced, type ByteRange, type ByteSource } from './source.ts';
 
 /** Ranges closer than this are read as one span: one syscall beats two for small gaps. */
@@ -46,7 +47,8 @@ export class LocalSource implements ByteSource {
     if (offset < 0 || offset + length > this.bytes) {
       throw new UserError(`${this.name}: file is truncated or corrupt: bytes ${offset}..${offset + length} requested, file has ${this.bytes}`);
     }
-    const buf = new Uint8Array(length);
+    // pooled: a tree reader hands its spans back once its columns are built
+    const buf = acquireBuffer(length);
     let done = 0;
     while (done < length) {
       const { bytesRead } = await this.handle.read(buf, done, length - done, offset + done);

@@ -4,8 +4,8 @@ import type { ColumnBatch, Column } from '../../columns.ts';
 import { UserError } from '../../errors.ts';
 import type { ByteSource } from './source.ts';
 import { resolveBranch, type BranchInfo, type MemberLookup, type ResolvedBranch } from './branch-layout.ts';
-import { decodeDiskBasket, decodeEmbeddedBasket, type BasketData } from './basket.ts';
-import { decodeColumn, type BasketSlice } from './decode.ts';
+import { decodeDiskBasket, decodeDiskBasketSync, decodeEmbeddedBasket, diskBasketNeedsAwait, type BasketData } from './basket.ts';
+import { columnBuilder } from './decode.ts';
 import { acquireBuffer, releaseBuffer } from './buffer-pool.ts';
 import { clusterBoundaries, chunksFromBoundaries } from './clusters.ts';
 import { suggest } from './suggest.ts';
@@ -152,40 +152,64 @@ export class TTreeReader implements TreeReader {
     for (const { r, refs } of plan) {
       const name = r.info.name;
       const layout = r.layout!;
-      const withOffsets = layout.kind !== 'fixed';
-      const slices: BasketSlice[] = [];
-      const fresh: BasketData[] = []; // decompressed here into pooled buffers
+      const offsetsMode = layout.kind === 'fixed' ? 'none' : 'decoded';
+      const last = kept.get(name);
+      const rawFor = (k: BasketRef): Uint8Array => rawOf.get(`${name}\0${k.index}`)!;
+      // LZMA baskets decode asynchronously: done first, so that the column is then built
+      // without awaiting (its staging area is shared by the thread)
+      const early = new Map<number, BasketData>();
       for (const k of refs) {
-        const where = this.where(name, k.index);
-        let data: BasketData;
-        const last = kept.get(name);
+        if (k.embedded || k.index === last?.index || !diskBasketNeedsAwait(rawFor(k))) continue;
         try {
-          if (last && last.index === k.index) data = last.data;
-          else if (k.embedded) data = decodeEmbeddedBasket(k.embedded, withOffsets, where);
-          else {
-            data = await decodeDiskBasket(rawOf.get(`${name}\0${k.index}`)!, withOffsets, where, acquireBuffer);
-            if (data.buffer) fresh.push(data);
-          }
+          early.set(k.index, await decodeDiskBasket(rawFor(k), offsetsMode, this.where(name, k.index)));
         } catch (err) {
           throw asUserError(err);
         }
-        if (data.entries !== k.stop - k.start) {
-          throw new UserError(`${where}: basket holds ${data.entries} entries, the branch metadata says ${k.stop - k.start}`);
-        }
-        slices.push({ data, from: Math.max(start, k.start) - k.start, to: Math.min(stop, k.stop) - k.start, where });
       }
-      const lastRef = refs[refs.length - 1];
-      const keep = lastRef && lastRef.stop > stop ? slices[slices.length - 1]!.data : undefined;
-      if (keep) this.lastBasket.set(name, { index: lastRef!.index, data: keep });
-      else this.lastBasket.delete(name);
+      // Each basket is decompressed, then its entries added to the column at once: in place
+      // when decompressed into the column's staging area, else copied from a pooled buffer
+      // while still in cache, the buffer going back to the pool. The last basket is kept when
+      // the next chunk starts inside it (and never pooled again: a concurrent read may use it).
+      const builder = columnBuilder(layout, r.info.dtype, stop - start);
+      let keep: BasketData | undefined;
       try {
-        columns[name] = decodeColumn(layout, r.info.dtype, slices, stop - start);
+        for (let j = 0; j < refs.length; j++) {
+          const k = refs[j]!;
+          const where = this.where(name, k.index);
+          const keepThis = j === refs.length - 1 && k.stop > stop;
+          // decompressed straight into the column where the layout allows, else into a pooled
+          // buffer (always for the basket kept for the next chunk: it needs a buffer of its own)
+          const stage = keepThis || !builder.stageBasket ? undefined : (n: number) => builder.stageBasket!(n);
+          let data: BasketData;
+          let pooled = false;
+          if (last && last.index === k.index) data = last.data;
+          else if (k.embedded) data = decodeEmbeddedBasket(k.embedded, offsetsMode !== 'none', where);
+          else if (early.has(k.index)) data = early.get(k.index)!;
+          else {
+            // the builder decodes the entry offsets of a basket it does not keep in its own pass
+            const mode = offsetsMode === 'decoded' && !keepThis && builder.takesStoredOffsets ? 'stored' : offsetsMode;
+            // a kept basket stored uncompressed would be a view on the read span, reused below
+            data = decodeDiskBasketSync(keepThis ? rawFor(k).slice() : rawFor(k), mode, where, stage ?? acquireBuffer);
+            pooled = !stage && data.buffer !== undefined;
+          }
+          if (data.entries !== k.stop - k.start) {
+            throw new UserError(`${where}: basket holds ${data.entries} entries, the branch metadata says ${k.stop - k.start}`);
+          }
+          builder.add({ data, from: Math.max(start, k.start) - k.start, to: Math.min(stop, k.stop) - k.start, where });
+          if (keepThis) keep = data;
+          else if (pooled) releaseBuffer(data.buffer!);
+        }
+        columns[name] = builder.finish();
       } catch (err) {
         throw asUserError(err);
       }
-      // the column holds copies: the baskets' buffers go back to the pool, except the one kept
-      // for the next chunk (never pooled again: a concurrent read may still use it)
-      for (const d of fresh) if (d !== keep) releaseBuffer(d.buffer!);
+      if (keep) this.lastBasket.set(name, { index: refs[refs.length - 1]!.index, data: keep });
+      else this.lastBasket.delete(name);
+    }
+    // the columns hold copies: the spans read go back to the source's pool (if it has one)
+    const spans = new Set<ArrayBufferLike>();
+    for (const raw of raws) {
+      if (!spans.has(raw.buffer)) { spans.add(raw.buffer); releaseBuffer(raw); }
     }
     return { entries: stop - start, columns };
   }
