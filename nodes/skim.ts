@@ -135,6 +135,8 @@ export default defineNodeKind({
   kind: 'skim',
   version: '1',
   level: 'chunk',
+  // reads only the file: a changed cross-section or sample name keeps the cached columns
+  sampleMetadata: false,
   description: 'read branches of a tree per chunk, with an optional event filter',
   params,
   inputs: ['FileSet'],

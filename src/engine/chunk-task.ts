@@ -5,7 +5,7 @@
 import { sha256, sha256Concat } from '../../cache/hash.ts';
 import type { Store } from '../../cache/types.ts';
 import { eventBatchCodec, structuredCodec } from './codecs.ts';
-import { chunkKey, chunkSeed, type NodeBase } from './keys.ts';
+import { chunkIdFor, chunkKey, chunkSeed, type NodeBase } from './keys.ts';
 import type { ChunkContext, ChunkNodeKind, ChunkSpec, Codec, EventBatch } from './node-kind.ts';
 import type { Plan } from './validate.ts';
 
@@ -142,7 +142,7 @@ export async function runChunkTask(task: ChunkTask, plan: Plan, store: Store | n
 
   const keyOf = (name: string): string => {
     const t = byName.get(name)!;
-    return chunkKey(t.base, chunk.id, t.parent ? results.get(t.parent)!.hash : null);
+    return chunkKey(t.base, chunkIdFor(plan.nodes.get(name)!.kind, chunk), t.parent ? results.get(t.parent)!.hash : null);
   };
 
   for (const t of task.nodes) {

@@ -11,7 +11,7 @@ import type { Store } from '../../cache/types.ts';
 import { chunkLabel, codecOf, describeError, hashEncoded, readEncoded, type ChunkTask, type ChunkTaskResult, type EncodedValue, type EntryMeta } from './chunk-task.ts';
 import { structuredCodec } from './codecs.ts';
 import type { RecomputeReason, RunEvent } from './events.ts';
-import { chunkId, chunkKey, globalKey, memoKey, nodeBase, planKey, recordKey, reduceKey, type NodeBase } from './keys.ts';
+import { chunkDataId, chunkId, chunkIdFor, chunkKey, globalKey, memoKey, nodeBase, planKey, recordKey, reduceKey, type NodeBase } from './keys.ts';
 import type { LoadedGraph } from './load.ts';
 import type { ChunkNodeKind, ChunkSpec, Codec, FileSet, GlobalNodeKind, NodeContext, OutputContext } from './node-kind.ts';
 import type { ChunkPool } from './pool.ts';
@@ -301,8 +301,9 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
       const ranges = plans[f];
       if (!ranges) continue;
       for (const [tree, start, stop] of ranges) {
-        const c = { file, tree, start, stop, id: '' };
+        const c: ChunkSpec = { file, tree, start, stop, id: '' };
         c.id = chunkId(c);
+        c.dataId = chunkDataId(c);
         chunks.push(c);
       }
     }
@@ -339,7 +340,7 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
       for (const m of members) {
         const p = parentOf(m);
         const up = p === null ? null : hashes.get(p)![i];
-        const e = store && !forced.has(m.name) && up !== undefined ? store.get(chunkKey(bases.get(m.name)!, chunks[i]!.id, up)) : undefined;
+        const e = store && !forced.has(m.name) && up !== undefined ? store.get(chunkKey(bases.get(m.name)!, chunkIdFor(m.kind, chunks[i]!), up)) : undefined;
         if (e) {
           hashes.get(m.name)![i] = e.outputHash;
           cachedEvents.set(m.name, cachedEvents.get(m.name)! + (e.meta as EntryMeta).n);
@@ -401,7 +402,7 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
         if (wantPartial.size === 0) return null;
         const parts: EncodedPartials = { partials: new Map() };
         for (const name of wantPartial) {
-          const k = chunkKey(bases.get(name)!, chunk.id, hashOfParent(name, i));
+          const k = chunkKey(bases.get(name)!, chunkIdFor(plan.nodes.get(name)!.kind, chunk), hashOfParent(name, i));
           try {
             parts.partials.set(name, (await readEncoded(store!, k))!);
           } catch (err) {

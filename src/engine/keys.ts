@@ -102,6 +102,18 @@ export function chunkId(c: Pick<ChunkSpec, 'file' | 'tree' | 'start' | 'stop'>):
   return hashKey(['chunk-id', fingerprint, metadata, c.tree, c.start, c.stop]).slice(0, 24);
 }
 
+/** The data a chunk holds, without the sample metadata: the key part of kinds that never read that
+ *  metadata (the skim), so a changed cross-section re-runs select/fill on cached columns instead of
+ *  re-reading the files, and a file listed under two samples is read once. */
+export function chunkDataId(c: Pick<ChunkSpec, 'file' | 'tree' | 'start' | 'stop'>): string {
+  return hashKey(['chunk-data', c.file.fingerprint, c.tree, c.start, c.stop]).slice(0, 24);
+}
+
+/** The chunk id a node's key uses (see `sampleMetadata` in node-kind.ts). */
+export function chunkIdFor(kind: { sampleMetadata?: boolean }, c: Pick<ChunkSpec, 'id' | 'dataId'>): string {
+  return kind.sampleMetadata === false && c.dataId ? c.dataId : c.id;
+}
+
 /** Deterministic 32-bit seed for (node, chunk). */
 export function chunkSeed(node: string, id: string): number {
   return Number.parseInt(sha256(`${node}\0${id}`).slice(0, 8), 16) >>> 0;

@@ -76,6 +76,8 @@ export interface FileSet {
  *  the file's fingerprint and the range are unchanged: it is part of every per-chunk cache key. */
 export interface ChunkSpec {
   id: string;
+  /** the id without the sample metadata (set by the executor; see `sampleMetadata`) */
+  dataId?: string;
   file: FileInfo;
   /** Tree (or RNTuple) name. */
   tree: string;
@@ -184,6 +186,10 @@ interface KindCommon<P, O> {
   /** Global kinds that probe the outside world cheaply (fetch: glob + stat) run on every run; the
    *  node is reported cached when its output hash is unchanged, and descendants stay cached. */
   readonly volatile?: boolean;
+  /** Chunk kinds: false when the output depends only on the chunk's data, never on its sample
+   *  metadata (sample, process, xsec, ...): cached results then survive metadata changes and are
+   *  shared by samples listing the same file. Default true. */
+  readonly sampleMetadata?: boolean;
 }
 
 export interface GlobalNodeKind<P = any, O = any> extends KindCommon<P, O> {
