@@ -276,3 +276,21 @@ test('an unreachable input URL says why (refused, DNS), not just "fetch failed"'
   await new Promise<void>((res) => server.close(() => res()));
   await assert.rejects(fingerprintUrl(`http://127.0.0.1:${port}/x.root`, { timeoutMs: 5000 }), /cannot fingerprint http:\/\/127\.0\.0\.1:\d+\/x\.root: fetch failed \(ECONNREFUSED\)/);
 });
+
+test('a --set given twice is one line naming it, not a silent override', async () => {
+  const { parseSetArgs } = await import('../src/engine/params.ts');
+  assert.deepEqual(parseSetArgs(['a=1', 'b=x,y']), { a: '1', b: 'x,y' });
+  assert.throws(() => parseSetArgs(['a=1', 'a=2']), (err: unknown) => err instanceof UserError && /--set a is given twice/.test(err.message));
+});
+
+test('flow root ls --tree lists that tree only, and names a missing one', async () => {
+  const file = join(shared, 'root', 'uproot-HZZ-zlib.root');
+  const r = await flow(['root', 'ls', file, '--tree', 'events', '--json'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.deepEqual(Object.keys(out.trees), ['events']);
+  assert.ok(out.keys.every((k: { path: string }) => k.path === 'events'));
+  const bad = await flow(['root', 'ls', file, '--tree', 'nope'], dir);
+  assert.equal(bad.code, 2);
+  assert.match(oneLine(bad.stderr), /no tree 'nope'/);
+});

@@ -7,10 +7,10 @@ import type { BranchInfo } from '../root/read/branch-layout.ts';
 import type { TreeReader } from '../root/read/tree-reader.ts';
 import { SummaryAccumulator, type ColumnSummary } from '../root/read/summary.ts';
 
-const usage = `usage: flow root ls FILE [--json]
+const usage = `usage: flow root ls FILE [--tree T] [--json]
        flow root dump FILE [--tree T] [--branches a,b,Jet_*] [--json] [--chunk N]
 
-  ls     keys with their classes; trees with entries and branches with types
+  ls     keys with their classes; trees with entries and branches with types (--tree: that tree only)
   dump   per-branch count, sum, min, max and first values of a tree (all readable branches
          unless --branches; names may use * and ? wildcards). --json prints
          {"entries": n, "branches": {name: {"type", "jagged", "count", "sum", "min", "max", "first"}},
@@ -43,7 +43,7 @@ export async function main(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UserError(`flow root ${sub}: expected one FILE, got ${positionals.length}`);
   const file = await openRootFile(positionals[0]!);
   try {
-    if (sub === 'ls') await list(file, !!values.json);
+    if (sub === 'ls') await list(file, values.tree, !!values.json);
     else await dump(file, values.tree, values.branches, !!values.json, values.chunk);
   } finally {
     await file.close();
@@ -51,8 +51,13 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-async function list(file: RootFile, json: boolean): Promise<void> {
-  const keys = file.keys();
+async function list(file: RootFile, tree: string | undefined, json: boolean): Promise<void> {
+  let keys = file.keys();
+  if (tree !== undefined) {
+    const name = tree.replace(/;\d+$/, '');
+    keys = keys.filter((k) => k.path === name && (treeClasses.has(k.className) || k.className.includes('RNTuple')));
+    if (keys.length === 0) throw new UserError(`${file.source}: no tree '${tree}' (flow root ls ${file.source} lists its keys)`);
+  }
   const trees: Record<string, { entries: number; branches: BranchInfo[] }> = {};
   for (const k of keys) {
     if ((treeClasses.has(k.className) || k.className.includes('RNTuple')) && !trees[k.path]) {

@@ -9,7 +9,10 @@ export function parseSetArgs(sets: string[]): Record<string, string> {
   for (const s of sets) {
     const eq = s.indexOf('=');
     if (eq <= 0) throw new UserError(`--set ${s}: expected NAME=VALUE`);
-    out[s.slice(0, eq).trim()] = s.slice(eq + 1);
+    const name = s.slice(0, eq).trim();
+    // a second value would silently win: almost always a typo in a long command line
+    if (name in out) throw new UserError(`--set ${name} is given twice ('${out[name]}' and '${s.slice(eq + 1)}'); give it once (lists: --set ${name}=a,b)`);
+    out[name] = s.slice(eq + 1);
   }
   return out;
 }
