@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { openRootFile } from '../src/root/read/index.ts';
 import type { Jagged } from '../src/columns.ts';
 import { buildWorkspace, collectTemplates, readCabinetryConfig, readRootHistograms, requiredHistogramNames } from '../src/stats/build/index.ts';
@@ -50,6 +50,10 @@ test('ttbar graph on generated samples: cabinetry names, workspace, ttbar_norm ~
       assert.ok(required.includes(name), `the config requires ${name}`);
     }
     for (const name of required) assert.ok(written.has(name), `histograms.root lacks ${name}`);
+    // exactly the AGC's own histogram names: no all-zero never-filled combinations (W+jets x ME_var)
+    const agcNames = Object.keys(readJson(join(dirname(AGC_CONFIG), 'reference', 'histos_1_file_per_process.json'))).sort();
+    assert.deepEqual(Object.keys(readJson(join(out, 'histograms.json'))).sort(), agcNames);
+    assert.deepEqual([...written.keys()].sort(), agcNames);
     const ttbar = written.get('4j1b_ttbar')!;
     assert.deepEqual(Array.from(ttbar.edges), [110, 150, 190, 230, 270, 310, 350, 390, 430, 470, 510, 550]);
 

@@ -2,7 +2,7 @@
 // Float64Arrays), so it crosses worker threads and the cache codec without custom classes.
 import { Hist, type Binned } from './hist.ts';
 import { axisFromJSON, type AxisJSON } from './axis.ts';
-import { toNamedHistograms, type Hist1D } from './collection.ts';
+import { pairKey, toNamedHistograms, unfilledPairs, type Hist1D } from './collection.ts';
 
 export interface HistData { axes: AxisJSON[]; sumw: Float64Array; sumw2: Float64Array }
 
@@ -51,10 +51,14 @@ export interface NamingOptions {
  *  others use their own name as the region (notebook 002's one histogram per region). */
 export function namedHistograms(a: HistogramsArtifact, opts: NamingOptions = {}): Map<string, Hist1D> {
   const out = new Map<string, Hist1D>();
-  for (const [name, d] of Object.entries(a.hists)) {
-    const h = fromData(d);
+  const hists = Object.entries(a.hists).map(([name, d]) => [name, fromData(d)] as const);
+  // variations never filled for a process (ttbar's ME_var for W+jets) are not histograms of the
+  // analysis: all zeros, they would read as -100% systematics
+  const unfilled = unfilledPairs(hists.map(([, h]) => h));
+  const keep = (p: string | null, v: string | null) => p === null || v === null || !unfilled.has(pairKey(p, v));
+  for (const [name, h] of hists) {
     const hasRegion = h.axes.some((x) => x.name === 'region');
-    const named = toNamedHistograms(hasRegion ? h : { [name]: h }, { transform: opts.transform });
+    const named = toNamedHistograms(hasRegion ? h : { [name]: h }, { transform: opts.transform, keep });
     for (const [k, v] of named) out.set(k, v);
   }
   return out;

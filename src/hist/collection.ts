@@ -23,7 +23,7 @@ export interface CollectionAxes { region?: string; process?: string; variation?:
  *  a single histogram with a region axis (notebook 001) or one histogram per region (notebook 002). */
 export function toNamedHistograms(
   hists: Hist | Record<string, Hist>,
-  opts: CollectionAxes & { transform?: (h: Hist) => Hist; skipEmpty?: boolean } = {},
+  opts: CollectionAxes & { transform?: (h: Hist) => Hist; skipEmpty?: boolean; keep?: (process: string | null, variation: string | null) => boolean } = {},
 ): Map<string, Hist1D> {
   const ax = { region: opts.region ?? 'region', process: opts.process ?? 'process', variation: opts.variation ?? 'variation' };
   const perRegion: Record<string, Hist> = {};
@@ -42,6 +42,7 @@ export function toNamedHistograms(
         if (p !== null) sel[ax.process] = p;
         if (v !== null) sel[ax.variation] = v;
         let one = Object.keys(sel).length ? h.slice(sel) : h;
+        if (opts.keep && !opts.keep(p, v)) continue;
         if (opts.skipEmpty && one.sumw.every((x) => x === 0) && v !== null && v !== 'nominal') continue;
         if (opts.transform) one = opts.transform(one);
         const f = one.withFlow();
@@ -52,6 +53,38 @@ export function toNamedHistograms(
   }
   return out;
 }
+
+/** The (process, variation) pairs that were never filled: all zero (weights and squared weights)
+ *  in every region, for a process that has nominal content, while other processes have content for
+ *  that variation. A category axis is a product, but a sample variation (ttbar's ME_var) or a weight
+ *  variation of one process (W+jets' scale_var) is filled for its own process only; an all-zero
+ *  variation of a process without events, or of the only process, is kept (it may be genuinely
+ *  empty, and a fit config would look for it). */
+export function unfilledPairs(hists: Hist[], ax: { process?: string; variation?: string } = {}): Set<string> {
+  const pa = ax.process ?? 'process', va = ax.variation ?? 'variation';
+  const content = new Map<string, boolean>();
+  const withContent = new Set<string>(), procHasNominal = new Set<string>(), varHasContent = new Set<string>();
+  for (const h of hists) {
+    if (!h.axes.some((a) => a.name === pa) || !h.axes.some((a) => a.name === va)) continue;
+    for (const p of categories(h, pa)) {
+      for (const v of categories(h, va)) {
+        const one = h.slice({ [pa]: p, [va]: v });
+        content.set(pairKey(p, v), content.get(pairKey(p, v)) ?? false);
+        if (!one.sumw.some((x) => x !== 0) && !one.sumw2.some((x) => x !== 0)) continue;
+        withContent.add(pairKey(p, v));
+        if (v === 'nominal') procHasNominal.add(p); else varHasContent.add(v);
+      }
+    }
+  }
+  const out = new Set<string>();
+  for (const key of content.keys()) {
+    const [p, v] = key.split('\u0000') as [string, string];
+    if (v !== 'nominal' && !withContent.has(key) && procHasNominal.has(p) && varHasContent.has(v)) out.add(key);
+  }
+  return out;
+}
+
+export const pairKey = (process: string, variation: string): string => `${process}\u0000${variation}`;
 
 export function categories(h: Hist, axis: string): string[] {
   const a = h.axis(axis);
