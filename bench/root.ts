@@ -160,7 +160,7 @@ async function readJsroot(file: string, tree: string, branches: string[], entrie
 export async function run(opts: { json: boolean; quick: boolean }): Promise<Figure[]> {
   const out: Figure[] = [];
   const events = opts.quick ? 100_000 : 1_000_000;
-  const rounds = opts.quick ? 3 : 5;
+  const rounds = opts.quick ? 3 : 7;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hepflow-bench-root-'));
   try {
     for (const algorithm of ['zlib', 'zstd'] as const) {

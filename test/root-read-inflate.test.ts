@@ -3,7 +3,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
-import { decompressBlockInto } from '../src/root/native-inflate.ts';
+import { decompressBlockInto, isOneCompleteZstdFrame } from '../src/root/native-inflate.ts';
 import { decompressRoot } from '../src/root/decompress.ts';
 import { acquireBuffer, releaseBuffer } from '../src/root/read/buffer-pool.ts';
 
@@ -84,4 +84,30 @@ test('buffer pool: released buffers are reused, a second release is refused', ()
   assert.throws(() => releaseBuffer(b), /twice/);
   const c = acquireBuffer(6000);
   assert.notEqual(acquireBuffer(6000).buffer, c.buffer); // the pooled one is not handed out twice
+});
+
+test('zstd frame walk: whole frames (with and without checksum) are recognised, anything else is not', () => {
+  const raw = sample(300_000, 21);
+  const plain = zlib.zstdCompressSync(raw);
+  const checked = zlib.zstdCompressSync(raw, { params: { [zlib.constants.ZSTD_c_checksumFlag]: 1 } });
+  const tiny = zlib.zstdCompressSync(raw.subarray(0, 50));
+  assert.equal(isOneCompleteZstdFrame(plain), true);
+  assert.equal(isOneCompleteZstdFrame(checked), true);
+  assert.equal(isOneCompleteZstdFrame(tiny), true);
+  assert.equal(isOneCompleteZstdFrame(checked.subarray(0, checked.length - 4)), false);
+  assert.equal(isOneCompleteZstdFrame(plain.subarray(0, plain.length - 1)), false);
+  assert.equal(isOneCompleteZstdFrame(Buffer.concat([tiny, tiny])), false);
+  assert.equal(isOneCompleteZstdFrame(zlib.deflateSync(raw)), false);
+});
+
+test('zstd: a block of two frames stops after the first (the size check reports it); the context is reset for the next block', () => {
+  const a = sample(70_000, 31), b = sample(5_000, 32), c = sample(40_000, 33);
+  const two = Buffer.concat([zlib.zstdCompressSync(a), zlib.zstdCompressSync(b)]);
+  const out = new Uint8Array(a.length + b.length + 1);
+  assert.equal(decompressBlockInto('ZS', two, out), a.length); // leftover input: context dirty
+  const next = new Uint8Array(c.length + 1);
+  for (let i = 0; i < 3; i++) {
+    assert.equal(decompressBlockInto('ZS', zlib.zstdCompressSync(c), next), c.length);
+    assert.deepEqual(next.subarray(0, c.length), c);
+  }
 });

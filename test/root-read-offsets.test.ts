@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openFile } from 'jsroot/io';
-import { convertEntryOffsets } from '../src/root/bswap-wasm.ts';
+import { convertEntryOffsets, stagingArea } from '../src/root/bswap-wasm.ts';
 import { parseBasketKey } from '../src/root/read/basket.ts';
 import { openRootFile } from '../src/root/read/index.ts';
 import { UserError } from '../src/errors.ts';
@@ -37,6 +37,25 @@ test('convertEntryOffsets matches a DataView loop and stops at the first decreas
   const bad = [...starts];
   bad[3210] = bad[3209]! - 4;
   assert.equal(convertEntryOffsets(bigEndian(bad), 1000, add, shift, new Int32Array(bad.length), 0), 3210);
+});
+
+test('convertEntryOffsets in place in the staging area gives the same values', () => {
+  const starts = Array.from({ length: 3001 }, (_, i) => 500 + 8 * i + 4 * (i % 2));
+  const src = bigEndian(starts);
+  const expected = new Int32Array(starts.length);
+  assert.equal(convertEntryOffsets(src, 0, 8, 2, expected, 0), -1); // on a copy
+  for (const at of [0, 4, 1024]) {
+    const area = stagingArea(at + src.length + 64);
+    area.set(src, at);
+    const out = new Int32Array(starts.length);
+    assert.equal(convertEntryOffsets(area.subarray(at, at + src.length), 0, 8, 2, out, 0), -1);
+    assert.deepEqual(out, expected);
+  }
+  const area = stagingArea(src.length + 64);
+  const bad = [...starts];
+  bad[77] = 0;
+  area.set(bigEndian(bad), 0);
+  assert.equal(convertEntryOffsets(area.subarray(0, src.length), 0, 8, 2, new Int32Array(bad.length), 0), 77);
 });
 
 test('stored entry offsets that go backwards are reported, whichever path decodes them', async () => {

@@ -9,46 +9,47 @@ function lanes(width: number): number[] {
   return out;
 }
 
-/** bswapN(nbytes): reverses every N-byte group of memory[0 .. nbytes rounded up to 16). */
+/** bswapN(start, end): reverses every N-byte group of memory[start .. end rounded up to 16). */
 function kernel(width: number): WasmFunction {
-  const N = 0, P = 1;
+  const P = 0, END = 1;
   const code = [
     0x02, 0x40, 0x03, 0x40, // block loop
-    0x20, P, 0x20, N, 0x4f, 0x0d, 1, // p >= n: break
+    0x20, P, 0x20, END, 0x4f, 0x0d, 1, // p >= end: break
     0x20, P, // store address
     0x20, P, 0xfd, ...uleb(0x00), 0, 0, // v128.load
-    0x20, P, 0xfd, ...uleb(0x00), 0, 0,
+    0x20, P, 0xfd, ...uleb(0x00), 0, 0, // (the same vector again: shuffle takes two)
     0xfd, ...uleb(0x0d), ...lanes(width), // i8x16.shuffle
     0xfd, ...uleb(0x0b), 0, 0, // v128.store
     0x20, P, 0x41, 16, 0x6a, 0x21, P, // p += 16
     0x0c, 0, 0x0b, 0x0b,
   ];
-  return { name: `bswap${width * 8}`, params: [I32], results: [], locals: [[1, I32]], code };
+  return { name: `bswap${width * 8}`, params: [I32, I32], results: [], locals: [], code };
 }
 
-/** offsets(n, prev, add, shift): the n native int32 entry starts at memory[0..4n), in place, to
- *  (v + add) >> shift, stopping at the first v below its predecessor (`prev` for the first):
- *  returns that index, or -1. */
+/** offsets(start, n, prev, add, shift): the n native int32 entry starts at memory[start ..), in
+ *  place, to (v + add) >> shift, stopping at the first v below its predecessor (`prev` for the
+ *  first): returns that index, or -1. */
 function offsetsKernel(): WasmFunction {
-  const N = 0, PREV = 1, ADD = 2, SHIFT = 3, P = 4, END = 5, V = 6;
+  const START = 0, N = 1, PREV = 2, ADD = 3, SHIFT = 4, P = 5, END = 6, V = 7;
   const code = [
-    0x20, N, 0x41, 2, 0x74, 0x21, END, // end = n << 2
+    0x20, START, 0x21, P, // p = start
+    0x20, START, 0x20, N, 0x41, 2, 0x74, 0x6a, 0x21, END, // end = start + (n << 2)
     0x02, 0x40, 0x03, 0x40, // block loop
     0x20, P, 0x20, END, 0x4f, 0x0d, 1, // p >= end: break
     0x20, P, 0x28, 2, 0, 0x21, V, // v = i32.load(p)
-    0x20, V, 0x20, PREV, 0x48, 0x04, 0x40, 0x20, P, 0x41, 2, 0x75, 0x0f, 0x0b, // v < prev: return p >> 2
+    0x20, V, 0x20, PREV, 0x48, 0x04, 0x40, 0x20, P, 0x20, START, 0x6b, 0x41, 2, 0x75, 0x0f, 0x0b, // v < prev: return (p - start) >> 2
     0x20, P, 0x20, V, 0x20, ADD, 0x6a, 0x20, SHIFT, 0x75, 0x36, 2, 0, // i32.store(p, (v + add) >> shift)
     0x20, V, 0x21, PREV, // prev = v
     0x20, P, 0x41, 4, 0x6a, 0x21, P, // p += 4
     0x0c, 0, 0x0b, 0x0b,
     0x41, 0x7f, // -1
   ];
-  return { name: 'offsets', params: [I32, I32, I32, I32], results: [I32], locals: [[3, I32]], code };
+  return { name: 'offsets', params: [I32, I32, I32, I32, I32], results: [I32], locals: [[3, I32]], code };
 }
 
 interface BswapExports {
-  bswap16(n: number): void; bswap32(n: number): void; bswap64(n: number): void;
-  offsets(n: number, prev: number, add: number, shift: number): number;
+  bswap16(start: number, end: number): void; bswap32(start: number, end: number): void; bswap64(start: number, end: number): void;
+  offsets(start: number, n: number, prev: number, add: number, shift: number): number;
 }
 type Bswap = BswapExports & { memory: WasmMemory };
 /** Two instances, each with its own memory: `staging` holds a column being assembled across many
@@ -61,9 +62,9 @@ function instance(): Bswap {
 }
 
 function swapMemory(inst: Bswap, width: 2 | 4 | 8, n: number): void {
-  if (width === 2) inst.bswap16(n);
-  else if (width === 4) inst.bswap32(n);
-  else inst.bswap64(n);
+  if (width === 2) inst.bswap16(0, n);
+  else if (width === 4) inst.bswap32(0, n);
+  else inst.bswap64(0, n);
 }
 
 /** Reverses the byte order of each `width`-byte element of `bytes` in place. */
@@ -94,14 +95,23 @@ export function finishStaged(width: 2 | 4 | 8, out: Uint8Array): void {
 /** ROOT's stored entry starts (big-endian int32, `src`) to a column's value offsets in
  *  out[at ..]: (v + add) >> shift each, after checking that no value is below `prev` or its
  *  predecessor. Returns -1, or the index in src of the first value that breaks the order
- *  (out is then not written). One copy in, a SIMD swap, one scalar pass and one copy out. */
+ *  (out is then not written). A SIMD swap and one scalar pass, in place when src lies in the
+ *  staging area (then src and up to 12 bytes after it are overwritten), else on a copy. */
 export function convertEntryOffsets(src: Uint8Array, prev: number, add: number, shift: number, out: Int32Array, at: number): number {
   const n = src.length >> 2;
-  scratch ??= instance();
-  ensureMemory(scratch.memory, 4 * n + 16);
-  new Uint8Array(scratch.memory.buffer, 0, 4 * n).set(src.subarray(0, 4 * n));
-  scratch.bswap32(4 * n);
-  const bad = scratch.offsets(n, prev, add, shift);
-  if (bad < 0) out.set(new Int32Array(scratch.memory.buffer, 0, n), at);
+  let inst: Bswap;
+  let start: number;
+  if (staging && src.buffer === staging.memory.buffer && src.byteOffset % 4 === 0 && src.byteOffset + 4 * n + 16 <= src.buffer.byteLength) {
+    inst = staging;
+    start = src.byteOffset;
+  } else {
+    inst = scratch ??= instance();
+    start = 0;
+    ensureMemory(inst.memory, 4 * n + 16);
+    new Uint8Array(inst.memory.buffer, 0, 4 * n).set(src.subarray(0, 4 * n));
+  }
+  inst.bswap32(start, start + 4 * n);
+  const bad = inst.offsets(start, n, prev, add, shift);
+  if (bad < 0) out.set(new Int32Array(inst.memory.buffer, start, n), at);
   return bad;
 }

@@ -25,6 +25,8 @@ interface Engine {
   state: Uint32Array;
   /** set by the handle's onerror during a write */
   error: string | undefined;
+  /** ZSTD: the context may be inside a frame and needs a reset before the next one */
+  dirty: boolean;
 }
 
 const engines: Partial<Record<NativeAlgorithm, Engine | null>> = {};
@@ -38,7 +40,7 @@ function createEngine(alg: NativeAlgorithm): Engine | null {
   if (!handle || typeof handle.writeSync !== 'function' || typeof handle.reset !== 'function' || !(state instanceof Uint32Array)) {
     return null; // internals changed: callers fall back to the public one-shot API
   }
-  const engine: Engine = { handle, state, error: undefined };
+  const engine: Engine = { handle, state, error: undefined, dirty: false };
   // replaces lib/zlib.js's handler, which would destroy the stream and emit an unhandled 'error'
   handle.onerror = (message, _errno, code) => { engine.error = code ? `${message} (${code})` : message; };
   return engine;
@@ -59,10 +61,17 @@ export function decompressBlockInto(alg: NativeAlgorithm, block: Uint8Array, out
   if (!engine) return oneShotInto(alg, block, out);
   const { handle, state } = engine;
   engine.error = undefined;
+  // A zlib stream must be reset after its end (inflateReset: cheap). A zstd context starts the
+  // next frame by itself after a complete one, and node's reset() builds a new context (a
+  // ZSTD_createDCtx, ~5% of a file's read time), so it is reset only after a block that may
+  // have left it inside a frame.
+  const zstd = alg === 'ZS';
+  const wholeFrame = zstd && isOneCompleteZstdFrame(block);
   try {
-    handle.reset();
+    if (!zstd || engine.dirty) handle.reset();
+    engine.dirty = true;
     if (engine.error === undefined) {
-      handle.writeSync(alg === 'ZL' ? zlib.constants.Z_FINISH : zlib.constants.ZSTD_e_end, block, 0, block.length, out, 0, out.length);
+      handle.writeSync(zstd ? zlib.constants.ZSTD_e_end : zlib.constants.Z_FINISH, block, 0, block.length, out, 0, out.length);
     }
   } catch (err) {
     engine.error ??= (err as Error).message;
@@ -73,7 +82,29 @@ export function decompressBlockInto(alg: NativeAlgorithm, block: Uint8Array, out
     try { handle.close(); } catch { /* already closed by the failure */ }
     throw new Error(message);
   }
+  // clean: the block was one whole frame, all of it consumed, and the output not cut short
+  engine.dirty = !(wholeFrame && state[1] === 0 && state[0]! > 0);
   return out.length - state[0]!;
+}
+
+/** Whether `b` is exactly one zstd frame whose blocks end with a last block (and checksum):
+ *  decoding it then leaves the context at a frame boundary. Walks the frame and block headers
+ *  only (RFC 8878, section 3.1.1). */
+export function isOneCompleteZstdFrame(b: Uint8Array): boolean {
+  if (b.length < 6 || b[0] !== 0x28 || b[1] !== 0xb5 || b[2] !== 0x2f || b[3] !== 0xfd) return false;
+  const fhd = b[4]!;
+  const fcsFlag = fhd >> 6, singleSegment = (fhd >> 5) & 1, checksum = (fhd >> 2) & 1, didFlag = fhd & 3;
+  if (fhd & 0x08) return false; // reserved bit
+  let p = 5 + (singleSegment ? 0 : 1) + [0, 1, 2, 4][didFlag]! + [singleSegment, 2, 4, 8][fcsFlag]!;
+  for (;;) {
+    if (p + 3 > b.length) return false;
+    const h = b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16);
+    const type = (h >> 1) & 3;
+    if (type === 3) return false;
+    p += 3 + (type === 1 ? 1 : h >>> 3);
+    if (h & 1) break;
+  }
+  return p + (checksum ? 4 : 0) === b.length;
 }
 
 function oneShotInto(alg: NativeAlgorithm, block: Uint8Array, out: Uint8Array): number {

@@ -91,7 +91,7 @@ class Staging {
   finish(diskType: DType, dtype: DType): NumericArray {
     const width = size[diskType];
     if (this.pos % width !== 0) throw new Error(`staged ${this.pos} bytes for ${width}-byte values`);
-    const raw = new dtypeArray[diskType](this.pos / width);
+    const raw = uninitialized(diskType, this.pos / width);
     const out = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
     if (width === 1) out.set(this.bytes.subarray(0, this.pos));
     else if (this.pos >= WASM_MIN_BYTES) finishStaged(width as 2 | 4 | 8, out);
@@ -101,6 +101,16 @@ class Staging {
     converted.set(raw as Float32Array);
     return converted;
   }
+}
+
+/** A new array of n values whose every byte the caller overwrites: large ones skip the zero
+ *  fill (Buffer.allocUnsafe; at or above Buffer.poolSize it has an ArrayBuffer of its own). */
+function uninitialized(dtype: DType, n: number): NumericArray {
+  const bytes = n * size[dtype];
+  if (bytes < Buffer.poolSize) return new dtypeArray[dtype](n);
+  const buf = Buffer.allocUnsafe(bytes);
+  const View = dtypeArray[dtype] as unknown as new (b: ArrayBuffer, offset: number, length: number) => NumericArray;
+  return new View(buf.buffer as ArrayBuffer, buf.byteOffset, n);
 }
 
 /** Builds one column from the slices of its baskets, added in entry order. */
@@ -242,11 +252,11 @@ class JaggedBuilder implements ColumnBuilder {
     let prev = base;
     const inner = to - from - 1; // entries whose start is neither base nor end
     if (inner >= OFFSETS_WASM_MIN) {
+      prev = view.getInt32(4 * (to - 1)) - keylen; // before the conversion, which may work in place
       const src = new Uint8Array(view.buffer, view.byteOffset + 4 * (from + 1), 4 * inner);
       const bad = convertEntryOffsets(src, base + keylen, delta - keylen, shift, offsets, e + 1);
       if (bad >= 0) throw new Error(`${s.where}: entry offsets decrease at entry ${from + 1 + bad}`);
       e += inner;
-      prev = view.getInt32(4 * (to - 1)) - keylen;
     } else {
       for (let i = from + 1; i < to; i++) {
         const v = view.getInt32(4 * i) - keylen;

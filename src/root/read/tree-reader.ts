@@ -135,18 +135,18 @@ export class TTreeReader implements TreeReader {
     // every basket of every branch needed for [start, stop), read from the source in one call
     const plan = wanted.map((r) => ({ r, refs: this.baskets(r).filter((k) => k.stop > start && k.start < stop) }));
     const toRead: BasketRef[] = [];
-    const owner: string[] = [];
     // a snapshot: concurrent reads on this reader may replace the cache while this one awaits
     const kept = new Map(plan.map(({ r }) => [r.info.name, this.lastBasket.get(r.info.name)]));
     for (const { r, refs } of plan) {
       const last = kept.get(r.info.name);
       for (const k of refs) {
-        if (!k.embedded && k.index !== last?.index) { toRead.push(k); owner.push(r.info.name); }
+        if (!k.embedded && k.index !== last?.index) toRead.push(k);
       }
     }
     const raws = await this.source.read(toRead.map((k) => ({ offset: k.seek, length: k.bytes })));
-    const rawOf = new Map<string, Uint8Array>();
-    toRead.forEach((k, i) => rawOf.set(`${owner[i]}\0${k.index}`, raws[i]!));
+    // basket refs are per branch (cached by name), so a ref identifies one basket of one branch
+    const rawOf = new Map<BasketRef, Uint8Array>();
+    toRead.forEach((k, i) => rawOf.set(k, raws[i]!));
 
     const columns: Record<string, Column> = {};
     for (const { r, refs } of plan) {
@@ -154,7 +154,7 @@ export class TTreeReader implements TreeReader {
       const layout = r.layout!;
       const offsetsMode = layout.kind === 'fixed' ? 'none' : 'decoded';
       const last = kept.get(name);
-      const rawFor = (k: BasketRef): Uint8Array => rawOf.get(`${name}\0${k.index}`)!;
+      const rawFor = (k: BasketRef): Uint8Array => rawOf.get(k)!;
       // LZMA baskets decode asynchronously: done first, so that the column is then built
       // without awaiting (its staging area is shared by the thread)
       const early = new Map<number, BasketData>();
