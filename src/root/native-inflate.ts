@@ -32,9 +32,9 @@ interface Engine {
 const engines: Partial<Record<NativeAlgorithm, Engine | null>> = {};
 
 function createEngine(alg: NativeAlgorithm): Engine | null {
-  const stream = (alg === 'ZL' ? new zlib.Inflate() : new zlib.ZstdDecompress()) as unknown as {
-    _handle?: NativeHandle; _writeState?: Uint32Array;
-  };
+  const Stream = (alg === 'ZL' ? zlib.Inflate : zlib.ZstdDecompress) as unknown as (new () => { _handle?: NativeHandle; _writeState?: Uint32Array }) | undefined;
+  if (typeof Stream !== 'function') return null;
+  const stream = new Stream();
   const handle = stream._handle;
   const state = stream._writeState;
   if (!handle || typeof handle.writeSync !== 'function' || typeof handle.reset !== 'function' || !(state instanceof Uint32Array)) {
