@@ -100,8 +100,8 @@ test('a file-system refusal (an --out or --cache-dir under a file) is one line, 
   const file = join(dir, 'a-file');
   writeFileSync(file, 'x');
   const cache = await flow(['run', join(dir, 'typo.ts'), '--cache-dir', join(file, 'cache'), '--ui', 'plain'], dir);
-  assert.equal(cache.code, 1);
-  assert.match(oneLine(cache.stderr), /^flow: cannot open the cache at .*a-file\/cache: ENOTDIR/);
+  assert.equal(cache.code, 2);
+  assert.match(oneLine(cache.stderr), /^flow: --cache-dir .*a-file\/cache: .*a-file is not a directory/);
   const card = join(shared, 'combine/simple-counting-experiment.txt');
   const out = await flow(['workspace', 'datacard', card, '--out', join(file, 'ws.json')], dir);
   assert.equal(out.code, 1);
@@ -293,4 +293,13 @@ test('flow root ls --tree lists that tree only, and names a missing one', async 
   const bad = await flow(['root', 'ls', file, '--tree', 'nope'], dir);
   assert.equal(bad.code, 2);
   assert.match(oneLine(bad.stderr), /no tree 'nope'/);
+});
+
+test('an --out under /proc or below a file is one line before anything runs (no hang)', async () => {
+  const { spawnSync } = await import('node:child_process');
+  for (const [out, msg] of [['/proc/hepflow-test/out', /kernel pseudo-filesystem/], ['/etc/hostname/out', /is not a directory/]] as const) {
+    const r = spawnSync(process.execPath, [join(ROOT, 'cli.ts'), 'run', join(ROOT, 'graphs', 'quickstart.ts'), '--out', out, '--ui', 'plain'], { cwd: dir, encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL' });
+    assert.equal(r.status, 2, `${out}: ${r.stderr}`);
+    assert.match(oneLine(r.stderr), msg);
+  }
 });

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { Subject } from 'rxjs';
 import { UserError } from '../errors.ts';
 import { parseCommandArgs } from './parse-args.ts';
+import { checkWritableDir } from './writable-dir.ts';
 import type { RunEvent } from '../engine/events.ts';
 import { parseSetArgs } from '../engine/params.ts';
 
@@ -67,8 +68,10 @@ export async function main(argv: string[]): Promise<number> {
     if (!g.plan.nodes.has(f)) throw new UserError(`--force ${f}: no such node in ${g.file} (nodes: ${g.plan.order.map((n) => n.name).join(', ')})`);
   }
   const outDir = resolve(o.out ?? `out/${g.plan.graph}`);
+  checkWritableDir(outDir, '--out');
   const { resolveCacheDir } = await import('../../cache/location.ts');
   const cacheDir = o['no-cache'] ? null : resolveCacheDir(o['cache-dir']);
+  if (cacheDir) checkWritableDir(cacheDir, '--cache-dir');
   const store = cacheDir ? await (await import('../../cache/store.ts')).openStore(cacheDir) : null;
 
   const events = new Subject<RunEvent>();
