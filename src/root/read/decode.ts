@@ -1,5 +1,6 @@
-// Basket payloads (big-endian) -> typed-array columns: bytes are gathered basket by basket into a
-// staging area, byte-swapped once and copied out into the column.
+// Basket payloads (big-endian) -> typed-array columns: a column's bytes are gathered basket by
+// basket in a WebAssembly staging area (decompressed there directly where the layout allows),
+// byte-swapped once and copied out into the column.
 import { dtypeArray, type DType, type NumericArray, type Column } from '../../columns.ts';
 import type { BasketData } from './basket.ts';
 import type { BranchLayout } from './branch-layout.ts';
@@ -57,10 +58,10 @@ export function swapInPlaceJs(arr: NumericArray): void {
   }
 }
 
-/** The big-endian bytes of one column, appended basket by basket in WebAssembly memory (each
- *  basket is copied while its decompressed bytes are still in cache), then byte-swapped there
- *  with SIMD and copied out once into an array of exactly the final size. One staging area per
- *  thread: a builder must be filled and finished without awaiting in between. */
+/** The big-endian bytes of one column, appended basket by basket in WebAssembly memory (baskets
+ *  decompressed there stay in place, others are copied in), then byte-swapped there with SIMD
+ *  and copied out once into an array of exactly the final size. One staging area per thread: a
+ *  builder must be filled and finished without awaiting in between. */
 class Staging {
   bytes = stagingArea(0);
   pos = 0;
@@ -131,13 +132,6 @@ export function columnBuilder(layout: BranchLayout, dtype: DType, entries: numbe
   if (layout.kind === 'fixed') return new FixedBuilder(layout, dtype);
   if (layout.kind === 'jagged2') return new NestedBuilder(layout, dtype, entries);
   return new JaggedBuilder(layout, dtype, entries);
-}
-
-/** Decodes `entries` entries spread over slices into a column. */
-export function decodeColumn(layout: BranchLayout, dtype: DType, slices: BasketSlice[], entries: number): Column {
-  const b = columnBuilder(layout, dtype, entries);
-  for (const s of slices) b.add(s);
-  return b.finish();
 }
 
 class FixedBuilder implements ColumnBuilder {
