@@ -114,6 +114,12 @@ function uninitialized(dtype: DType, n: number): NumericArray {
   return new View(buf.buffer as ArrayBuffer, buf.byteOffset, n);
 }
 
+/** Every entry asked for must have come from a basket (the reader checks the baskets cover the
+ *  range; this guards the builder's own bookkeeping). */
+function checkFilled(e: number, offsets: Int32Array): void {
+  if (e !== offsets.length - 1) throw new Error(`baskets gave ${e} of the ${offsets.length - 1} entries asked for`);
+}
+
 /** Builds one column from the slices of its baskets, added in entry order. */
 export interface ColumnBuilder {
   /** Copies the slice's entries; the basket's buffers may be reused as soon as this returns.
@@ -268,6 +274,7 @@ class JaggedBuilder implements ColumnBuilder {
   }
 
   finish(): Column {
+    checkFilled(this.e, this.offsets);
     return { offsets: this.offsets, content: this.staging.finish(this.layout.diskType, this.dtype) };
   }
 }
@@ -313,6 +320,7 @@ class NestedBuilder implements ColumnBuilder {
   }
 
   finish(): Column {
+    checkFilled(this.e, this.offsets);
     return { offsets: this.offsets, content: this.staging.finish(this.layout.diskType, this.dtype) };
   }
 }
