@@ -9,7 +9,8 @@ import path from 'node:path';
 import { openFile } from 'jsroot/io';
 import { TSelector, treeProcess } from 'jsroot/tree';
 import { lz4CompressBlock, lz4CompressBound } from '../src/root/lz4-compress.ts';
-import { lz4DecodeBlock } from '../src/root/lz4.ts';
+import { lz4DecodeBlock, lz4DecodeBlockJs } from '../src/root/lz4.ts';
+import { lz4DecodeBlockWasm } from '../src/root/lz4-wasm.ts';
 import { xxhash64 } from '../src/root/xxhash64.ts';
 import { createRootFile, compressionSetting, type BranchSpec } from '../src/root/write/index.ts';
 import { openRootFile } from '../src/root/read/index.ts';
@@ -83,6 +84,39 @@ test('lz4 compressor: gives up (0) when the block does not fit, and repeated cal
   const b = new Uint8Array(lz4CompressBound(text.length));
   assert.equal(lz4CompressBlock(text, b), na);
   assert.ok(Buffer.from(a.subarray(0, na)).equals(Buffer.from(b.subarray(0, na))), 'same input, same bytes');
+});
+
+test('lz4 decoders: WebAssembly and JavaScript agree on every block and reject the same malformed ones', () => {
+  const rnd = lcg(13);
+  const inputs: Uint8Array[] = [];
+  for (const len of [0, 1, 13, 100, 1023, 1024, 5000, 70_000]) {
+    inputs.push(Uint8Array.from({ length: len }, () => rnd() % 5)); // short matches, offsets 1..7 included
+    inputs.push(Uint8Array.from({ length: len }, (_, i) => (i % 3 === 0 ? rnd() >>> 24 : i % 7))); // mixed
+    inputs.push(new Uint8Array(len).fill(9)); // offset-1 runs
+  }
+  for (const src of inputs) {
+    const c = new Uint8Array(lz4CompressBound(src.length));
+    const blk = c.subarray(0, lz4CompressBlock(src, c));
+    for (const [name, dec] of [['js', lz4DecodeBlockJs], ['wasm', lz4DecodeBlockWasm], ['dispatch', lz4DecodeBlock]] as const) {
+      const out = new Uint8Array(src.length + 3).fill(0xee);
+      assert.equal(dec(blk, out, 3), src.length + 3, `${name}: ${src.length} bytes`);
+      assert.ok(Buffer.from(out.subarray(3)).equals(Buffer.from(src)), `${name}: ${src.length} bytes decoded`);
+      assert.deepEqual(Array.from(out.subarray(0, 3)), [0xee, 0xee, 0xee], `${name}: bytes before dstPos untouched`);
+    }
+  }
+  const bad: Array<[Uint8Array, number, RegExp]> = [
+    [Uint8Array.of(0x10, 0x61, 0x05, 0x00), 10, /bad match offset/], // offset beyond the output
+    [Uint8Array.of(0x10, 0x61, 0x00, 0x00), 10, /bad match offset/], // offset 0
+    [Uint8Array.of(0x35, 0x61, 0x62, 0x63, 0x03, 0x00), 5, /out of bounds/], // literals past dst
+    [Uint8Array.of(0x3f, 0x61, 0x62, 0x63, 0x03, 0x00, 0xff, 0x10), 100, /out of bounds/], // match past dst
+    [Uint8Array.of(0xf0), 100, /truncated|out of bounds/], // length byte missing
+    [Uint8Array.of(0x50, 1, 2), 100, /out of bounds/], // literal run past src
+    [Uint8Array.of(0x10, 0x61, 0x01), 100, /truncated/], // offset cut short
+  ];
+  for (const [blk, n, re] of bad) {
+    assert.throws(() => lz4DecodeBlockJs(blk, new Uint8Array(n)), re, `js: ${Array.from(blk)}`);
+    assert.throws(() => lz4DecodeBlockWasm(blk, new Uint8Array(n)), /lz4: /, `wasm: ${Array.from(blk)}`);
+  }
 });
 
 const N = 2000;
