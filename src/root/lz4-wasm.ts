@@ -44,6 +44,29 @@ function body(): number[] {
   get(S); get(SEND); c.push(0x4f, 0x04, 0x40); get(D); get(D0); c.push(0x6b, 0x0f, 0x0b); // s >= srcEnd: return produced
   get(S); c.push(0x2d, 0, 0); set(TOK); inc(S, 1);
   get(TOK); k(4); c.push(0x76); set(LIT);
+  c.push(0x02, 0x40); // block $match: leaves with OFF read and checked, ML set
+  c.push(0x02, 0x40); // block $general
+  // fast path (LZ4's shortcut): a short literal run and room on both sides: copy 16 literal
+  // bytes and 18 match bytes unconditionally
+  get(LIT); k(15); c.push(0x49); get(S); k(16); add(); get(SEND); c.push(0x4d, 0x71);
+  get(D); k(32); add(); get(DEND); c.push(0x4d, 0x71, 0x45, 0x0d, 0); // else: br $general
+  get(D); get(S); c.push(0xfd, 0x00, 0, 0, 0xfd, 0x0b, 0, 0); // v128.store(d, v128.load(s))
+  get(D); get(LIT); add(); set(D); get(S); get(LIT); add(); set(S);
+  get(S); c.push(0x2f, 0, 0); set(OFF); inc(S, 2);
+  get(OFF); c.push(0x45); get(OFF); get(D); get(D0); c.push(0x6b, 0x4b, 0x72); failIf(BAD_OFFSET);
+  get(TOK); k(15); c.push(0x71); set(ML);
+  get(ML); k(15); c.push(0x49); get(OFF); k(8); c.push(0x4f, 0x71, 0x04, 0x40);
+  get(D); get(OFF); c.push(0x6b); set(M);
+  get(D); get(M); c.push(0x29, 0, 0, 0x37, 0, 0); // 8-byte steps: each reads bytes already written
+  get(D); get(M); c.push(0x29, 0, 8, 0x37, 0, 8);
+  get(D); get(M); c.push(0x2f, 0, 16, 0x3b, 0, 16);
+  get(D); get(ML); add(); k(4); add(); set(D);
+  c.push(0x0c, 3); // continue $seq
+  c.push(0x0b);
+  get(ML); k(4); add(); set(ML);
+  get(ML); k(19); c.push(0x46, 0x04, 0x40); extend(ML); c.push(0x0b);
+  c.push(0x0c, 1); // br $match
+  c.push(0x0b); // end $general
   get(LIT); k(15); c.push(0x46, 0x04, 0x40); extend(LIT); c.push(0x0b);
   get(LIT); c.push(0x04, 0x40); // literals
   get(S); get(LIT); add(); get(SEND); c.push(0x4b);
@@ -58,6 +81,7 @@ function body(): number[] {
   get(OFF); c.push(0x45); get(OFF); get(D); get(D0); c.push(0x6b, 0x4b, 0x72); failIf(BAD_OFFSET); // off == 0 || off > d - dst0
   get(TOK); k(15); c.push(0x71); k(4); add(); set(ML);
   get(TOK); k(15); c.push(0x71); k(15); c.push(0x46, 0x04, 0x40); extend(ML); c.push(0x0b);
+  c.push(0x0b); // end $match
   get(D); get(ML); add(); c.push(0x22, E); get(DEND); c.push(0x4b); failIf(MATCH_OOB); // e = d + ml > dstEnd
   get(D); get(OFF); c.push(0x6b); set(M);
   get(OFF); k(8); c.push(0x4f, 0x04, 0x40); // off >= 8: 8-byte steps never read unwritten bytes
