@@ -24,7 +24,7 @@ export function lz4CompressBound(n: number): number {
 // little-endian 4-byte reads of the current input (DataView: one unaligned load, ~20% faster
 // than four byte loads)
 const EMPTY = new DataView(new ArrayBuffer(0));
-let view = EMPTY;
+let view: DataView<ArrayBufferLike> = EMPTY;
 
 function read32(i: number): number {
   return view.getInt32(i, true);
