@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { openFile } from 'jsroot/io';
 import { TSelector, treeProcess } from 'jsroot/tree';
-import { lz4CompressBlock, lz4CompressBound } from '../src/root/lz4-compress.ts';
+import { lz4CompressBlock, lz4CompressBlockJs, lz4CompressBound } from '../src/root/lz4-compress.ts';
+import { lz4CompressBlockWasm } from '../src/root/lz4-compress-wasm.ts';
 import { lz4DecodeBlock, lz4DecodeBlockJs } from '../src/root/lz4.ts';
 import { lz4DecodeBlockWasm } from '../src/root/lz4-wasm.ts';
 import { xxhash64 } from '../src/root/xxhash64.ts';
@@ -71,6 +72,27 @@ test('lz4 compressor: every length 0..300 and long runs round-trip and obey the 
   roundTrip(mixed, 'mixed runs');
   const zeros = roundTrip(new Uint8Array(1 << 20), '1 MiB of zeros');
   assert.ok(zeros < 5000, `1 MiB of zeros compresses to ${zeros} bytes`);
+});
+
+test('lz4 compressors: WebAssembly and JavaScript give the same bytes, and give up at the same sizes', () => {
+  const rnd = lcg(17);
+  const inputs: Uint8Array[] = [];
+  for (let len = 0; len < 200; len++) inputs.push(Uint8Array.from({ length: len }, () => rnd() % 3));
+  for (const len of [1000, 4096, 70_000]) {
+    inputs.push(Uint8Array.from({ length: len }, () => rnd() % 5));
+    inputs.push(Uint8Array.from({ length: len }, (_, i) => ((i >> 9) & 1 ? rnd() >>> 24 : i % 7)));
+    inputs.push(new Uint8Array(len).fill(3));
+    inputs.push(new Uint8Array(Float32Array.from({ length: len >> 2 }, () => Math.round((rnd() / 2 ** 32) * 6400) / 64).buffer));
+  }
+  for (const src of inputs) {
+    const a = new Uint8Array(lz4CompressBound(src.length)), b = new Uint8Array(a.length);
+    const na = lz4CompressBlockJs(src, a);
+    assert.equal(lz4CompressBlockWasm(src, b), na, `${src.length} bytes: same length`);
+    assert.ok(Buffer.from(a.subarray(0, na)).equals(Buffer.from(b.subarray(0, na))), `${src.length} bytes: same block`);
+    assert.equal(lz4CompressBlockWasm(src, new Uint8Array(na)), na, `${src.length} bytes: fits exactly`);
+    assert.equal(lz4CompressBlockWasm(src, new Uint8Array(na - 1)), 0, `${src.length} bytes: one byte short`);
+    assert.equal(lz4CompressBlockJs(src, new Uint8Array(na - 1)), 0, `${src.length} bytes: one byte short (js)`);
+  }
 });
 
 test('lz4 compressor: gives up (0) when the block does not fit, and repeated calls share no state', () => {

@@ -3,6 +3,7 @@
 // acceleration (the step grows after 64 misses, so incompressible data passes quickly).
 // Block-format end rules: the last match starts at least 12 bytes before the end and the last
 // 5 bytes are literals (decoders copy in 8-byte words and rely on them).
+import { lz4CompressBlockWasm } from './lz4-compress-wasm.ts';
 
 const HASH_LOG = 16;
 const MIN_MATCH = 4;
@@ -34,10 +35,18 @@ function hash(seq: number): number {
   return Math.imul(seq, 0x9e3779b1) >>> (32 - HASH_LOG);
 }
 
+const WASM_MIN_INPUT = 1024;
+
 /** Compresses `src` into one LZ4 block in `dst`; returns the block's length, or 0 when it
  *  does not fit in `dst` (a `dst` of `lz4CompressBound(src.length)` bytes always fits, a smaller
- *  one lets the caller stop early on data that would not shrink). */
+ *  one lets the caller stop early on data that would not shrink). Inputs of 1 KiB and more go
+ *  to the WebAssembly version (~1.5x faster, the same bytes). */
 export function lz4CompressBlock(src: Uint8Array, dst: Uint8Array): number {
+  return src.length >= WASM_MIN_INPUT ? lz4CompressBlockWasm(src, dst) : lz4CompressBlockJs(src, dst);
+}
+
+/** The JavaScript compressor: small inputs, and the reference the WebAssembly one is tested against. */
+export function lz4CompressBlockJs(src: Uint8Array, dst: Uint8Array): number {
   view = new DataView(src.buffer, src.byteOffset, src.byteLength);
   try {
     return compress(src, dst);
