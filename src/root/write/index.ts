@@ -1,6 +1,6 @@
 // hepflow's ROOT file writer, in pure TypeScript: TFile with subdirectories, TH1F/TH1D/TH2F/TH2D
 // (edges, under/overflow, sumw2, statistics) and streaming TTrees (flat and NanoAOD-style jagged
-// branches of every DType, ZLIB/ZSTD/none). Files carry their TStreamerInfo records, so ROOT,
+// branches of every DType, ZLIB/ZSTD/LZ4/none). Files carry their TStreamerInfo records, so ROOT,
 // uproot and jsroot read them without built-in knowledge.
 //
 //   const f = await createRootFile('out.root', { compression: { algorithm: 'zstd', level: 5 } });
