@@ -260,3 +260,21 @@ test('ttbar variations: scaleup has more jets than scaledown, PS_var a softer je
   assert.ok(ps.ptSum / ps.jets < nominal.ptSum / nominal.jets, 'PS_var mean jet pT below nominal');
   assert.throws(() => [...generateNanoAODSync({ events: 1, process: 'wjets', variation: 'scaleup' })], /ttbar only/);
 });
+
+test('flow gen --compression lz4 writes the same columns as zlib', async () => {
+  const log = console.log;
+  console.log = () => {};
+  const files = { lz4: path.join(dir, 'lz4.root'), zlib: path.join(dir, 'zlib.root') };
+  try {
+    for (const [alg, out] of Object.entries(files)) assert.equal(await genMain(['nanoaod', '--events', '400', '--out', out, '--seed', '3', '--compression', alg]), 0);
+  } finally {
+    console.log = log;
+  }
+  const cols: Record<string, unknown> = {};
+  for (const [alg, out] of Object.entries(files)) {
+    const rf = await openRootFile(out);
+    cols[alg] = (await (await rf.tree('Events')).read(['nJet', 'Jet_pt', 'genWeight'])).columns;
+    await rf.close();
+  }
+  assert.deepEqual(cols.lz4, cols.zlib);
+});

@@ -1,4 +1,4 @@
-// `flow gen nanoaod|atlas4lep --events N --out F.root [--seed S] [--process P] [--compression zlib|zstd|none] [--level L]`
+// `flow gen nanoaod|atlas4lep --events N --out F.root [--seed S] [--process P] [--compression zlib|zstd|lz4|none] [--level L]`
 import { parseArgs } from 'node:util';
 import { UserError } from '../errors.ts';
 import { parseArgsError } from './parse-args.ts';
@@ -9,7 +9,7 @@ function usage(): string {
   return [
     'usage: flow gen nanoaod|atlas4lep --events N --out FILE.root [--seed S] [--process P]',
     '                [--variation nominal|scaleup|scaledown|ME_var|PS_var] (nanoaod ttbar)',
-    '                [--compression zlib|zstd|none] [--level L] [--cluster-entries N] [--json]',
+    '                [--compression zlib|zstd|lz4|none] [--level L] [--cluster-entries N] [--json]',
     '',
     `  nanoaod    CMS NanoAOD, tree Events; --process ${sampleKinds.nanoaod.processes.join('|')} (default ttbar)`,
     `  atlas4lep  ATLAS Open Data 4-lepton, tree mini (MeV); --process ${sampleKinds.atlas4lep.processes.join('|')} (default signal)`,
@@ -50,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
   if (events === undefined) throw new UserError('gen: --events N is required');
   if (!values.out) throw new UserError('gen: --out FILE.root is required');
   const algorithm = (values.compression ?? 'zlib') as CompressionAlgorithm;
-  if (!['zlib', 'zstd', 'none'].includes(algorithm)) throw new UserError(`gen: --compression must be zlib, zstd or none, got '${algorithm}'`);
+  if (!['zlib', 'zstd', 'lz4', 'none'].includes(algorithm)) throw new UserError(`gen: --compression must be zlib, zstd, lz4 or none, got '${algorithm}'`);
   const level = integer(values.level, 'level', 1);
   const k = sampleKinds[kind as SampleKind];
   if (values.process !== undefined && !k.processes.includes(values.process)) {
