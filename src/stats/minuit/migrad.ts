@@ -30,7 +30,7 @@ export function migrad(fcn: Fcn, tr: Transform, st: Strategy, xInit: Float64Arra
   let maxfcnEff = maxfcn;
   let ipass = 0;
   let iterate: boolean;
-  let run: { state: MinState; aboveMaxEdm: boolean; reachedCallLimit: boolean; invalid: boolean };
+  let run: IterationsResult;
   let edm: number;
   let hessianState: MinState | null = null;
   do {
@@ -105,8 +105,10 @@ function negativeG2LineSearch(fcn: Fcn, tr: Transform, st: Strategy, state: MinS
   return { x, fval, error, gradient: g, edm: estimateEdm(g, error), nfcn: fcn.calls };
 }
 
+interface IterationsResult { state: MinState; aboveMaxEdm: boolean; reachedCallLimit: boolean; invalid: boolean }
+
 /** VariableMetricBuilder's inner loop from state s0 until edm < edmval or the call limit. */
-function iterations(fcn: Fcn, tr: Transform, st: Strategy, start: MinState, maxfcn: number, edmval: number) {
+function iterations(fcn: Fcn, tr: Transform, st: Strategy, start: MinState, maxfcn: number, edmval: number): IterationsResult {
   let s0 = start;
   let edm = s0.edm * (1 + 3 * s0.error.dcovar);
   const done = (extra: { invalid?: boolean } = {}) => ({ state: s0, aboveMaxEdm: false, reachedCallLimit: false, invalid: extra.invalid ?? false });
