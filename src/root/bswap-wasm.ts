@@ -1,7 +1,11 @@
 // Big-endian -> native byte order for large arrays with WebAssembly SIMD: one i8x16.shuffle per
 // 16 bytes. With the copy into and out of wasm memory it still runs several times faster than a
 // JavaScript shift-and-mask loop, which remains for small arrays (call overhead) and as reference.
+// The same module holds the LZ4 decoder and XXH64, so that LZ4 baskets are verified and decoded
+// straight into a column's staging area, as ZSTD and ZLIB baskets are.
 import { buildModule, ensureMemory, instantiate, uleb, I32, type WasmFunction, type WasmMemory } from './wasm-asm.ts';
+import { checksumMismatch, lz4Error, lz4Function, LZ4_SPARE } from './lz4-wasm.ts';
+import { xxh64Function } from './xxhash64-wasm.ts';
 
 function lanes(width: number): number[] {
   const out: number[] = [];
@@ -50,6 +54,8 @@ function offsetsKernel(): WasmFunction {
 interface BswapExports {
   bswap16(start: number, end: number): void; bswap32(start: number, end: number): void; bswap64(start: number, end: number): void;
   offsets(start: number, n: number, prev: number, add: number, shift: number): number;
+  xxh64(start: number, end: number): bigint;
+  lz4(s: number, srcEnd: number, d: number, dstEnd: number): number;
 }
 type Bswap = BswapExports & { memory: WasmMemory };
 /** Two instances, each with its own memory: `staging` holds a column being assembled across many
@@ -58,7 +64,7 @@ let staging: Bswap | undefined;
 let scratch: Bswap | undefined;
 
 function instance(): Bswap {
-  return instantiate<BswapExports>(buildModule([kernel(2), kernel(4), kernel(8), offsetsKernel()]));
+  return instantiate<BswapExports>(buildModule([kernel(2), kernel(4), kernel(8), offsetsKernel(), xxh64Function(), lz4Function()]));
 }
 
 function swapMemory(inst: Bswap, width: 2 | 4 | 8, n: number): void {
@@ -114,4 +120,33 @@ export function convertEntryOffsets(src: Uint8Array, prev: number, add: number, 
   const bad = inst.offsets(start, n, prev, add, shift);
   if (bad < 0) out.set(new Int32Array(inst.memory.buffer, start, n), at);
   return bad;
+}
+
+/** Whether `bytes` is a view on the staging area's memory (see `stagingArea`). */
+export function inStagingArea(bytes: Uint8Array): boolean {
+  return staging !== undefined && bytes.buffer === staging.memory.buffer;
+}
+
+/** What `lz4DecodeStaged` returns when the staging memory has no room for the block past dst. */
+export const NO_ROOM = -1;
+
+/** Decodes a ROOT LZ4 block payload straight into `dst`, a view on the staging area: the
+ *  compressed bytes are copied once into the staging memory past dst (32 bytes on, where no
+ *  staged byte is kept: dst is the end of what is staged), their XXH64 is checked against
+ *  `checksum` there, then they are decoded in place. Up to 16 bytes after dst may be overwritten.
+ *  Returns the decoded size, or NO_ROOM when the memory ends too early (growing it would detach
+ *  every view on the staging area: the caller decodes elsewhere and copies). Throws on a
+ *  checksum mismatch or a malformed block. */
+export function lz4DecodeStaged(payload: Uint8Array, checksum: bigint, dst: Uint8Array): number {
+  const inst = staging!;
+  const d = dst.byteOffset, dEnd = d + dst.length;
+  const s = (dEnd + 2 * LZ4_SPARE + 7) & ~7;
+  const sEnd = s + payload.length;
+  if (sEnd + LZ4_SPARE > inst.memory.buffer.byteLength) return NO_ROOM;
+  new Uint8Array(inst.memory.buffer, s, payload.length).set(payload);
+  const actual = BigInt.asUintN(64, inst.xxh64(s, sEnd));
+  if (actual !== checksum) throw checksumMismatch(checksum, actual);
+  const n = inst.lz4(s, sEnd, d, dEnd);
+  if (n < 0) throw lz4Error(n);
+  return n;
 }

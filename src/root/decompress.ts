@@ -1,9 +1,8 @@
 // ROOT compression framing: a compressed object is a sequence of blocks, each with a 9-byte header
 // (2-char algorithm, method byte, 3-byte little-endian compressed and uncompressed sizes).
 import zlib from 'node:zlib';
-import { lz4DecodeBlock } from './lz4.ts';
+import { lz4DecodeRoot } from './lz4.ts';
 import { decompressBlockInto } from './native-inflate.ts';
-import { xxhash64Wasm as xxhash64 } from './xxhash64-wasm.ts';
 
 const HEADER = 9;
 
@@ -96,10 +95,7 @@ function decodeBlock(alg: string, block: Uint8Array, out: Uint8Array, at: number
     case 'L4': {
       if (block.length < 8) throw new Error('block shorter than its checksum');
       const expected = new DataView(block.buffer, block.byteOffset, 8).getBigUint64(0, false);
-      const payload = block.subarray(8);
-      const actual = xxhash64(payload);
-      if (actual !== expected) throw new Error(`xxhash64 checksum mismatch (stored ${expected.toString(16)}, computed ${actual.toString(16)})`);
-      return lz4DecodeBlock(payload, out.subarray(at, at + usize));
+      return lz4DecodeRoot(block.subarray(8), expected, out.subarray(at, at + usize));
     }
     case 'CS':
       // ROOT's pre-zlib "old" algorithm is deflate without the zlib wrapper

@@ -3,7 +3,7 @@
 // sequence overwrites (the output area has 16 spare bytes). NanoAOD-like baskets decode to
 // sequences of a few bytes each, where the per-byte JavaScript loops of lz4.ts cost most.
 // Same checks as lz4.ts: malformed input is an error, never a read or write out of bounds.
-import { buildModule, ensureMemory, instantiate, sleb, I32, type WasmMemory } from './wasm-asm.ts';
+import { buildModule, ensureMemory, instantiate, sleb, I32, type WasmFunction, type WasmMemory } from './wasm-asm.ts';
 
 // params: 0 s (src start), 1 srcEnd, 2 d (dst start), 3 dstEnd; locals: 4 token, 5 lit, 6 b,
 // 7 off, 8 ml, 9 e, 10 m, 11 dst0
@@ -104,20 +104,39 @@ function body(): number[] {
   return c;
 }
 
+/** lz4(s, srcEnd, d, dstEnd): decodes memory[s, srcEnd) to memory[d ..), writing at most 8
+ *  bytes past dstEnd and reading at most 16 past srcEnd; returns the size decoded or a negative
+ *  error code (`lz4ErrorMessage`). Also part of the staging module (bswap-wasm.ts). */
+export function lz4Function(): WasmFunction {
+  return { name: 'lz4', params: [I32, I32, I32, I32], results: [I32], locals: [[8, I32]], code: body() };
+}
+
+/** Bytes past the output's end the decoder may write, and past the input's end it may read. */
+export const LZ4_SPARE = 16;
+
+/** The Error for a negative result of `lz4`. */
+export function lz4Error(code: number): Error {
+  return new Error(code === BAD_OFFSET ? 'lz4: bad match offset' : code === MATCH_OOB ? 'lz4: match out of bounds' : 'lz4: truncated block or literal run out of bounds');
+}
+
+/** The Error for a ROOT LZ4 block whose XXH64 is not the stored one. */
+export function checksumMismatch(stored: bigint, computed: bigint): Error {
+  return new Error(`xxhash64 checksum mismatch (stored ${stored.toString(16)}, computed ${computed.toString(16)})`);
+}
+
 interface Lz4Exports { lz4(s: number, srcEnd: number, d: number, dstEnd: number): number }
 let instance: (Lz4Exports & { memory: WasmMemory }) | undefined;
 
-const SPARE = 16;
-
-/** lz4DecodeBlock in WebAssembly: decodes src into dst[dstPos ..], returns the end position. */
+/** lz4DecodeBlock in WebAssembly, for a dst outside WebAssembly memory: src is copied into this
+ *  module's memory and the decoded bytes out of it (see bswap-wasm.ts for decoding in place). */
 export function lz4DecodeBlockWasm(src: Uint8Array, dst: Uint8Array, dstPos = 0): number {
-  instance ??= instantiate<Lz4Exports>(buildModule([{ name: 'lz4', params: [I32, I32, I32, I32], results: [I32], locals: [[8, I32]], code: body() }]));
+  instance ??= instantiate<Lz4Exports>(buildModule([lz4Function()]));
   const cap = dst.length - dstPos;
-  const d0 = (src.length + SPARE + 7) & ~7;
-  ensureMemory(instance.memory, d0 + cap + SPARE);
+  const d0 = (src.length + LZ4_SPARE + 7) & ~7;
+  ensureMemory(instance.memory, d0 + cap + LZ4_SPARE);
   new Uint8Array(instance.memory.buffer, 0, src.length).set(src);
   const n = instance.lz4(0, src.length, d0, d0 + cap);
-  if (n < 0) throw new Error(n === BAD_OFFSET ? 'lz4: bad match offset' : n === MATCH_OOB ? 'lz4: match out of bounds' : 'lz4: truncated block or literal run out of bounds');
+  if (n < 0) throw lz4Error(n);
   dst.set(new Uint8Array(instance.memory.buffer, d0, n), dstPos);
   return dstPos + n;
 }

@@ -1,7 +1,9 @@
 // LZ4 block-format decoder (no frame): ROOT's "L4" compression blocks hold one raw LZ4 block.
 // Blocks of some size go to the WebAssembly decoder (2-4x faster on basket data); small ones stay
 // here, where the copies in and out of wasm memory would cost more than they save.
-import { lz4DecodeBlockWasm } from './lz4-wasm.ts';
+import { checksumMismatch, lz4DecodeBlockWasm } from './lz4-wasm.ts';
+import { inStagingArea, lz4DecodeStaged, NO_ROOM } from './bswap-wasm.ts';
+import { xxhash64Wasm } from './xxhash64-wasm.ts';
 
 const WASM_MIN_OUTPUT = 1024;
 
@@ -9,6 +11,20 @@ const WASM_MIN_OUTPUT = 1024;
  *  Throws on malformed input instead of reading or writing out of bounds. */
 export function lz4DecodeBlock(src: Uint8Array, dst: Uint8Array, dstPos = 0): number {
   return dst.length - dstPos >= WASM_MIN_OUTPUT ? lz4DecodeBlockWasm(src, dst, dstPos) : lz4DecodeBlockJs(src, dst, dstPos);
+}
+
+/** Decodes the payload of one of ROOT's LZ4 blocks (after its 8-byte XXH64) into all of dst,
+ *  after checking its XXH64 against `checksum`; returns the size decoded. When dst lies in a
+ *  column's staging area (bswap-wasm.ts), the block is hashed and decoded there, without copies
+ *  into and out of a separate decoder memory. */
+export function lz4DecodeRoot(payload: Uint8Array, checksum: bigint, dst: Uint8Array): number {
+  if (dst.length >= WASM_MIN_OUTPUT && inStagingArea(dst)) {
+    const n = lz4DecodeStaged(payload, checksum, dst);
+    if (n !== NO_ROOM) return n;
+  }
+  const actual = xxhash64Wasm(payload);
+  if (actual !== checksum) throw checksumMismatch(checksum, actual);
+  return lz4DecodeBlock(payload, dst);
 }
 
 /** The JavaScript decoder: small blocks, and the reference the WebAssembly one is tested against. */

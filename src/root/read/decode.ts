@@ -84,8 +84,10 @@ class Staging {
     this.pos += b - a;
   }
 
+  /** n bytes at `pos` to decompress a basket into. Reserved with as much again past them: an
+   *  LZ4 basket's compressed bytes are copied there to be decoded in place (lz4DecodeStaged). */
   stage(n: number): Uint8Array {
-    return this.reserve(n).subarray(this.pos, this.pos + n);
+    return this.reserve(2 * n + 256).subarray(this.pos, this.pos + n);
   }
 
   /** The staged bytes as a native-order array of `diskType`, converted to `dtype` if they differ. */
