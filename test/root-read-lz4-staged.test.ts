@@ -1,6 +1,7 @@
 // LZ4 blocks decoded straight into the staging area (bswap-wasm.ts): the decoded bytes equal the
 // original data, the bytes staged before the block are untouched, a bad checksum or a malformed
-// block is an error, and a staging memory without room past the block falls back to a copy.
+// block is an error, and a staging memory without room past the block falls back to a copy (as
+// any buffer outside the staging area does).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lz4CompressBlock, lz4CompressBound } from '../src/root/lz4-compress.ts';
@@ -64,4 +65,19 @@ test('lz4 in the staging area: no room past the block means decoding elsewhere, 
   assert.equal(lz4DecodeStaged(blk, xxhash64(blk), dst), NO_ROOM);
   assert.equal(lz4DecodeRoot(blk, xxhash64(blk), dst), src.length);
   assert.deepEqual(dst, src);
+  // a JavaScript buffer: decoded in scratch memory and copied, with the same checks
+  const plain = new Uint8Array(src.length);
+  assert.equal(lz4DecodeRoot(blk, xxhash64(blk), plain), src.length);
+  assert.deepEqual(plain, src);
+  assert.throws(() => lz4DecodeRoot(blk, xxhash64(blk) + 1n, plain), /xxhash64 checksum mismatch/);
+  assert.throws(() => lz4DecodeRoot(blk, xxhash64(blk), plain.subarray(1)), /lz4: /);
+});
+
+test('lz4 small blocks (JavaScript decoder): verified and decoded the same way', () => {
+  const src = sample(700, 5);
+  const blk = compress(src);
+  const out = new Uint8Array(src.length);
+  assert.equal(lz4DecodeRoot(blk, xxhash64(blk), out), src.length);
+  assert.deepEqual(out, src);
+  assert.throws(() => lz4DecodeRoot(blk, 0n, out), /xxhash64 checksum mismatch/);
 });

@@ -130,23 +130,42 @@ export function inStagingArea(bytes: Uint8Array): boolean {
 /** What `lz4DecodeStaged` returns when the staging memory has no room for the block past dst. */
 export const NO_ROOM = -1;
 
-/** Decodes a ROOT LZ4 block payload straight into `dst`, a view on the staging area: the
- *  compressed bytes are copied once into the staging memory past dst (32 bytes on, where no
- *  staged byte is kept: dst is the end of what is staged), their XXH64 is checked against
- *  `checksum` there, then they are decoded in place. Up to 16 bytes after dst may be overwritten.
- *  Returns the decoded size, or NO_ROOM when the memory ends too early (growing it would detach
- *  every view on the staging area: the caller decodes elsewhere and copies). Throws on a
- *  checksum mismatch or a malformed block. */
-export function lz4DecodeStaged(payload: Uint8Array, checksum: bigint, dst: Uint8Array): number {
-  const inst = staging!;
-  const d = dst.byteOffset, dEnd = d + dst.length;
-  const s = (dEnd + 2 * LZ4_SPARE + 7) & ~7;
+/** Copies a ROOT LZ4 block payload into inst's memory at the first 8-byte boundary 32 bytes past
+ *  memory[d, dEnd) (the decoder writes at most 16 bytes past dEnd), checks its XXH64 against
+ *  `checksum` there and decodes it into memory[d, dEnd). The caller made the memory large enough. */
+function lz4InMemory(inst: Bswap, payload: Uint8Array, checksum: bigint, d: number, dEnd: number): number {
+  const s = lz4InputStart(dEnd);
   const sEnd = s + payload.length;
-  if (sEnd + LZ4_SPARE > inst.memory.buffer.byteLength) return NO_ROOM;
   new Uint8Array(inst.memory.buffer, s, payload.length).set(payload);
   const actual = BigInt.asUintN(64, inst.xxh64(s, sEnd));
   if (actual !== checksum) throw checksumMismatch(checksum, actual);
   const n = inst.lz4(s, sEnd, d, dEnd);
   if (n < 0) throw lz4Error(n);
+  return n;
+}
+
+function lz4InputStart(dEnd: number): number {
+  return (dEnd + 2 * LZ4_SPARE + 7) & ~7;
+}
+
+/** Decodes a ROOT LZ4 block payload straight into `dst`, a view on the staging area: the
+ *  compressed bytes are copied once into the staging memory past dst (where no staged byte is
+ *  kept: dst is the end of what is staged), verified and decoded there. Up to 16 bytes after dst
+ *  may be overwritten. Returns the decoded size, or NO_ROOM when the memory ends too early
+ *  (growing it would detach every view on the staging area: the caller decodes elsewhere).
+ *  Throws on a checksum mismatch or a malformed block. */
+export function lz4DecodeStaged(payload: Uint8Array, checksum: bigint, dst: Uint8Array): number {
+  const inst = staging!;
+  const d = dst.byteOffset, dEnd = d + dst.length;
+  if (lz4InputStart(dEnd) + payload.length + LZ4_SPARE > inst.memory.buffer.byteLength) return NO_ROOM;
+  return lz4InMemory(inst, payload, checksum, d, dEnd);
+}
+
+/** `lz4DecodeStaged` for any dst: verified and decoded in scratch memory, then copied into dst. */
+export function lz4DecodeCopied(payload: Uint8Array, checksum: bigint, dst: Uint8Array): number {
+  const inst = scratch ??= instance();
+  ensureMemory(inst.memory, lz4InputStart(dst.length) + payload.length + LZ4_SPARE);
+  const n = lz4InMemory(inst, payload, checksum, 0, dst.length);
+  dst.set(new Uint8Array(inst.memory.buffer, 0, n));
   return n;
 }

@@ -2,7 +2,7 @@
 // Blocks of some size go to the WebAssembly decoder (2-4x faster on basket data); small ones stay
 // here, where the copies in and out of wasm memory would cost more than they save.
 import { checksumMismatch, lz4DecodeBlockWasm } from './lz4-wasm.ts';
-import { inStagingArea, lz4DecodeStaged, NO_ROOM } from './bswap-wasm.ts';
+import { inStagingArea, lz4DecodeCopied, lz4DecodeStaged, NO_ROOM } from './bswap-wasm.ts';
 import { xxhash64Wasm } from './xxhash64-wasm.ts';
 
 const WASM_MIN_OUTPUT = 1024;
@@ -14,17 +14,18 @@ export function lz4DecodeBlock(src: Uint8Array, dst: Uint8Array, dstPos = 0): nu
 }
 
 /** Decodes the payload of one of ROOT's LZ4 blocks (after its 8-byte XXH64) into all of dst,
- *  after checking its XXH64 against `checksum`; returns the size decoded. When dst lies in a
- *  column's staging area (bswap-wasm.ts), the block is hashed and decoded there, without copies
- *  into and out of a separate decoder memory. */
+ *  after checking its XXH64 against `checksum`; returns the size decoded. Large blocks are
+ *  hashed and decoded in WebAssembly, where dst lies when it is in a column's staging area
+ *  (bswap-wasm.ts: the compressed bytes are the one copy), else in scratch memory (one copy in,
+ *  one out); small ones in JavaScript. */
 export function lz4DecodeRoot(payload: Uint8Array, checksum: bigint, dst: Uint8Array): number {
-  if (dst.length >= WASM_MIN_OUTPUT && inStagingArea(dst)) {
-    const n = lz4DecodeStaged(payload, checksum, dst);
-    if (n !== NO_ROOM) return n;
+  if (dst.length >= WASM_MIN_OUTPUT) {
+    const n = inStagingArea(dst) ? lz4DecodeStaged(payload, checksum, dst) : NO_ROOM;
+    return n !== NO_ROOM ? n : lz4DecodeCopied(payload, checksum, dst);
   }
   const actual = xxhash64Wasm(payload);
   if (actual !== checksum) throw checksumMismatch(checksum, actual);
-  return lz4DecodeBlock(payload, dst);
+  return lz4DecodeBlockJs(payload, dst);
 }
 
 /** The JavaScript decoder: small blocks, and the reference the WebAssembly one is tested against. */
