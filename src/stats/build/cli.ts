@@ -5,6 +5,7 @@
 //   flow workspace combine-cards LABEL=CARD.txt... [--out COMBINED.txt]
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { checkWritableDir } from '../../cli/writable-dir.ts';
 import { dirname, resolve } from 'node:path';
 import { UserError } from '../../errors.ts';
 import { readCabinetryConfig } from './cabinetry-config.ts';
@@ -59,6 +60,7 @@ async function emit(text: string, out: string | undefined): Promise<void> {
     process.stdout.write(text);
     return;
   }
+  checkWritableDir(dirname(resolve(out)), '--out');
   await mkdir(dirname(resolve(out)), { recursive: true });
   await writeFile(out, text);
 }
