@@ -62,14 +62,14 @@ export function toNamedHistograms(
  *  empty, and a fit config would look for it). */
 export function unfilledPairs(hists: Hist[], ax: { process?: string; variation?: string } = {}): Set<string> {
   const pa = ax.process ?? 'process', va = ax.variation ?? 'variation';
-  const content = new Map<string, boolean>();
+  const all: Array<[string, string]> = [];
   const withContent = new Set<string>(), procHasNominal = new Set<string>(), varHasContent = new Set<string>();
   for (const h of hists) {
     if (!h.axes.some((a) => a.name === pa) || !h.axes.some((a) => a.name === va)) continue;
     for (const p of categories(h, pa)) {
       for (const v of categories(h, va)) {
+        all.push([p, v]);
         const one = h.slice({ [pa]: p, [va]: v });
-        content.set(pairKey(p, v), content.get(pairKey(p, v)) ?? false);
         if (!one.sumw.some((x) => x !== 0) && !one.sumw2.some((x) => x !== 0)) continue;
         withContent.add(pairKey(p, v));
         if (v === 'nominal') procHasNominal.add(p); else varHasContent.add(v);
@@ -77,9 +77,8 @@ export function unfilledPairs(hists: Hist[], ax: { process?: string; variation?:
     }
   }
   const out = new Set<string>();
-  for (const key of content.keys()) {
-    const [p, v] = key.split('\u0000') as [string, string];
-    if (v !== 'nominal' && !withContent.has(key) && procHasNominal.has(p) && varHasContent.has(v)) out.add(key);
+  for (const [p, v] of all) {
+    if (v !== 'nominal' && !withContent.has(pairKey(p, v)) && procHasNominal.has(p) && varHasContent.has(v)) out.add(pairKey(p, v));
   }
   return out;
 }
