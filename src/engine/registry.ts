@@ -4,9 +4,12 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { NodeKind } from './node-kind.ts';
+import { moduleExt } from '../module-ext.ts';
 
 const registered = new Map<string, NodeKind>();
 const nodesDir = new URL('../../nodes/', import.meta.url);
+const ext = moduleExt(import.meta.url);
+const kindFile = new RegExp(`^[a-z][a-z0-9-]*\\${ext}$`);
 
 export function registerNodeKind(kind: NodeKind): void {
   registered.set(kind.kind, kind);
@@ -15,7 +18,7 @@ export function registerNodeKind(kind: NodeKind): void {
 /** Names of the kinds that can be resolved (registered + modules in nodes/). */
 export function knownKinds(): string[] {
   const names = new Set(registered.keys());
-  for (const f of readdirSync(fileURLToPath(nodesDir))) if (/^[a-z][a-z0-9-]*\.ts$/.test(f)) names.add(f.slice(0, -3));
+  for (const f of readdirSync(fileURLToPath(nodesDir))) if (kindFile.test(f)) names.add(f.slice(0, -ext.length));
   return [...names].sort();
 }
 
@@ -24,7 +27,7 @@ export async function loadNodeKind(name: string): Promise<NodeKind | undefined> 
   const hit = registered.get(name);
   if (hit) return hit;
   if (!/^[a-z][a-z0-9-]*$/.test(name)) return undefined;
-  const url = new URL(`${name}.ts`, nodesDir);
+  const url = new URL(`${name}${ext}`, nodesDir);
   if (!existsSync(fileURLToPath(url))) return undefined;
   const mod = (await import(url.href)) as { default?: NodeKind };
   const kind = mod.default;
