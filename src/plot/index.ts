@@ -3,4 +3,4 @@ export { stackPlot, type StackPlotSpec } from './stack.ts';
 export { pullsPlot, type PullsSpec } from './pulls.ts';
 export { correlationPlot, type CorrelationSpec } from './correlation.ts';
 export { brazilPlot, type BrazilSpec } from './brazil.ts';
-export { renderSvg, svgToPng } from './render.ts';
+export { renderSvg, svgToPng, rasterise, type Raster } from './render.ts';
