@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { join } from 'node:path';
+import { CLI, flow, ROOT, tempDir } from './engine/harness.ts';
 
 const hasTmux = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0;
 const demo = fileURLToPath(new URL('../src/ui/demo.ts', import.meta.url));
@@ -38,4 +40,41 @@ test('ink dashboard draws live and leaves the summary on a real terminal (tmux)'
   } finally {
     tmux('kill-server');
   }
+});
+
+// The final table was printed twice in about one interactive run in three (Ink's <Static> drawn
+// again by the render flushed at exit). Real re-runs of the H->ZZ* graph (small samples, all
+// cached: where it was seen; the toy graph and the demo did not show it) at two terminal sizes,
+// counted in the scrollback.
+test('the final table is printed exactly once (tmux, 160x45 and 80x24, several runs)', { skip: hasTmux ? false : 'tmux not installed', timeout: 240_000 }, async () => {
+  const project = tempDir('ui-once');
+  const args = ['run', join(ROOT, 'graphs/hzz.ts'), '--set', 'events=5000', '--cache-dir', 'cache', '--out', 'out'];
+  const first = await flow([...args, '--ui', 'plain'], project);
+  assert.equal(first.code, 0, first.stderr);
+  const counts: string[] = [];
+  for (const [x, y] of [[160, 45], [80, 24]] as const) {
+    for (let run = 0; run < 5; run++) {
+      // a server per run: a new session right after kill-server on the same socket can fail
+      const socket = `hepflow-ui-once-${process.pid}-${x}-${run}`;
+      const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      const flowRun = [process.execPath, CLI, ...args].join(' ');
+      const command = `cd ${project} && env -i PATH=/usr/bin:/bin HOME=/tmp TERM=xterm-256color ${flowRun}; echo RUN-EXITED; sleep 60`;
+      tmux('new-session', '-d', '-x', String(x), '-y', String(y), command);
+      let screen = '';
+      try {
+        const deadline = Date.now() + 30_000;
+        while (Date.now() < deadline && !screen.includes('RUN-EXITED')) {
+          await new Promise((r) => setTimeout(r, 100));
+          screen = tmux('capture-pane', '-p', '-S', '-1000');
+        }
+      } finally {
+        tmux('kill-server');
+      }
+      assert.match(screen, /RUN-EXITED/, `the run did not finish at ${x}x${y}`);
+      const headers = screen.split('\n').filter((l) => l.includes('hepflow hzz')).length;
+      const summaries = screen.split('\n').filter((l) => /run (finished|failed)/.test(l)).length;
+      counts.push(`${x}x${y}#${run}: ${headers} header(s), ${summaries} summary line(s)`);
+    }
+  }
+  assert.deepEqual(counts.filter((c) => !c.endsWith(': 1 header(s), 1 summary line(s)')), [], counts.join('\n'));
 });

@@ -1,7 +1,7 @@
 // The live Ink dashboard (default on a TTY). State lives outside React in the reducer; a timer
 // re-renders at most `fps` times a second, so the cost does not grow with the chunk-event rate.
 // No JSX (Node's type stripping does not transform it): elements are built with `h`.
-import { Box, Static, Text, render, useApp, useStdout, type Instance } from 'ink';
+import { Box, Static, Text, render, renderToString, useApp, useStdout, type Instance } from 'ink';
 import React, { useEffect, useRef, useState, type ReactElement, type ReactNode } from 'react';
 import type { Observable } from 'rxjs';
 import type { RunEvent } from '../engine/events.ts';
@@ -46,7 +46,7 @@ function computeLayout(state: RunState, columns: number): Layout {
   const count = Math.max(6, 2 * String(maxTotal).length + 1);
   let events = 7;
   let rate = 9;
-  let cached = 6;
+  let cached = count; // 'cached/total', as wide as the chunks column
   const time = 7;
   const width = (): number => 2 + name + 1 + (kind ? kind + 1 : 0) + 1 + count + (events ? events + 1 : 0) + (rate ? rate + 1 : 0) + (cached ? cached + 1 : 0) + 1 + time;
   // Keep one column free: writing the last column makes some terminals wrap.
@@ -105,7 +105,7 @@ function nodeRow(n: NodeView, L: Layout, now: number, frame: number, columns: nu
   if (L.rate) figures.push(padLeft(eventLevel ? formatRate(rateOf(n)) : '', L.rate));
   if (L.cached) {
     const c = cachedChunks(n);
-    figures.push(padLeft(eventLevel && c > 0 ? String(c) : '', L.cached));
+    figures.push(padLeft(eventLevel && c > 0 ? (p ? `${c}/${p.total}` : String(c)) : '', L.cached));
   }
   const figureText = figures.join(' ');
   const showFigures = p !== undefined || eventLevel;
@@ -302,11 +302,14 @@ export interface LiveDashboardProps {
   readonly events$: Observable<RunEvent>;
   /** Frames per second at most (default 10). */
   readonly fps?: number;
+  /** Takes the final frame instead of drawing it: the live area is cleared and the app exits, and
+   *  the caller prints the frame once (attachDashboard). Without it the final frame is <Static>. */
+  readonly onFinal?: (final: DashboardProps) => void;
 }
 
 /** Subscribes to the stream, renders at most `fps` frames a second, and exits the Ink app once the
  *  final summary has been rendered. */
-export function LiveDashboard(props: LiveDashboardProps): ReactElement {
+export function LiveDashboard(props: LiveDashboardProps): ReactElement | null {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const store = useRef({ state: initialState(), wallAtEvent: performance.now(), dirty: true, finished: false });
@@ -343,6 +346,7 @@ export function LiveDashboard(props: LiveDashboardProps): ReactElement {
     // Runs after the summary frame is committed, so it is the frame left on screen.
     if (finished) exit();
   }, [finished, exit]);
+  const handedOver = useRef(false);
 
   const s = store.current;
   const wall = performance.now();
@@ -351,6 +355,11 @@ export function LiveDashboard(props: LiveDashboardProps): ReactElement {
   const frameProps: DashboardProps = { state: s.state, now, columns: stdout.columns || 80, frame: Math.floor(wall / 80), ...(rows ? { rows } : {}) };
   // The final frame goes out as static output: it may be taller than the terminal (a live frame
   // that tall makes Ink clear the screen and the scrollback) and stays above the prompt.
+  if (s.finished && props.onFinal) {
+    if (!handedOver.current) props.onFinal(frameProps);
+    handedOver.current = true;
+    return null;
+  }
   if (s.finished) return h(Static<DashboardProps>, { items: [frameProps], children: (p) => h(Dashboard, { ...p, key: 'final' }) });
   return h(Dashboard, frameProps);
 }
@@ -360,13 +369,24 @@ export function attachDashboard(
   opts: { stdout?: NodeJS.WriteStream; stderr?: NodeJS.WriteStream; fps?: number } = {},
 ): { done: Promise<void>; instance: Instance } {
   const fps = opts.fps ?? 10;
-  const instance = render(h(LiveDashboard, { events$, fps }), {
-    stdout: opts.stdout ?? process.stdout,
+  const stdout = opts.stdout ?? process.stdout;
+  let final: DashboardProps | undefined;
+  const onFinal = (f: DashboardProps): void => {
+    final = f;
+  };
+  const instance = render(h(LiveDashboard, { events$, fps, onFinal }), {
+    stdout,
     stderr: opts.stderr ?? process.stderr,
     // Ctrl-C belongs to the engine (clean stop, resumable); the dashboard never reads stdin.
     exitOnCtrlC: false,
     patchConsole: true,
     maxFps: fps,
   });
-  return { done: instance.waitUntilExit().then(() => undefined), instance };
+  // The final frame is written once, after Ink has let go of the terminal: as Ink's own <Static>
+  // it was printed twice in about one run in three (a throttled render flushed at exit drew the
+  // static children again), and a live frame that tall would make Ink clear the scrollback.
+  const done = instance.waitUntilExit().then(() => {
+    if (final) stdout.write(`${renderToString(h(Dashboard, final), { columns: final.columns })}\n`);
+  });
+  return { done, instance };
 }
