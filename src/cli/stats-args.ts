@@ -13,9 +13,10 @@ export interface StatsArgs {
   model: ModelOptions;
   optimizer?: 'newton' | 'minuit';
   minuitTolerance?: number;
+  scanLimits?: boolean;
 }
 
-export function parseStatsArgs(cmd: string, argv: string[], extra: { poiValue?: boolean; optimizer?: boolean } = {}): StatsArgs {
+export function parseStatsArgs(cmd: string, argv: string[], extra: { poiValue?: boolean; optimizer?: boolean; scanLimits?: boolean } = {}): StatsArgs {
   let parsed;
   try {
     parsed = parseArgs({
@@ -27,6 +28,7 @@ export function parseStatsArgs(cmd: string, argv: string[], extra: { poiValue?: 
         'normsys-code': { type: 'string' },
         'histosys-code': { type: 'string' },
         ...(extra.poiValue ? { 'poi-value': { type: 'string' } } : {}),
+        ...(extra.scanLimits ? { 'scan-limits': { type: 'boolean' } } : {}),
         ...(extra.optimizer ? { optimizer: { type: 'string' }, tolerance: { type: 'string' } } : {}),
       },
     });
@@ -61,7 +63,7 @@ export function parseStatsArgs(cmd: string, argv: string[], extra: { poiValue?: 
   }
   return {
     file: parsed.positionals[0]!, measurement: v.measurement as string | undefined, json: v.json === true, help: false,
-    poiValue, model, optimizer: opt as StatsArgs['optimizer'], minuitTolerance,
+    poiValue, model, optimizer: opt as StatsArgs['optimizer'], minuitTolerance, scanLimits: v['scan-limits'] === true,
   };
 }
 

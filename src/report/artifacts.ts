@@ -104,6 +104,12 @@ export interface LimitResultArtifact {
   poi: string;
   poi_value: number;
   upper_limit_method: 'root' | 'scan';
+  /** per limit (observed, then expected): 'above' / 'below' the bounds searched, or null */
+  upper_limit_outside?: Array<'above' | 'below' | null>;
+  /** absolute resolution per limit (observed, then expected) */
+  upper_limit_resolution?: number[];
+  /** the limits outside the bounds or from a scan, in words */
+  upper_limit_notes?: string[];
   // hepflow extensions
   measurement: string;
   cl: number;
