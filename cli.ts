@@ -18,6 +18,7 @@ const commands: Record<string, { summary: string; load: () => Promise<{ main(arg
   inspect: { summary: 'summarise a pyhf JSON workspace', load: () => import('./src/cli/inspect.ts') },
   fit: { summary: 'maximum-likelihood fit of a pyhf workspace', load: () => import('./src/cli/fit.ts') },
   limit: { summary: 'asymptotic CLs and upper limits of a pyhf workspace', load: () => import('./src/cli/limit.ts') },
+  scan: { summary: 'profile-likelihood scan of one or two parameters of a pyhf workspace', load: () => import('./src/cli/scan.ts') },
 };
 
 function usage(): string {
