@@ -80,6 +80,10 @@ export interface FitResultArtifact {
   poi: string;
   /** constrained, floating parameters only (no POI, normfactors, shapefactors, fixed parameters) */
   pulls: Pull[];
+  /** MINOS intervals of the parameters asked for: [down (negative), up] */
+  minos?: Record<string, [number, number]>;
+  /** saturated-model goodness of fit (cabinetry's definition) */
+  goodness_of_fit?: { chi2: number; dof: number; p_value: number; saturated_twice_nll: number };
   prefit: Prediction;
   postfit: Prediction;
 }
