@@ -3,11 +3,18 @@
 
 export interface Frame { x0: number; y0: number; width: number; height: number }
 
-/** The first frame (the pad's axis box): `<g transform="translate(x0,y0)"><path d="M0,0HwVhH0Z"`. */
+/** The frames (axis boxes) of the pads in drawing order: `<g transform="translate(x0,y0)"><path d="M0,0HwVhH0Z"`,
+ *  x0 / y0 relative to their pad. */
+export function framesOf(svg: string): Frame[] {
+  const re = /<g transform="translate\((\d+(?:\.\d+)?),(\d+(?:\.\d+)?)\)"><path d="M0,0H(\d+(?:\.\d+)?)V(\d+(?:\.\d+)?)H0Z"/g;
+  return [...svg.matchAll(re)].map((m) => ({ x0: Number(m[1]), y0: Number(m[2]), width: Number(m[3]), height: Number(m[4]) }));
+}
+
+/** The first frame. */
 export function frameOf(svg: string): Frame {
-  const m = /<g transform="translate\((\d+(?:\.\d+)?),(\d+(?:\.\d+)?)\)"><path d="M0,0H(\d+(?:\.\d+)?)V(\d+(?:\.\d+)?)H0Z"/.exec(svg);
-  if (!m) throw new Error('no frame in the SVG');
-  return { x0: Number(m[1]), y0: Number(m[2]), width: Number(m[3]), height: Number(m[4]) };
+  const f = framesOf(svg)[0];
+  if (!f) throw new Error('no frame in the SVG');
+  return f;
 }
 
 /** The `d` attributes of the paths whose style matches. */

@@ -55,6 +55,7 @@ export interface BuiltinOutputs {
   datacard: 'Datacards';
   plot: 'Figures';
   scan: 'Json';
+  ranking: 'Json';
 }
 
 export class GraphBuilder {
@@ -117,6 +118,10 @@ export class GraphBuilder {
   scan(name: string, workspace: Handle<'Workspace'>, params: Params): Handle<'Json'> {
     return this.node('scan', name, [workspace], params);
   }
+  /** Impacts of the nuisance parameters on the POI (nodes/ranking.ts). */
+  ranking(name: string, workspace: Handle<'Workspace'>, params: Params = {}): Handle<'Json'> {
+    return this.node('ranking', name, [workspace], params);
+  }
   datacard(name: string, histograms: Handle<'Histograms'>, params: Params): Handle<'Datacards'> {
     return this.node('datacard', name, [histograms], params);
   }
@@ -127,7 +132,7 @@ export class GraphBuilder {
 
 const builtinOutput: BuiltinOutputs = {
   fetch: 'FileSet', generate: 'FileSet', skim: 'EventChunks', select: 'EventChunks', fill: 'Histograms', merge: 'Histograms', pseudodata: 'Histograms',
-  'build-workspace': 'Workspace', fit: 'FitResult', limit: 'LimitResult', datacard: 'Datacards', plot: 'Figures', scan: 'Json',
+  'build-workspace': 'Workspace', fit: 'FitResult', limit: 'LimitResult', datacard: 'Datacards', plot: 'Figures', scan: 'Json', ranking: 'Json',
 };
 
 export function kindName(kind: string | NodeKind): string {
