@@ -18,6 +18,11 @@ const commands: Record<string, { summary: string; load: () => Promise<{ main(arg
   inspect: { summary: 'summarise a pyhf JSON workspace', load: () => import('./src/cli/inspect.ts') },
   fit: { summary: 'maximum-likelihood fit of a pyhf workspace', load: () => import('./src/cli/fit.ts') },
   limit: { summary: 'asymptotic CLs and upper limits of a pyhf workspace', load: () => import('./src/cli/limit.ts') },
+  prune: { summary: 'drop channels, samples, modifiers, measurements of a workspace (pyhf prune)', load: () => import('./src/cli/prune.ts') },
+  rename: { summary: 'rename channels, samples, modifiers, measurements of a workspace (pyhf rename)', load: () => import('./src/cli/rename.ts') },
+  combine: { summary: 'combine two workspaces (pyhf combine)', load: () => import('./src/cli/combine.ts') },
+  ranking: { summary: 'impacts of the nuisance parameters on the POI, with the ranking figure (cabinetry fit.ranking)', load: () => import('./src/cli/ranking.ts') },
+  scan: { summary: 'profile-likelihood scan of one or two parameters of a pyhf workspace', load: () => import('./src/cli/scan.ts') },
 };
 
 function usage(): string {

@@ -16,6 +16,8 @@ const params = z.strictObject({
   /** 'newton' (default, exact Hessian) or 'minuit' (pyhf's minuit optimizer step by step: Migrad with
    *  numerical derivatives, then Hesse; slower, for parity with pyhf/cabinetry) */
   optimizer: z.enum(['newton', 'minuit']).default('newton'),
+  /** parameters whose MINOS intervals (twice_nll + 1, others re-fitted) go beside Hesse's errors */
+  minos: z.array(z.string()).optional(),
   /** output file under --out (false: none) */
   output: z.union([z.string(), z.literal(false)]).default('fit.json'),
 });
@@ -41,7 +43,7 @@ export const fitResultCodec: Codec<FitResultArtifact> = {
 export default defineNodeKind({
   kind: 'fit',
   level: 'global',
-  version: '3',
+  version: '4',
   description: 'maximum-likelihood fit (Hesse errors, correlations, pulls, pre/post-fit yields)',
   params,
   inputs: ['Workspace'],

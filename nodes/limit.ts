@@ -79,7 +79,7 @@ async function clsTask(item: ClsItem): Promise<ClsPoint> {
 export default defineNodeKind({
   kind: 'limit',
   level: 'global',
-  version: '3',
+  version: '4',
   description: 'asymptotic CLs, upper limit with the expected band, CLs scan (resumable, parallel)',
   params,
   inputs: ['Workspace'],
@@ -88,7 +88,7 @@ export default defineNodeKind({
   async run(inputs: [WorkspaceArtifact], p: Params, ctx: NodeContext): Promise<LimitResultArtifact> {
     const where = `limit node '${ctx.node}'`;
     // the fitter loads only when a limit runs (a cached run validates this kind but never fits)
-    const [{ significance }, { upperLimit }, { loadWorkspace }] = await Promise.all([
+    const [{ significance }, { limitNotes, upperLimit }, { loadWorkspace }] = await Promise.all([
       import('../src/stats/infer/significance.ts'), import('../src/stats/infer/upper-limit.ts'), import('../src/stats/workspace.ts'),
     ]);
     const workspace = loadWorkspace(pyhfWorkspace(inputs[0]), where);
@@ -105,8 +105,10 @@ export default defineNodeKind({
     const at = await point(p.poiValue);
     const ul = await ctx.memo(['upper-limit', p.cl], () => {
       const r = upperLimit(model, { context: hypo(), level: 1 - p.cl });
-      return { obs: r.obs, exp: r.exp, method: r.method };
+      const notes = limitNotes(r, model.poiName, model.lower[model.poiIndex]!, model.upper[model.poiIndex]!);
+      return { obs: r.obs, exp: r.exp, method: r.method, outside: r.outside, resolution: r.resolution, notes };
     });
+    for (const n of ul.notes) ctx.warn(n);
     const sig = await ctx.memo(['significance'], () => {
       try {
         const s = significance(model);
@@ -144,6 +146,7 @@ export default defineNodeKind({
       cls_obs: at.cls_obs, cls_exp: at.cls_exp, upper_limit_obs: ul.obs, upper_limit_exp: ul.exp,
       p0_obs: sig.p0Obs, p0_exp: sig.p0Exp, significance_obs: sig.zObs, significance_exp: sig.zExp,
       poi: model.poiName, poi_value: p.poiValue, upper_limit_method: ul.method,
+      upper_limit_outside: ul.outside, upper_limit_resolution: ul.resolution, upper_limit_notes: ul.notes,
       measurement: model.measurement, cl: p.cl, scan,
     };
   },

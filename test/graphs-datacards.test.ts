@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { parseDatacard, readRootHistograms, type Datacard, type TemplateHistogram } from '../src/stats/build/index.ts';
 import { checkConsistency, loadWorkspace } from '../src/stats/workspace.ts';
 import { writeSample } from '../src/gen/index.ts';
+import { buildModel } from '../src/stats/model.ts';
+import { bisectLimit } from './limit-bisection.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const GRAPH = join(ROOT, 'graphs/datacards.ts');
@@ -112,6 +114,15 @@ test('datacards graph (AGC ttbar, two years): cards, shapes, script and workspac
     const r = JSON.parse(fit.stdout) as { bestfit: Record<string, number>; uncertainty: Record<string, number> };
     assert.ok(Math.abs(r.bestfit.r! - 1) < 1e-3, `r = ${r.bestfit.r}`);
     assert.ok(r.uncertainty.r! > 0 && r.uncertainty.r! < 0.5, `sigma(r) = ${r.uncertainty.r}`);
+    // the expected limits lie near 1e-4 of r's range [0, 20]: once all five came out 0.095 (a coarse scan)
+    const limit = spawnSync(process.execPath, [join(ROOT, 'cli.ts'), 'limit', join(out, 'datacards', 'workspace_agc.json'), '--json'], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(limit.status, 0, limit.stderr);
+    const l = JSON.parse(limit.stdout) as { upper_limit_exp: number[]; upper_limit_outside: unknown[]; upper_limit_method: string };
+    assert.equal(l.upper_limit_method, 'root');
+    assert.deepEqual(l.upper_limit_outside, [null, null, null, null, null, null]);
+    l.upper_limit_exp.slice(1).forEach((v, k) => assert.ok(v > l.upper_limit_exp[k]!, `expected band not increasing: ${l.upper_limit_exp}`));
+    const median = bisectLimit(buildModel(ws), 2, 1e-8, 20);
+    assert.ok(Math.abs(l.upper_limit_exp[2]! / median - 1) < 0.01, `median ${l.upper_limit_exp[2]} vs bisection ${median}`);
 
     const again = flowRun(dir, ['events=10000']);
     for (const [name, n] of Object.entries(again)) assert.equal(n.status, 'cached', `${name} (${n.reason})`);

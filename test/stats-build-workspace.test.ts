@@ -1,4 +1,6 @@
 import { test } from 'node:test';
+import { inspectCounts } from '../src/cli/inspect.ts';
+import { buildModel } from '../src/stats/model.ts';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { buildWorkspace, requiredHistogramNames, systematicUpDownHistogramName } from '../src/stats/build/workspace-builder.ts';
@@ -226,6 +228,7 @@ test('AGC config builds against the AGC reference histograms (all samples and va
   assert.equal(samples.size, 5);
   const modifierNames = new Set(ws.channels.flatMap((c) => c.samples.flatMap((s) => s.modifiers.map((m) => m.name))));
   assert.equal(modifierNames.size, 14);
+  assert.deepEqual(inspectCounts(ws, buildModel(ws)), { parameters: 14, modifiers: 14 }); // flow inspect's summary
   for (const c of ws.channels) for (const s of c.samples) assert.equal(s.data.length, 11);
 
   // rebinned onto 110..550 in 40 GeV steps: sum of the 20 GeV bins pairwise, from 110 GeV (input bin 3)

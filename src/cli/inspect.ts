@@ -1,10 +1,22 @@
 // `flow inspect WS.json [--measurement M] [--json]`: summary like `pyhf inspect`.
 import { enableCompileCache } from 'node:module';
 import { parseStatsArgs } from './stats-args.ts';
+import type { Model } from '../stats/model.ts';
+import type { Workspace } from '../stats/workspace.ts';
 
 const usage = `usage: flow inspect WS.json [--measurement M] [--json]
 
-  Channels (bins), samples, parameters (type, count, init, bounds, fixed), modifiers and measurements.`;
+  Channels (bins), samples, parameters (type, count, init, bounds, fixed), modifiers and measurements.
+  The summary line counts as \`pyhf inspect\` does: parameters are parameter sets (a staterror or
+  shapesys of n bins is one), modifiers are distinct modifier names (a normsys and a histosys of one
+  systematic are one); the line below it gives the per-bin counts.`;
+
+/** pyhf inspect's counts: the model's parameter sets, and distinct modifier names in the workspace. */
+export function inspectCounts(ws: Workspace, model: Model): { parameters: number; modifiers: number } {
+  const names = new Set<string>();
+  for (const ch of ws.channels) for (const s of ch.samples) for (const m of s.modifiers) names.add(m.name);
+  return { parameters: model.paramSets.length, modifiers: names.size };
+}
 
 export async function main(argv: string[]): Promise<number> {
   const args = parseStatsArgs('inspect', argv);
@@ -18,6 +30,7 @@ export async function main(argv: string[]): Promise<number> {
   const model = buildModel(ws, args.measurement, args.model);
   const modifiers = new Map<string, string>();
   for (const ch of ws.channels) for (const s of ch.samples) for (const m of s.modifiers) modifiers.set(`${m.name}\u0000${m.type}`, m.type);
+  const counts = inspectCounts(ws, model);
   const params = model.paramSets.map((p) => ({
     name: p.name, type: p.type, n: p.n, constraint: p.constraint ?? 'none',
     init: Array.from(model.init.subarray(p.offset, p.offset + p.n)),
@@ -32,13 +45,16 @@ export async function main(argv: string[]): Promise<number> {
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     measurements: ws.measurements.map((m) => ({ name: m.name, poi: m.config.poi, parameters: m.config.parameters.map((p) => p.name) })),
     poi: model.poiName, n_parameters: model.nPars, n_bins: model.nMain, n_auxdata: model.nAux,
+    // pyhf inspect's counts: parameter sets and distinct modifier names
+    n_parameter_sets: counts.parameters, n_modifiers: counts.modifiers,
   };
   if (args.json) { console.log(JSON.stringify(summary)); return 0; }
   const out: string[] = [];
   const cw = Math.max(7, ...summary.channels.map((c) => c.name.length));
   const pw = Math.max(9, ...params.map((p) => p.name.length));
   out.push(`Summary (measurement ${model.measurement})`);
-  out.push(`  channels ${summary.channels.length}, samples ${summary.samples.length}, parameters ${model.nPars}, modifiers ${summary.modifiers.length}, bins ${model.nMain}`);
+  out.push(`  channels ${summary.channels.length}, samples ${summary.samples.length}, parameters ${counts.parameters}, modifiers ${counts.modifiers}, bins ${model.nMain}`);
+  out.push(`  per bin: ${model.nPars} parameters (vector parameters name[i] counted per element), ${summary.modifiers.length} (name, type) modifier pairs, ${model.nAux} auxdata`);
   out.push('', `  ${'channel'.padEnd(cw)} bins  samples`);
   for (const c of summary.channels) out.push(`  ${c.name.padEnd(cw)} ${String(c.bins).padStart(4)}  ${c.samples.join(', ')}`);
   out.push('', `  ${'parameter'.padEnd(pw)} ${'type'.padEnd(12)} ${'n'.padStart(3)}  constraint  init / bounds`);

@@ -1,4 +1,4 @@
-// Argument parsing shared by `flow inspect|fit|limit`.
+// Argument parsing shared by `flow inspect|fit|limit|scan|ranking`.
 import { parseArgs } from 'node:util';
 import { UserError } from '../errors.ts';
 import { parseArgsError } from './parse-args.ts';
@@ -13,9 +13,14 @@ export interface StatsArgs {
   model: ModelOptions;
   optimizer?: 'newton' | 'minuit';
   minuitTolerance?: number;
+  scanLimits?: boolean;
+  /** values of the command's own options (`extra.options`) */
+  own: Record<string, string | boolean | undefined>;
 }
 
-export function parseStatsArgs(cmd: string, argv: string[], extra: { poiValue?: boolean; optimizer?: boolean } = {}): StatsArgs {
+type OwnOptions = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+
+export function parseStatsArgs(cmd: string, argv: string[], extra: { poiValue?: boolean; optimizer?: boolean; scanLimits?: boolean; options?: OwnOptions } = {}): StatsArgs {
   let parsed;
   try {
     parsed = parseArgs({
@@ -27,6 +32,8 @@ export function parseStatsArgs(cmd: string, argv: string[], extra: { poiValue?: 
         'normsys-code': { type: 'string' },
         'histosys-code': { type: 'string' },
         ...(extra.poiValue ? { 'poi-value': { type: 'string' } } : {}),
+        ...extra.options,
+        ...(extra.scanLimits ? { 'scan-limits': { type: 'boolean' } } : {}),
         ...(extra.optimizer ? { optimizer: { type: 'string' }, tolerance: { type: 'string' } } : {}),
       },
     });
@@ -34,7 +41,7 @@ export function parseStatsArgs(cmd: string, argv: string[], extra: { poiValue?: 
     throw parseArgsError(cmd, err);
   }
   const v = parsed.values as Record<string, string | boolean | undefined>;
-  if (v.help) return { file: '', json: false, help: true, model: {} };
+  if (v.help) return { file: '', json: false, help: true, model: {}, own: {} };
   if (parsed.positionals.length !== 1) throw new UserError(`flow ${cmd}: expected one workspace file (flow ${cmd} --help)`);
   const model: ModelOptions = {};
   const ns = v['normsys-code'], hs = v['histosys-code'];
@@ -61,7 +68,8 @@ export function parseStatsArgs(cmd: string, argv: string[], extra: { poiValue?: 
   }
   return {
     file: parsed.positionals[0]!, measurement: v.measurement as string | undefined, json: v.json === true, help: false,
-    poiValue, model, optimizer: opt as StatsArgs['optimizer'], minuitTolerance,
+    poiValue, model, optimizer: opt as StatsArgs['optimizer'], minuitTolerance, scanLimits: v['scan-limits'] === true,
+    own: Object.fromEntries(Object.keys(extra.options ?? {}).map((k) => [k, v[k]])),
   };
 }
 
@@ -70,4 +78,18 @@ export function checkPoiValue(cmd: string, file: string, model: { poiName: strin
   if (value === undefined) return;
   const lo = model.lower[model.poiIndex]!, hi = model.upper[model.poiIndex]!;
   if (value < lo || value > hi) throw new UserError(`${cmd}: --poi-value ${value} is outside the bounds [${lo}, ${hi}] of POI '${model.poiName}' in ${file}`);
+}
+
+/** A comma-separated list of numbers (`--range 0,2`), `count` of them when given. */
+export function numberList(cmd: string, option: string, text: string, counts?: number[]): number[] {
+  const values = text.split(',').map((t) => Number(t.trim()));
+  if (values.some((x) => !Number.isFinite(x)) || (counts && !counts.includes(values.length))) {
+    throw new UserError(`flow ${cmd}: --${option} must be ${counts ? counts.join(' or ') + ' ' : ''}comma-separated numbers, got '${text}'`);
+  }
+  return values;
+}
+
+/** A comma-separated list of parameter names (`--par mu,theta`). */
+export function nameList(text: string): string[] {
+  return text.split(',').map((t) => t.trim()).filter((t) => t !== '');
 }

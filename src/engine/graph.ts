@@ -54,6 +54,8 @@ export interface BuiltinOutputs {
   limit: 'LimitResult';
   datacard: 'Datacards';
   plot: 'Figures';
+  scan: 'Json';
+  ranking: 'Json';
 }
 
 export class GraphBuilder {
@@ -112,6 +114,14 @@ export class GraphBuilder {
   limit(name: string, workspace: Handle<'Workspace'>, params: Params = {}): Handle<'LimitResult'> {
     return this.node('limit', name, [workspace], params);
   }
+  /** Profile-likelihood scan of one or two parameters (nodes/scan.ts). */
+  scan(name: string, workspace: Handle<'Workspace'>, params: Params): Handle<'Json'> {
+    return this.node('scan', name, [workspace], params);
+  }
+  /** Impacts of the nuisance parameters on the POI (nodes/ranking.ts). */
+  ranking(name: string, workspace: Handle<'Workspace'>, params: Params = {}): Handle<'Json'> {
+    return this.node('ranking', name, [workspace], params);
+  }
   datacard(name: string, histograms: Handle<'Histograms'>, params: Params): Handle<'Datacards'> {
     return this.node('datacard', name, [histograms], params);
   }
@@ -122,7 +132,7 @@ export class GraphBuilder {
 
 const builtinOutput: BuiltinOutputs = {
   fetch: 'FileSet', generate: 'FileSet', skim: 'EventChunks', select: 'EventChunks', fill: 'Histograms', merge: 'Histograms', pseudodata: 'Histograms',
-  'build-workspace': 'Workspace', fit: 'FitResult', limit: 'LimitResult', datacard: 'Datacards', plot: 'Figures',
+  'build-workspace': 'Workspace', fit: 'FitResult', limit: 'LimitResult', datacard: 'Datacards', plot: 'Figures', scan: 'Json', ranking: 'Json',
 };
 
 export function kindName(kind: string | NodeKind): string {

@@ -80,6 +80,10 @@ export interface FitResultArtifact {
   poi: string;
   /** constrained, floating parameters only (no POI, normfactors, shapefactors, fixed parameters) */
   pulls: Pull[];
+  /** MINOS intervals of the parameters asked for: [down (negative), up] */
+  minos?: Record<string, [number, number]>;
+  /** saturated-model goodness of fit (cabinetry's definition) */
+  goodness_of_fit?: { chi2: number; dof: number; p_value: number; saturated_twice_nll: number };
   prefit: Prediction;
   postfit: Prediction;
 }
@@ -104,6 +108,12 @@ export interface LimitResultArtifact {
   poi: string;
   poi_value: number;
   upper_limit_method: 'root' | 'scan';
+  /** per limit (observed, then expected): 'above' / 'below' the bounds searched, or null */
+  upper_limit_outside?: Array<'above' | 'below' | null>;
+  /** absolute resolution per limit (observed, then expected) */
+  upper_limit_resolution?: number[];
+  /** the limits outside the bounds or from a scan, in words */
+  upper_limit_notes?: string[];
   // hepflow extensions
   measurement: string;
   cl: number;

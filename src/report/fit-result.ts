@@ -6,6 +6,7 @@ import { buildModel, type Model } from '../stats/model.ts';
 import { loadWorkspace, type Workspace } from '../stats/workspace.ts';
 import { pyhfWorkspace, type FitResultArtifact, type Prediction, type Pull, type WorkspaceArtifact } from './artifacts.ts';
 import { constraints, predict } from './prediction.ts';
+import { goodnessOfFitJson, minosJson } from '../stats/infer/fit-extras.ts';
 
 export interface FitOverrides {
   measurement?: string;
@@ -17,6 +18,8 @@ export interface FitOverrides {
   bounds?: Record<string, [number, number]>;
   /** 'minuit': pyhf's minuit optimizer step by step (see stats/fit.ts) */
   optimizer?: 'newton' | 'minuit';
+  /** parameters whose MINOS intervals are computed */
+  minos?: string[];
 }
 
 /** The model of a workspace artifact with the overrides applied (errors name `where`). */
@@ -89,6 +92,8 @@ export function fitWorkspace(ws: WorkspaceArtifact, o: FitOverrides, where: stri
     measurement: model.measurement,
     poi: model.poiName,
     pulls,
+    ...(o.minos?.length ? { minos: minosJson(model, r, o.minos, `${where}: minos`) } : {}),
+    goodness_of_fit: goodnessOfFitJson(model, r),
     prefit: predict(model, { label: 'pre-fit', pars: model.init, uncertainty: c.width, correlation: null, ...shared }),
     postfit: predict(model, { label: 'post-fit', pars: r.bestfit, uncertainty: r.uncertainty, correlation: r.correlation, ...shared }),
   };

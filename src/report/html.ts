@@ -50,8 +50,12 @@ function keyNumbers(fit: FitResultArtifact | undefined, limit: LimitResultArtifa
   const cards: string[] = [];
   if (fit) {
     const poi = fit.poi;
+    const m = fit.minos?.[poi];
+    const gof = fit.goodness_of_fit;
     cards.push(card(`Best-fit ${poi}`, formatMeasurement(fit.bestfit[poi]!, fit.uncertainty[poi]!),
-      `${fit.converged ? 'converged' : '<b class="bad">not converged</b>'} · −2 ln L = ${num(fit.twice_nll, 8)} · ${fit.par_names.length} parameters`));
+      `${fit.converged ? 'converged' : '<b class="bad">not converged</b>'} · −2 ln L = ${num(fit.twice_nll, 8)} · ${fit.par_names.length} parameters` +
+      (m ? ` · MINOS ${num(m[0], 3)} / +${num(m[1], 3)}` : '') +
+      (gof ? ` · goodness of fit (saturated): χ² = ${num(gof.chi2, 4)}, dof ${gof.dof}, p = ${typeof gof.p_value === 'number' && Number.isFinite(gof.p_value) ? num(gof.p_value, 3) : 'n/a (dof ≤ 0)'}` : '')));
   }
   if (limit) {
     const [m2, m1, med, p1, p2] = limit.upper_limit_exp.map((x) => num(x, 3));

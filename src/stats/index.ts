@@ -16,4 +16,6 @@ export { rank, prefitUncertainties } from './infer/ranking.ts';
 export type { Impact } from './infer/ranking.ts';
 export { yieldsWithUncertainty } from './infer/yields.ts';
 export type { ChannelYields } from './infer/yields.ts';
+export { scan, scanGrid, scanPoint } from './infer/scan.ts';
+export type { ScanSpec, ScanResult } from './infer/scan.ts';
 export { syntheticWorkspace } from './synthetic.ts';

@@ -56,3 +56,34 @@ export function normalQuantile(p: number): number {
   }
   return 0.5 * (lo + hi);
 }
+
+/** Regularised upper incomplete gamma Q(a, x) = Gamma(a, x) / Gamma(a): the series of P below
+ *  x < a + 1, Lentz's continued fraction above (relative accuracy ~1e-14). */
+export function gammaQ(a: number, x: number): number {
+  if (!(a > 0) || !(x >= 0)) return NaN;
+  if (x === 0) return 1;
+  const logPrefix = a * Math.log(x) - x - lgamma(a);
+  if (x < a + 1) {
+    let term = 1 / a, sum = term;
+    for (let n = 1; n < 10_000 && Math.abs(term) > 1e-16 * Math.abs(sum); n++) { term *= x / (a + n); sum += term; }
+    return 1 - sum * Math.exp(logPrefix);
+  }
+  const tiny = 1e-300;
+  let b = x + 1 - a, c = 1 / tiny, d = 1 / b, h = d;
+  for (let i = 1; i < 10_000; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b; if (Math.abs(d) < tiny) d = tiny;
+    c = b + an / c; if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const delta = d * c;
+    h *= delta;
+    if (Math.abs(delta - 1) < 1e-16) break;
+  }
+  return Math.exp(logPrefix) * h;
+}
+
+/** Survival function of the chi2 distribution with k degrees of freedom (scipy.stats.chi2.sf). */
+export function chi2Sf(x: number, k: number): number {
+  return x <= 0 ? 1 : gammaQ(k / 2, x / 2);
+}

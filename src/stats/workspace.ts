@@ -235,11 +235,23 @@ export function renameWorkspace(ws: Workspace, spec: RenameSpec): Workspace {
   return loadWorkspace(out, 'renamed workspace');
 }
 
-/** Like `pyhf combine` (join 'none'): channels must be distinct; measurements of the same name are merged
- *  when their POIs agree, their parameter configs taken from both (a conflicting config is an error). */
-export function combineWorkspaces(a: Workspace, b: Workspace): Workspace {
-  const clash = a.channels.map((c) => c.name).filter((n) => b.channels.some((c) => c.name === n));
-  if (clash.length > 0) throw new UserError(`cannot combine workspaces: channel(s) ${clash.join(', ')} appear in both`);
+/** Like `pyhf combine`. Channels must be distinct, except that with join 'outer' a channel defined
+ *  identically in both is kept once (with its observation). Measurements: with join 'none' (pyhf's
+ *  default) no name may appear in both; otherwise (the default here, pyhf's 'outer') measurements of
+ *  the same name are merged when their POIs agree, parameter configs taken from both (a conflicting
+ *  config is an error). */
+export function combineWorkspaces(a: Workspace, b: Workspace, opts: { join?: 'none' | 'outer' } = {}): Workspace {
+  const same = (x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
+  const shared = new Set(opts.join === 'outer'
+    ? a.channels.filter((c) => b.channels.some((d) => d.name === c.name && same(c, d))
+      && same(a.observations.find((o) => o.name === c.name), b.observations.find((o) => o.name === c.name))).map((c) => c.name)
+    : []);
+  const clash = a.channels.map((c) => c.name).filter((n) => !shared.has(n) && b.channels.some((c) => c.name === n));
+  if (clash.length > 0) throw new UserError(`cannot combine workspaces: channel(s) ${clash.join(', ')} appear in both${opts.join === 'outer' ? ' with different contents' : ''}`);
+  if (opts.join === 'none') {
+    const common = a.measurements.map((m) => m.name).filter((n) => b.measurements.some((m) => m.name === n));
+    if (common.length > 0) throw new UserError(`cannot combine workspaces: measurement(s) ${common.join(', ')} appear in both (join 'none'; try join 'outer')`);
+  }
   const measurements: Measurement[] = a.measurements.map((m) => structuredClone(m));
   for (const mb of b.measurements) {
     const ma = measurements.find((m) => m.name === mb.name);
@@ -257,8 +269,8 @@ export function combineWorkspaces(a: Workspace, b: Workspace): Workspace {
   }
   return loadWorkspace({
     version: '1.0.0',
-    channels: [...a.channels, ...b.channels],
-    observations: [...a.observations, ...b.observations],
+    channels: [...a.channels, ...b.channels.filter((c) => !shared.has(c.name))],
+    observations: [...a.observations, ...b.observations.filter((o) => !shared.has(o.name))],
     measurements,
   }, 'combined workspace');
 }

@@ -1,7 +1,10 @@
 // 95% CL upper limits on the POI from asymptotic CLs (observed and the -2..+2 sigma expected band), by
-// Brent root finding on CLs(mu) - level inside the POI bounds, like pyhf's upper_limit (toms748). Every
-// evaluated point is reported through `onPoint` and points do not depend on each other. When a band
-// has no crossing inside the bounds, all limits come from a 201-point linear scan over the bounds.
+// Brent root finding on CLs(mu) - level, like pyhf's upper_limit (toms748). Each band's root is
+// bracketed by walking geometrically from an asymptotic guess, down to (a tiny fraction of) the POI's
+// upper bound and, when CLs is still above the level at the bound, past it: a limit outside the bounds
+// is reported as such (`outside`), never clamped silently. Every evaluated point is reported through
+// `onPoint` and points do not depend on each other. `method: 'scan'` is pyhf's 201-point scan with
+// linear interpolation instead (its resolution is the grid step).
 import { EXPECTED_SIGMAS, clsFromTeststat, expectedCls, hypotestContext, qmuAsimov, qmuTilde, qtildeTeststat } from './hypotest.ts';
 import { normalCdf, normalQuantile } from '../special.ts';
 import type { HypotestContext } from './hypotest.ts';
@@ -19,6 +22,8 @@ export interface UpperLimitOptions {
   /** where per-POI test statistics are kept (default: in memory); a persistent one lets an
    *  interrupted scan resume */
   cache?: PointCache;
+  /** 'root' (default): bracketing and Brent; 'scan': pyhf's 201-point scan over the POI bounds */
+  method?: 'root' | 'scan';
 }
 
 /** Per-POI test statistics (qmu on the data, qmu_A on the Asimov data) of one hypotest context. */
@@ -47,12 +52,44 @@ function pointStats(model: Model, ctx: HypotestContext, cache: PointCache) {
 
 export interface LimitPoint { poi: number; clsObs?: number; clsExp: number[] }
 
+/** Where a limit lies relative to the POI bounds: 'above' the upper bound (root found past it, or
+ *  clamped to the last grid point by a scan), 'below' the smallest value searched. */
+export type LimitOutside = 'above' | 'below' | null;
+
 export interface UpperLimitResult {
   obs: number;
   /** -2..+2 sigma */
   exp: number[];
   method: 'root' | 'scan';
+  /** observed, then the 5 expected bands */
+  outside: LimitOutside[];
+  /** absolute resolution of each limit (observed, then expected): the root tolerance or the grid step */
+  resolution: number[];
   points: LimitPoint[];
+}
+
+/** How far past the POI's upper bound a root is searched (in units of the bound). */
+const BEYOND_UPPER = 1e6;
+/** The smallest POI value searched, relative to the upper bound, when the lower bound is 0. */
+const BELOW_RELATIVE = 1e-10;
+
+/** One line per limit outside the bounds or taken from a scan (empty when all are plain roots). */
+export function limitNotes(r: UpperLimitResult, poi: string, lo: number, hi: number): string[] {
+  const label = (k: number) => (k === 0 ? 'observed' : `expected ${['-2', '-1', 'median', '+1', '+2'][k - 1]}${k === 3 ? '' : ' sigma'}`);
+  const values = [r.obs, ...r.exp];
+  const notes: string[] = [];
+  r.outside.forEach((o, k) => {
+    const res = r.resolution[k]!.toPrecision(2);
+    if (o === 'above') {
+      notes.push(r.method === 'scan'
+        ? `${label(k)} limit is above the upper bound ${hi} of ${poi}: the scan clamps it to ${values[k]} (a lower bound on the limit)`
+        : `${label(k)} limit ${values[k]!.toPrecision(5)} is above the upper bound ${hi} of ${poi} (fits with ${poi} fixed past its bound; resolution ${res})`);
+    } else if (o === 'below') {
+      notes.push(`${label(k)} limit is below ${values[k]} (the lower end of the search for ${poi}, bounds [${lo}, ${hi}]): an upper bound on the limit`);
+    }
+  });
+  if (r.method === 'scan') notes.push(`limits from pyhf's 201-point scan over [${lo}, ${hi}] with linear interpolation: resolution ${r.resolution[0]!.toPrecision(3)} (the grid step)`);
+  return notes;
 }
 
 /** Brent's method for f(a) >= 0 > f(b) (or the reverse). */
@@ -93,8 +130,14 @@ export function upperLimit(model: Model, opts: UpperLimitOptions = {}): UpperLim
   const lo = model.lower[model.poiIndex]!, hi = model.upper[model.poiIndex]!;
   const points: LimitPoint[] = [];
   const stats = pointStats(model, ctx, opts.cache ?? memoryPointCache());
-  const asimovAt = stats.qmuA;
   const report = (p: LimitPoint) => { points.push(p); opts.onPoint?.(p); };
+  if (opts.method === 'scan') {
+    const n = 201;
+    const scan = scanLimits(ctx, lo, hi, level, report, n, opts.cache);
+    const step = (hi - lo) / (n - 1);
+    return { obs: scan.obs, exp: scan.exp, method: 'scan', outside: scan.outside, resolution: Array(6).fill(step), points };
+  }
+  const asimovAt = stats.qmuA;
   const expAt = (mu: number) => expectedCls(Math.sqrt(asimovAt(mu)));
   const obsAt = (mu: number) => {
     const q = stats.qmu(mu);
@@ -103,43 +146,46 @@ export function upperLimit(model: Model, opts: UpperLimitOptions = {}): UpperLim
     report({ poi: mu, clsObs: cls, clsExp: expectedCls(Math.sqrt(qa)) });
     return cls;
   };
-  // Each band's root is bracketed around an asymptotic guess: with qmu_A ~ (mu / sigma)^2, expected
-  // CLs(n) = Phi(-(n + mu/sigma)) / Phi(-n), so one Asimov fit gives sigma and every band's guess.
   const bands: Array<(mu: number) => number> = [
     (mu) => obsAt(mu) - level,
     ...[0, 1, 2, 3, 4].map((k) => (mu: number) => { const e = expAt(mu); report({ poi: mu, clsExp: e }); return e[k]! - level; }),
   ];
-  const lowStart = lo > 0 ? lo : Math.min(hi, Math.max(1e-4 * hi, 1e-6));
-  const mu1 = Math.min(hi, Math.max(lowStart, 1));
+  // the search range: from the lower bound (or a tiny fraction of the upper one when the lower is 0,
+  // where qtilde's CLs is 1 by construction) to far past the upper bound
+  const searchLo = lo > 0 ? lo : Math.max(lo, hi * BELOW_RELATIVE);
+  const searchHi = hi * BEYOND_UPPER;
+  const guesses = asymptoticGuesses(asimovAt, searchLo, hi, level);
+  const outside: LimitOutside[] = [];
+  const results = bands.map((f, k) => {
+    const br = bracket(f, guesses[k]!, searchLo, searchHi);
+    if (br === 'below') { outside.push('below'); return searchLo; }
+    if (br === 'above') { outside.push('above'); return searchHi; }
+    const root = brent(f, br[0], br[1], br[2], br[3], rtol);
+    outside.push(root > hi ? 'above' : null);
+    return root;
+  });
+  const resolution = results.map((v) => rtol * Math.abs(v) + 1e-12);
+  return { obs: results[0]!, exp: results.slice(1), method: 'root', outside, resolution, points };
+}
+
+/** Each band's starting point: with qmu_A ~ (mu / sigma)^2, expected CLs(n) = Phi(-(n + mu/sigma)) /
+ *  Phi(-n), so one Asimov fit gives sigma and every band's guess (the bracketing corrects a poor one). */
+function asymptoticGuesses(asimovAt: (mu: number) => number, searchLo: number, hi: number, level: number): number[] {
+  const mu1 = Math.min(hi, Math.max(searchLo, 1));
   const q1 = asimovAt(mu1);
   const sigma = q1 > 0 ? mu1 / Math.sqrt(q1) : hi;
   const guessFor = (nsig: number) => sigma * Math.max(-normalQuantile(level * normalCdf(-nsig)) - nsig, 1e-3);
-  const guesses = [guessFor(0), ...EXPECTED_SIGMAS.map(guessFor)];
-  const results: number[] = [];
-  let method: 'root' | 'scan' = 'root';
-  bands.forEach((f, k) => {
-    const g = Math.min(hi, Math.max(lowStart, guesses[k]!));
-    const br = bracket(f, g, lowStart, hi);
-    results.push(br ? brent(f, br[0], br[1], br[2], br[3], rtol) : NaN);
-  });
-  if (results.some((v) => Number.isNaN(v))) {
-    method = 'scan';
-    // like pyhf's reference procedure: once root finding would leave the POI bounds for any band,
-    // every band comes from the scan
-    const scan = scanLimits(ctx, lo, hi, level, report, 201, opts.cache);
-    results.splice(0, results.length, scan.obs, ...scan.exp);
-  }
-  return { obs: results[0]!, exp: results.slice(1), method, points };
+  return [guessFor(0), ...EXPECTED_SIGMAS.map(guessFor)].map((g) => Math.min(hi, Math.max(searchLo, g)));
 }
 
 /** Walk outwards from `guess` by growing factors until f changes sign: [a, b, f(a), f(b)] with
- *  f(a) > 0 >= f(b), or null when there is no crossing inside [lo, hi]. */
-function bracket(f: (x: number) => number, guess: number, lo: number, hi: number): [number, number, number, number] | null {
+ *  f(a) > 0 >= f(b), or where the root lies when there is no crossing inside [lo, hi]. */
+function bracket(f: (x: number) => number, guess: number, lo: number, hi: number): [number, number, number, number] | 'above' | 'below' {
   let a = guess, fa = f(a);
   let factor = 1.1;
   if (fa > 0) {
     for (;;) {
-      if (a >= hi) return null;
+      if (a >= hi) return 'above';
       const b = Math.min(hi, a * factor), fb = f(b);
       if (fb <= 0) return [a, b, fa, fb];
       a = b; fa = fb; factor *= factor;
@@ -147,7 +193,7 @@ function bracket(f: (x: number) => number, guess: number, lo: number, hi: number
   }
   let b = a, fb = fa;
   for (;;) {
-    if (b <= lo) return null;
+    if (b <= lo) return 'below';
     const c = Math.max(lo, b / factor), fc = f(c);
     if (fc > 0) return [c, b, fc, fb];
     b = c; fb = fc; factor *= factor;
@@ -169,7 +215,9 @@ export function scanLimits(
     obs.push(clsObs);
     clsExp.forEach((v, k) => exp[k]!.push(v));
   }
-  return { obs: interpLevel(grid, obs, level), exp: exp.map((c) => interpLevel(grid, c, level)) };
+  // numpy.interp clamps: a band above the level at the last point (below it at the first) is outside
+  const outside = [obs, ...exp].map((c): LimitOutside => (c.at(-1)! > level ? 'above' : c[0]! <= level ? 'below' : null));
+  return { obs: interpLevel(grid, obs, level), exp: exp.map((c) => interpLevel(grid, c, level)), outside };
 }
 
 function interpLevel(mu: number[], cls: number[], level: number): number {

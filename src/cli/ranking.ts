@@ -1,0 +1,47 @@
+// `flow ranking WS.json [--measurement M] [--json] [--top N] [--out DIR]`: impacts of every floating
+// parameter on the POI with cabinetry's definition (fit.ranking), and the ranking figure.
+import { enableCompileCache } from 'node:module';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../errors.ts';
+import { parseStatsArgs } from './stats-args.ts';
+
+const usage = `usage: flow ranking WS.json [--measurement M] [--json] [--top N] [--out DIR]
+
+  Impacts on the POI (cabinetry's fit.ranking): each floating parameter held at its best fit +- its
+  pre-fit and +- its post-fit uncertainty, all others re-fitted from the suggested init; the POI shift
+  from its best fit. Ranked by the larger post-fit impact.
+  --json prints {"poi": P, "poi_bestfit": x, "poi_uncertainty": x, "parameters": [{"name", "bestfit",
+                 "uncertainty", "prefit_uncertainty", "pull", "prefit_up", "prefit_down", "postfit_up", "postfit_down"}, ...]}
+  --out DIR writes DIR/ranking.json and the figure DIR/ranking.svg (pulls and impacts of the top N, default 20).`;
+
+export async function main(argv: string[]): Promise<number> {
+  const args = parseStatsArgs('ranking', argv, { options: { top: { type: 'string' }, out: { type: 'string' } } });
+  if (args.help) { console.log(usage); return 0; }
+  const { top: topText, out } = args.own as Record<string, string | undefined>;
+  const top = topText === undefined ? 20 : Number(topText);
+  if (!(Number.isInteger(top) && top >= 1)) throw new UserError(`flow ranking: --top must be a positive integer, got '${topText}'`);
+  enableCompileCache?.();
+  const { fit } = await import('../stats/fit.ts');
+  const { rank, rankingJson } = await import('../stats/infer/ranking.ts');
+  const { readWorkspaceFile } = await import('../stats/load.ts');
+  const { buildModel } = await import('../stats/model.ts');
+  const model = buildModel(readWorkspaceFile(args.file), args.measurement, args.model);
+  const nominal = fit(model);
+  const result = rankingJson(model, nominal, rank(model, { nominal }));
+  if (out) {
+    const { rankingPlot } = await import('../plot/ranking.ts');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'ranking.json'), `${JSON.stringify(result, null, 1)}\n`);
+    writeFileSync(join(out, 'ranking.svg'), await rankingPlot({ ...result, top }));
+  }
+  if (args.json) { console.log(JSON.stringify(result)); return 0; }
+  const w = Math.max(9, ...result.parameters.map((p) => p.name.length));
+  const f = (x: number) => x.toPrecision(3).padStart(10);
+  console.log(`measurement ${model.measurement}: ${result.poi} = ${result.poi_bestfit.toPrecision(5)} ± ${result.poi_uncertainty.toPrecision(3)}; impacts on ${result.poi}`);
+  console.log(`${'parameter'.padEnd(w)}  ${'pull'.padStart(10)}  ${'pre up'.padStart(10)}  ${'pre down'.padStart(10)}  ${'post up'.padStart(10)}  ${'post down'.padStart(10)}`);
+  for (const p of result.parameters) {
+    console.log(`${p.name.padEnd(w)}  ${p.pull === null ? '—'.padStart(10) : f(p.pull)}  ${f(p.prefit_up)}  ${f(p.prefit_down)}  ${f(p.postfit_up)}  ${f(p.postfit_down)}`);
+  }
+  return 0;
+}
