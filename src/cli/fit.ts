@@ -1,6 +1,6 @@
 // `flow fit WS.json [--measurement M] [--json]`: maximum-likelihood fit with Hesse uncertainties.
 import { enableCompileCache } from 'node:module';
-import { checkPoiValue, parseStatsArgs } from './stats-args.ts';
+import { checkPoiValue, namingFile, parseStatsArgs } from './stats-args.ts';
 
 const usage = `usage: flow fit WS.json [--measurement M] [--poi-value X] [--json] [--normsys-code code1|code4] [--histosys-code code0|code4p]
                    [--optimizer newton|minuit [--tolerance T]]
@@ -19,28 +19,30 @@ export async function main(argv: string[]): Promise<number> {
   // the stats modules load lazily, after turning on Node's compile cache: stripped TypeScript and
   // compiled code are reused across runs, which cuts the start-up of short commands about threefold
   enableCompileCache?.();
-  const { fit } = await import('../stats/fit.ts');
-  const { readWorkspaceFile } = await import('../stats/load.ts');
-  const { buildModel } = await import('../stats/model.ts');
-  const model = buildModel(readWorkspaceFile(args.file), args.measurement, args.model);
-  checkPoiValue('fit', args.file, model, args.poiValue);
-  const r = fit(model, { poiValue: args.poiValue, optimizer: args.optimizer, minuitTolerance: args.minuitTolerance });
-  const n = model.nPars;
-  if (args.json) {
-    const bestfit: Record<string, number> = {}, uncertainty: Record<string, number> = {};
-    model.parNames.forEach((p, i) => { bestfit[p] = r.bestfit[i]!; uncertainty[p] = r.uncertainty[i]!; });
-    const correlation = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => r.correlation ? r.correlation[i * n + j]! : (i === j ? 1 : 0)));
-    console.log(JSON.stringify({ bestfit, uncertainty, twice_nll: r.twiceNll, correlation, par_names: model.parNames, converged: r.converged, message: r.message }));
-  } else {
-    const w = Math.max(9, ...model.parNames.map((p) => p.length));
-    console.log(`measurement ${model.measurement}: ${n} parameters, ${model.nMain} bins; ${r.message}`);
-    console.log(`${'parameter'.padEnd(w)}  ${'bestfit'.padStart(12)}  ${'uncertainty'.padStart(12)}`);
-    model.parNames.forEach((p, i) => {
-      const fixed = r.uncertainty[i] === 0 ? '  (fixed)' : '';
-      console.log(`${p.padEnd(w)}  ${r.bestfit[i]!.toPrecision(6).padStart(12)}  ${r.uncertainty[i]!.toPrecision(4).padStart(12)}${fixed}`);
-    });
-    console.log(`twice_nll = ${r.twiceNll.toFixed(6)}`);
-  }
-  if (!r.converged) console.error(`flow fit: warning: the fit did not converge: ${r.message}`);
-  return 0;
+  return namingFile(args.file, async () => {
+    const { fit } = await import('../stats/fit.ts');
+    const { readWorkspaceFile } = await import('../stats/load.ts');
+    const { buildModel } = await import('../stats/model.ts');
+    const model = buildModel(readWorkspaceFile(args.file), args.measurement, args.model);
+    checkPoiValue('fit', args.file, model, args.poiValue);
+    const r = fit(model, { poiValue: args.poiValue, optimizer: args.optimizer, minuitTolerance: args.minuitTolerance });
+    const n = model.nPars;
+    if (args.json) {
+      const bestfit: Record<string, number> = {}, uncertainty: Record<string, number> = {};
+      model.parNames.forEach((p, i) => { bestfit[p] = r.bestfit[i]!; uncertainty[p] = r.uncertainty[i]!; });
+      const correlation = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => r.correlation ? r.correlation[i * n + j]! : (i === j ? 1 : 0)));
+      console.log(JSON.stringify({ bestfit, uncertainty, twice_nll: r.twiceNll, correlation, par_names: model.parNames, converged: r.converged, message: r.message }));
+    } else {
+      const w = Math.max(9, ...model.parNames.map((p) => p.length));
+      console.log(`measurement ${model.measurement}: ${n} parameters, ${model.nMain} bins; ${r.message}`);
+      console.log(`${'parameter'.padEnd(w)}  ${'bestfit'.padStart(12)}  ${'uncertainty'.padStart(12)}`);
+      model.parNames.forEach((p, i) => {
+        const fixed = r.uncertainty[i] === 0 ? '  (fixed)' : '';
+        console.log(`${p.padEnd(w)}  ${r.bestfit[i]!.toPrecision(6).padStart(12)}  ${r.uncertainty[i]!.toPrecision(4).padStart(12)}${fixed}`);
+      });
+      console.log(`twice_nll = ${r.twiceNll.toFixed(6)}`);
+    }
+    if (!r.converged) console.error(`flow fit: warning: the fit did not converge: ${r.message}`);
+    return 0;
+  });
 }

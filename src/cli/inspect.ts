@@ -1,6 +1,6 @@
 // `flow inspect WS.json [--measurement M] [--json]`: summary like `pyhf inspect`.
 import { enableCompileCache } from 'node:module';
-import { parseStatsArgs } from './stats-args.ts';
+import { namingFile, parseStatsArgs } from './stats-args.ts';
 
 const usage = `usage: flow inspect WS.json [--measurement M] [--json]
 
@@ -12,43 +12,45 @@ export async function main(argv: string[]): Promise<number> {
   // the stats modules load lazily, after turning on Node's compile cache: stripped TypeScript and
   // compiled code are reused across runs, which cuts the start-up of short commands about threefold
   enableCompileCache?.();
-  const { readWorkspaceFile } = await import('../stats/load.ts');
-  const { buildModel } = await import('../stats/model.ts');
-  const ws = readWorkspaceFile(args.file);
-  const model = buildModel(ws, args.measurement, args.model);
-  const modifiers = new Map<string, string>();
-  for (const ch of ws.channels) for (const s of ch.samples) for (const m of s.modifiers) modifiers.set(`${m.name}\u0000${m.type}`, m.type);
-  const params = model.paramSets.map((p) => ({
-    name: p.name, type: p.type, n: p.n, constraint: p.constraint ?? 'none',
-    init: Array.from(model.init.subarray(p.offset, p.offset + p.n)),
-    bounds: Array.from({ length: p.n }, (_, i) => [model.lower[p.offset + i]!, model.upper[p.offset + i]!]),
-    fixed: Array.from(model.fixed.subarray(p.offset, p.offset + p.n), Boolean),
-  }));
-  const summary = {
-    channels: model.channels.map((c) => ({ name: c.name, bins: c.nbins, samples: c.samples })),
-    samples: model.samples,
-    parameters: params,
-    modifiers: [...modifiers.keys()].map((k) => { const [name, type] = k.split('\u0000'); return { name: name!, type: type! }; })
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
-    measurements: ws.measurements.map((m) => ({ name: m.name, poi: m.config.poi, parameters: m.config.parameters.map((p) => p.name) })),
-    poi: model.poiName, n_parameters: model.nPars, n_bins: model.nMain, n_auxdata: model.nAux,
-  };
-  if (args.json) { console.log(JSON.stringify(summary)); return 0; }
-  const out: string[] = [];
-  const cw = Math.max(7, ...summary.channels.map((c) => c.name.length));
-  const pw = Math.max(9, ...params.map((p) => p.name.length));
-  out.push(`Summary (measurement ${model.measurement})`);
-  out.push(`  channels ${summary.channels.length}, samples ${summary.samples.length}, parameters ${model.nPars}, modifiers ${summary.modifiers.length}, bins ${model.nMain}`);
-  out.push('', `  ${'channel'.padEnd(cw)} bins  samples`);
-  for (const c of summary.channels) out.push(`  ${c.name.padEnd(cw)} ${String(c.bins).padStart(4)}  ${c.samples.join(', ')}`);
-  out.push('', `  ${'parameter'.padEnd(pw)} ${'type'.padEnd(12)} ${'n'.padStart(3)}  constraint  init / bounds`);
-  for (const p of params) {
-    const b = p.bounds[0]!;
-    const fx = p.fixed.every(Boolean) ? '  fixed' : p.fixed.some(Boolean) ? `  fixed ${p.fixed.filter(Boolean).length}/${p.n}` : '';
-    out.push(`  ${p.name.padEnd(pw)} ${p.type.padEnd(12)} ${String(p.n).padStart(3)}  ${p.constraint.padEnd(10)}  ${p.init[0]} / [${b[0]}, ${b[1]}]${fx}${p.name === model.poiName ? '  (POI)' : ''}`);
-  }
-  out.push('', '  measurements');
-  for (const m of summary.measurements) out.push(`    ${m.name} (POI ${m.poi})${m.parameters.length ? `: configures ${m.parameters.join(', ')}` : ''}`);
-  console.log(out.join('\n'));
-  return 0;
+  return namingFile(args.file, async () => {
+    const { readWorkspaceFile } = await import('../stats/load.ts');
+    const { buildModel } = await import('../stats/model.ts');
+    const ws = readWorkspaceFile(args.file);
+    const model = buildModel(ws, args.measurement, args.model);
+    const modifiers = new Map<string, string>();
+    for (const ch of ws.channels) for (const s of ch.samples) for (const m of s.modifiers) modifiers.set(`${m.name}\u0000${m.type}`, m.type);
+    const params = model.paramSets.map((p) => ({
+      name: p.name, type: p.type, n: p.n, constraint: p.constraint ?? 'none',
+      init: Array.from(model.init.subarray(p.offset, p.offset + p.n)),
+      bounds: Array.from({ length: p.n }, (_, i) => [model.lower[p.offset + i]!, model.upper[p.offset + i]!]),
+      fixed: Array.from(model.fixed.subarray(p.offset, p.offset + p.n), Boolean),
+    }));
+    const summary = {
+      channels: model.channels.map((c) => ({ name: c.name, bins: c.nbins, samples: c.samples })),
+      samples: model.samples,
+      parameters: params,
+      modifiers: [...modifiers.keys()].map((k) => { const [name, type] = k.split('\u0000'); return { name: name!, type: type! }; })
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+      measurements: ws.measurements.map((m) => ({ name: m.name, poi: m.config.poi, parameters: m.config.parameters.map((p) => p.name) })),
+      poi: model.poiName, n_parameters: model.nPars, n_bins: model.nMain, n_auxdata: model.nAux,
+    };
+    if (args.json) { console.log(JSON.stringify(summary)); return 0; }
+    const out: string[] = [];
+    const cw = Math.max(7, ...summary.channels.map((c) => c.name.length));
+    const pw = Math.max(9, ...params.map((p) => p.name.length));
+    out.push(`Summary (measurement ${model.measurement})`);
+    out.push(`  channels ${summary.channels.length}, samples ${summary.samples.length}, parameters ${model.nPars}, modifiers ${summary.modifiers.length}, bins ${model.nMain}`);
+    out.push('', `  ${'channel'.padEnd(cw)} bins  samples`);
+    for (const c of summary.channels) out.push(`  ${c.name.padEnd(cw)} ${String(c.bins).padStart(4)}  ${c.samples.join(', ')}`);
+    out.push('', `  ${'parameter'.padEnd(pw)} ${'type'.padEnd(12)} ${'n'.padStart(3)}  constraint  init / bounds`);
+    for (const p of params) {
+      const b = p.bounds[0]!;
+      const fx = p.fixed.every(Boolean) ? '  fixed' : p.fixed.some(Boolean) ? `  fixed ${p.fixed.filter(Boolean).length}/${p.n}` : '';
+      out.push(`  ${p.name.padEnd(pw)} ${p.type.padEnd(12)} ${String(p.n).padStart(3)}  ${p.constraint.padEnd(10)}  ${p.init[0]} / [${b[0]}, ${b[1]}]${fx}${p.name === model.poiName ? '  (POI)' : ''}`);
+    }
+    out.push('', '  measurements');
+    for (const m of summary.measurements) out.push(`    ${m.name} (POI ${m.poi})${m.parameters.length ? `: configures ${m.parameters.join(', ')}` : ''}`);
+    console.log(out.join('\n'));
+    return 0;
+  });
 }

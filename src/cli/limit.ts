@@ -1,7 +1,7 @@
 // `flow limit WS.json [--measurement M] [--poi-value 1] [--json]`: asymptotic CLs (qtilde) at one POI
 // value, 95% CL upper limits (observed and expected band) and the discovery significance.
 import { enableCompileCache } from 'node:module';
-import { checkPoiValue, parseStatsArgs } from './stats-args.ts';
+import { checkPoiValue, namingFile, parseStatsArgs } from './stats-args.ts';
 
 const usage = `usage: flow limit WS.json [--measurement M] [--poi-value 1] [--json]
 
@@ -16,31 +16,33 @@ export async function main(argv: string[]): Promise<number> {
   // the stats modules load lazily, after turning on Node's compile cache: stripped TypeScript and
   // compiled code are reused across runs, which cuts the start-up of short commands about threefold
   enableCompileCache?.();
-  const { hypotestAt, hypotestContext } = await import('../stats/infer/hypotest.ts');
-  const { significance } = await import('../stats/infer/significance.ts');
-  const { upperLimit } = await import('../stats/infer/upper-limit.ts');
-  const { readWorkspaceFile } = await import('../stats/load.ts');
-  const { buildModel } = await import('../stats/model.ts');
-  const model = buildModel(readWorkspaceFile(args.file), args.measurement, args.model);
-  checkPoiValue('limit', args.file, model, args.poiValue);
-  const mu = args.poiValue ?? 1;
-  const ctx = hypotestContext(model);
-  const h = hypotestAt(ctx, mu);
-  const ul = upperLimit(model, { context: ctx });
-  const sig = significance(model, ctx.data, 1, ctx);
-  const out = {
-    cls_obs: h.clsObs, cls_exp: h.clsExp, upper_limit_obs: ul.obs, upper_limit_exp: ul.exp,
-    p0_obs: sig.p0Obs, p0_exp: sig.p0Exp, significance_obs: sig.zObs, significance_exp: sig.zExp,
-    poi: model.poiName, poi_value: mu, upper_limit_method: ul.method,
-  };
-  if (args.json) {
-    console.log(JSON.stringify(out));
-  } else {
-    const f = (x: number) => x.toPrecision(5);
-    console.log(`measurement ${model.measurement}, POI ${model.poiName}`);
-    console.log(`CLs(${model.poiName} = ${mu}): observed ${f(h.clsObs)}, expected ${h.clsExp.map(f).join(' / ')} (-2..+2 sigma)`);
-    console.log(`95% CL upper limit: observed ${f(ul.obs)}, expected ${ul.exp.map(f).join(' / ')} (-2..+2 sigma)${ul.method === 'scan' ? ' [scan]' : ''}`);
-    console.log(`discovery: p0 observed ${f(sig.p0Obs)} (Z = ${sig.zObs.toFixed(3)}), expected ${f(sig.p0Exp)} (Z = ${sig.zExp.toFixed(3)})`);
-  }
-  return 0;
+  return namingFile(args.file, async () => {
+    const { hypotestAt, hypotestContext } = await import('../stats/infer/hypotest.ts');
+    const { significance } = await import('../stats/infer/significance.ts');
+    const { upperLimit } = await import('../stats/infer/upper-limit.ts');
+    const { readWorkspaceFile } = await import('../stats/load.ts');
+    const { buildModel } = await import('../stats/model.ts');
+    const model = buildModel(readWorkspaceFile(args.file), args.measurement, args.model);
+    checkPoiValue('limit', args.file, model, args.poiValue);
+    const mu = args.poiValue ?? 1;
+    const ctx = hypotestContext(model);
+    const h = hypotestAt(ctx, mu);
+    const ul = upperLimit(model, { context: ctx });
+    const sig = significance(model, ctx.data, 1, ctx);
+    const out = {
+      cls_obs: h.clsObs, cls_exp: h.clsExp, upper_limit_obs: ul.obs, upper_limit_exp: ul.exp,
+      p0_obs: sig.p0Obs, p0_exp: sig.p0Exp, significance_obs: sig.zObs, significance_exp: sig.zExp,
+      poi: model.poiName, poi_value: mu, upper_limit_method: ul.method,
+    };
+    if (args.json) {
+      console.log(JSON.stringify(out));
+    } else {
+      const f = (x: number) => x.toPrecision(5);
+      console.log(`measurement ${model.measurement}, POI ${model.poiName}`);
+      console.log(`CLs(${model.poiName} = ${mu}): observed ${f(h.clsObs)}, expected ${h.clsExp.map(f).join(' / ')} (-2..+2 sigma)`);
+      console.log(`95% CL upper limit: observed ${f(ul.obs)}, expected ${ul.exp.map(f).join(' / ')} (-2..+2 sigma)${ul.method === 'scan' ? ' [scan]' : ''}`);
+      console.log(`discovery: p0 observed ${f(sig.p0Obs)} (Z = ${sig.zObs.toFixed(3)}), expected ${f(sig.p0Exp)} (Z = ${sig.zExp.toFixed(3)})`);
+    }
+    return 0;
+  });
 }

@@ -71,3 +71,14 @@ export function checkPoiValue(cmd: string, file: string, model: { poiName: strin
   const lo = model.lower[model.poiIndex]!, hi = model.upper[model.poiIndex]!;
   if (value < lo || value > hi) throw new UserError(`${cmd}: --poi-value ${value} is outside the bounds [${lo}, ${hi}] of POI '${model.poiName}' in ${file}`);
 }
+
+/** Runs a command on workspace `file`: a UserError that does not name the file gets it as a prefix,
+ *  so every message says which workspace it is about. */
+export async function namingFile<T>(file: string, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (err) {
+    if (err instanceof UserError && !err.message.includes(file)) throw new UserError(`${file}: ${err.message}`, { cause: err, exitCode: err.exitCode });
+    throw err;
+  }
+}
