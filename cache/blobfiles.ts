@@ -123,6 +123,26 @@ export function cleanTemp(tmpDir: string, maxAgeMs: number, now = Date.now()): n
   return removed;
 }
 
+/** Removes `.NAME.PID.MS.part` files (the ROOT writer's temp files, e.g. samples of `generate` in
+ *  <cache>/generated/) whose writer is dead or that are older than `maxAgeMs`. */
+export function cleanPartFiles(dir: string, maxAgeMs: number, now = Date.now()): number {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    const m = /^\..+\.(\d+)\.(\d+)\.part$/.exec(name);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || (pidAlive(pid) && now - Number(m[2]) <= maxAgeMs)) continue; // in progress
+    if (unlinkQuiet(join(dir, name))) removed++;
+  }
+  return removed;
+}
+
 function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

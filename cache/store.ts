@@ -15,13 +15,22 @@
 // that a concurrent gc removed), so no interleaving of processes can commit an entry whose blob
 // is gone. LMDB's write lock is shared by all processes on the host, which makes concurrent runs
 // on one cache dir safe.
+//
+// Verification: blobs are named by their sha256 and re-hashed on read; values kept inside LMDB
+// (entries, memo records) are sealed with a sha256 of their bytes (sealed.ts) and checked on every
+// read, since LMDB does not checksum its pages. A value that fails its digest or does not decode is
+// a miss: dropped with a warning (`onWarning`) and recomputed by the engine. An index whose meta
+// pages do not fit its file, or whose b-trees cannot be walked, is moved aside before it is used
+// (index-file.ts) and a fresh one is built; the blobs it referred to are swept.
 import { mkdirSync, readFileSync, renameSync, rmSync, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { canonicalJson, sha256 } from './hash.ts';
-import { blobPath, cleanTemp, fileSize, fsyncDir, listBlobFiles, tempName, unlinkQuiet, writeBlobFile } from './blobfiles.ts';
+import { indexFileProblem } from './index-file.ts';
+import { seal, unseal } from './sealed.ts';
+import { blobPath, cleanPartFiles, cleanTemp, fileSize, fsyncDir, listBlobFiles, tempName, unlinkQuiet, writeBlobFile } from './blobfiles.ts';
 import type { CacheEntry, CacheStats, GcOptions, MemoTable, PutRequest, Store, VerifyReport } from './types.ts';
 
 export interface OpenStoreOptions {
@@ -34,6 +43,9 @@ export interface OpenStoreOptions {
   staleTempMs?: number;
   /** Clock for createdAt / lastUsedAt / gc ages (tests inject one; default Date.now). */
   clock?: () => number;
+  /** Told (one line each) about a corrupt entry dropped or a damaged index moved aside. Default:
+   *  a `flow: warning: ...` line on stderr. */
+  onWarning?: (message: string) => void;
 }
 
 /** A blob whose bytes do not match its sha256 name. The entries using it have been dropped. */
@@ -60,17 +72,78 @@ const MAX_KEY_BYTES = 1978; // LMDB's key size limit
 
 export async function openStore(dir: string, opts: OpenStoreOptions = {}): Promise<Store> {
   const root = resolve(dir);
-  let env: RootDatabase;
+  const warn = opts.onWarning ?? ((m: string) => console.error(`flow: warning: ${m}`));
+  const indexPath = join(root, 'index.mdb');
+  let damaged: string | undefined;
   try {
     mkdirSync(join(root, 'blobs'), { recursive: true });
     mkdirSync(join(root, 'tmp'), { recursive: true });
+    damaged = indexFileProblem(indexPath);
+  } catch (err) {
+    throw openError(root, err);
+  }
+  if (damaged) moveIndexAside(root, damaged, warn);
+  let store = tryOpen(root, opts, warn);
+  if (typeof store === 'string') {
+    moveIndexAside(root, store, warn);
+    damaged = store;
+    store = tryOpen(root, opts, warn);
+    if (typeof store === 'string') throw new Error(`cannot open the cache at ${root}: a fresh index is unusable too (${store})`);
+  }
+  if (damaged) await store.sweepOrphans(); // their entries went with the old index
+  cleanTemp(store.tmpDir, store.staleTempMs);
+  cleanPartFiles(join(root, 'generated'), store.staleTempMs); // samples whose generation was killed
+  return store;
+}
+
+/** The opened store, or why the index is damaged (LMDB refused it, or a b-tree walk failed). */
+function tryOpen(root: string, opts: OpenStoreOptions, warn: (m: string) => void): LmdbStore | string {
+  let env: RootDatabase;
+  try {
     env = open({ path: join(root, 'index.mdb'), compression: false, maxDbs: 8 });
   } catch (err) {
-    throw new Error(`cannot open the cache at ${root}: ${(err as Error).message}`, { cause: err });
+    if (!isLmdbDataError(err)) throw openError(root, err);
+    return (err as Error).message;
   }
-  const store = new LmdbStore(root, env, opts);
-  cleanTemp(store.tmpDir, store.staleTempMs);
-  return store;
+  try {
+    const store = new LmdbStore(root, env, opts, warn);
+    store.walkIndex();
+    return store;
+  } catch (err) {
+    env.close().catch(() => {});
+    if (!isLmdbDataError(err)) throw openError(root, err);
+    return (err as Error).message;
+  }
+}
+
+/** Keeps the damaged index as index.mdb.damaged (for a post-mortem) and lets LMDB start afresh. */
+function moveIndexAside(root: string, why: string, warn: (m: string) => void): void {
+  const from = join(root, 'index.mdb');
+  const to = join(root, 'index.mdb.damaged');
+  try {
+    renameSync(from, to);
+    rmSync(join(root, 'index.mdb-lock'), { force: true });
+  } catch (err) {
+    throw openError(root, err);
+  }
+  warn(`cache index ${from} is damaged (${why}): moved to ${to}, starting a fresh index (cached results will be recomputed)`);
+}
+
+/** Errors of LMDB about the data file itself (as opposed to permissions, disk full...). */
+function isLmdbDataError(err: unknown): boolean {
+  const msg = (err as Error)?.message ?? '';
+  return /MDB_(CORRUPTED|INVALID|PAGE_NOTFOUND|VERSION_MISMATCH|BAD_TXN|BAD_VALSIZE|BAD_DBI|INCOMPATIBLE|TLS_FULL)|Invalid argument/.test(msg);
+}
+
+function openError(root: string, err: unknown): Error {
+  const e = err as NodeJS.ErrnoException;
+  const why = e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS' ? `${e.code === 'EROFS' ? 'read-only file system' : 'permission denied'} (${e.code})` : e.message;
+  return new StoreOpenError(`cannot open the cache at ${root}: ${why}`, { cause: err });
+}
+
+/** The cache directory cannot be opened (permissions, read-only file system, not a directory). */
+export class StoreOpenError extends Error {
+  override name = 'StoreOpenError';
 }
 
 class LmdbStore implements Store {
@@ -88,9 +161,12 @@ class LmdbStore implements Store {
   private readonly used: Database<number, string>;
   private readonly inline: Database<Uint8Array, string>;
   private readonly memos: Database<Uint8Array, string>;
+  private readonly warn: (message: string) => void;
+  /** Drops of corrupt entries found by sync readers (get, ls), awaited by flush and close. */
+  private readonly drops = new Map<string, Promise<void>>();
   private closed = false;
 
-  constructor(dir: string, env: RootDatabase, opts: OpenStoreOptions) {
+  constructor(dir: string, env: RootDatabase, opts: OpenStoreOptions, warn: (message: string) => void) {
     this.dir = dir;
     this.blobsDir = join(dir, 'blobs');
     this.tmpDir = join(dir, 'tmp');
@@ -99,6 +175,7 @@ class LmdbStore implements Store {
     this.now = opts.clock ?? Date.now;
     this.staleTempMs = opts.staleTempMs ?? 3600_000;
     this.env = env;
+    this.warn = warn;
     this.entries = env.openDB<Uint8Array, string>({ name: 'entries', encoding: 'binary' });
     this.used = env.openDB<number, string>({ name: 'used', encoding: 'msgpack' });
     this.inline = env.openDB<Uint8Array, string>({ name: 'inline', encoding: 'binary' });
@@ -107,7 +184,14 @@ class LmdbStore implements Store {
 
   get(key: string): CacheEntry | undefined {
     this.assertOpen();
-    const entry = this.readEntry(key);
+    let entry: CacheEntry | undefined;
+    try {
+      entry = this.readEntry(key);
+    } catch (err) {
+      if (!isLmdbDataError(err)) throw err;
+      this.warn(`cache index ${this.dir}/index.mdb: cannot read entry ${key.slice(0, 12)} (${(err as Error).message}); recomputing it`);
+      return undefined;
+    }
     if (!entry) return undefined;
     for (let i = 0; i < entry.blobs.length; i++) {
       if (!this.blobPresent(entry.blobs[i]!, entry.blobSizes?.[i])) return undefined;
@@ -134,7 +218,7 @@ class LmdbStore implements Store {
     };
     let record: Uint8Array; // serialised before any blob is written, so bad meta fails early
     try {
-      record = serialize(entry);
+      record = seal(serialize(entry));
     } catch (err) {
       throw new TypeError(`cache put ${req.key}: meta is not serialisable (${(err as Error).message})`);
     }
@@ -254,9 +338,7 @@ class LmdbStore implements Store {
     this.assertOpen();
     const result = await this.env.transaction(() => {
       const now = this.now();
-      const all = [...this.allEntries()].map((e) => this.withUse(e));
-      // unreadable index values (written by an incompatible version) are dropped as well
-      for (const key of this.entries.getKeys()) if (!this.readEntry(key)) this.entries.removeSync(key);
+      const all = [...this.allEntries()].map((e) => this.withUse(e)); // corrupt ones are dropped
       const evict = new Set<string>();
       for (const e of all) {
         const dangling = e.blobs.some((h, i) => !this.blobPresent(h, e.blobSizes?.[i]));
@@ -315,12 +397,17 @@ class LmdbStore implements Store {
 
   async verify(): Promise<VerifyReport> {
     this.assertOpen();
-    const seen = new Set<string>();
     const report: VerifyReport = { entries: 0, blobs: 0, bytes: 0, corrupt: [], missing: [] };
-    const before = new Set<string>();
-    for (const e of this.allEntries()) {
-      report.entries++;
-      before.add(e.key);
+    const index = `${this.dir}/index.mdb`;
+    const entries: CacheEntry[] = [];
+    for (const key of [...this.entries.getKeys()] as string[]) {
+      const e = this.readEntry(key);
+      if (e) entries.push(e);
+      else if (this.drops.has(key)) report.corrupt.push(`${index} (entry ${key})`);
+    }
+    report.entries = entries.length + report.corrupt.length;
+    const seen = new Set<string>();
+    for (const e of entries) {
       for (const h of e.blobs) {
         if (seen.has(h)) continue;
         seen.add(h);
@@ -334,8 +421,16 @@ class LmdbStore implements Store {
         }
       }
     }
-    for (const e of this.allEntries()) before.delete(e.key);
-    report.droppedEntries = before.size;
+    const badMemos = await this.env.transaction(() => {
+      let n = 0;
+      for (const { key, value } of this.memos.getRange()) if (!this.openMemo(value) && this.memos.removeSync(key)) n++;
+      return n;
+    });
+    if (badMemos) report.corrupt.push(`${index} (${badMemos} memo record${badMemos > 1 ? 's' : ''})`);
+    await Promise.all(this.drops.values());
+    let left = 0;
+    for (const e of entries) if (this.entries.doesExist(e.key)) left++;
+    report.droppedEntries = report.entries - left;
     return report;
   }
 
@@ -343,40 +438,100 @@ class LmdbStore implements Store {
     const prefix = `${name}\u0000`;
     return {
       get: (key) => {
-        const bytes = this.memos.getBinaryFast(prefix + key);
-        return bytes ? decode<{ v: unknown }>(bytes)?.v : undefined;
+        const bytes = this.memos.getBinary(prefix + key);
+        return bytes ? this.openMemo(bytes)?.v : undefined;
       },
       set: async (key, value) => {
-        await this.memos.put(prefix + key, serialize({ v: value, t: this.now() }));
+        await this.memos.put(prefix + key, seal(serialize({ v: value, t: this.now() })));
       },
     };
   }
 
   async flush(): Promise<void> {
+    await Promise.all(this.drops.values());
     await this.env.committed;
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
+    await Promise.all(this.drops.values());
     this.closed = true;
     await this.env.close();
   }
 
-  private readEntry(key: string): CacheEntry | undefined {
-    const bytes = this.entries.getBinaryFast(key);
-    return bytes ? decode<CacheEntry>(bytes) : undefined;
+  /** Visits every key of every table, so a damaged b-tree is found at open, not mid-run. */
+  walkIndex(): void {
+    for (const db of [this.entries, this.used, this.inline, this.memos]) for (const _ of db.getKeys()) void _;
   }
 
+  /** Deletes every blob no entry refers to (after a damaged index was replaced). */
+  async sweepOrphans(): Promise<void> {
+    await this.env.transaction(() => {
+      const live = new Set<string>();
+      for (const e of this.allEntries()) for (const h of e.blobs) live.add(h);
+      this.sweepUnreferenced(live);
+    });
+  }
+
+  private readEntry(key: string): CacheEntry | undefined {
+    const bytes = this.entries.getBinary(key);
+    return bytes ? this.openEntry(key, bytes) : undefined;
+  }
+
+  /** Every entry that verifies; the others are dropped (with a warning). */
   private *allEntries(): Generator<CacheEntry> {
-    for (const { value } of this.entries.getRange()) {
-      const e = decode<CacheEntry>(value);
+    for (const { key, value } of this.entries.getRange()) {
+      const e = this.openEntry(key, value);
       if (e) yield e;
     }
   }
 
+  /** The entry sealed in `record` if its digest matches and it decodes to an entry for `key`; else
+   *  a warning, its removal (so it is recomputed), and undefined. */
+  private openEntry(key: string, record: Uint8Array): CacheEntry | undefined {
+    const opened = unseal(record);
+    const entry = 'payload' in opened ? decode<CacheEntry>(opened.payload) : undefined;
+    const why = 'error' in opened ? opened.error : entryProblem(entry, key);
+    if (why === undefined) return entry;
+    this.dropCorrupt(key, why);
+    return undefined;
+  }
+
+  private openMemo(record: Uint8Array): { v: unknown; t: number } | undefined {
+    const opened = unseal(record);
+    const rec = 'payload' in opened ? decode<{ v: unknown; t: number }>(opened.payload) : undefined;
+    return rec !== null && typeof rec === 'object' && typeof rec.t === 'number' ? rec : undefined;
+  }
+
+  /** Removes a corrupt entry in its own write transaction, unless a writer replaced it meanwhile. */
+  private dropCorrupt(key: string, why: string): void {
+    if (this.drops.has(key)) return;
+    this.warn(`cache entry ${key.slice(0, 16)} in ${this.dir}/index.mdb is corrupt (${why}): dropped, it will be recomputed`);
+    const stillBad = (): boolean => {
+      const bytes = this.entries.getBinary(key);
+      if (!bytes) return false;
+      const opened = unseal(bytes);
+      return 'error' in opened || entryProblem(decode<CacheEntry>(opened.payload), key) !== undefined;
+    };
+    const drop = this.env
+      .transaction(() => {
+        if (!stillBad()) return;
+        this.entries.removeSync(key);
+        this.used.removeSync(key);
+      })
+      .catch((err: Error) => this.warn(`cache entry ${key.slice(0, 16)}: could not drop it (${err.message})`))
+      .finally(() => this.drops.delete(key));
+    this.drops.set(key, drop);
+  }
+
   private withUse(e: CacheEntry): CacheEntry {
-    const used = this.used.get(e.key);
-    return used !== undefined && used !== e.lastUsedAt ? { ...e, lastUsedAt: used } : e;
+    let used: unknown;
+    try {
+      used = this.used.get(e.key);
+    } catch {
+      return e; // a damaged use stamp only affects LRU order
+    }
+    return typeof used === 'number' && Number.isFinite(used) && used !== e.lastUsedAt ? { ...e, lastUsedAt: used } : e;
   }
 
   private blobPresent(hash: string, size: number | undefined): boolean {
@@ -389,7 +544,7 @@ class LmdbStore implements Store {
   /** Drops memo records written before `cutoff`; must run inside a write transaction. */
   private pruneMemos(cutoff: number): void {
     for (const { key, value } of this.memos.getRange()) {
-      const rec = decode<{ t: number }>(value);
+      const rec = this.openMemo(value);
       if (!rec || rec.t < cutoff) this.memos.removeSync(key);
     }
   }
@@ -435,6 +590,18 @@ function decode<T>(bytes: Uint8Array): T | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Why a decoded index value is not the entry stored under `key`, or undefined if it is. */
+function entryProblem(e: CacheEntry | undefined, key: string): string | undefined {
+  if (e === null || typeof e !== 'object') return 'it does not decode to an entry';
+  if (e.key !== key) return 'it holds another key';
+  const blobsOk = Array.isArray(e.blobs) && e.blobs.every((h) => typeof h === 'string' && /^[0-9a-f]{64}$/.test(h));
+  const sizesOk = e.blobSizes === undefined || (Array.isArray(e.blobSizes) && e.blobSizes.length === e.blobs.length);
+  if (!blobsOk || !sizesOk || typeof e.outputHash !== 'string' || typeof e.size !== 'number' || typeof e.createdAt !== 'number' || e.label === null || typeof e.label !== 'object') {
+    return 'it decodes to something that is not a cache entry';
+  }
+  return undefined;
 }
 
 function checkKey(key: string): void {

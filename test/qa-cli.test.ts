@@ -139,7 +139,7 @@ test('a missing or unreadable workspace says why in words', async () => {
   assert.equal(missing.code, 2);
   assert.match(oneLine(missing.stderr), /^flow: cannot read workspace '.*nope\.json': no such file or directory$/);
   const folder = await flow(['inspect', dir], dir);
-  assert.match(oneLine(folder.stderr), /^flow: cannot read workspace '.*': illegal operation on a directory$/);
+  assert.match(oneLine(folder.stderr), /^flow: cannot read workspace '.*': it is a directory, not a regular file$/);
 });
 
 test('an error in a fill function fails the fill node, not the skim whose chunks it shared', async () => {

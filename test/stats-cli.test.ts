@@ -51,7 +51,7 @@ test('bad input: one-line errors and exit code 2', () => {
     const r = run(['fit', bad]);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /not valid JSON/);
-    writeFileSync(bad, JSON.stringify({ channels: [{ name: 'c', samples: [{ name: 's', data: [1], modifiers: [{ name: 'mu', type: 'normfactor', data: null }] }] }], observations: [{ name: 'c', data: [1] }], measurements: [{ name: 'm', config: { poi: 'mu', parameters: [] } }] }));
+    writeFileSync(bad, JSON.stringify({ version: '1.0.0', channels: [{ name: 'c', samples: [{ name: 's', data: [1], modifiers: [{ name: 'mu', type: 'normfactor', data: null }] }] }], observations: [{ name: 'c', data: [1] }], measurements: [{ name: 'm', config: { poi: 'mu', parameters: [] } }] }));
     const m = run(['limit', bad, '--measurement', 'other']);
     assert.equal(m.status, 2);
     assert.match(m.stderr, /measurement 'other' not found/);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserError } from '../errors.ts';
 import { parseArgsError } from './parse-args.ts';
-import { openStore } from '../../cache/store.ts';
+import { openStore, StoreOpenError } from '../../cache/store.ts';
 import { resolveCacheDir } from '../../cache/location.ts';
 import { formatAge, formatBytes, parseDuration, parseSize } from '../../cache/units.ts';
 import type { CacheEntry, Store } from '../../cache/types.ts';
@@ -81,7 +81,13 @@ export async function main(argv: string[]): Promise<number> {
     else if (!values.json) console.log(`no cache at ${dir}`);
     return 0;
   }
-  const store = await openStore(dir);
+  let store: Store;
+  try {
+    store = await openStore(dir);
+  } catch (err) {
+    if (err instanceof StoreOpenError) throw new UserError(`cache ${cmd}: ${err.message}`, { cause: err, exitCode: 1 });
+    throw err;
+  }
   try {
     switch (cmd) {
       case 'stats':

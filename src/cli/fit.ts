@@ -1,6 +1,6 @@
 // `flow fit WS.json [--measurement M] [--json]`: maximum-likelihood fit with Hesse uncertainties.
 import { enableCompileCache } from 'node:module';
-import { checkPoiValue, nameList, parseStatsArgs } from './stats-args.ts';
+import { checkPoiValue, nameList, parseStatsArgs, namingFile, type StatsArgs } from './stats-args.ts';
 
 const usage = `usage: flow fit WS.json [--measurement M] [--poi-value X] [--json] [--normsys-code code1|code4] [--histosys-code code0|code4p]
                    [--optimizer newton|minuit [--tolerance T]] [--minos P[,Q...]]
@@ -21,6 +21,10 @@ const usage = `usage: flow fit WS.json [--measurement M] [--poi-value X] [--json
 export async function main(argv: string[]): Promise<number> {
   const args = parseStatsArgs('fit', argv, { poiValue: true, optimizer: true, options: { minos: { type: 'string' } } });
   if (args.help) { console.log(usage); return 0; }
+  return namingFile(args.file, () => runFit(args));
+}
+
+async function runFit(args: StatsArgs): Promise<number> {
   // the stats modules load lazily, after turning on Node's compile cache: stripped TypeScript and
   // compiled code are reused across runs, which cuts the start-up of short commands about threefold
   enableCompileCache?.();

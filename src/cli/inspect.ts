@@ -1,6 +1,6 @@
 // `flow inspect WS.json [--measurement M] [--json]`: summary like `pyhf inspect`.
 import { enableCompileCache } from 'node:module';
-import { parseStatsArgs } from './stats-args.ts';
+import { parseStatsArgs, namingFile, type StatsArgs } from './stats-args.ts';
 import type { Model } from '../stats/model.ts';
 import type { Workspace } from '../stats/workspace.ts';
 
@@ -21,6 +21,10 @@ export function inspectCounts(ws: Workspace, model: Model): { parameters: number
 export async function main(argv: string[]): Promise<number> {
   const args = parseStatsArgs('inspect', argv);
   if (args.help) { console.log(usage); return 0; }
+  return namingFile(args.file, () => runInspect(args));
+}
+
+async function runInspect(args: StatsArgs): Promise<number> {
   // the stats modules load lazily, after turning on Node's compile cache: stripped TypeScript and
   // compiled code are reused across runs, which cuts the start-up of short commands about threefold
   enableCompileCache?.();

@@ -1,7 +1,7 @@
 // `flow limit WS.json [--measurement M] [--poi-value 1] [--json]`: asymptotic CLs (qtilde) at one POI
 // value, 95% CL upper limits (observed and expected band) and the discovery significance.
 import { enableCompileCache } from 'node:module';
-import { checkPoiValue, parseStatsArgs } from './stats-args.ts';
+import { checkPoiValue, parseStatsArgs, namingFile, type StatsArgs } from './stats-args.ts';
 
 const usage = `usage: flow limit WS.json [--measurement M] [--poi-value 1] [--scan-limits] [--json]
 
@@ -17,6 +17,10 @@ const usage = `usage: flow limit WS.json [--measurement M] [--poi-value 1] [--sc
 export async function main(argv: string[]): Promise<number> {
   const args = parseStatsArgs('limit', argv, { poiValue: true, scanLimits: true });
   if (args.help) { console.log(usage); return 0; }
+  return namingFile(args.file, () => runLimit(args));
+}
+
+async function runLimit(args: StatsArgs): Promise<number> {
   // the stats modules load lazily, after turning on Node's compile cache: stripped TypeScript and
   // compiled code are reused across runs, which cuts the start-up of short commands about threefold
   enableCompileCache?.();

@@ -72,10 +72,16 @@ export async function main(argv: string[]): Promise<number> {
   const { resolveCacheDir } = await import('../../cache/location.ts');
   const cacheDir = o['no-cache'] ? null : resolveCacheDir(o['cache-dir']);
   if (cacheDir) checkWritableDir(cacheDir, '--cache-dir');
-  const store = cacheDir ? await (await import('../../cache/store.ts')).openStore(cacheDir) : null;
+  // the store's warnings (a corrupt entry dropped, a damaged index replaced) go to the run's events;
+  // those of opening it are held until the display is attached
+  const early: string[] = [];
+  let warn = (message: string): void => void early.push(message);
+  const store = cacheDir ? await (await import('../../cache/store.ts')).openStore(cacheDir, { onWarning: (m) => warn(m) }) : null;
 
   const events = new Subject<RunEvent>();
   const view = await attachView(events, ui);
+  warn = (message) => events.next({ type: 'warning', message, t: Date.now() });
+  for (const m of early) warn(m);
 
   const abort = new AbortController();
   let interrupts = 0;

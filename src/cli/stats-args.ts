@@ -93,3 +93,14 @@ export function numberList(cmd: string, option: string, text: string, counts?: n
 export function nameList(text: string): string[] {
   return text.split(',').map((t) => t.trim()).filter((t) => t !== '');
 }
+
+/** Runs a command on workspace `file`: a UserError that does not name the file gets it as a prefix,
+ *  so every message says which workspace it is about. */
+export async function namingFile<T>(file: string, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (err) {
+    if (err instanceof UserError && !err.message.includes(file)) throw new UserError(`${file}: ${err.message}`, { cause: err, exitCode: err.exitCode });
+    throw err;
+  }
+}

@@ -3,6 +3,7 @@
 // coordinates theta with x = a + (b - a)/2 (sin(theta) + 1) for a bounded parameter, inverts the
 // internal Hessian (which, at a bound, is dominated by gradient * d2x/dtheta2), and reports the error
 // of x as the mean distance x(theta +- sigma_theta) - x(theta). Fixed parameters get uncertainty 0.
+import { UserError } from '../errors.ts';
 import { arrowInverse, arrowPlan, arrowPlanFromBins, type ArrowPlan } from './arrow.ts';
 import { invert } from './linalg.ts';
 import { minuitFit } from './minuit/index.ts';
@@ -51,6 +52,15 @@ export interface FitResult {
   evaluations: number;
 }
 
+/** Free parameters above which the dense Hessian (n x n doubles, 800 MB at the limit) is refused. */
+export const MAX_FIT_PARAMETERS = 10_000;
+
+function checkDenseSize(free: number): void {
+  if (free <= MAX_FIT_PARAMETERS) return;
+  const gb = (free * free * 8) / 2 ** 30;
+  throw new UserError(`the model has ${free} free parameters: the fit's dense Hessian would need ${gb.toFixed(0)} GB (limit ${MAX_FIT_PARAMETERS} parameters); merge bins or prune per-bin modifiers (staterror, shapesys, shapefactor)`);
+}
+
 export function fit(model: Model, opts: FitOptions = {}): FitResult {
   const data = opts.data ?? model.observed;
   const n = model.nPars;
@@ -65,6 +75,7 @@ export function fit(model: Model, opts: FitOptions = {}): FitResult {
   for (let i = 0; i < n; i++) if (model.fixed[i]) pin(i, (opts.init ?? model.init)[i]!);
   if (opts.fix) for (const [i, v] of opts.fix) pin(i, v);
   if (opts.poiValue !== undefined) pin(model.poiIndex, opts.poiValue);
+  checkDenseSize(fixedMask.reduce((k, f) => k + (f ? 0 : 1), 0));
   if (opts.optimizer === 'minuit') return fitMinuit(model, data, x0, lower, upper, fixedMask, opts);
   const free = Int32Array.from({ length: n }, (_, i) => i).filter((i) => !fixedMask[i]);
   const fg = (x: Float64Array, g: Float64Array) => model.twiceNllGrad(x, data, g);

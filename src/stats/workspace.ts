@@ -3,42 +3,46 @@
 import { z } from 'zod';
 import { UserError } from '../errors.ts';
 
+// As strict as pyhf's own JSON schema (schemas/1.0.0/defs.json): every object refuses keys it does
+// not define (so a typo such as `bound` for `bounds` is an error, not an ignored setting), arrays of
+// numbers have at least one element, `version` is required, and the lumi modifier is named `lumi`.
+// Only the `data` objects of histosys and normsys allow extra keys, as in pyhf.
 const num = z.number();
-const nums = z.array(num);
+const nums = z.array(num).min(1);
 
-const normfactor = z.object({ name: z.string(), type: z.literal('normfactor'), data: z.null() });
-const shapefactor = z.object({ name: z.string(), type: z.literal('shapefactor'), data: z.null() });
-const lumi = z.object({ name: z.string(), type: z.literal('lumi'), data: z.null() });
-const normsys = z.object({ name: z.string(), type: z.literal('normsys'), data: z.object({ hi: num, lo: num }) });
-const histosys = z.object({
+const normfactor = z.strictObject({ name: z.string(), type: z.literal('normfactor'), data: z.null() });
+const shapefactor = z.strictObject({ name: z.string(), type: z.literal('shapefactor'), data: z.null() });
+const lumi = z.strictObject({ name: z.literal('lumi'), type: z.literal('lumi'), data: z.null() });
+const normsys = z.strictObject({ name: z.string(), type: z.literal('normsys'), data: z.looseObject({ hi: num, lo: num }) });
+const histosys = z.strictObject({
   name: z.string(),
   type: z.literal('histosys'),
-  data: z.object({ hi_data: nums, lo_data: nums }),
+  data: z.looseObject({ hi_data: nums, lo_data: nums }),
 });
-const staterror = z.object({ name: z.string(), type: z.literal('staterror'), data: nums });
-const shapesys = z.object({ name: z.string(), type: z.literal('shapesys'), data: nums });
+const staterror = z.strictObject({ name: z.string(), type: z.literal('staterror'), data: nums });
+const shapesys = z.strictObject({ name: z.string(), type: z.literal('shapesys'), data: nums });
 
 export const modifierSchema = z.discriminatedUnion('type', [
   normfactor, shapefactor, lumi, normsys, histosys, staterror, shapesys,
 ]);
-export const sampleSchema = z.object({ name: z.string(), data: nums, modifiers: z.array(modifierSchema) });
-export const channelSchema = z.object({ name: z.string(), samples: z.array(sampleSchema).min(1) });
-export const observationSchema = z.object({ name: z.string(), data: nums });
-export const parameterConfigSchema = z.object({
+export const sampleSchema = z.strictObject({ name: z.string(), data: nums, modifiers: z.array(modifierSchema) });
+export const channelSchema = z.strictObject({ name: z.string(), samples: z.array(sampleSchema).min(1) });
+export const observationSchema = z.strictObject({ name: z.string(), data: nums });
+export const parameterConfigSchema = z.strictObject({
   name: z.string(),
   inits: nums.optional(),
-  bounds: z.array(z.tuple([num, num])).optional(),
+  bounds: z.array(z.tuple([num, num])).min(1).optional(),
   fixed: z.boolean().optional(),
   auxdata: nums.optional(),
   sigmas: nums.optional(),
   factors: nums.optional(),
 });
-export const measurementSchema = z.object({
+export const measurementSchema = z.strictObject({
   name: z.string(),
-  config: z.object({ poi: z.string(), parameters: z.array(parameterConfigSchema) }),
+  config: z.strictObject({ poi: z.string(), parameters: z.array(parameterConfigSchema) }),
 });
-export const workspaceSchema = z.object({
-  version: z.literal('1.0.0').optional(),
+export const workspaceSchema = z.strictObject({
+  version: z.literal('1.0.0'),
   channels: z.array(channelSchema).min(1),
   observations: z.array(observationSchema),
   measurements: z.array(measurementSchema).min(1),
@@ -67,8 +71,18 @@ export function jsonPath(path: ReadonlyArray<PropertyKey>): string {
   return out === '' ? '(top level)' : out;
 }
 
-function zodMessage(issue: z.core.$ZodIssue): string {
+/** Whether the key at the end of `path` is absent from `json` (zod reports it as a wrong type/value). */
+function isMissing(json: unknown, path: ReadonlyArray<PropertyKey>): boolean {
+  let v: unknown = json;
+  for (const part of path.slice(0, -1)) v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[part] : undefined;
+  return v !== null && typeof v === 'object' && path.length > 0 && !Object.hasOwn(v, path.at(-1)!);
+}
+
+function zodMessage(issue: z.core.$ZodIssue, json: unknown): string {
+  if ((issue.code === 'invalid_type' || issue.code === 'invalid_value') && isMissing(json, issue.path)) return 'missing (required by the pyhf schema 1.0.0)';
   if (issue.code === 'invalid_type') return `expected ${issue.expected}`;
+  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')} (pyhf's schema 1.0.0 does not allow ${issue.keys.length > 1 ? 'them' : 'it'})`;
+  if (issue.code === 'invalid_value' && issue.path.at(-1) === 'version') return `expected "1.0.0" (the pyhf workspace schema version)`;
   if (issue.code === 'invalid_union' && issue.path.at(-1) !== undefined) return 'not a known modifier (type must be one of ' + MODIFIER_TYPES.join(', ') + ')';
   return issue.message;
 }
@@ -79,9 +93,9 @@ export function loadWorkspace(json: unknown, source = 'workspace'): Workspace {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more problems)` : '';
-    throw new UserError(`${source}: ${jsonPath(issue.path)}: ${zodMessage(issue)}${more}`);
+    throw new UserError(`${source}: ${jsonPath(issue.path)}: ${zodMessage(issue, json)}${more}`);
   }
-  const problems = checkConsistency(parsed.data);
+  const problems = [...checkConsistency(parsed.data), ...checkMeaning(parsed.data)];
   if (problems.length > 0) {
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more problems)` : '';
     throw new UserError(`${source}: ${problems[0]}${more}`);
@@ -157,6 +171,49 @@ export function checkConsistency(ws: Workspace): string[] {
       if (parNames.has(p.name)) problems.push(`measurements[${i}].config.parameters[${j}].name: '${p.name}' configured twice`);
       parNames.add(p.name);
     });
+  });
+  return problems;
+}
+
+/** Values the schema allows but no likelihood can use: inverted or zero-width bounds, sigmas that
+ *  are not positive, normsys factors that are not positive (their logarithm is interpolated),
+ *  negative observations, and bins whose nominal expected yield is negative (a NaN likelihood). */
+export function checkMeaning(ws: Workspace): string[] {
+  const problems: string[] = [];
+  ws.measurements.forEach((m, i) => {
+    m.config.parameters.forEach((p, j) => {
+      const pp = `measurements[${i}].config.parameters[${j}]`;
+      p.bounds?.forEach(([lo, hi], k) => {
+        if (lo > hi) problems.push(`${pp}.bounds[${k}]: inverted bounds [${lo}, ${hi}] of parameter '${p.name}'`);
+        else if (lo === hi && !p.fixed) problems.push(`${pp}.bounds[${k}]: zero-width bounds [${lo}, ${hi}] of parameter '${p.name}' (set "fixed": true to fix it)`);
+      });
+      p.sigmas?.forEach((sg, k) => {
+        if (!(sg > 0)) problems.push(`${pp}.sigmas[${k}]: sigma of parameter '${p.name}' must be > 0, got ${sg}`);
+      });
+    });
+  });
+  ws.observations.forEach((o, i) => {
+    const k = o.data.findIndex((v) => v < 0);
+    if (k >= 0) problems.push(`observations[${i}].data[${k}]: negative observed count ${o.data[k]} in channel '${o.name}'`);
+  });
+  ws.channels.forEach((ch, c) => {
+    ch.samples.forEach((s, si) => {
+      s.modifiers.forEach((m, mi) => {
+        if (m.type !== 'normsys') return;
+        for (const side of ['hi', 'lo'] as const) {
+          if (!(m.data[side] > 0)) problems.push(`channels[${c}].samples[${si}].modifiers[${mi}].data.${side}: normsys factor of '${m.name}' must be > 0, got ${m.data[side]}`);
+        }
+      });
+    });
+    const nbins = ch.samples[0]!.data.length;
+    for (let b = 0; b < nbins; b++) {
+      let total = 0;
+      for (const s of ch.samples) total += s.data[b] ?? 0;
+      if (total < 0) {
+        problems.push(`channels[${c}].samples[*].data[${b}]: the nominal expected yield of bin ${b} of channel '${ch.name}' is ${total} < 0 (the Poisson likelihood is NaN)`);
+        break;
+      }
+    }
   });
   return problems;
 }

@@ -40,6 +40,20 @@ export interface TreeReader {
   chunks(targetEntries: number): EntryRange[];
 }
 
+/** fEntries of a TTree jsroot read, refusing metadata that did not stream (jsroot then hands back
+ *  an object with no members: read as is, it would be a tree of NaN entries and no branches). */
+function checkedEntries(tree: any, where: string): number {
+  const raw = tree?.fEntries;
+  const entries = typeof raw === 'bigint' ? Number(raw) : raw;
+  const branches = tree?.fBranches?.arr;
+  if (typeof entries !== 'number' || !Number.isSafeInteger(entries) || entries < 0 || !Array.isArray(branches)) {
+    const what = !Array.isArray(branches) ? 'no branch list' : `fEntries = ${String(raw)}`;
+    throw new UserError(`${where}: the TTree metadata is unreadable or implausible (${what}); the file is corrupt`);
+  }
+  if (entries > 0 && branches.length === 0) throw new UserError(`${where}: the TTree metadata is implausible (${entries} entries but no branches); the file is corrupt`);
+  return entries;
+}
+
 export class TTreeReader implements TreeReader {
   readonly name: string;
   readonly entries: number;
@@ -58,7 +72,7 @@ export class TTreeReader implements TreeReader {
     this.source = source;
     this.name = name;
     this.tree = tree;
-    this.entries = Number(tree.fEntries);
+    this.entries = checkedEntries(tree, `${fileName}: tree '${name}'`);
     const walk = (b: any): void => {
       const full: string = b.fName;
       if (!this.byName.has(full)) this.byName.set(full, resolveBranch(b, full, member));

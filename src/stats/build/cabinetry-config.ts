@@ -1,7 +1,7 @@
 // cabinetry's configuration (General, Regions, Samples, NormFactors, Systematics) as a zod schema.
 // Follows cabinetry's JSON schema (src/cabinetry/schemas/config.json) and the extra checks of
 // cabinetry.configuration.validate; hepflow extensions are marked as such.
-import { readFileSync } from 'node:fs';
+import { readTextInput } from '../../input-file.ts';
 import { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
 import { UserError } from '../../errors.ts';
@@ -208,13 +208,7 @@ export function parseCabinetryConfig(yamlText: string, source = 'cabinetry confi
 }
 
 export function readCabinetryConfig(path: string): CabinetryConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new UserError(`cannot read cabinetry config ${path}: ${(err as Error).message}`, { cause: err });
-  }
-  return parseCabinetryConfig(text, path);
+  return parseCabinetryConfig(readTextInput(path, 'cabinetry config'), path);
 }
 
 /** A config given as YAML text, a parsed object, or an already validated config. */

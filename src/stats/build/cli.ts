@@ -3,7 +3,7 @@
 //   flow workspace build CONFIG.yml [--histograms FILE.root] [--out WS.json]
 //   flow workspace datacard CARD.txt [--mass M] [--out WS.json]
 //   flow workspace combine-cards LABEL=CARD.txt... [--out COMBINED.txt]
-import { readFileSync } from 'node:fs';
+import { readTextInput } from '../../input-file.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { checkWritableDir } from '../../cli/writable-dir.ts';
 import { dirname, resolve } from 'node:path';
@@ -48,11 +48,7 @@ function parseArgs(argv: string[], known: string[]): Parsed {
 }
 
 function readText(path: string, what: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new UserError(`cannot read ${what} ${path}: ${(err as Error).message}`, { cause: err });
-  }
+  return readTextInput(path, what);
 }
 
 async function emit(text: string, out: string | undefined): Promise<void> {

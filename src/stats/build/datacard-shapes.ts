@@ -1,6 +1,7 @@
 // Template histograms referenced by a datacard's `shapes` lines: which file and object hold the
 // histogram of a (channel, process[, systematic]), and loading them from ROOT or JSON shapes files.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readTextInput } from '../../input-file.ts';
 import { isAbsolute, resolve } from 'node:path';
 import { UserError } from '../../errors.ts';
 import type { Datacard, DatacardShapesLine } from './datacard-model.ts';
@@ -49,10 +50,11 @@ export interface JsonShapesFile {
 
 function readJsonShapes(path: string): Map<string, TemplateHistogram> {
   let parsed: JsonShapesFile;
+  const text = readTextInput(path, 'shapes file');
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8')) as JsonShapesFile;
+    parsed = JSON.parse(text) as JsonShapesFile;
   } catch (err) {
-    throw new UserError(`cannot read shapes file ${path}: ${(err as Error).message}`, { cause: err });
+    throw new UserError(`${path}: not valid JSON (${(err as Error).message})`, { cause: err });
   }
   if (parsed.format !== 'hepflow-shapes-1' || typeof parsed.histograms !== 'object') {
     throw new UserError(`${path}: not a hepflow JSON shapes file (format "hepflow-shapes-1")`);
