@@ -3,6 +3,7 @@
 // applies an optional cheap event filter. Its per-chunk output is cached as Arrow IPC, so nodes
 // downstream re-run from the cache without opening the ROOT file.
 import { z } from 'zod';
+import { strictParams } from '../src/engine/strict-params.ts';
 import type { Column, ColumnBatch, NumericArray } from '../src/columns.ts';
 import { isJagged } from '../src/columns.ts';
 import { UserError } from '../src/errors.ts';
@@ -17,7 +18,7 @@ export type BatchFilter = (batch: ColumnBatch) => ArrayLike<number | boolean>;
 
 const fn = <T>() => z.custom<T>((v) => typeof v === 'function', { message: 'expected a function' });
 
-const params = z.object({
+export const params = strictParams({
   tree: z.string().min(1),
   /** Branch names or glob patterns (`Jet_*`, `lep_?`); default: all branches. */
   branches: z.array(z.string().min(1)).optional(),

@@ -7,11 +7,11 @@ import { PackedSelection, type Cutflow } from '../columnar/selection.ts';
 import { sampleInfo, type SampleInfo } from './sample.ts';
 import { filterBatch } from '../../nodes/skim.ts';
 
-export interface SelectContext {
+export interface SelectContext<O extends Record<string, unknown> = Record<string, unknown>> {
   sample: SampleInfo;
   /** deterministic per (node, chunk): seed your smearing with it */
   seed: number;
-  options: Record<string, unknown>;
+  options: O;
   chunk: { id: string; start: number; stop: number; path: string };
 }
 
@@ -19,7 +19,7 @@ export type SelectResult =
   | (ColumnBatch & { meta?: Record<string, unknown> })
   | { keep: ArrayLike<number>; columns?: Record<string, Column>; cutflow?: PackedSelection | Cutflow | Record<string, number>; dropInput?: boolean };
 
-export type SelectFn = (ev: Events, ctx: SelectContext) => SelectResult;
+export type SelectFn<O extends Record<string, unknown> = Record<string, unknown>> = (ev: Events, ctx: SelectContext<O>) => SelectResult;
 
 function cutflowCounts(c: PackedSelection | Cutflow | Record<string, number> | undefined): Record<string, number> | undefined {
   if (!c) return undefined;
