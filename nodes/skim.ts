@@ -9,6 +9,7 @@ import { isJagged } from '../src/columns.ts';
 import { UserError } from '../src/errors.ts';
 import { defineNodeKind, type ChunkSpec, type EventBatch } from '../src/engine/node-kind.ts';
 import type { RootFile, TreeReader } from '../src/root/read/index.ts';
+import { guardColumns, missingColumn, missingFieldPrototype } from '../src/columnar/missing-field.ts';
 
 /** Per-event filter: `row` exposes the read branches of the current event (flat -> number, jagged ->
  *  a typed-array view); one row object is reused for the whole chunk. */
@@ -116,11 +117,20 @@ export function filterBatch(b: ColumnBatch, keep: ArrayLike<number | boolean>): 
   return { entries: count, columns };
 }
 
-function rowMask(b: ColumnBatch, where: RowFilter): Uint8Array {
+/** Reading a field that is not a read branch throws, naming the closest branches (no per-event cost:
+ *  see src/columnar/missing-field.ts). `tree`: every branch of the tree, to tell a typo from a
+ *  branch that is not listed in `branches`. */
+function fieldGuard(b: ColumnBatch, what: string, tree: { name: string; branches: string[] }): (name: string) => Error {
+  const read = Object.keys(b.columns);
+  const hint = `a branch of tree '${tree.name}' that is not in the skim's branches (add it there)`;
+  return (name) => missingColumn(what, name, read, { names: tree.branches, hint });
+}
+
+function rowMask(b: ColumnBatch, where: RowFilter, missing: (name: string) => Error): Uint8Array {
   const n = b.entries;
   const mask = new Uint8Array(n);
   let i = 0;
-  const row: Record<string, unknown> = {};
+  const row = Object.create(missingFieldPrototype(missing)) as Record<string, unknown>;
   for (const [name, c] of Object.entries(b.columns)) {
     Object.defineProperty(row, name, {
       enumerable: true,
@@ -159,13 +169,18 @@ export default defineNodeKind({
   },
   async runChunk(_input, p: Params, ctx): Promise<EventBatch> {
     const c = ctx.chunk;
+    const tree = { name: c.tree, branches: [] as string[] };
     let batch: ColumnBatch = await withFile(c, async (f) => {
       const tr = await f.tree(c.tree);
+      tree.branches = tr.branches.map((b) => b.name);
       const names = resolveBranches(tr, p.branches, `skim '${ctx.node}': ${c.file.path}`);
       return tr.read(names, { start: c.start, stop: c.stop });
     });
-    if (p.mask) batch = filterBatch(batch, p.mask(batch));
-    if (p.where) batch = filterBatch(batch, rowMask(batch, p.where));
+    if (p.mask) {
+      const guarded = { entries: batch.entries, columns: guardColumns(batch.columns, fieldGuard(batch, 'mask: column', tree)) };
+      batch = filterBatch(batch, p.mask(guarded));
+    }
+    if (p.where) batch = filterBatch(batch, rowMask(batch, p.where, fieldGuard(batch, 'where: field', tree)));
     return batch;
   },
 });

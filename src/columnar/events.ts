@@ -3,6 +3,7 @@ import { isJagged, type Column, type ColumnBatch } from '../columns.ts';
 import { Jag, toFlat, gather, selectEventsIndex, type Flat, type Mask } from './jagged.ts';
 import { Collection } from './collection.ts';
 import { compress } from './flat.ts';
+import { guardColumns, missingColumn } from './missing-field.ts';
 
 export class Events {
   readonly batch: ColumnBatch;
@@ -12,7 +13,9 @@ export class Events {
   private readonly parent: { events: Events; mask: Mask } | null;
 
   constructor(batch: ColumnBatch, metadata: Record<string, unknown> = {}, parent: { events: Events; mask: Mask } | null = null) {
-    this.batch = batch; this.metadata = metadata; this.parent = parent;
+    // ev.batch.columns.nMuons throws (naming the close columns) instead of giving undefined
+    this.batch = { entries: batch.entries, columns: guardColumns(batch.columns, (name) => this.missing(name)) };
+    this.metadata = metadata; this.parent = parent;
   }
 
   /** coffea's `events[mask]`: a view of the events where mask is set. Columns are filtered when first
@@ -36,9 +39,12 @@ export class Events {
   get entries(): number { return this.batch.entries; }
 
   private column(name: string) {
-    const c = this.batch.columns[name];
-    if (c === undefined) throw new Error(`column '${name}' is not in the chunk (has: ${Object.keys(this.batch.columns).slice(0, 20).join(', ')}...); add it to the skim's branches`);
-    return c;
+    if (!this.has(name)) throw this.missing(name);
+    return this.batch.columns[name]!;
+  }
+
+  private missing(name: string): Error {
+    return missingColumn('column', name, Object.keys(this.batch.columns), undefined, "; columns come from the skim's branches");
   }
 
   /** A flat (one value per event) column. */
