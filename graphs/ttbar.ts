@@ -18,7 +18,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { graph, z, defineNodeKind, type GenerateParams, type GraphBuilder, type Handle } from '../src/index.ts';
-import type { ColumnBatch, Jagged } from '../src/columns.ts';
+import type { EventColumnBatch, Jagged } from '../src/columns.ts';
 import { AGC_BRANCHES_V1, AGC_BRANCHES_V2, AGC_PSEUDODATA, agcAxes, agcFillFn, agcHistogram, agcSelectFn } from '../src/analysis/index.ts';
 import type { HistogramsArtifact } from '../src/hist/index.ts';
 import type { OutputContext } from '../src/engine/node-kind.ts';
@@ -153,7 +153,7 @@ export function agcInputs(g: GraphBuilder, p: TtbarParams, name = 'inputs'): Han
 /** Events that no jet-pT variation can bring into a region: fewer than 4 jets, or no lepton above
  *  25 GeV (v1 needs exactly one such lepton, v2 one above 30 GeV). Self-contained: the engine hashes
  *  its source. */
-export function agcPreselection(b: ColumnBatch): Uint8Array {
+export function agcPreselection(b: EventColumnBatch): Uint8Array {
   const el = b.columns.Electron_pt as Jagged, mu = b.columns.Muon_pt as Jagged, jet = b.columns.Jet_pt as Jagged;
   const keep = new Uint8Array(b.entries);
   for (let i = 0; i < b.entries; i++) {

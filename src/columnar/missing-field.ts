@@ -1,7 +1,7 @@
 // Reading a field that is not a column is an error (awkward's KeyError), never `undefined` that
 // turns `e.nMuons >= 1` into "0 events, ok". No per-event cost: the fields are own properties of
 // the object, found before its prototype; only a miss reaches the prototype, a Proxy that throws.
-import type { Column } from '../columns.ts';
+import type { EventColumn } from '../columns.ts';
 import { UserError } from '../errors.ts';
 import { suggest } from '../root/read/suggest.ts';
 
@@ -20,8 +20,8 @@ export function missingFieldPrototype(missing: (name: string) => Error): object 
 }
 
 /** The columns with the same (possibly lazy) properties, whose missing names throw. */
-export function guardColumns(columns: Record<string, Column>, missing: (name: string) => Error): Record<string, Column> {
-  const out = Object.create(missingFieldPrototype(missing)) as Record<string, Column>;
+export function guardColumns(columns: Record<string, EventColumn>, missing: (name: string) => Error): Record<string, EventColumn> {
+  const out = Object.create(missingFieldPrototype(missing)) as Record<string, EventColumn>;
   Object.defineProperties(out, Object.getOwnPropertyDescriptors(columns));
   return out;
 }
