@@ -14,7 +14,7 @@
 //   flow run graphs/datacards.ts
 //   flow run graphs/datacards.ts --set years=2016,2017,2018 --set analysis=hzz
 //   flow run graphs/datacards.ts --set filesets=2016=inputs_2016.json,2017=inputs_2017.json
-import { graph, z, type GraphBuilder, type Handle } from '../src/index.ts';
+import { graph, z, type DatacardParams as DatacardOptions, type GraphBuilder, type Handle } from '../src/index.ts';
 import { HZZ_BRANCHES, hzzAxes, hzzFillFn, hzzSelectFn } from '../src/analysis/index.ts';
 import { UserError } from '../src/errors.ts';
 import {
@@ -49,14 +49,15 @@ export const datacardParams = z.object({
 }).refine(binRangeOk, binRangeError);
 export type DatacardParams = z.infer<typeof datacardParams>;
 
-type Spec = Record<string, unknown>;
+type Spec = Omit<DatacardOptions, 'names'>;
+type Systematic = NonNullable<Spec['systematics']>[number];
 
 /** Renames every process category to <process>_<year>: the year split PocketCoffea keeps in its output. */
 function perYear(g: GraphBuilder, year: string, filled: Handle<'Histograms'>, processes: readonly string[]): Handle<'Histograms'> {
   return g.merge(`hists_${year}`, filled, { groups: Object.fromEntries(processes.map((p) => [`${p}_${year}`, [p]])) });
 }
 
-function lumiSystematics(p: DatacardParams, processes: string[]): Spec[] {
+function lumiSystematics(p: DatacardParams, processes: string[]): Systematic[] {
   // one nuisance per year: uncorrelated across years, correlated across processes
   return p.years.map((year) => ({ name: `lumi_${year}`, type: 'lnN', processes, years: [year], value: 1 + p.lumiUncertainty }));
 }
@@ -87,7 +88,7 @@ function ttbarCards(g: GraphBuilder, p: DatacardParams): { histograms: Handle<'H
   });
   const histograms = g.merge('histograms', years, { output: { root: 'histograms.root', rebinFrom: { axis: 'observable', lo: p.rebinFrom, factor: p.rebinFactor } } });
   const all = ['ttbar', 'singletop', 'wjets'];
-  const btag = (i: number) => ({ name: `btag_var_${i}`, type: 'shape', processes: all });
+  const btag = (i: number): Systematic => ({ name: `btag_var_${i}`, type: 'shape', processes: all });
   const spec: Spec = {
     years: p.years,
     processes: [

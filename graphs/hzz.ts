@@ -9,11 +9,9 @@
 //   flow run graphs/hzz.ts --set bins=17        only fill and what follows re-run
 //   flow run graphs/hzz.ts --set remote=true    the real ATLAS Open Data 2020 4-lepton files over https
 //   flow run graphs/hzz.ts --set inputs=DIR     the same files, downloaded into DIR
-import { graph, z } from '../src/index.ts';
+import { graph, z, type SelectResult } from '../src/index.ts';
 import { and, compress, eq, isIn, times } from '../src/columnar/index.ts';
 import { regular, strCategory } from '../src/hist/index.ts';
-import type { SelectFn, SelectResult } from '../nodes/select.ts';
-import type { FillFn } from '../nodes/fill.ts';
 
 const params = z.object({
   /** Directory with the ATLAS Open Data 4lep files (data_*.4lep.root, mc_*.4lep.root). */
@@ -84,22 +82,22 @@ export default graph('hzz', { params }, (g, p) => {
   const events = g.skim('four-leptons', files, {
     tree: 'mini',
     branches: ['lep_n', 'lep_pt', 'lep_eta', 'lep_phi', 'lep_E', 'lep_charge', 'lep_type', 'mcWeight', 'scaleFactor_*', 'XSection', 'SumWeights'],
-    where: (e: { lep_n: number }) => e.lep_n === 4,
+    where: (e) => e.lep_n === 4,
   });
 
   // lepton_filter + m4l from the four lepton four-vectors (MeV -> GeV), weights of the notebook.
   const selected = g.select('m4l', events, {
-    select: ((ev, { sample, options }): SelectResult => {
+    select: (ev, { sample, options }): SelectResult => {
       const lep = ev.collection('lep');
       const keep = and(eq(lep.get('charge').sum(), 0), isIn(lep.get('type').sum(), [44, 48, 52]));
       const mllll = times(lep.p4('ptEtaPhiE').sumPerEvent().mass().content, 1 / 1000);
       if (sample.isData) return { keep, columns: { mllll: compress(mllll, keep) }, dropInput: true };
       const sf = times(times(ev.col('scaleFactor_ELE'), ev.col('scaleFactor_MUON')), times(ev.col('scaleFactor_LepTRIGGER'), ev.col('scaleFactor_PILEUP')));
       // xsec * lumi / sumw per file, from the ntuple's own XSection and SumWeights columns
-      const xsecWeight = times(ev.col('XSection'), Float64Array.from(ev.col('SumWeights'), (s) => (options.lumi as number) / Number(s)));
+      const xsecWeight = times(ev.col('XSection'), Float64Array.from(ev.col('SumWeights'), (s) => options.lumi / Number(s)));
       const weight = times(times(xsecWeight, ev.col('mcWeight')), sf);
       return { keep, columns: { mllll: compress(mllll, keep), weight: compress(weight, keep) }, dropInput: true };
-    }) satisfies SelectFn,
+    },
     options: { lumi: p.lumi },
   });
 
@@ -111,9 +109,9 @@ export default graph('hzz', { params }, (g, p) => {
         strCategory(['nominal', 'SF_up', 'SF_down', 'm4l_up', 'm4l_down'], { name: 'variation' }),
       ],
     },
-    fill: ((ev, h, { sample }) => {
+    fill: (ev, h, { sample }) => {
       const m = ev.col('mllll');
-      const hist = h.Signal_region!;
+      const hist = h.Signal_region;
       if (sample.isData) {
         hist.fill({ mllll: m, process: 'data', variation: 'nominal' });
         return;
@@ -125,7 +123,7 @@ export default graph('hzz', { params }, (g, p) => {
       hist.fill({ mllll: m, process, variation: 'SF_down' }, times(w, 0.9));
       hist.fill({ mllll: times(m, 1.01), process, variation: 'm4l_up' }, w);
       hist.fill({ mllll: times(m, 0.99), process, variation: 'm4l_down' }, w);
-    }) satisfies FillFn,
+    },
     normalise: 'none',
   });
 

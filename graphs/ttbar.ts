@@ -17,8 +17,8 @@
 //   flow run graphs/ttbar.ts --set fileset=my_inputs.json     your files (nanoaod_inputs.json format)
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { graph, z, defineNodeKind, type GraphBuilder, type Handle } from '../src/index.ts';
-import type { ColumnBatch, Jagged } from '../src/columns.ts';
+import { graph, z, defineNodeKind, type GenerateParams, type GraphBuilder, type Handle } from '../src/index.ts';
+import type { EventColumnBatch, Jagged } from '../src/columns.ts';
 import { AGC_BRANCHES_V1, AGC_BRANCHES_V2, AGC_PSEUDODATA, agcAxes, agcFillFn, agcHistogram, agcSelectFn } from '../src/analysis/index.ts';
 import type { HistogramsArtifact } from '../src/hist/index.ts';
 import type { OutputContext } from '../src/engine/node-kind.ts';
@@ -118,9 +118,9 @@ export function checkFilesetForFit(path: string): void {
 
 /** Offline samples: every AGC sample with the generator's physics. Small samples get more events
  *  than their cross-section share so their templates are not all statistical noise. */
-export function generatedSamples(events: number, seed: number, variations: readonly string[] = AGC_TTBAR_VARIATIONS): Record<string, Record<string, unknown>> {
+export function generatedSamples(events: number, seed: number, variations: readonly string[] = AGC_TTBAR_VARIATIONS): GenerateParams['samples'] {
   const n = (f: number) => Math.max(1000, Math.round(events * f));
-  const out: Record<string, Record<string, unknown>> = {};
+  const out: GenerateParams['samples'] = {};
   let s = seed;
   const add = (sample: string, process: string, variation: string, size: number) => {
     out[sample] = { process, label: process, variation, events: size, seed: s++, xsec: AGC_XSEC[process] };
@@ -153,7 +153,7 @@ export function agcInputs(g: GraphBuilder, p: TtbarParams, name = 'inputs'): Han
 /** Events that no jet-pT variation can bring into a region: fewer than 4 jets, or no lepton above
  *  25 GeV (v1 needs exactly one such lepton, v2 one above 30 GeV). Self-contained: the engine hashes
  *  its source. */
-export function agcPreselection(b: ColumnBatch): Uint8Array {
+export function agcPreselection(b: EventColumnBatch): Uint8Array {
   const el = b.columns.Electron_pt as Jagged, mu = b.columns.Muon_pt as Jagged, jet = b.columns.Jet_pt as Jagged;
   const keep = new Uint8Array(b.entries);
   for (let i = 0; i < b.entries; i++) {

@@ -3,6 +3,7 @@
 // validation time (errors name the config key), and read from YAML when given as a path (relative
 // to the working directory), so its content, not its path, is part of the cache key.
 import { z } from 'zod';
+import { strictParams } from '../src/engine/strict-params.ts';
 import { blobJsonCodec } from '../src/report/blob-codec.ts';
 import { defineNodeKind, type NodeContext, type OutputContext } from '../src/engine/node-kind.ts';
 import { UserError } from '../src/errors.ts';
@@ -23,26 +24,30 @@ const cabinetryConfig = z.union([z.string(), z.record(z.string(), z.unknown())],
     }
   });
 
-const naming = z.strictObject({
+const naming = strictParams({
   /** cabinetry Region Name -> region category (or histogram name); default RegionPath, else Name */
   regions: z.record(z.string(), z.string()).optional(),
   /** cabinetry Sample Name -> process category; default SamplePath, else Name */
   samples: z.record(z.string(), z.string()).optional(),
   /** Systematic Name -> variation categories; default the template's VariationPath without a leading '_' */
-  variations: z.record(z.string(), z.strictObject({ up: z.string().optional(), down: z.string().optional() })).optional(),
+  variations: z.record(z.string(), strictParams({ up: z.string().optional(), down: z.string().optional() })).optional(),
+});
+
+/** The options object (the builder also takes the config, or its path, in place of it). */
+export const workspaceOptions = strictParams({
+  ...templateSelection.shape,
+  config: cabinetryConfig,
+  /** look templates up by category instead of by the config's InputPath */
+  naming: naming.optional(),
+  /** merge template bins onto each Region's Binning (default true) */
+  rebinToRegionBinning: z.boolean().default(true),
+  output: z.union([z.string(), z.literal(false)]).default('workspace.json'),
 });
 
 const params = z.preprocess(
   // g.buildWorkspace(name, hists, config) may pass the cabinetry config (or its path) itself
   (v) => (typeof v === 'string' || (typeof v === 'object' && v !== null && 'General' in v) ? { config: v } : v),
-  templateSelection.extend({
-    config: cabinetryConfig,
-    /** look templates up by category instead of by the config's InputPath */
-    naming: naming.optional(),
-    /** merge template bins onto each Region's Binning (default true) */
-    rebinToRegionBinning: z.boolean().default(true),
-    output: z.union([z.string(), z.literal(false)]).default('workspace.json'),
-  }),
+  workspaceOptions,
 );
 type Params = z.infer<typeof params>;
 

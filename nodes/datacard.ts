@@ -6,6 +6,7 @@ import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { strictParams } from '../src/engine/strict-params.ts';
 import { blobJsonCodec } from '../src/report/blob-codec.ts';
 import { defineNodeKind, type NodeContext, type OutputContext } from '../src/engine/node-kind.ts';
 import { UserError } from '../src/errors.ts';
@@ -15,9 +16,12 @@ import { explainMissing, namedTemplates, templateSelection } from '../src/report
 
 const OWN_KEYS = ['histograms', 'axes', 'sums', 'names', 'variations', 'dir', 'shapesFormat'] as const;
 
-const params = combineSpecSchema.extend(templateSelection.shape).extend({
+// one strictParams over all the keys: its unknown-key message lists them all (extend() would drop it)
+export const params = strictParams({
+  ...combineSpecSchema.shape,
+  ...templateSelection.shape,
   /** histogram names with {category} {sample} {year} {variation}; default cabinetry's names (no year) */
-  names: z.strictObject({ nominal: z.string().default('{category}_{sample}'), variation: z.string().default('{category}_{sample}_{variation}') })
+  names: strictParams({ nominal: z.string().default('{category}_{sample}'), variation: z.string().default('{category}_{sample}_{variation}') })
     .default({ nominal: '{category}_{sample}', variation: '{category}_{sample}_{variation}' }),
   /** variation Combine asks for ('{nuisance}Up'/'Down') -> variation name in the histograms */
   variations: z.record(z.string(), z.string()).default({}),

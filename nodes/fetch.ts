@@ -7,6 +7,7 @@
 import { readFile, glob } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { strictParams } from '../src/engine/strict-params.ts';
 import { fingerprint, type FileFingerprint } from '../cache/fingerprint.ts';
 import { UserError } from '../src/errors.ts';
 import { defineNodeKind, type FileInfo, type FileSet } from '../src/engine/node-kind.ts';
@@ -14,7 +15,7 @@ import { defineNodeKind, type FileInfo, type FileSet } from '../src/engine/node-
 const pathList = z.union([z.string(), z.array(z.string())]);
 const sampleSpec = z.union([
   pathList,
-  z.object({
+  strictParams({
     files: pathList,
     process: z.string().optional(),
     variation: z.string().optional(),
@@ -25,8 +26,7 @@ const sampleSpec = z.union([
   }),
 ]);
 
-const params = z
-  .object({
+export const params = strictParams({
     files: pathList.optional(),
     samples: z.record(z.string(), sampleSpec).optional(),
     /** AGC-style fileset object, or the path of such a JSON file (its relative paths are resolved against it). */
@@ -45,8 +45,7 @@ const params = z
     remote: z.enum(['head', 'url']).default('head'),
     /** Base directory of relative paths (default: the working directory). */
     baseDir: z.string().optional(),
-  })
-  .refine((p) => p.files !== undefined || p.samples !== undefined || p.fileset !== undefined, {
+  }).refine((p) => p.files !== undefined || p.samples !== undefined || p.fileset !== undefined, {
     message: 'give files, samples or fileset',
   });
 

@@ -5,6 +5,7 @@
 // loaded when the node runs (cached re-runs never load it).
 import { createRequire } from 'node:module';
 import { z } from 'zod';
+import { strictParams } from '../src/engine/strict-params.ts';
 import { defineNodeKind, type EventBatch, type OutputContext } from '../src/engine/node-kind.ts';
 import type { AxisJSON, HistogramsArtifact } from '../src/hist/index.ts';
 import type { FillPartial } from '../src/analysis/sample-normalisation.ts';
@@ -13,9 +14,9 @@ import { outputParams } from '../src/analysis/output-params.ts';
 
 export type { FillContext, FillFn } from '../src/analysis/fill-chunk.ts';
 
-const axisJson = z.custom<AxisJSON>((v) => typeof v === 'object' && v !== null && ('type' in v || 'toJSON' in v), { message: 'expected an axis (regular(...), variable(...), strCategory(...)) or its JSON' });
+const axisJson = z.custom<AxisJSON | { toJSON(): AxisJSON }>((v) => typeof v === 'object' && v !== null && ('type' in v || 'toJSON' in v), { message: 'expected an axis (regular(...), variable(...), strCategory(...)) or its JSON' });
 
-const params = z.object({
+export const params = strictParams({
   /** histogram name -> axes */
   histograms: z.record(z.string(), z.array(axisJson).min(1)),
   fill: z.custom<FillFn>((v) => typeof v === 'function', { message: 'fill: expected a function (ev, hists, ctx) => void' }),

@@ -1,10 +1,11 @@
 // fit: maximum-likelihood fit of a Workspace (pyhf semantics, Hesse uncertainties) -> FitResult with
 // the `flow fit --json` keys plus pulls and pre/post-fit yields per channel/sample/bin; fit.json.
 import { z } from 'zod';
+import { strictParams } from '../src/engine/strict-params.ts';
 import { defineNodeKind, type Codec, type NodeContext, type OutputContext } from '../src/engine/node-kind.ts';
 import type { FitResultArtifact, WorkspaceArtifact } from '../src/report/artifacts.ts';
 
-const params = z.strictObject({
+export const params = strictParams({
   /** measurement of the workspace (default: the first) */
   measurement: z.string().optional(),
   /** parameter -> value held constant (pyhf names, `name[i]` for vector parameters) */

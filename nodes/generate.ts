@@ -12,13 +12,14 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { strictParams } from '../src/engine/strict-params.ts';
 import { fingerprintLocal } from '../cache/fingerprint.ts';
 import { resolveCacheDir } from '../cache/location.ts';
 import { defineNodeKind, type FileInfo, type FileSet } from '../src/engine/node-kind.ts';
 import { UserError } from '../src/errors.ts';
 import { moduleExt } from '../src/module-ext.ts';
 
-const sampleSpec = z.object({
+const sampleSpec = strictParams({
   /** Generator process, e.g. 'signal', 'zz', 'data' (atlas4lep) or 'ttbar', 'wjets' (nanoaod). */
   process: z.string(),
   events: z.number().int().positive(),
@@ -33,7 +34,7 @@ const sampleSpec = z.object({
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 
-const params = z.object({
+export const params = strictParams({
   kind: z.enum(['nanoaod', 'atlas4lep']),
   /** sample name -> what to generate */
   samples: z.record(z.string(), sampleSpec),

@@ -5,13 +5,14 @@
 // `flow limit --json` keys plus the scan.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { strictParams } from '../src/engine/strict-params.ts';
 import { defineNodeKind, type NodeContext, type OutputContext } from '../src/engine/node-kind.ts';
 import type { HypotestContext } from '../src/stats/infer/hypotest.ts';
 import type { Model } from '../src/stats/model.ts';
 import type { Workspace } from '../src/stats/workspace.ts';
 import { pyhfWorkspace, type ClsPoint, type LimitResultArtifact, type WorkspaceArtifact } from '../src/report/artifacts.ts';
 
-const params = z.strictObject({
+export const params = strictParams({
   measurement: z.string().optional(),
   /** POI value of the CLs test */
   poiValue: z.number().default(1),
@@ -19,7 +20,7 @@ const params = z.strictObject({
   cl: z.number().gt(0).lt(1).default(0.95),
   /** CLs scan for the Brazil plot (default: 21 points from the POI's lower bound to 1.2 x the
    *  largest limit of the band); points: 0 disables it */
-  scan: z.strictObject({ lo: z.number(), hi: z.number(), points: z.int().min(0).max(10_000) })
+  scan: strictParams({ lo: z.number(), hi: z.number(), points: z.int().min(0).max(10_000) })
     .refine((s) => s.points < 2 || s.lo < s.hi, { message: 'lo must be below hi' }).optional(),
   /** scan points on the worker pool (with --workers > 1): 'auto' when the rest of the scan would
    *  take over a second at the pace of the points done here */

@@ -2,11 +2,12 @@
 // the three single-top channels into one process; writes histograms.root / .json when asked.
 // Histogram code is imported when the node runs, so cached re-runs do not load it.
 import { z } from 'zod';
+import { strictParams } from '../src/engine/strict-params.ts';
 import { defineNodeKind, type OutputContext } from '../src/engine/node-kind.ts';
 import type { HistogramsArtifact } from '../src/hist/artifact.ts';
 import { outputParams } from '../src/analysis/output-params.ts';
 
-const params = z.object({
+export const params = strictParams({
   /** new category -> categories merged into it, on axis `axis` (default 'process') */
   groups: z.record(z.string(), z.array(z.string())).default({}),
   axis: z.string().default('process'),

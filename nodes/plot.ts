@@ -4,6 +4,7 @@
 // plus report.html showing them all with the key numbers. Rendering happens in `run`, so a cached
 // run only writes files.
 import { z } from 'zod';
+import { strictParams } from '../src/engine/strict-params.ts';
 import { blobJsonCodec } from '../src/report/blob-codec.ts';
 import { defineNodeKind, type ArtifactType, type GlobalNodeKind, type InputSpec, type NodeContext, type OutputContext } from '../src/engine/node-kind.ts';
 import {
@@ -15,7 +16,7 @@ import type { HistogramsArtifact } from '../src/hist/index.ts';
 const channelSet = z.union([z.boolean(), z.array(z.string())]);
 const MAX_CORRELATION_PARAMETERS = 50;
 
-const params = z.strictObject({
+export const params = strictParams({
   /** lines at the top left of the distributions, e.g. ['ATLAS Open Data', '√s = 13 TeV, 10 fb⁻¹'] (unicode) */
   labels: z.array(z.string()).default([]),
   /** channel -> x-axis title (default: the histogram axis label, else the channel name) */
@@ -32,18 +33,18 @@ const params = z.strictObject({
   /** POI axis title of the CLs scan (default: the POI name) */
   poiLabel: z.string().optional(),
   /** Histograms input: processes that are data (summed into the points) and signal (top of the stack) */
-  histograms: z.strictObject({
+  histograms: strictParams({
     data: z.array(z.string()).default(['data']),
     signal: z.array(z.string()).default([]),
-    axes: z.strictObject({ region: z.string().optional(), process: z.string().optional(), variation: z.string().optional() }).optional(),
+    axes: strictParams({ region: z.string().optional(), process: z.string().optional(), variation: z.string().optional() }).optional(),
   }).default({ data: ['data'], signal: [] }),
   /** which figures */
   prefit: z.boolean().default(true),
   postfit: z.boolean().default(true),
-  pulls: z.union([z.boolean(), z.strictObject({ staterror: z.boolean().default(false), exclude: z.array(z.string()).default([]) })]).default(true),
+  pulls: z.union([z.boolean(), strictParams({ staterror: z.boolean().default(false), exclude: z.array(z.string()).default([]) })]).default(true),
   /** threshold: drop parameters whose largest |correlation| with another is below it (cabinetry's
    *  pruning); max: at most this many parameters, the most correlated ones (a readable figure) */
-  correlation: z.union([z.boolean(), z.strictObject({ threshold: z.number().min(0).max(1).default(0), max: z.int().min(2).default(MAX_CORRELATION_PARAMETERS) })]).default(true),
+  correlation: z.union([z.boolean(), strictParams({ threshold: z.number().min(0).max(1).default(0), max: z.int().min(2).default(MAX_CORRELATION_PARAMETERS) })]).default(true),
   cls: z.boolean().default(true),
   /** folder of the figure files under --out */
   dir: z.string().default('figures'),

@@ -3,14 +3,15 @@
 // other nominal processes), optionally Poisson-fluctuated with a fixed seed (an offline stand-in for
 // real data with honest statistical scatter). Signal injection is a factor on the signal term.
 import { z } from 'zod';
+import { strictParams } from '../src/engine/strict-params.ts';
 import { defineNodeKind } from '../src/engine/node-kind.ts';
 import { CategoryAxis, Hist, cloneAxis, fromData, toData, type Axis, type HistogramsArtifact } from '../src/hist/index.ts';
 import { Rng } from '../src/columnar/random.ts';
 import { UserError } from '../src/errors.ts';
 
-const term = z.object({ process: z.string(), variation: z.string().default('nominal'), factor: z.number().default(1) });
+const term = strictParams({ process: z.string(), variation: z.string().default('nominal'), factor: z.number().default(1) });
 
-const params = z.object({
+export const params = strictParams({
   /** Category value the pseudodata gets on the process axis. */
   name: z.string().default('data'),
   processAxis: z.string().default('process'),

@@ -4,12 +4,13 @@
 // ranking.json as `flow ranking --json` prints it, and the figure ranking.svg (pulls and impacts of
 // the top N).
 import { z } from 'zod';
+import { strictParams } from '../src/engine/strict-params.ts';
 import { defineNodeKind, type NodeContext, type OutputContext } from '../src/engine/node-kind.ts';
 import { pyhfWorkspace, type WorkspaceArtifact } from '../src/report/artifacts.ts';
 import type { ModelRef } from '../src/stats/model-cache.ts';
 import type { RankingJson } from '../src/stats/infer/ranking.ts';
 
-const params = z.strictObject({
+export const params = strictParams({
   measurement: z.string().optional(),
   /** parameters in the figure */
   top: z.int().min(1).default(20),

@@ -4,12 +4,13 @@
 // Output (scan.json): {pars, twice_nll_min, bestfit, points: [[p, (q,) twice_nll - min], ...]} as
 // `flow scan --json` prints it, and the figure scan.svg (1 and 2 sigma lines; 2D: contours).
 import { z } from 'zod';
+import { strictParams } from '../src/engine/strict-params.ts';
 import { defineNodeKind, type NodeContext, type OutputContext } from '../src/engine/node-kind.ts';
 import { pyhfWorkspace, type WorkspaceArtifact } from '../src/report/artifacts.ts';
 import type { ModelRef } from '../src/stats/model-cache.ts';
 import type { ScanResult } from '../src/stats/infer/scan.ts';
 
-const params = z.strictObject({
+export const params = strictParams({
   measurement: z.string().optional(),
   /** one or two parameters (pyhf names, `name[i]` for vector parameters) */
   pars: z.array(z.string()).min(1).max(2),

@@ -5,12 +5,13 @@
 // `dropInput`). A cutflow travels with the chunk in `meta.cutflow`. The columnar code is loaded
 // when the node runs.
 import { z } from 'zod';
+import { strictParams } from '../src/engine/strict-params.ts';
 import { defineNodeKind, type EventBatch } from '../src/engine/node-kind.ts';
 import type { SelectFn } from '../src/analysis/select-chunk.ts';
 
 export type { SelectContext, SelectFn, SelectResult } from '../src/analysis/select-chunk.ts';
 
-const params = z.object({
+export const params = strictParams({
   select: z.custom<SelectFn>((v) => typeof v === 'function', { message: 'select: expected a function (ev, ctx) => result' }),
   /** JSON-able options handed to the function (part of the cache key) */
   options: z.record(z.string(), z.unknown()).default({}),

@@ -3,21 +3,23 @@
 // applies an optional cheap event filter. Its per-chunk output is cached as Arrow IPC, so nodes
 // downstream re-run from the cache without opening the ROOT file.
 import { z } from 'zod';
-import type { Column, ColumnBatch, NumericArray } from '../src/columns.ts';
-import { isJagged } from '../src/columns.ts';
+import { strictParams } from '../src/engine/strict-params.ts';
+import { isFixedSize, isJagged, itemsPerEntry, shapeColumns, type EventColumnBatch } from '../src/columns.ts';
+import { filterBatch } from '../src/columnar/filter.ts';
 import { UserError } from '../src/errors.ts';
 import { defineNodeKind, type ChunkSpec, type EventBatch } from '../src/engine/node-kind.ts';
 import type { RootFile, TreeReader } from '../src/root/read/index.ts';
+import { guardColumns, missingColumn, missingFieldPrototype } from '../src/columnar/missing-field.ts';
 
-/** Per-event filter: `row` exposes the read branches of the current event (flat -> number, jagged ->
- *  a typed-array view); one row object is reused for the whole chunk. */
+/** Per-event filter: `row` exposes the read branches of the current event (flat -> number, jagged
+ *  and fixed-size -> a typed-array view); one row object is reused for the whole chunk. */
 export type RowFilter = (row: Record<string, any>) => boolean;
 /** Vectorised filter: returns one mask byte (or boolean) per event. */
-export type BatchFilter = (batch: ColumnBatch) => ArrayLike<number | boolean>;
+export type BatchFilter = (batch: EventColumnBatch) => ArrayLike<number | boolean>;
 
 const fn = <T>() => z.custom<T>((v) => typeof v === 'function', { message: 'expected a function' });
 
-const params = z.object({
+export const params = strictParams({
   tree: z.string().min(1),
   /** Branch names or glob patterns (`Jet_*`, `lep_?`); default: all branches. */
   branches: z.array(z.string().min(1)).optional(),
@@ -82,49 +84,31 @@ function evictIdle(): void {
   }
 }
 
-export function filterBatch(b: ColumnBatch, keep: ArrayLike<number | boolean>): ColumnBatch {
-  const n = b.entries;
-  let count = 0;
-  for (let i = 0; i < n; i++) if (keep[i]) count++;
-  if (count === n) return b;
-  const columns: Record<string, Column> = {};
-  for (const [name, c] of Object.entries(b.columns)) {
-    if (isJagged(c)) {
-      const offsets = new Int32Array(count + 1);
-      let total = 0;
-      for (let i = 0, j = 0; i < n; i++) if (keep[i]) offsets[++j] = total += c.offsets[i + 1]! - c.offsets[i]!;
-      const content = new (c.content.constructor as new (n: number) => NumericArray)(total);
-      for (let i = 0, j = 0; i < n; i++) {
-        if (!keep[i]) continue;
-        content.set(c.content.subarray(c.offsets[i]!, c.offsets[i + 1]!) as never, offsets[j]!);
-        j++;
-      }
-      columns[name] = { offsets, content };
-    } else {
-      const width = n > 0 ? c.length / n : 1; // fixed-size arrays: width values per entry
-      const out = new (c.constructor as new (n: number) => NumericArray)(count * width);
-      for (let i = 0, j = 0; i < n; i++) {
-        if (!keep[i]) continue;
-        if (width === 1) out[j] = c[i]! as never;
-        else out.set(c.subarray(i * width, (i + 1) * width) as never, j * width);
-        j++;
-      }
-      columns[name] = out;
-    }
-  }
-  return { entries: count, columns };
+/** Reading a field that is not a read branch throws, naming the closest branches (no per-event cost:
+ *  see src/columnar/missing-field.ts). `tree`: every branch of the tree, to tell a typo from a
+ *  branch that is not listed in `branches`. */
+function fieldGuard(b: EventColumnBatch, what: string, tree: { name: string; branches: string[] }): (name: string) => Error {
+  const read = Object.keys(b.columns);
+  const hint = `a branch of tree '${tree.name}' that is not in the skim's branches (add it there)`;
+  return (name) => missingColumn(what, name, read, { names: tree.branches, hint });
 }
 
-function rowMask(b: ColumnBatch, where: RowFilter): Uint8Array {
+function rowGetter(c: EventColumnBatch['columns'][string], at: () => number): () => unknown {
+  if (isJagged(c)) return () => c.content.subarray(c.offsets[at()]!, c.offsets[at() + 1]!);
+  if (isFixedSize(c)) {
+    const w = itemsPerEntry(c.shape);
+    return () => c.content.subarray(at() * w, (at() + 1) * w);
+  }
+  return () => c[at()];
+}
+
+function rowMask(b: EventColumnBatch, where: RowFilter, missing: (name: string) => Error): Uint8Array {
   const n = b.entries;
   const mask = new Uint8Array(n);
   let i = 0;
-  const row: Record<string, unknown> = {};
+  const row = Object.create(missingFieldPrototype(missing)) as Record<string, unknown>;
   for (const [name, c] of Object.entries(b.columns)) {
-    Object.defineProperty(row, name, {
-      enumerable: true,
-      get: isJagged(c) ? () => c.content.subarray(c.offsets[i]!, c.offsets[i + 1]!) : () => c[i],
-    });
+    Object.defineProperty(row, name, { enumerable: true, get: rowGetter(c, () => i) });
   }
   Object.freeze(row);
   for (; i < n; i++) mask[i] = where(row) ? 1 : 0;
@@ -158,13 +142,20 @@ export default defineNodeKind({
   },
   async runChunk(_input, p: Params, ctx): Promise<EventBatch> {
     const c = ctx.chunk;
-    let batch: ColumnBatch = await withFile(c, async (f) => {
+    const tree = { name: c.tree, branches: [] as string[] };
+    let batch: EventColumnBatch = await withFile(c, async (f) => {
       const tr = await f.tree(c.tree);
+      tree.branches = tr.branches.map((b) => b.name);
       const names = resolveBranches(tr, p.branches, `skim '${ctx.node}': ${c.file.path}`);
-      return tr.read(names, { start: c.start, stop: c.stop });
+      // fixed-size array branches come flat from the reader: give them their shape
+      const shapes = new Map(tr.branches.filter((b) => !b.jagged && b.shape?.length && names.includes(b.name)).map((b) => [b.name, b.shape!]));
+      return shapeColumns(await tr.read(names, { start: c.start, stop: c.stop }), shapes);
     });
-    if (p.mask) batch = filterBatch(batch, p.mask(batch));
-    if (p.where) batch = filterBatch(batch, rowMask(batch, p.where));
+    if (p.mask) {
+      const guarded = { entries: batch.entries, columns: guardColumns(batch.columns, fieldGuard(batch, 'mask: column', tree)) };
+      batch = filterBatch(batch, p.mask(guarded));
+    }
+    if (p.where) batch = filterBatch(batch, rowMask(batch, p.where, fieldGuard(batch, 'where: field', tree)));
     return batch;
   },
 });

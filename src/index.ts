@@ -2,7 +2,13 @@
 import { z } from 'zod';
 
 export { z };
-export { graph, GraphBuilder, type GraphDef, type Handle, type GraphOptions, type SkimParams } from './engine/graph.ts';
+export { graph, GraphBuilder, type GraphDef, type Handle, type GraphOptions } from './engine/graph.ts';
+// the options of each built-in kind as a graph writes them (typed from the kinds' zod schemas)
+export type {
+  FetchParams, GenerateParams, SkimParams, SkimRow, SelectParams, FillParams, MergeParams, PseudodataParams,
+  BuildWorkspaceParams, FitParams, LimitParams, DatacardParams, PlotParams,
+} from './engine/graph.ts';
+export { strictParams } from './engine/strict-params.ts';
 export { defineNodeKind } from './engine/node-kind.ts';
 export type {
   ArtifactType, ChunkContext, ChunkNodeKind, ChunkSpec, Codec, EventBatch, FileInfo, FileSet, GlobalNodeKind,
@@ -20,5 +26,5 @@ export function fn<T extends (...args: any[]) => unknown>(message = 'expected a 
 // What graph modules use every day: columnar helpers, histogram axes, node function types.
 export * from './columnar/index.ts';
 export { Hist, regular, variable, strCategory, intCategory } from './hist/index.ts';
-export type { SelectFn, SelectResult } from '../nodes/select.ts';
-export type { FillFn } from '../nodes/fill.ts';
+export type { SelectFn, SelectResult, SelectContext } from '../nodes/select.ts';
+export type { FillFn, FillContext } from '../nodes/fill.ts';

@@ -9,7 +9,7 @@ import { eventBatchCodec, structuredCodec } from '../src/engine/codecs.ts';
 import { chunkKey, nodeBase } from '../src/engine/keys.ts';
 import { parseGraphParams } from '../src/engine/params.ts';
 import fetchKind from '../nodes/fetch.ts';
-import { filterBatch } from '../nodes/skim.ts';
+import { filterBatch } from '../src/columnar/filter.ts';
 import type { NodeContext } from '../src/engine/node-kind.ts';
 import { ROOT } from './engine/harness.ts';
 
@@ -101,7 +101,7 @@ test('skim filter keeps whole events in flat, fixed-size and jagged columns', ()
     entries: 4,
     columns: {
       a: new Float64Array([10, 11, 12, 13]),
-      v3: new Float32Array([0, 1, 2, 10, 11, 12, 20, 21, 22, 30, 31, 32]), // 3 values per entry
+      v3: { shape: [3], content: new Float32Array([0, 1, 2, 10, 11, 12, 20, 21, 22, 30, 31, 32]) }, // 3 values per entry
       j: { offsets: new Int32Array([0, 1, 1, 4, 6]), content: new Int16Array([1, 2, 3, 4, 5, 6]) },
     },
   };
@@ -109,7 +109,7 @@ test('skim filter keeps whole events in flat, fixed-size and jagged columns', ()
   const out = filterBatch(batch, keep);
   assert.equal(out.entries, 2);
   assert.deepEqual(Array.from(out.columns.a as Float64Array), [10, 12]);
-  assert.deepEqual(Array.from(out.columns.v3 as Float32Array), [0, 1, 2, 20, 21, 22]);
+  assert.deepEqual(Array.from((out.columns.v3 as { content: Float32Array }).content), [0, 1, 2, 20, 21, 22]);
   const j = out.columns.j as { offsets: Int32Array; content: Int16Array };
   assert.deepEqual(Array.from(j.offsets), [0, 1, 4]);
   assert.deepEqual(Array.from(j.content), [1, 2, 3, 4]);

@@ -5,7 +5,7 @@
 //              four selected jets (for the b-tag weight variations);
 //   agcFill:   those rows -> the notebook's histogram (observable x region x process x variation).
 import { Events, PackedSelection, compress, eq, ge, plus, type Collection, type Jag, type Mask } from '../columnar/index.ts';
-import type { ColumnBatch } from '../columns.ts';
+import type { ColumnBatch, EventColumnBatch } from '../columns.ts';
 import { Hist, regular, strCategory } from '../hist/index.ts';
 import { CorrectionSet, type Correction } from '../correctionlib/index.ts';
 import type { AxisJSON } from '../hist/index.ts';
@@ -159,7 +159,7 @@ function scatter(values: Float64Array, mask: Mask, n: number): Float64Array {
 }
 
 /** Fill the notebook's histogram from agcSelect's rows (also from a cached selection). */
-export function agcFill(selected: ColumnBatch, sample: AgcSample, h: Hist, opts: AgcOptions = {}): Hist {
+export function agcFill(selected: EventColumnBatch, sample: AgcSample, h: Hist, opts: AgcOptions = {}): Hist {
   const ev = new Events(selected);
   const lumi = opts.lumi ?? AGC_LUMI;
   const xsecWeight = sample.isData || sample.process === 'data' ? 1 : (sample.xsec ?? NaN) * lumi / (sample.nevts ?? NaN);

@@ -8,16 +8,16 @@ import { emptyArtifact, toData } from '../hist/artifact.ts';
 import { normalisation, sampleInfo, sampleKey, type SampleInfo } from './sample.ts';
 import type { FillPartial } from './sample-normalisation.ts';
 
-export interface FillContext {
+export interface FillContext<O extends Record<string, unknown> = Record<string, unknown>> {
   sample: SampleInfo;
   /** xsec * lumi / nevts (or / sumw), 1 for data. With per-file nevts this chunk uses its file's
    *  nevts and the merge re-weights the sample to the sum over its files (use the weight linearly). */
   weight: number;
   seed: number;
-  options: Record<string, unknown>;
+  options: O;
 }
 
-export type FillFn = (ev: Events, h: Record<string, Hist>, ctx: FillContext) => void;
+export type FillFn<O extends Record<string, unknown> = Record<string, unknown>> = (ev: Events, h: Record<string, Hist>, ctx: FillContext<O>) => void;
 
 export interface FillChunkParams {
   histograms: Record<string, Array<AxisJSON | { toJSON(): AxisJSON }>>;

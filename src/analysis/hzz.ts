@@ -2,7 +2,7 @@
 // from the four lepton four-vectors (MeV -> GeV), weights xsec*lumi/(sumw*red_eff) * mcWeight * SFs,
 // variations scaleFactorUP/DOWN (x1.1/x0.9) and m4lUP/DOWN (x1.01/x0.99).
 import { Events, and, compress, isIn, eq, times } from '../columnar/index.ts';
-import type { ColumnBatch } from '../columns.ts';
+import type { ColumnBatch, EventColumnBatch } from '../columns.ts';
 import { Hist, regular, strCategory, type AxisJSON } from '../hist/index.ts';
 import type { SampleInfo } from './sample.ts';
 
@@ -48,7 +48,7 @@ export function hzzSelect(ev: Events, isData = false): ColumnBatch {
   return { entries: mllll.length, columns };
 }
 
-export function hzzFill(selected: ColumnBatch, sample: HzzSample, h: Hist): Hist {
+export function hzzFill(selected: EventColumnBatch, sample: HzzSample, h: Hist): Hist {
   const ev = new Events(selected);
   const m = ev.col('mllll');
   if (sample.isData) return h.fill({ mllll: m, process: 'data', variation: 'nominal' });

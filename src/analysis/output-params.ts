@@ -1,12 +1,13 @@
 // The `output` params of fill/merge (kept apart from the writer so node modules load fast).
 import { z } from 'zod';
+import { strictParams } from '../engine/strict-params.ts';
 
-export const outputParams = z.object({
+export const outputParams = strictParams({
   root: z.string().optional(),
   json: z.string().optional(),
   /** the AGC's `h[110j::hist.rebin(2)]` on the numeric axis before writing */
-  rebinFrom: z.object({ axis: z.string(), lo: z.number(), factor: z.number().int().positive() }).optional(),
+  rebinFrom: strictParams({ axis: z.string(), lo: z.number(), factor: z.number().int().positive() }).optional(),
   /** extra histograms as weighted sums of written ones: name -> [{name, factor}] */
-  sums: z.record(z.string(), z.array(z.object({ name: z.string(), factor: z.number().default(1) }))).default({}),
+  sums: z.record(z.string(), z.array(strictParams({ name: z.string(), factor: z.number().default(1) }))).default({}),
 });
 export type OutputParams = z.infer<typeof outputParams>;

@@ -1,25 +1,25 @@
 // The select node's per-chunk work: run the user's selection on the chunk as `Events` and turn its
 // result (a batch, or a keep-mask with new columns and a cutflow) into the output EventBatch.
 import type { ChunkContext, EventBatch } from '../engine/node-kind.ts';
-import type { Column, ColumnBatch } from '../columns.ts';
+import { columnEntries, type EventColumn, type EventColumnBatch } from '../columns.ts';
 import { Events } from '../columnar/events.ts';
 import { PackedSelection, type Cutflow } from '../columnar/selection.ts';
 import { sampleInfo, type SampleInfo } from './sample.ts';
-import { filterBatch } from '../../nodes/skim.ts';
+import { filterBatch } from '../columnar/filter.ts';
 
-export interface SelectContext {
+export interface SelectContext<O extends Record<string, unknown> = Record<string, unknown>> {
   sample: SampleInfo;
   /** deterministic per (node, chunk): seed your smearing with it */
   seed: number;
-  options: Record<string, unknown>;
+  options: O;
   chunk: { id: string; start: number; stop: number; path: string };
 }
 
 export type SelectResult =
-  | (ColumnBatch & { meta?: Record<string, unknown> })
-  | { keep: ArrayLike<number>; columns?: Record<string, Column>; cutflow?: PackedSelection | Cutflow | Record<string, number>; dropInput?: boolean };
+  | (EventColumnBatch & { meta?: Record<string, unknown> })
+  | { keep: ArrayLike<number>; columns?: Record<string, EventColumn>; cutflow?: PackedSelection | Cutflow | Record<string, number>; dropInput?: boolean };
 
-export type SelectFn = (ev: Events, ctx: SelectContext) => SelectResult;
+export type SelectFn<O extends Record<string, unknown> = Record<string, unknown>> = (ev: Events, ctx: SelectContext<O>) => SelectResult;
 
 function cutflowCounts(c: PackedSelection | Cutflow | Record<string, number> | undefined): Record<string, number> | undefined {
   if (!c) return undefined;
@@ -41,7 +41,7 @@ export function selectChunk(input: EventBatch, p: { select: SelectFn; options: R
   const kept = filterBatch(input, r.keep);
   const columns = { ...(r.dropInput ? {} : kept.columns), ...(r.columns ?? {}) };
   for (const [k, c] of Object.entries(r.columns ?? {})) {
-    const len = ArrayBuffer.isView(c) ? c.length : c.offsets.length - 1;
+    const len = columnEntries(c);
     if (len !== kept.entries) throw new Error(`select node '${ctx.node}': column '${k}' has ${len} entries but ${kept.entries} events are kept`);
   }
   const cutflow = cutflowCounts(r.cutflow);

@@ -1,18 +1,21 @@
 // The physicist's view of one chunk: flat columns, jagged columns and zipped collections.
-import { isJagged, type Column, type ColumnBatch } from '../columns.ts';
-import { Jag, toFlat, gather, selectEventsIndex, type Flat, type Mask } from './jagged.ts';
+import { isFixedSize, isJagged, type EventColumn, type EventColumnBatch, type FixedSize } from '../columns.ts';
+import { Jag, toFlat, type Flat, type Mask } from './jagged.ts';
 import { Collection } from './collection.ts';
-import { compress } from './flat.ts';
+import { filterColumn } from './filter.ts';
+import { guardColumns, missingColumn } from './missing-field.ts';
 
 export class Events {
-  readonly batch: ColumnBatch;
+  readonly batch: EventColumnBatch;
   readonly metadata: Record<string, unknown>;
   private readonly collections = new Map<string, Collection>();
   /** set on views made by filter(): collections come from the parent's, with whole events selected */
   private readonly parent: { events: Events; mask: Mask } | null;
 
-  constructor(batch: ColumnBatch, metadata: Record<string, unknown> = {}, parent: { events: Events; mask: Mask } | null = null) {
-    this.batch = batch; this.metadata = metadata; this.parent = parent;
+  constructor(batch: EventColumnBatch, metadata: Record<string, unknown> = {}, parent: { events: Events; mask: Mask } | null = null) {
+    // ev.batch.columns.nMuons throws (naming the close columns) instead of giving undefined
+    this.batch = { entries: batch.entries, columns: guardColumns(batch.columns, (name) => this.missing(name)) };
+    this.metadata = metadata; this.parent = parent;
   }
 
   /** coffea's `events[mask]`: a view of the events where mask is set. Columns are filtered when first
@@ -22,12 +25,12 @@ export class Events {
     const m = mask instanceof Uint8Array ? mask : Uint8Array.from(mask, (x) => +(x !== 0));
     let n = 0;
     for (let i = 0; i < m.length; i++) n += m[i] ? 1 : 0;
-    const src = this.batch.columns, columns: Record<string, Column> = {};
+    const src = this.batch.columns, columns: Record<string, EventColumn> = {};
     for (const name of Object.keys(src)) {
-      let cached: Column | undefined;
+      let cached: EventColumn | undefined;
       Object.defineProperty(columns, name, {
         enumerable: true,
-        get: () => (cached ??= filterColumn(src[name], m)),
+        get: () => (cached ??= filterColumn(src[name]!, m, n, name)),
       });
     }
     return new Events({ entries: n, columns }, this.metadata, { events: this, mask: m });
@@ -36,16 +39,27 @@ export class Events {
   get entries(): number { return this.batch.entries; }
 
   private column(name: string) {
-    const c = this.batch.columns[name];
-    if (c === undefined) throw new Error(`column '${name}' is not in the chunk (has: ${Object.keys(this.batch.columns).slice(0, 20).join(', ')}...); add it to the skim's branches`);
-    return c;
+    if (!this.has(name)) throw this.missing(name);
+    return this.batch.columns[name]!;
+  }
+
+  private missing(name: string): Error {
+    return missingColumn('column', name, Object.keys(this.batch.columns), undefined, "; columns come from the skim's branches");
   }
 
   /** A flat (one value per event) column. */
   col(name: string): Flat {
     const c = this.column(name);
     if (isJagged(c)) throw new Error(`column '${name}' is jagged; use jag('${name}') or collection()`);
+    if (isFixedSize(c)) throw new Error(`column '${name}' holds arrays of shape [${c.shape.join(', ')}] per event; use fixed('${name}')`);
     return toFlat(c);
+  }
+
+  /** A fixed-size array column (`float cov[2][3]`): shape and the entries * product(shape) values. */
+  fixed(name: string): FixedSize {
+    const c = this.column(name);
+    if (!isFixedSize(c)) throw new Error(`column '${name}' is ${isJagged(c) ? 'jagged' : 'flat'}, not of fixed-size arrays`);
+    return c;
   }
 
   jag(name: string): Jag {
@@ -81,10 +95,4 @@ export class Events {
     this.collections.set(name, coll);
     return coll;
   }
-}
-
-function filterColumn(c: Column, mask: Mask): Column {
-  if (!isJagged(c)) return compress(toFlat(c), mask);
-  const { offsets, index } = selectEventsIndex(c.offsets, mask);
-  return { offsets, content: gather(toFlat(c.content), index) };
 }

@@ -1,11 +1,12 @@
 // Cache codecs: how node outputs become bytes. EventBatch -> one Arrow IPC stream (List columns for
-// jagged, batch meta in the schema metadata); anything else -> JSON with typed arrays split out as
+// jagged, FixedSizeList for fixed-size arrays with the shape in the field metadata, batch meta in
+// the schema metadata); anything else -> JSON with typed arrays split out as
 // raw payloads (histogram storages stay binary and exact).
 import { createRequire } from 'node:module';
 import type * as ArrowNs from 'apache-arrow';
 import type { DataType } from 'apache-arrow';
-import type { Column, NumericArray } from '../columns.ts';
-import { isJagged } from '../columns.ts';
+import type { EventColumn, NumericArray } from '../columns.ts';
+import { isJagged, itemsPerEntry } from '../columns.ts';
 import type { Codec, EventBatch } from './node-kind.ts';
 
 // apache-arrow costs ~100 ms to import: load it on first use (workers, cache misses), never on a
@@ -29,13 +30,21 @@ function arrowType(a: NumericArray): DataType {
   throw new TypeError(`unsupported column array ${(a as object).constructor.name}`);
 }
 
-function columnData(c: Column, entries: number, name: string) {
-  const { makeData, List, Field } = arrow();
+const SHAPE_KEY = 'hepflow.shape';
+
+function columnData(c: EventColumn, entries: number, name: string) {
+  const { makeData, List, FixedSizeList, Field } = arrow();
   if (isJagged(c)) {
     if (c.offsets.length !== entries + 1) throw new RangeError(`column '${name}': ${c.offsets.length} offsets for ${entries} entries`);
     const n = c.offsets[entries]!;
     const child = makeData({ type: arrowType(c.content), length: n, data: c.content.subarray(0, n) } as never) as ArrowNs.Data;
     return makeData({ type: new List(new Field('item', child.type, false)), length: entries, nullCount: 0, valueOffsets: c.offsets, child } as never) as ArrowNs.Data;
+  }
+  if (!ArrayBuffer.isView(c)) {
+    const n = itemsPerEntry(c.shape);
+    if (c.content.length !== entries * n) throw new RangeError(`column '${name}': ${c.content.length} values for ${entries} entries of shape [${c.shape.join(', ')}]`);
+    const child = makeData({ type: arrowType(c.content), length: entries * n, data: c.content } as never) as ArrowNs.Data;
+    return makeData({ type: new FixedSizeList(n, new Field('item', child.type, false)), length: entries, nullCount: 0, child } as never) as ArrowNs.Data;
   }
   if (c.length !== entries) throw new RangeError(`column '${name}': ${c.length} values for ${entries} entries`);
   return makeData({ type: arrowType(c), length: entries, data: c } as never) as ArrowNs.Data;
@@ -48,22 +57,29 @@ export const eventBatchCodec: Codec<EventBatch> = {
     const datas = names.map((n) => columnData(b.columns[n]!, b.entries, n));
     const md = new Map<string, string>([['hepflow.entries', String(b.entries)]]);
     if (b.meta) md.set('hepflow.meta', JSON.stringify(b.meta));
-    const schema = new Schema(names.map((n, i) => new Field(n, datas[i]!.type, false)), md);
+    const fieldMeta = (c: EventColumn) => ('shape' in c ? new Map([[SHAPE_KEY, JSON.stringify(c.shape)]]) : undefined);
+    const schema = new Schema(names.map((n, i) => new Field(n, datas[i]!.type, false, fieldMeta(b.columns[n]!))), md);
     const struct = makeData({ type: new Struct(schema.fields), length: b.entries, nullCount: 0, children: datas });
     const bytes = tableToIPC(new Table([new RecordBatch(schema, struct)]), 'stream');
     return { meta: { arrow: 1 }, payloads: [bytes] };
   },
   decode(_meta, payloads) {
-    const { tableFromIPC, List } = arrow();
+    const { tableFromIPC, List, FixedSizeList } = arrow();
     const t = tableFromIPC(payloads[0]!);
     const entries = Number(t.schema.metadata.get('hepflow.entries') ?? t.numRows);
     const metaText = t.schema.metadata.get('hepflow.meta');
-    const columns: Record<string, Column> = {};
+    const columns: Record<string, EventColumn> = {};
     for (const f of t.schema.fields) {
       const parts = t.getChild(f.name)!.data;
       if (parts.length > 1) throw new Error(`arrow column '${f.name}': expected one record batch`);
       const d = parts[0];
-      if (!d) {
+      if (f.type instanceof FixedSizeList) {
+        const n = f.type.listSize;
+        const shape = JSON.parse(f.metadata.get(SHAPE_KEY) ?? `[${n}]`) as number[];
+        const child = d?.children[0];
+        const content = child ? (child.values as NumericArray).subarray(child.offset + d.offset * n, child.offset + (d.offset + entries) * n) as NumericArray : new Float64Array(0);
+        columns[f.name] = { shape, content };
+      } else if (!d) {
         columns[f.name] = f.type instanceof List ? { offsets: new Int32Array(1), content: new Float64Array(0) } : new Float64Array(0);
       } else if (f.type instanceof List) {
         const off = d.valueOffsets as Int32Array;

@@ -6,8 +6,25 @@
 //   });
 // `graph()` only records how to build the DAG; `instantiate()` runs the builder with parsed params
 // and returns plain node declarations (kinds still by name, resolved lazily by the registry).
-import type { ZodType } from 'zod';
+import type { z, ZodType } from 'zod';
 import type { ArtifactType, NodeKind } from './node-kind.ts';
+import type { FillFn } from '../analysis/fill-chunk.ts';
+import type { SelectFn } from '../analysis/select-chunk.ts';
+import type { params as FetchSchema } from '../../nodes/fetch.ts';
+import type { params as GenerateSchema } from '../../nodes/generate.ts';
+import type { params as SkimSchema } from '../../nodes/skim.ts';
+import type { params as SelectSchema } from '../../nodes/select.ts';
+import type { params as FillSchema } from '../../nodes/fill.ts';
+import type { params as MergeSchema } from '../../nodes/merge.ts';
+import type { params as PseudodataSchema } from '../../nodes/pseudodata.ts';
+import type { workspaceOptions } from '../../nodes/build-workspace.ts';
+import type { params as FitSchema } from '../../nodes/fit.ts';
+import type { params as LimitSchema } from '../../nodes/limit.ts';
+import type { params as ScanSchema } from '../../nodes/scan.ts';
+import type { params as RankingSchema } from '../../nodes/ranking.ts';
+import type { params as DatacardSchema } from '../../nodes/datacard.ts';
+import type { params as PlotSchema } from '../../nodes/plot.ts';
+import type { cabinetryConfigSchema } from '../stats/build/cabinetry-config.ts';
 
 /** A typed reference to a node's output; mistyped inputs fail at type-check and at validation. */
 export interface Handle<T extends ArtifactType = ArtifactType> {
@@ -29,16 +46,41 @@ export interface NodeDecl {
   params: unknown;
 }
 
-// Params of the built-in kinds are validated by their zod schemas at validation time; here they are
-// typed loosely so graphs type-check whatever the kinds' current schemas are.
-type Params = Record<string, unknown>;
-export type FetchParams = Params;
-export interface SkimParams {
-  tree: string;
-  branches?: string[];
-  where?: unknown;
-  [k: string]: unknown;
-}
+// Params of the built-in kinds, typed from their zod schemas (`z.input`: what a graph writes, with
+// defaults optional). Type-only imports: the kinds still load lazily, by name, at validation.
+export type FetchParams = z.input<typeof FetchSchema>;
+export type GenerateParams = z.input<typeof GenerateSchema>;
+export type SelectParams<O extends Record<string, unknown> = Record<string, unknown>> = Omit<z.input<typeof SelectSchema>, 'select' | 'options'> & {
+  select: SelectFn<O>;
+  /** JSON-able options handed to the function (part of the cache key) */
+  options?: O;
+};
+export type FillParams<O extends Record<string, unknown> = Record<string, unknown>> = Omit<z.input<typeof FillSchema>, 'fill' | 'options'> & {
+  fill: FillFn<O>;
+  options?: O;
+};
+export type MergeParams = z.input<typeof MergeSchema>;
+export type PseudodataParams = z.input<typeof PseudodataSchema>;
+/** The options, or the cabinetry config itself (object or YAML path). */
+export type BuildWorkspaceParams = z.input<typeof workspaceOptions> | z.input<typeof cabinetryConfigSchema> | string;
+export type FitParams = z.input<typeof FitSchema>;
+export type LimitParams = z.input<typeof LimitSchema>;
+export type ScanParams = z.input<typeof ScanSchema>;
+export type RankingParams = z.input<typeof RankingSchema>;
+export type DatacardParams = z.input<typeof DatacardSchema>;
+export type PlotParams = z.input<typeof PlotSchema>;
+
+/** Names containing a glob character match several branches: their row type cannot be known. */
+type HasGlob<B extends readonly string[]> = true extends { [I in keyof B]: B[I] extends `${string}${'*' | '?'}${string}` ? true : false }[number] ? true : false;
+/** The row `where` sees: one field per listed branch (a number, or a typed-array view for jagged
+ *  and fixed-size branches); any field with globs or without a branch list. */
+export type SkimRow<B extends readonly string[] = readonly string[]> = string[] extends B ? Record<string, any> : HasGlob<B> extends true ? Record<string, any> : { readonly [K in B[number]]: any };
+export type SkimParams<B extends readonly string[] = readonly string[]> = Omit<z.input<typeof SkimSchema>, 'branches' | 'where'> & {
+  /** Branch names or glob patterns (`Jet_*`, `lep_?`); default: all branches. */
+  branches?: B;
+  /** Per-event filter over the listed branches (reading any other field is an error). */
+  where?: (row: SkimRow<B>) => boolean;
+};
 
 /** Output artifact types of the built-in kinds (for `g.node('kind', ...)` typing). */
 export interface BuiltinOutputs {
@@ -86,46 +128,47 @@ export class GraphBuilder {
     return this.node('fetch', name, [], params);
   }
   /** Synthetic input samples (`flow gen`), written once into the cache: offline inputs. */
-  generate(name: string, params: Params): Handle<'FileSet'> {
+  generate(name: string, params: GenerateParams): Handle<'FileSet'> {
     return this.node('generate', name, [], params);
   }
-  skim(name: string, files: Handle<'FileSet'>, params: SkimParams): Handle<'EventChunks'> {
+  /** `where`'s row has the listed branches as fields (a literal list is kept as its tuple type). */
+  skim<const B extends readonly string[] = readonly string[]>(name: string, files: Handle<'FileSet'>, params: SkimParams<B>): Handle<'EventChunks'> {
     return this.node('skim', name, [files], params);
   }
-  select(name: string, events: Handle<'EventChunks'>, params: Params): Handle<'EventChunks'> {
+  select<O extends Record<string, unknown> = Record<string, unknown>>(name: string, events: Handle<'EventChunks'>, params: SelectParams<O>): Handle<'EventChunks'> {
     return this.node('select', name, [events], params);
   }
-  fill(name: string, events: Handle<'EventChunks'>, params: Params): Handle<'Histograms'> {
+  fill<O extends Record<string, unknown> = Record<string, unknown>>(name: string, events: Handle<'EventChunks'>, params: FillParams<O>): Handle<'Histograms'> {
     return this.node('fill', name, [events], params);
   }
-  merge(name: string, histograms: Handle<'Histograms'> | Handle<'Histograms'>[], params: Params = {}): Handle<'Histograms'> {
+  merge(name: string, histograms: Handle<'Histograms'> | Handle<'Histograms'>[], params: MergeParams = {}): Handle<'Histograms'> {
     return this.node('merge', name, histograms, params);
   }
   /** A data-like category from the sum of simulated templates (optionally Poisson-fluctuated). */
-  pseudodata(name: string, histograms: Handle<'Histograms'>, params: Params = {}): Handle<'Histograms'> {
+  pseudodata(name: string, histograms: Handle<'Histograms'>, params: PseudodataParams = {}): Handle<'Histograms'> {
     return this.node('pseudodata', name, [histograms], params);
   }
-  buildWorkspace(name: string, histograms: Handle<'Histograms'>, config: unknown): Handle<'Workspace'> {
+  buildWorkspace(name: string, histograms: Handle<'Histograms'>, config: BuildWorkspaceParams): Handle<'Workspace'> {
     return this.node('build-workspace', name, [histograms], config);
   }
-  fit(name: string, workspace: Handle<'Workspace'>, params: Params = {}): Handle<'FitResult'> {
+  fit(name: string, workspace: Handle<'Workspace'>, params: FitParams = {}): Handle<'FitResult'> {
     return this.node('fit', name, [workspace], params);
   }
-  limit(name: string, workspace: Handle<'Workspace'>, params: Params = {}): Handle<'LimitResult'> {
+  limit(name: string, workspace: Handle<'Workspace'>, params: LimitParams = {}): Handle<'LimitResult'> {
     return this.node('limit', name, [workspace], params);
   }
   /** Profile-likelihood scan of one or two parameters (nodes/scan.ts). */
-  scan(name: string, workspace: Handle<'Workspace'>, params: Params): Handle<'Json'> {
+  scan(name: string, workspace: Handle<'Workspace'>, params: ScanParams): Handle<'Json'> {
     return this.node('scan', name, [workspace], params);
   }
   /** Impacts of the nuisance parameters on the POI (nodes/ranking.ts). */
-  ranking(name: string, workspace: Handle<'Workspace'>, params: Params = {}): Handle<'Json'> {
+  ranking(name: string, workspace: Handle<'Workspace'>, params: RankingParams = {}): Handle<'Json'> {
     return this.node('ranking', name, [workspace], params);
   }
-  datacard(name: string, histograms: Handle<'Histograms'>, params: Params): Handle<'Datacards'> {
+  datacard(name: string, histograms: Handle<'Histograms'>, params: DatacardParams): Handle<'Datacards'> {
     return this.node('datacard', name, [histograms], params);
   }
-  plot(name: string, inputs: Handle | Handle[], params: Params = {}): Handle<'Figures'> {
+  plot(name: string, inputs: Handle | Handle[], params: PlotParams = {}): Handle<'Figures'> {
     return this.node('plot', name, inputs, params);
   }
 }

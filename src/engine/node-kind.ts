@@ -21,7 +21,7 @@
 // result depends on must be in `version` (bump it when the kind's code changes behaviour) or in
 // the params. User functions in params are hashed by their source text (see docs/engine.md).
 import type { ZodType } from 'zod';
-import type { ColumnBatch } from '../columns.ts';
+import type { EventColumnBatch } from '../columns.ts';
 
 /** The artifact types flowing along edges. `Json` is a catch-all for small JSON-able results. */
 export type ArtifactType =
@@ -88,7 +88,7 @@ export interface ChunkSpec {
 
 /** Per-chunk value of an EventChunks artifact: equally long columns (src/columns.ts) plus small
  *  JSON-able metadata (e.g. a cutflow) that travels with the chunk and is cached with it. */
-export interface EventBatch extends ColumnBatch {
+export interface EventBatch extends EventColumnBatch {
   readonly meta?: Record<string, unknown>;
 }
 

@@ -1,16 +1,17 @@
 // Named 1D templates from a Histograms artifact, for the workspace and datacard builders: cabinetry
 // names `{region}_{process}[_{variation}]` from the category axes, plus weighted sums (pseudodata).
 import { z } from 'zod';
+import { strictParams } from '../engine/strict-params.ts';
 import { UserError } from '../errors.ts';
 import type { HistogramsArtifact, Hist1D } from '../hist/index.ts';
 
-export const templateSelection = z.strictObject({
+export const templateSelection = strictParams({
   /** histograms of the artifact to use (default: all) */
   histograms: z.array(z.string()).min(1).optional(),
   /** names of the category axes (histograms without a region axis use their own name as region) */
-  axes: z.strictObject({ region: z.string().optional(), process: z.string().optional(), variation: z.string().optional() }).optional(),
+  axes: strictParams({ region: z.string().optional(), process: z.string().optional(), variation: z.string().optional() }).optional(),
   /** extra templates as weighted sums of others: name -> [{name, factor}] (e.g. the AGC pseudodata) */
-  sums: z.record(z.string(), z.array(z.strictObject({ name: z.string(), factor: z.number().default(1) })).min(1)).optional(),
+  sums: z.record(z.string(), z.array(strictParams({ name: z.string(), factor: z.number().default(1) })).min(1)).optional(),
 });
 export type TemplateSelection = z.infer<typeof templateSelection>;
 
