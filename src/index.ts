@@ -5,7 +5,7 @@ export { z };
 export { graph, GraphBuilder, type GraphDef, type Handle, type GraphOptions, type SkimParams } from './engine/graph.ts';
 export { defineNodeKind } from './engine/node-kind.ts';
 export type {
-  ArtifactType, ChunkContext, ChunkNodeKind, ChunkSpec, Codec, EventBatch, FileInfo, FileSet, GlobalNodeKind,
+  ArtifactType, ChunkContext, ChunkNodeKind, ChunkRange, ChunkSpec, Codec, EventBatch, FileInfo, FileSet, GlobalNodeKind,
   NodeContext, NodeKind, OutputContext, PlanContext, Reducer,
 } from './engine/node-kind.ts';
 export { registerNodeKind } from './engine/registry.ts';
