@@ -91,28 +91,71 @@ export interface RunChunkTaskOptions {
   mainThread?: boolean;
 }
 
-export async function runChunkTask(task: ChunkTask, plan: Plan, store: Store | null, o: RunChunkTaskOptions = {}): Promise<ChunkTaskResult> {
-  const { chunk } = task;
-  const logs: ChunkTaskResult['logs'] = [];
-  const results = new Map<string, ChunkNodeResult & { key: string }>();
-  const values = new Map<string, Promise<unknown>>();
-  const byName = new Map(task.nodes.map((n) => [n.name, n]));
-  const puts: Promise<unknown>[] = [];
-  const interrupt = { signals: o.mainThread === true, timeoutMs: task.timeoutMs };
+export function runChunkTask(task: ChunkTask, plan: Plan, store: Store | null, o: RunChunkTaskOptions = {}): Promise<ChunkTaskResult> {
+  return new TaskRun(task, plan, store, o).run();
+}
 
-  const compute = async (t: ChunkTaskNode, key: string, corrupt: boolean): Promise<unknown> => {
-    const node = plan.nodes.get(t.name)!;
+type NodeState = ChunkNodeResult & { key: string };
+
+/** The state of one task: per node its result, its value (decoded or computed, on demand), the
+ *  puts in flight and the logs. */
+class TaskRun {
+  private readonly logs: ChunkTaskResult['logs'] = [];
+  private readonly results = new Map<string, NodeState>();
+  private readonly values = new Map<string, Promise<unknown>>();
+  private readonly byName: Map<string, ChunkTaskNode>;
+  private readonly puts: Promise<unknown>[] = [];
+  private readonly task: ChunkTask;
+  private readonly plan: Plan;
+  private readonly store: Store | null;
+  private readonly interrupt: { signals: boolean; timeoutMs?: number };
+
+  constructor(task: ChunkTask, plan: Plan, store: Store | null, o: RunChunkTaskOptions) {
+    this.task = task;
+    this.plan = plan;
+    this.store = store;
+    this.byName = new Map(task.nodes.map((n) => [n.name, n]));
+    this.interrupt = { signals: o.mainThread === true, timeoutMs: task.timeoutMs };
+  }
+
+  async run(): Promise<ChunkTaskResult> {
+    try {
+      for (const t of this.task.nodes) await this.step(t);
+    } catch (err) {
+      if (!(err instanceof NodeFailed)) throw err;
+      await Promise.allSettled(this.puts); // what completed before the failure stays cached
+      return { nodes: this.finished(), logs: this.logs, failure: err.failure };
+    }
+    await Promise.all(this.puts);
+    return { nodes: this.finished(), logs: this.logs };
+  }
+
+  private async step(t: ChunkTaskNode): Promise<void> {
+    const { store } = this;
+    const key = t.step.do !== 'lookup' && t.step.key ? t.step.key : chunkKey(t.base, t.chunkId, t.parent ? this.results.get(t.parent)!.hash : null);
+    if (t.step.do === 'use') return this.useCached(t, key, t.step);
+    const entry = t.step.do === 'lookup' && store ? store.get(key) : undefined;
+    if (entry) return this.useCached(t, key, { hash: entry.outputHash, events: (entry.meta as EntryMeta).n, bytes: entry.size });
+    const v = this.compute(t, key, false);
+    this.values.set(t.name, v);
+    await v;
+  }
+
+  private async compute(t: ChunkTaskNode, key: string, corrupt: boolean): Promise<unknown> {
+    const { task, store } = this;
+    const { chunk } = task;
+    const node = this.plan.nodes.get(t.name)!;
     const kind = node.kind as ChunkNodeKind;
-    const input = t.parent ? ((await valueOf(t.parent)) as EventBatch) : undefined;
+    const input = t.parent ? ((await this.valueOf(t.parent)) as EventBatch) : undefined;
     const t0 = performance.now();
     const ctx: ChunkContext = {
       graph: task.graph, node: t.name, chunk, seed: chunkSeed(t.name, chunk.id), signal: never,
-      log: (message) => logs.push({ node: t.name, level: 'log', message }),
-      warn: (message) => logs.push({ node: t.name, level: 'warn', message }),
+      log: (message) => this.logs.push({ node: t.name, level: 'log', message }),
+      warn: (message) => this.logs.push({ node: t.name, level: 'warn', message }),
     };
     let out: unknown;
     try {
-      out = await callInterruptibly(() => kind.runChunk(input, node.params, ctx), interrupt);
+      out = await callInterruptibly(() => kind.runChunk(input, node.params, ctx), this.interrupt);
     } catch (err) {
       if (err instanceof RunCancelled) throw err;
       throw new NodeFailed(failureOf(t.name, kind.kind, err, task.graphPath, chunkLabel(chunk)));
@@ -123,76 +166,53 @@ export async function runChunkTask(task: ChunkTask, plan: Plan, store: Store | n
     const bytes = enc.payloads.reduce((s, p) => s + p.byteLength, 0);
     if (store && kind.cacheable !== false) {
       // not awaited here: the puts of one chunk are committed together at the end of the task
-      puts.push(store.put({
+      this.puts.push(store.put({
         key, label: { graph: task.graph, node: t.name, kind: kind.kind, chunk: chunkLabel(chunk) },
         meta: { c: enc.meta, n: events } satisfies EntryMeta, payloads: enc.payloads, outputHash: hash,
       }));
     }
-    results.set(t.name, { name: t.name, key, hash, cached: false, corrupt, events, bytes, seconds: (performance.now() - t0) / 1000, partial: t.wantPartial ? enc : undefined });
+    this.results.set(t.name, { name: t.name, key, hash, cached: false, corrupt, events, bytes, seconds: (performance.now() - t0) / 1000, partial: t.wantPartial ? enc : undefined });
     return out;
-  };
+  }
 
   /** A cached value that cannot be read is recomputed. */
-  const recomputeOnCorruption = async <T>(t: ChunkTaskNode, key: string, read: () => Promise<T>): Promise<T | unknown> => {
+  private async recomputeOnCorruption(t: ChunkTaskNode, key: string, read: () => Promise<unknown>): Promise<unknown> {
     try {
       return await read();
     } catch (err) {
       if (!(await isCacheCorruption(err))) throw err;
-      logs.push({ node: t.name, level: 'warn', message: `corrupt cache entry for chunk ${chunkLabel(chunk)}, recomputing: ${(err as Error).message}` });
-      const v = compute(t, key, true);
-      values.set(t.name, v);
+      this.logs.push({ node: t.name, level: 'warn', message: `corrupt cache entry for chunk ${chunkLabel(this.task.chunk)}, recomputing: ${(err as Error).message}` });
+      const v = this.compute(t, key, true);
+      this.values.set(t.name, v);
       return v;
     }
-  };
+  }
 
-  const valueOf = (name: string): Promise<unknown> => {
-    let v = values.get(name);
+  /** A node's value: computed in this task, or decoded from the cache on first use. */
+  private valueOf(name: string): Promise<unknown> {
+    let v = this.values.get(name);
     if (!v) {
-      const r = results.get(name)!;
-      const t = byName.get(name)!;
-      const kind = plan.nodes.get(name)!.kind as ChunkNodeKind;
-      v = recomputeOnCorruption(t, r.key, async () => {
-        const enc = await readEncoded(store!, r.key);
+      const key = this.results.get(name)!.key;
+      const kind = this.plan.nodes.get(name)!.kind as ChunkNodeKind;
+      v = this.recomputeOnCorruption(this.byName.get(name)!, key, async () => {
+        const enc = await readEncoded(this.store!, key);
         return codecOf(kind).decode(enc.meta, enc.payloads);
       });
-      values.set(name, v);
+      this.values.set(name, v);
     }
     return v;
-  };
-
-  const useCached = async (t: ChunkTaskNode, key: string, e: { hash: string; events: number; bytes: number }): Promise<void> => {
-    results.set(t.name, { name: t.name, key, hash: e.hash, cached: true, events: e.events, bytes: e.bytes, seconds: 0 });
-    store!.touch(key);
-    if (!t.wantPartial) return;
-    await recomputeOnCorruption(t, key, async () => {
-      results.get(t.name)!.partial = await readEncoded(store!, key); // readBlob verifies the hash
-    });
-  };
-
-  try {
-    for (const t of task.nodes) {
-      const key = t.step.do !== 'lookup' && t.step.key ? t.step.key : chunkKey(t.base, t.chunkId, t.parent ? results.get(t.parent)!.hash : null);
-      if (t.step.do === 'use') {
-        await useCached(t, key, t.step);
-        continue;
-      }
-      const entry = t.step.do === 'lookup' && store ? store.get(key) : undefined;
-      if (entry) await useCached(t, key, { hash: entry.outputHash, events: (entry.meta as EntryMeta).n, bytes: entry.size });
-      else {
-        const v = compute(t, key, false);
-        values.set(t.name, v);
-        await v;
-      }
-    }
-  } catch (err) {
-    if (!(err instanceof NodeFailed)) throw err;
-    await Promise.allSettled(puts); // what completed before the failure stays cached
-    return { nodes: finished(results), logs, failure: err.failure };
   }
-  await Promise.all(puts);
-  return { nodes: finished(results), logs };
-}
 
-function finished(results: Map<string, ChunkNodeResult & { key: string }>): ChunkNodeResult[] {
-  return [...results.values()].map(({ key: _k, ...r }) => r);
+  private async useCached(t: ChunkTaskNode, key: string, e: { hash: string; events: number; bytes: number }): Promise<void> {
+    this.results.set(t.name, { name: t.name, key, hash: e.hash, cached: true, events: e.events, bytes: e.bytes, seconds: 0 });
+    this.store!.touch(key);
+    if (!t.wantPartial) return;
+    await this.recomputeOnCorruption(t, key, async () => {
+      this.results.get(t.name)!.partial = await readEncoded(this.store!, key); // readBlob verifies the hash
+    });
+  }
+
+  private finished(): ChunkNodeResult[] {
+    return [...this.results.values()].map(({ key: _k, ...r }) => r);
+  }
 }
