@@ -65,7 +65,9 @@ export async function main(argv: string[]): Promise<number> {
   const taskTimeout = o['task-timeout'] === undefined ? undefined : Number(o['task-timeout']);
   if (taskTimeout !== undefined && !(taskTimeout > 0 && Number.isFinite(taskTimeout))) throw new UserError(`--task-timeout: expected a number of seconds > 0, got "${o['task-timeout']}"`);
   // FLOW_IN_THREAD_EVENTS=N: re-fills from cached skims up to N events stay in this thread (0: never)
-  const inThreadMaxEvents = process.env.FLOW_IN_THREAD_EVENTS === undefined ? undefined : intOption('FLOW_IN_THREAD_EVENTS (environment)', process.env.FLOW_IN_THREAD_EVENTS, 0, 0);
+  const inThreadEnv = process.env.FLOW_IN_THREAD_EVENTS;
+  const inThreadMaxEvents = inThreadEnv === undefined ? undefined : Number(inThreadEnv);
+  if (inThreadMaxEvents !== undefined && !(Number.isInteger(inThreadMaxEvents) && inThreadMaxEvents >= 0)) throw new UserError(`FLOW_IN_THREAD_EVENTS: expected an integer >= 0, got "${inThreadEnv}"`);
   const sets = parseSetArgs(o.set);
 
   const { loadGraph } = await import('../engine/load.ts');
