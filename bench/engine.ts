@@ -69,7 +69,7 @@ async function measure(args: string[], cwd: string): Promise<Usage> {
  *  the noise of a loaded machine). */
 async function chunkOverhead(dir: string, entries: number, reps: number): Promise<{ computeMs: number; overheadMs: number }> {
   const { loadGraph } = await import('../src/engine/load.ts');
-  const { codecOf, hashEncoded } = await import('../src/engine/chunk-task.ts');
+  const { codecOf, hashEncoded } = await import('../src/engine/cached-value.ts');
   const { openStore } = await import('../cache/store.ts');
   const { fingerprint } = await import('../cache/fingerprint.ts');
   const g = await loadGraph(join(dir, 'toy.ts'), { data: join(dir, 'data') });

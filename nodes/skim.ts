@@ -7,7 +7,7 @@ import { strictParams } from '../src/engine/strict-params.ts';
 import { isFixedSize, isJagged, itemsPerEntry, shapeColumns, type EventColumnBatch } from '../src/columns.ts';
 import { filterBatch } from '../src/columnar/filter.ts';
 import { UserError } from '../src/errors.ts';
-import { defineNodeKind, type ChunkSpec, type EventBatch } from '../src/engine/node-kind.ts';
+import { defineNodeKind, type ChunkRange, type EventBatch, type FileInfo } from '../src/engine/node-kind.ts';
 import type { RootFile, TreeReader } from '../src/root/read/index.ts';
 import { guardColumns, missingColumn, missingFieldPrototype } from '../src/columnar/missing-field.ts';
 
@@ -56,12 +56,12 @@ export function resolveBranches(tr: TreeReader, patterns: string[] | undefined, 
 const open = new Map<string, { file: Promise<RootFile>; users: number }>();
 const KEEP_OPEN = 4;
 
-async function withFile<T>(c: ChunkSpec, use: (f: RootFile) => Promise<T>): Promise<T> {
-  const id = `${c.file.path}\0${JSON.stringify(c.file.fingerprint)}`;
+async function withFile<T>(file: FileInfo, use: (f: RootFile) => Promise<T>): Promise<T> {
+  const id = `${file.path}\0${JSON.stringify(file.fingerprint)}`;
   let e = open.get(id);
   if (!e) {
     const { openRootFile } = await import('../src/root/read/index.ts');
-    e = { file: openRootFile(c.file.path), users: 0 };
+    e = { file: openRootFile(file.path), users: 0 };
     e.file.catch(() => open.delete(id));
     open.set(id, e);
   }
@@ -126,15 +126,15 @@ export default defineNodeKind({
   inputs: ['FileSet'],
   output: 'EventChunks',
   async plan(files, p: Params, ctx) {
-    const out: ChunkSpec[] = [];
+    const out: ChunkRange[] = [];
     for (const file of files.files) {
-      await withFile({ file, tree: p.tree, start: 0, stop: 0, id: '' }, async (f) => {
+      await withFile(file, async (f) => {
         const tr = await f.tree(p.tree);
         resolveBranches(tr, p.branches, `skim '${ctx.node}': ${file.path}`);
         const stop = file.maxEntries !== undefined ? Math.min(tr.entries, file.maxEntries) : tr.entries;
         for (const r of tr.chunks(ctx.chunkSize)) {
           if (r.start >= stop) break;
-          out.push({ id: '', file, tree: p.tree, start: r.start, stop: Math.min(r.stop, stop) });
+          out.push({ tree: p.tree, start: r.start, stop: Math.min(r.stop, stop) });
         }
       });
     }
@@ -143,7 +143,7 @@ export default defineNodeKind({
   async runChunk(_input, p: Params, ctx): Promise<EventBatch> {
     const c = ctx.chunk;
     const tree = { name: c.tree, branches: [] as string[] };
-    let batch: EventColumnBatch = await withFile(c, async (f) => {
+    let batch: EventColumnBatch = await withFile(c.file, async (f) => {
       const tr = await f.tree(c.tree);
       tree.branches = tr.branches.map((b) => b.name);
       const names = resolveBranches(tr, p.branches, `skim '${ctx.node}': ${c.file.path}`);

@@ -1,11 +1,15 @@
 /** An error caused by the user's input (file, graph, config, flag). The CLI prints its message
  *  as one line and exits non-zero, without a stack trace. Messages name the thing at fault:
- *  file, tree, branch, node or config key. */
+ *  file, tree, branch, node or config key. `code` says what kind of mistake it is, as Node's and
+ *  vitest's coded errors do (`err.code === 'FLOW_UNKNOWN_NODE'`), so callers and tests need not
+ *  match message text. */
 export class UserError extends Error {
   override name = 'UserError';
+  readonly code: string;
   readonly exitCode: number;
-  constructor(message: string, options?: { cause?: unknown; exitCode?: number }) {
+  constructor(message: string, options?: { cause?: unknown; exitCode?: number; code?: string }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = options?.code ?? 'FLOW_USER_ERROR';
     this.exitCode = options?.exitCode ?? 2;
   }
 }

@@ -11,7 +11,7 @@ export type {
 export { strictParams } from './engine/strict-params.ts';
 export { defineNodeKind } from './engine/node-kind.ts';
 export type {
-  ArtifactType, ChunkContext, ChunkNodeKind, ChunkSpec, Codec, EventBatch, FileInfo, FileSet, GlobalNodeKind,
+  ArtifactType, ChunkContext, ChunkNodeKind, ChunkRange, ChunkSpec, Codec, EventBatch, FileInfo, FileSet, GlobalNodeKind,
   NodeContext, NodeKind, OutputContext, PlanContext, Reducer,
 } from './engine/node-kind.ts';
 export { registerNodeKind } from './engine/registry.ts';

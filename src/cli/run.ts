@@ -26,6 +26,7 @@ options:
   --retries N          retries of a failing chunk (default 1)
   --chunk-size N       target entries per chunk (default 200000)
   --skip-bad-files     skip unreadable files / chunks and list them in the summary
+  --task-timeout S     fail a chunk whose node code runs longer than S seconds (default: no limit)
   -h, --help           this help`;
 
 function intOption(name: string, v: string | undefined, dflt: number, min: number): number {
@@ -47,6 +48,7 @@ export async function main(argv: string[]): Promise<number> {
     retries: { type: 'string' },
     'chunk-size': { type: 'string' },
     'skip-bad-files': { type: 'boolean', default: false },
+    'task-timeout': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   });
   const o = args.values;
@@ -60,6 +62,12 @@ export async function main(argv: string[]): Promise<number> {
   const workers = intOption('workers', o.workers, availableParallelism(), 0);
   const retries = intOption('retries', o.retries, 1, 0);
   const chunkSize = intOption('chunk-size', o['chunk-size'], 200_000, 1);
+  const taskTimeout = o['task-timeout'] === undefined ? undefined : Number(o['task-timeout']);
+  if (taskTimeout !== undefined && !(taskTimeout > 0 && Number.isFinite(taskTimeout))) throw new UserError(`--task-timeout: expected a number of seconds > 0, got "${o['task-timeout']}"`);
+  // FLOW_IN_THREAD_EVENTS=N: re-fills from cached skims up to N events stay in this thread (0: never)
+  const inThreadEnv = process.env.FLOW_IN_THREAD_EVENTS;
+  const inThreadMaxEvents = inThreadEnv === undefined ? undefined : Number(inThreadEnv);
+  if (inThreadMaxEvents !== undefined && !(Number.isInteger(inThreadMaxEvents) && inThreadMaxEvents >= 0)) throw new UserError(`FLOW_IN_THREAD_EVENTS: expected an integer >= 0, got "${inThreadEnv}"`);
   const sets = parseSetArgs(o.set);
 
   const { loadGraph } = await import('../engine/load.ts');
@@ -98,7 +106,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const summary = await executeGraph(g, {
       workers, store, cacheDir, outDir, force: o.force, retries, chunkSize, skipBadFiles: o['skip-bad-files'],
-      signal: abort.signal, sets, makePool: piscinaPool,
+      signal: abort.signal, sets, makePool: piscinaPool, inThreadMaxEvents,
+      ...(taskTimeout !== undefined ? { taskTimeoutMs: Math.round(taskTimeout * 1000) } : {}),
     }, events);
     code = summary.ok ? 0 : 1;
   } catch (err) {

@@ -1,44 +1,63 @@
 // One chunk through all the chunk nodes of one chunk source: the unit of parallel work. Runs inside
-// a piscina worker (src/engine/worker.ts) or in-process (workers = 0). Each node's per-chunk result
-// is looked up by key first; values are decoded from the cache only when a descendant that must be
-// recomputed needs them (a changed fill re-fills from the cached skim without opening the file).
-import { sha256, sha256Concat } from '../../cache/hash.ts';
+// a worker (src/engine/worker.ts, or any ChunkPool) or in-process (workers = 0, small re-fills).
+//
+// The task says per node what to do (key-plan.ts decided it in the main thread, by key): `use` a
+// cached entry, `compute`, or `lookup` a key that depends on an upstream hash computed in this very
+// task (early cut-off: a skim recomputed to the same bytes leaves its select cached). Cached values
+// are decoded only when a descendant that is computed needs them (a changed fill re-fills from the
+// cached skim without opening the file); a cached value that cannot be read (corrupt or missing
+// blob, vanished entry) is recomputed, here as in the main thread.
+//
+// ChunkTask, ChunkTaskResult and everything in them are plain data (structured-clone and JSON
+// safe, typed arrays in payloads): a remote pool can ship them as they are. A node's code failing
+// is a result (`failure`), not an exception.
 import type { Store } from '../../cache/types.ts';
-import { eventBatchCodec, structuredCodec } from './codecs.ts';
-import { chunkIdFor, chunkKey, chunkSeed, type NodeBase } from './keys.ts';
-import type { ChunkContext, ChunkNodeKind, ChunkSpec, Codec, EventBatch } from './node-kind.ts';
+import { codecOf, hashEncoded, isCacheCorruption, readEncoded, type EncodedValue, type EntryMeta } from './cached-value.ts';
+import { chunkLabel, failureOf, type ChunkFailure } from './failure.ts';
+import { callInterruptibly, RunCancelled } from './interrupt.ts';
+import { chunkKey, chunkSeed, type NodeBase } from './keys.ts';
+import type { ChunkContext, ChunkNodeKind, ChunkSpec, EventBatch } from './node-kind.ts';
 import type { Plan } from './validate.ts';
+
+/** What the task does for one node (decided by the main thread from the key plan). */
+export type ChunkStep =
+  /** cached: the main thread found the entry */
+  | { do: 'use'; key: string; hash: string; events: number; bytes: number }
+  /** a miss (or --force); `key` is absent when it depends on an upstream hash computed here */
+  | { do: 'compute'; key?: string }
+  /** the key depends on an upstream hash computed here: build it, then look it up */
+  | { do: 'lookup' };
 
 export interface ChunkTaskNode {
   name: string;
   base: NodeBase;
+  /** The chunk id this node's keys use (`chunkIdFor`: with or without the sample metadata). */
+  chunkId: string;
   /** Upstream chunk node (null for the source). */
   parent: string | null;
-  /** --force: recompute even if cached. */
-  forced: boolean;
   /** Reducers whose merged value must be rebuilt: return the per-chunk partial. */
   wantPartial: boolean;
+  step: ChunkStep;
 }
 
 export interface ChunkTask {
+  type: 'chunk-task';
   graphPath: string;
   sets: Record<string, string>;
   cacheDir: string | null;
   graph: string;
   chunk: ChunkSpec;
+  /** In topological order (the source first). */
   nodes: ChunkTaskNode[];
-}
-
-export interface EncodedValue {
-  meta: unknown;
-  payloads: Uint8Array[];
+  /** --task-timeout, per node call. */
+  timeoutMs?: number;
 }
 
 export interface ChunkNodeResult {
   name: string;
   hash: string;
   cached: boolean;
-  /** Recomputed because the cached entry's blob was corrupt. */
+  /** Recomputed because the cached value could not be read. */
   corrupt?: boolean;
   /** Events this node processed in this chunk (its input's entries; the range for the source). */
   events: number;
@@ -50,138 +69,150 @@ export interface ChunkNodeResult {
 export interface ChunkTaskResult {
   nodes: ChunkNodeResult[];
   logs: Array<{ node: string; level: 'log' | 'warn'; message: string }>;
-}
-
-export interface EntryMeta {
-  /** codec meta */
-  c: unknown;
-  /** events processed */
-  n: number;
-}
-
-export function codecOf(kind: ChunkNodeKind): Codec<unknown> {
-  return (kind.codec ?? (kind.output === 'EventChunks' ? eventBatchCodec : structuredCodec)) as Codec<unknown>;
-}
-
-/** Output hash when there is no store (--no-cache): same inputs as the store's default. */
-export function hashEncoded(e: EncodedValue): string {
-  return sha256Concat([JSON.stringify(e.meta ?? null), ...e.payloads.map((p) => sha256(p))]);
-}
-
-export async function readEncoded(store: Store, key: string): Promise<EncodedValue | undefined> {
-  const entry = store.get(key);
-  if (!entry) return undefined;
-  const payloads = await Promise.all(entry.blobs.map((b) => store.readBlob(b)));
-  return { meta: (entry.meta as EntryMeta).c, payloads };
+  /** Set when a node's code threw: `nodes` then holds the nodes done before it. */
+  failure?: ChunkFailure;
+  /** Which worker ran the task (pools that know it: piscina's thread id, a queue's worker name). */
+  worker?: string;
 }
 
 const never = new AbortController().signal;
 
-export async function runChunkTask(task: ChunkTask, plan: Plan, store: Store | null): Promise<ChunkTaskResult> {
-  const { chunk } = task;
-  const logs: ChunkTaskResult['logs'] = [];
-  const results = new Map<string, ChunkNodeResult & { key: string }>();
-  const values = new Map<string, Promise<unknown>>();
-  const byName = new Map(task.nodes.map((n) => [n.name, n]));
-  const puts: Promise<unknown>[] = [];
+/** Thrown inside the task to stop at the failing node; turned into `failure` below. */
+class NodeFailed extends Error {
+  readonly failure: ChunkFailure;
+  constructor(failure: ChunkFailure) {
+    super(failure.message);
+    this.failure = failure;
+  }
+}
 
-  const compute = async (name: string, corrupt: boolean): Promise<unknown> => {
-    const t = byName.get(name)!;
-    const kind = plan.nodes.get(name)!.kind as ChunkNodeKind;
-    const params = plan.nodes.get(name)!.params;
-    const input = t.parent ? ((await valueOf(t.parent)) as EventBatch) : undefined;
+export interface RunChunkTaskOptions {
+  /** True in the main thread: SIGINT/SIGTERM must be able to stop a user function that loops. */
+  mainThread?: boolean;
+}
+
+export function runChunkTask(task: ChunkTask, plan: Plan, store: Store | null, o: RunChunkTaskOptions = {}): Promise<ChunkTaskResult> {
+  return new TaskRun(task, plan, store, o).run();
+}
+
+type NodeState = ChunkNodeResult & { key: string };
+
+/** The state of one task: per node its result, its value (decoded or computed, on demand), the
+ *  puts in flight and the logs. */
+class TaskRun {
+  private readonly logs: ChunkTaskResult['logs'] = [];
+  private readonly results = new Map<string, NodeState>();
+  private readonly values = new Map<string, Promise<unknown>>();
+  private readonly byName: Map<string, ChunkTaskNode>;
+  private readonly puts: Promise<unknown>[] = [];
+  private readonly task: ChunkTask;
+  private readonly plan: Plan;
+  private readonly store: Store | null;
+  private readonly interrupt: { signals: boolean; timeoutMs?: number };
+
+  constructor(task: ChunkTask, plan: Plan, store: Store | null, o: RunChunkTaskOptions) {
+    this.task = task;
+    this.plan = plan;
+    this.store = store;
+    this.byName = new Map(task.nodes.map((n) => [n.name, n]));
+    this.interrupt = { signals: o.mainThread === true, timeoutMs: task.timeoutMs };
+  }
+
+  async run(): Promise<ChunkTaskResult> {
+    try {
+      for (const t of this.task.nodes) await this.step(t);
+    } catch (err) {
+      if (!(err instanceof NodeFailed)) throw err;
+      await Promise.allSettled(this.puts); // what completed before the failure stays cached
+      return { nodes: this.finished(), logs: this.logs, failure: err.failure };
+    }
+    await Promise.all(this.puts);
+    return { nodes: this.finished(), logs: this.logs };
+  }
+
+  private async step(t: ChunkTaskNode): Promise<void> {
+    const { store } = this;
+    const key = t.step.do !== 'lookup' && t.step.key ? t.step.key : chunkKey(t.base, t.chunkId, t.parent ? this.results.get(t.parent)!.hash : null);
+    if (t.step.do === 'use') return this.useCached(t, key, t.step);
+    const entry = t.step.do === 'lookup' && store ? store.get(key) : undefined;
+    if (entry) return this.useCached(t, key, { hash: entry.outputHash, events: (entry.meta as EntryMeta).n, bytes: entry.size });
+    const v = this.compute(t, key, false);
+    this.values.set(t.name, v);
+    await v;
+  }
+
+  private async compute(t: ChunkTaskNode, key: string, corrupt: boolean): Promise<unknown> {
+    const { task, store } = this;
+    const { chunk } = task;
+    const node = this.plan.nodes.get(t.name)!;
+    const kind = node.kind as ChunkNodeKind;
+    const input = t.parent ? ((await this.valueOf(t.parent)) as EventBatch) : undefined;
     const t0 = performance.now();
     const ctx: ChunkContext = {
-      graph: task.graph, node: name, chunk, seed: chunkSeed(name, chunk.id), signal: never,
-      log: (message) => logs.push({ node: name, level: 'log', message }),
-      warn: (message) => logs.push({ node: name, level: 'warn', message }),
+      graph: task.graph, node: t.name, chunk, seed: chunkSeed(t.name, chunk.id), signal: never,
+      log: (message) => this.logs.push({ node: t.name, level: 'log', message }),
+      warn: (message) => this.logs.push({ node: t.name, level: 'warn', message }),
     };
     let out: unknown;
     try {
-      out = await kind.runChunk(input, params, ctx);
+      out = await callInterruptibly(() => kind.runChunk(input, node.params, ctx), this.interrupt);
     } catch (err) {
-      throw new Error(describeError(name, kind.kind, err, task.graphPath), { cause: err });
+      if (err instanceof RunCancelled) throw err;
+      throw new NodeFailed(failureOf(t.name, kind.kind, err, task.graphPath, chunkLabel(chunk)));
     }
     const enc = codecOf(kind).encode(out);
     const events = input ? input.entries : chunk.stop - chunk.start;
-    const key = results.get(name)?.key ?? keyOf(name);
     const hash = hashEncoded(enc);
     const bytes = enc.payloads.reduce((s, p) => s + p.byteLength, 0);
     if (store && kind.cacheable !== false) {
       // not awaited here: the puts of one chunk are committed together at the end of the task
-      puts.push(store.put({
-        key, label: { graph: task.graph, node: name, kind: kind.kind, chunk: chunkLabel(chunk) },
+      this.puts.push(store.put({
+        key, label: { graph: task.graph, node: t.name, kind: kind.kind, chunk: chunkLabel(chunk) },
         meta: { c: enc.meta, n: events } satisfies EntryMeta, payloads: enc.payloads, outputHash: hash,
       }));
     }
-    results.set(name, { name, key, hash, cached: false, corrupt, events, bytes, seconds: (performance.now() - t0) / 1000, partial: t.wantPartial ? enc : undefined });
+    this.results.set(t.name, { name: t.name, key, hash, cached: false, corrupt, events, bytes, seconds: (performance.now() - t0) / 1000, partial: t.wantPartial ? enc : undefined });
     return out;
-  };
+  }
 
-  const valueOf = (name: string): Promise<unknown> => {
-    let v = values.get(name);
-    if (!v) {
-      const r = results.get(name);
-      v = r && r.cached ? decodeCached(name, r.key) : compute(name, false);
-      values.set(name, v);
-    }
-    return v;
-  };
-
-  const decodeCached = async (name: string, key: string): Promise<unknown> => {
-    const kind = plan.nodes.get(name)!.kind as ChunkNodeKind;
+  /** A cached value that cannot be read is recomputed. */
+  private async recomputeOnCorruption(t: ChunkTaskNode, key: string, read: () => Promise<unknown>): Promise<unknown> {
     try {
-      const enc = await readEncoded(store!, key);
-      if (enc) return codecOf(kind).decode(enc.meta, enc.payloads);
+      return await read();
     } catch (err) {
-      if ((err as Error).name !== 'CorruptBlobError') throw err;
-      logs.push({ node: name, level: 'warn', message: `corrupt cache blob for chunk ${chunkLabel(chunk)}, recomputing: ${(err as Error).message}` });
-    }
-    return compute(name, true);
-  };
-
-  const keyOf = (name: string): string => {
-    const t = byName.get(name)!;
-    return chunkKey(t.base, chunkIdFor(plan.nodes.get(name)!.kind, chunk), t.parent ? results.get(t.parent)!.hash : null);
-  };
-
-  for (const t of task.nodes) {
-    const key = keyOf(t.name);
-    const entry = store && !t.forced ? store.get(key) : undefined;
-    if (entry) {
-      results.set(t.name, { name: t.name, key, hash: entry.outputHash, cached: true, events: (entry.meta as EntryMeta).n, bytes: entry.size, seconds: 0 });
-      store!.touch(key);
-      if (t.wantPartial) {
-        try {
-          results.get(t.name)!.partial = await readEncoded(store!, key); // readBlob verifies the hash
-        } catch (err) {
-          if ((err as Error).name !== 'CorruptBlobError') throw err;
-          logs.push({ node: t.name, level: 'warn', message: `corrupt cache blob for chunk ${chunkLabel(chunk)}, recomputing` });
-          values.set(t.name, compute(t.name, true));
-          await values.get(t.name);
-        }
-      }
-    } else {
-      results.set(t.name, { name: t.name, key, hash: '', cached: false, events: 0, bytes: 0, seconds: 0 });
-      await valueOf(t.name);
+      if (!(await isCacheCorruption(err))) throw err;
+      this.logs.push({ node: t.name, level: 'warn', message: `corrupt cache entry for chunk ${chunkLabel(this.task.chunk)}, recomputing: ${(err as Error).message}` });
+      const v = this.compute(t, key, true);
+      this.values.set(t.name, v);
+      return v;
     }
   }
-  await Promise.all(puts);
-  return { nodes: [...results.values()].map(({ key: _k, ...r }) => r), logs };
-}
 
-export function chunkLabel(c: ChunkSpec): string {
-  const base = c.file.path.split('/').pop() ?? c.file.path;
-  return `${base}[${c.start}:${c.stop}]`;
-}
+  /** A node's value: computed in this task, or decoded from the cache on first use. */
+  private valueOf(name: string): Promise<unknown> {
+    let v = this.values.get(name);
+    if (!v) {
+      const key = this.results.get(name)!.key;
+      const kind = this.plan.nodes.get(name)!.kind as ChunkNodeKind;
+      v = this.recomputeOnCorruption(this.byName.get(name)!, key, async () => {
+        const enc = await readEncoded(this.store!, key);
+        return codecOf(kind).decode(enc.meta, enc.payloads);
+      });
+      this.values.set(name, v);
+    }
+    return v;
+  }
 
-/** One line naming the node, the error and, when the stack passes through the user's graph module,
- *  where in it: `node 'sel' (select): TypeError: x is undefined (at graphs/hzz.ts:42:17)`. */
-export function describeError(node: string, kind: string, err: unknown, graphPath: string): string {
-  const e = err instanceof Error ? err : new Error(String(err));
-  const frame = (e.stack ?? '').split('\n').find((l) => l.includes(graphPath));
-  const at = frame ? /([^\s(]+:\d+:\d+)\)?\s*$/.exec(frame)?.[1]?.replace(/^file:\/\//, '') : undefined;
-  // a TypeError says something about the user's code; 'UserError' says nothing the message does not
-  const name = e.name && e.name !== 'Error' && e.name !== 'UserError' ? `${e.name}: ` : '';
-  return `node '${node}' (${kind}): ${name}${e.message.split('\n')[0]}${at ? ` (at ${at})` : ''}`;
+  private async useCached(t: ChunkTaskNode, key: string, e: { hash: string; events: number; bytes: number }): Promise<void> {
+    this.results.set(t.name, { name: t.name, key, hash: e.hash, cached: true, events: e.events, bytes: e.bytes, seconds: 0 });
+    this.store!.touch(key);
+    if (!t.wantPartial) return;
+    await this.recomputeOnCorruption(t, key, async () => {
+      this.results.get(t.name)!.partial = await readEncoded(this.store!, key); // readBlob verifies the hash
+    });
+  }
+
+  private finished(): ChunkNodeResult[] {
+    return [...this.results.values()].map(({ key: _k, ...r }) => r);
+  }
 }

@@ -72,18 +72,22 @@ export interface FileSet {
   skipBadFiles?: boolean;
 }
 
-/** A (file, entry range) slice planned by the chunk source. `id` is stable across runs as long as
- *  the file's fingerprint and the range are unchanged: it is part of every per-chunk cache key. */
-export interface ChunkSpec {
-  id: string;
-  /** the id without the sample metadata (set by the executor; see `sampleMetadata`) */
-  dataId?: string;
-  file: FileInfo;
+/** What a chunk source's `plan` returns for one file: a tree and an entry range [start, stop). */
+export interface ChunkRange {
   /** Tree (or RNTuple) name. */
   tree: string;
-  /** Entry range [start, stop). */
   start: number;
   stop: number;
+}
+
+/** A (file, entry range) slice, built by the engine from the source's ranges. `id` is stable across
+ *  runs as long as the file's fingerprint and the range are unchanged: it is part of every
+ *  per-chunk cache key. Plain data (it travels in chunk tasks). */
+export interface ChunkSpec extends ChunkRange {
+  id: string;
+  /** the id without the sample metadata (see `sampleMetadata`; always set by the engine) */
+  dataId?: string;
+  file: FileInfo;
 }
 
 /** Per-chunk value of an EventChunks artifact: equally long columns (src/columns.ts) plus small
@@ -183,8 +187,10 @@ interface KindCommon<P, O> {
   /** Named functions that `ctx.parallel(task, items)` runs in the workers (the worker rebuilds the
    *  graph and finds this kind again: functions never cross threads). */
   readonly tasks?: Record<string, (item: any, params: P) => unknown>;
-  /** Global kinds that probe the outside world cheaply (fetch: glob + stat) run on every run; the
-   *  node is reported cached when its output hash is unchanged, and descendants stay cached. */
+  /** Volatility, declared by the kind (the engine special-cases no kind by name): a global kind
+   *  that probes the outside world cheaply (fetch: glob + stat; generate) runs on every run and is
+   *  never served from the cache; the node is reported cached when its output hash is unchanged,
+   *  and descendants stay cached. */
   readonly volatile?: boolean;
   /** Chunk kinds: false when the output depends only on the chunk's data, never on its sample
    *  metadata (sample, process, xsec, ...): cached results then survive metadata changes and are
@@ -209,9 +215,10 @@ export interface Reducer<Part, O> {
 
 export interface ChunkNodeKind<P = any, Part = any, O = any> extends KindCommon<P, Part> {
   readonly level: 'chunk';
-  /** Chunk source only (input 'FileSet'): split the files into chunks, in the main thread. Must be
+  /** Chunk source only (input 'FileSet'): split the files into entry ranges, in the main thread
+   *  (the engine calls it with one file at a time and builds the chunk ids). Must be
    *  deterministic; its result is cached per file fingerprint. */
-  plan?(files: FileSet, params: P, ctx: PlanContext): Promise<ChunkSpec[]> | ChunkSpec[];
+  plan?(files: FileSet, params: P, ctx: PlanContext): Promise<ChunkRange[]> | ChunkRange[];
   /** Per chunk, in a worker. Source: `input` is undefined (read `ctx.chunk`). Transform/reducer:
    *  `input` is the upstream node's EventBatch for the same chunk. Return an EventBatch (output
    *  'EventChunks') or a partial of the output artifact (reducers). */

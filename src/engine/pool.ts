@@ -1,6 +1,21 @@
-// The worker pool behind the executor (an interface, so a distributed backend, e.g. a BullMQ queue,
-// can replace piscina later without touching node kinds). piscina is imported and threads are
-// started only when the first chunk task is submitted: an all-cached re-run never pays for them.
+// The worker pool behind the executor: an interface, so that another backend (a BullMQ/Redis queue
+// of remote workers) can replace piscina without touching node kinds or the executor. piscina is
+// imported and threads are started only when the first task is submitted: an all-cached re-run
+// never pays for them.
+//
+// What crosses this seam is plain data, structured-clone and JSON safe (typed arrays only inside
+// `payloads`, which JSON transports must carry as bytes, e.g. base64): no functions, no class
+// instances, no shared state. A worker needs only the task: it imports `graphPath` (a path the
+// worker can read: remote workers need the same checkout) and rebuilds the graph with `sets`, and
+// opens the store at `cacheDir` (remote workers need the same cache, or a pool that ships entries).
+//  - ChunkTask (chunk-task.ts): one chunk through the chunk nodes of one source, with per node the
+//    step the main thread decided by key (use a cached entry / compute / look up).
+//  - ChunkTaskResult: per node its output hash, counts, and the encoded partial of reducers whose
+//    merged value is rebuilt; `failure` ({node, kind, chunk, message, errorName?, at?, code?}) when
+//    a node's code threw; `worker` (optional) names who ran it.
+//  - NodeTask: one item of a global node's `ctx.parallel`, answered with a structured-cloneable value.
+// `run`/`runNodeTask` reject only for the pool's own faults (a worker that died, a lost
+// connection, an abort): the executor retries those as it retries a chunk source's failures.
 import type { ChunkTask, ChunkTaskResult } from './chunk-task.ts';
 import { moduleExt } from '../module-ext.ts';
 
@@ -12,9 +27,12 @@ export interface NodeTask {
   node: string;
   task: string;
   item: unknown;
+  /** --task-timeout: stop the task function after this many ms. */
+  timeoutMs?: number;
 }
 
 export interface ChunkPool {
+  /** Runs one chunk task; `signal` aborts it (the executor's group failed, Ctrl-C, --task-timeout). */
   run(task: ChunkTask, signal?: AbortSignal): Promise<ChunkTaskResult>;
   runNodeTask(task: NodeTask, signal?: AbortSignal): Promise<unknown>;
   /** Terminates the workers (also mid-task: used on Ctrl-C). */

@@ -1,9 +1,11 @@
 // Piscina worker: rebuilds the user's graph (functions cannot cross threads) once per (graph file,
 // params) and opens the cache store once, then runs chunk tasks. Partials go back as transferables.
 import './compile-cache.ts';
+import { threadId } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import type { Store } from '../../cache/types.ts';
 import { runChunkTask, type ChunkTask, type ChunkTaskResult } from './chunk-task.ts';
+import { callInterruptibly } from './interrupt.ts';
 import { loadGraph, type LoadedGraph } from './load.ts';
 import type { NodeTask } from './pool.ts';
 
@@ -24,10 +26,10 @@ function storeFor(dir: string): Promise<Store> {
 }
 
 export default async function runTask(task: ChunkTask | NodeTask): Promise<unknown> {
-  if ('type' in task) return runNodeTask(task);
+  if (task.type === 'node-task') return runNodeTask(task);
   const g = await graphFor(task);
   const store = task.cacheDir ? await storeFor(task.cacheDir) : null;
-  const result: ChunkTaskResult = await runChunkTask(task, g.plan, store);
+  const result: ChunkTaskResult = { ...(await runChunkTask(task, g.plan, store)), worker: `thread-${threadId}` };
   const transfer: ArrayBuffer[] = [];
   for (const n of result.nodes) {
     if (!n.partial) continue;
@@ -47,5 +49,5 @@ export async function runNodeTask(task: NodeTask): Promise<unknown> {
   const node = g.plan.nodes.get(task.node);
   const fn = node?.kind.tasks?.[task.task];
   if (!node || typeof fn !== 'function') throw new Error(`node '${task.node}': no task '${task.task}' in kind '${node?.kind.kind}'`);
-  return fn.call(node.kind, task.item, node.params);
+  return callInterruptibly(() => fn.call(node.kind, task.item, node.params), { signals: false, timeoutMs: task.timeoutMs });
 }

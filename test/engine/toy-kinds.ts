@@ -2,7 +2,7 @@
 // engine tests exercise planning, per-chunk caching, reductions and outputs without ROOT files.
 import { appendFileSync, readFileSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { z } from 'zod';
-import { defineNodeKind, type ChunkSpec, type EventBatch, type OutputContext } from '../../src/engine/node-kind.ts';
+import { defineNodeKind, type ChunkRange, type EventBatch, type OutputContext } from '../../src/engine/node-kind.ts';
 import { fn } from '../../src/index.ts';
 
 /** Outputs of the toy kinds: out/<node>.json */
@@ -18,10 +18,10 @@ export const toySource = defineNodeKind({
   inputs: ['FileSet'],
   output: 'EventChunks',
   plan(files, _p, ctx) {
-    const out: ChunkSpec[] = [];
+    const out: ChunkRange[] = [];
     for (const file of files.files) {
       const n = Math.min(statSync(file.path).size / 8, file.maxEntries ?? Infinity);
-      for (let s = 0; s < n; s += ctx.chunkSize) out.push({ id: '', file, tree: 'x', start: s, stop: Math.min(n, s + ctx.chunkSize) });
+      for (let s = 0; s < n; s += ctx.chunkSize) out.push({ tree: 'x', start: s, stop: Math.min(n, s + ctx.chunkSize) });
     }
     return out;
   },
@@ -188,4 +188,22 @@ export const toyScan = defineNodeKind({
     return { values: await ctx.parallel<number, number>('point', p.points, { memo: true }) };
   },
   writeOutputs: writeJson,
+});
+
+/** Global without inputs: a constant array of `n` values (a blob file when large), written to
+ *  out/<node>.json as its sum. Two nodes differing only in `tag` (unused) have two cache entries
+ *  that share one blob. */
+export const toyConst = defineNodeKind({
+  kind: 'toy-const',
+  version: '1',
+  level: 'global',
+  params: z.object({ n: z.number().int().default(4000), value: z.number().default(1.5), tag: z.string().default('') }),
+  inputs: [],
+  output: 'Json',
+  run(_in: unknown[], p) {
+    return { v: new Float64Array(p.n).fill(p.value) };
+  },
+  async writeOutputs(value: { v: Float64Array }, _p, ctx) {
+    await ctx.writeFile(`${ctx.node}.json`, `${JSON.stringify({ sum: value.v.reduce((s, x) => s + x, 0) })}\n`);
+  },
 });
