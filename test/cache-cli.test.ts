@@ -74,7 +74,7 @@ test('flow cache stats / ls / gc / clear on a temp cache', async () => {
     const viaEnv = flow(['stats', '--json'], { FLOW_CACHE_DIR: cacheDir });
     assert.equal(JSON.parse(viaEnv.out).entries, 4);
 
-    const gc = flow(['gc', '--max-size', '1KB', '--json', '--cache-dir', cacheDir]);
+    const gc = flow(['gc', '--max-size', '1KB', '--json', '--yes', '--cache-dir', cacheDir]);
     assert.equal(gc.code, 0, gc.err);
     assert.deepEqual(JSON.parse(gc.out), { removedEntries: 4, removedBytes: 35_000 });
     assert.equal(JSON.parse(flow(['stats', '--json', '--cache-dir', cacheDir]).out).entries, 0);
@@ -85,6 +85,42 @@ test('flow cache stats / ls / gc / clear on a temp cache', async () => {
     const clear = flow(['clear', '--cache-dir', cacheDir]);
     assert.equal(clear.code, 0, clear.err);
     assert.equal(JSON.parse(flow(['stats', '--json', '--cache-dir', cacheDir]).out).bytes, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('gc: a size without a unit is refused; removing more than half of the cache needs --yes', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hepflow-cli-'));
+  const cacheDir = join(dir, 'c');
+  try {
+    const store = await openStore(cacheDir);
+    for (let i = 0; i < 4; i++) await store.put({ key: `key${i}`.padEnd(64, String(i)), label: { node: 'n' }, meta: null, payloads: [bytes(10_000, i)] });
+    await store.close();
+    const entries = () => JSON.parse(flow(['stats', '--json', '--cache-dir', cacheDir]).out).entries as number;
+
+    const bare = flow(['gc', '--max-size', '50', '--cache-dir', cacheDir]);
+    assert.equal(bare.code, 2);
+    assert.equal(bare.err.trim(), 'flow: cache gc --max-size 50: give a unit (50MB, 50GB, 50KiB, or 50B for bytes)');
+    assert.equal(entries(), 4);
+
+    const big = flow(['gc', '--max-size', '50B', '--cache-dir', cacheDir]);
+    assert.equal(big.code, 2);
+    assert.match(big.err, /^flow: cache gc --max-size 50B would remove about 100% of the cache \(39(\.\d)? KB of 39(\.\d)? KB\); nothing removed: add --yes to do it\n$/);
+    assert.equal(entries(), 4);
+    const old = flow(['gc', '--older-than', '1ms', '--cache-dir', cacheDir]);
+    assert.equal(old.code, 2);
+    assert.match(old.err, /--older-than 1ms would remove/);
+    assert.equal(entries(), 4);
+
+    // at most half: no question asked (30 kB limit of 40 kB removes one 10 kB entry)
+    const half = flow(['gc', '--max-size', '30000B', '--json', '--cache-dir', cacheDir]);
+    assert.equal(half.code, 0, half.err);
+    assert.deepEqual(JSON.parse(half.out), { removedEntries: 1, removedBytes: 10_000 });
+    const yes = flow(['gc', '--max-size', '1KiB', '--yes', '--json', '--cache-dir', cacheDir]);
+    assert.equal(yes.code, 0, yes.err);
+    assert.deepEqual(JSON.parse(yes.out), { removedEntries: 3, removedBytes: 30_000 });
+    assert.equal(entries(), 0);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -52,6 +52,7 @@ test('Events (select, fill): col, jag and batch.columns of a missing name throw 
   assert.throws(() => ev.jag('Muon_ptt'), userError(/did you mean 'Muon_pt'/));
   assert.throws(() => (ev.batch.columns as any).nMuons, userError(/did you mean 'nMuon'/));
   assert.throws(() => (ev.filter([1, 0]).batch.columns as any).nMuons, userError(/did you mean 'nMuon'/));
+  assert.throws(() => ev.collection('Muons'), userError(/^no jagged 'Muons_\*' columns in the chunk for collection Muons \(did you mean 'Muon'\?\)$/));
   // what is there still reads, including through a filtered view, and `in`/has/keys see only columns
   assert.deepEqual(Array.from(ev.filter([0, 1]).col('nMuon')), [2]);
   assert.equal(ev.has('nMuons'), false);

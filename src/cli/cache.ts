@@ -7,7 +7,7 @@ import { parseArgsError } from './parse-args.ts';
 import { openStore, StoreOpenError } from '../../cache/store.ts';
 import { resolveCacheDir } from '../../cache/location.ts';
 import { formatAge, formatBytes, parseDuration, parseSize } from '../../cache/units.ts';
-import type { CacheEntry, Store } from '../../cache/types.ts';
+import type { CacheEntry, GcOptions, Store } from '../../cache/types.ts';
 
 const HELP = `usage: flow cache <command> [--cache-dir DIR]
 
@@ -17,7 +17,8 @@ commands:
                              [--node NAME] [--graph NAME] [--json (one JSON object per line)]
   gc                         remove least recently used entries until the cache fits, and entries
                              not used for a while; then blobs no entry refers to
-                             [--max-size SIZE (e.g. 2GB, 500MB)] [--older-than AGE (e.g. 7d, 12h)] [--json]
+                             [--max-size SIZE (with a unit: 2GB, 500MB, 50KiB, 4096B)] [--older-than AGE (e.g. 7d, 12h)]
+                             [--yes (needed when gc would remove more than half of the cache)] [--json]
                              (without options: only incomplete entries, orphan blobs, stale temp files)
   clear                      remove every entry and blob
   verify                     re-hash every blob; drop corrupt or missing ones and their entries
@@ -27,7 +28,8 @@ options:
   --cache-dir DIR            cache directory (default: $FLOW_CACHE_DIR, else .flow-cache/ in the current directory)
   -h, --help                 this help
 
-Sizes use powers of 1024 (1KB = 1024 bytes). Ages: ms, s, m, h, d, w; combinations like 1d12h.`;
+Sizes need a unit (B, K/KB/KiB, M/MB/MiB, G/GB/GiB, T/TB/TiB; powers of 1024: 1KB = 1024 bytes).
+Ages: ms, s, m, h, d, w; combinations like 1d12h.`;
 
 const OPTIONS = {
   'cache-dir': { type: 'string' },
@@ -36,13 +38,14 @@ const OPTIONS = {
   graph: { type: 'string' },
   'max-size': { type: 'string' },
   'older-than': { type: 'string' },
+  yes: { type: 'boolean', short: 'y' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 const ALLOWED: Record<string, string[]> = {
   stats: ['cache-dir', 'json'],
   ls: ['cache-dir', 'json', 'node', 'graph'],
-  gc: ['cache-dir', 'json', 'max-size', 'older-than'],
+  gc: ['cache-dir', 'json', 'max-size', 'older-than', 'yes'],
   clear: ['cache-dir'],
   verify: ['cache-dir', 'json'],
 };
@@ -98,6 +101,7 @@ export async function main(argv: string[]): Promise<number> {
         break;
       case 'gc': {
         const before = store.stats();
+        if (!values.yes) refuseLargeGc(store, gcOpts!, values);
         const res = await store.gc(gcOpts!);
         if (values.json) console.log(JSON.stringify(res));
         else {
@@ -129,8 +133,13 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-function parseGcOptions(maxSize: string | undefined, olderThan: string | undefined): { maxSizeBytes?: number; olderThanMs?: number } {
-  const opts: { maxSizeBytes?: number; olderThanMs?: number } = {};
+function parseGcOptions(maxSize: string | undefined, olderThan: string | undefined): GcOptions {
+  const opts: GcOptions = {};
+  // `--max-size 50` read as 50 bytes empties the cache: a size always says its unit
+  if (maxSize !== undefined && /^\s*[\d.]+\s*$/.test(maxSize)) {
+    const n = maxSize.trim();
+    throw new UserError(`cache gc --max-size ${n}: give a unit (${n}MB, ${n}GB, ${n}KiB, or ${n}B for bytes)`);
+  }
   try {
     if (maxSize !== undefined) opts.maxSizeBytes = parseSize(maxSize);
   } catch (err) {
@@ -142,6 +151,26 @@ function parseGcOptions(maxSize: string | undefined, olderThan: string | undefin
     throw new UserError(`cache gc --older-than: ${(err as Error).message}`);
   }
   return opts;
+}
+
+/** Refuses (exit 2, nothing removed) a gc that would remove more than half of the cache's bytes:
+ *  at least bytes - maxSize for --max-size, the entries last used before the cut for --older-than. */
+function refuseLargeGc(store: Store, opts: GcOptions, values: { 'max-size'?: string; 'older-than'?: string }): void {
+  const total = store.stats().bytes;
+  if (total === 0) return;
+  let removed = opts.maxSizeBytes !== undefined ? Math.max(0, total - opts.maxSizeBytes) : 0;
+  if (opts.olderThanMs !== undefined) {
+    const cut = Date.now() - opts.olderThanMs;
+    let all = 0, old = 0;
+    for (const e of store.ls()) {
+      all += e.size;
+      if (e.lastUsedAt < cut) old += e.size;
+    }
+    if (all > 0) removed = Math.max(removed, (old / all) * total);
+  }
+  if (removed <= total / 2) return;
+  const asked = [values['max-size'] !== undefined ? `--max-size ${values['max-size']}` : '', values['older-than'] !== undefined ? `--older-than ${values['older-than']}` : ''].filter(Boolean).join(' ');
+  throw new UserError(`cache gc ${asked} would remove ${removed >= total ? 'all' : `about ${Math.round((100 * removed) / total)}%`} of the cache (${formatBytes(removed)} of ${formatBytes(total)}); nothing removed: add --yes to do it`);
 }
 
 function printStats(store: Store, json: boolean): void {

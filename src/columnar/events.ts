@@ -4,6 +4,8 @@ import { Jag, toFlat, type Flat, type Mask } from './jagged.ts';
 import { Collection } from './collection.ts';
 import { filterColumn } from './filter.ts';
 import { guardColumns, missingColumn } from './missing-field.ts';
+import { UserError } from '../errors.ts';
+import { suggest } from '../root/read/suggest.ts';
 
 export class Events {
   readonly batch: EventColumnBatch;
@@ -41,6 +43,14 @@ export class Events {
   private column(name: string) {
     if (!this.has(name)) throw this.missing(name);
     return this.batch.columns[name]!;
+  }
+
+  private missingCollection(name: string): Error {
+    const names = new Set<string>();
+    for (const [col, c] of Object.entries(this.batch.columns)) if (isJagged(c) && col.includes('_')) names.add(col.slice(0, col.indexOf('_')));
+    const close = suggest(name, [...names]);
+    const hint = close.length ? `did you mean ${close.map((c) => `'${c}'`).join(' or ')}?` : `collections: ${[...names].join(', ') || 'none'}`;
+    return new UserError(`no jagged '${name}_*' columns in the chunk for collection ${name} (${hint})`);
   }
 
   private missing(name: string): Error {
@@ -90,7 +100,7 @@ export class Events {
       }
       fields[col.slice(prefix.length)] = toFlat(c.content);
     }
-    if (!offsets) throw new Error(`no jagged '${prefix}*' columns in the chunk for collection ${name}`);
+    if (!offsets) throw this.missingCollection(name);
     coll = new Collection(name, offsets, fields);
     this.collections.set(name, coll);
     return coll;
