@@ -80,15 +80,86 @@ function giveToServer(path: string): void {
   if (asRoot) chownSync(path, NOBODY, NOBODY);
 }
 
-export async function startXrootd(opts: XrootdOptions = {}): Promise<XrootdServer> {
+function serverDirs(files: string[] = []): { base: string; dir: string; run: string } {
   const base = mkdtempSync(join(tmpdir(), 'hepflow-xrd-'));
   chmodSync(base, 0o755);
   const dir = join(base, 'data');
   const run = join(base, 'run');
   mkdirSync(dir);
   mkdirSync(run);
-  for (const f of opts.files ?? []) copyFileSync(f, join(dir, basename(f)));
+  for (const f of files) copyFileSync(f, join(dir, basename(f)));
   for (const p of [dir, run]) giveToServer(p);
+  return { base, dir, run };
+}
+
+/** Starts `bin` (xrootd or cmsd) as the server user and waits until it listens on `ports`. */
+async function daemon(bin: string, cfg: string, name: string, cwd: string, ports: number[]): Promise<{ child: ChildProcess; stop(): Promise<void> }> {
+  let out = '';
+  const child = spawn(bin, [...(asRoot ? ['-R', 'nobody'] : []), '-c', cfg, '-n', name], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (b) => (out += String(b)));
+  child.stderr!.on('data', (b) => (out += String(b)));
+  for (const p of ports) await waitForPort(p, child, () => out.slice(-2000));
+  return {
+    child,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+export interface XrootdCluster {
+  /** The manager (redirector): clients open files here and are redirected. */
+  managerPort: number;
+  dataPort: number;
+  dir: string;
+  url(path: string): string;
+  stop(): Promise<void>;
+}
+
+/** A redirector and one data server, each an xrootd with its cmsd (all.role manager / server). */
+export async function startXrootdCluster(files: string[]): Promise<XrootdCluster> {
+  const { base, dir, run } = serverDirs(files);
+  const [cmsPort, managerPort, dataPort, dataCmsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const cfg = join(base, 'cluster.cfg');
+  writeFileSync(cfg, [
+    'all.export /',
+    `all.manager 127.0.0.1:${cmsPort}`,
+    `all.adminpath ${run}`,
+    `all.pidpath ${run}`,
+    'cms.allow host *',
+    'cms.delay startup 1 servers 1',
+    'if named manager',
+    '  all.role manager',
+    `  xrd.port ${managerPort} if exec xrootd`,
+    'else',
+    '  all.role server',
+    `  xrd.port ${dataPort} if exec xrootd`,
+    `  cms.port ${dataCmsPort}`,
+    `  oss.localroot ${dir}`,
+    'fi',
+    '',
+  ].join('\n'));
+  const procs = [
+    await daemon('cmsd', cfg, 'manager', base, [cmsPort]),
+    await daemon('xrootd', cfg, 'manager', base, [managerPort]),
+    await daemon('xrootd', cfg, 'data', base, [dataPort]),
+    await daemon('cmsd', cfg, 'data', base, []),
+  ];
+  return {
+    managerPort, dataPort, dir,
+    url: (p) => `root://127.0.0.1:${managerPort}/${p.startsWith('/') ? p : '/' + p}`,
+    async stop() {
+      for (const p of procs.reverse()) await p.stop();
+      rmSync(base, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function startXrootd(opts: XrootdOptions = {}): Promise<XrootdServer> {
+  const { base, dir, run } = serverDirs(opts.files);
   const port = await freePort();
   const plugin = opts.http === false ? undefined : httpPluginPath();
   const httpPort = plugin ? await freePort() : undefined;
@@ -103,27 +174,16 @@ export async function startXrootd(opts: XrootdOptions = {}): Promise<XrootdServe
     ...(opts.extraConfig ?? []),
     '',
   ].join('\n'));
-  let child!: ChildProcess;
-  let out = '';
+  let d!: Awaited<ReturnType<typeof daemon>>;
   const start = async () => {
-    out = '';
-    child = spawn('xrootd', [...(asRoot ? ['-R', 'nobody'] : []), '-c', cfg, '-n', opts.name ?? 'hepflow'], { cwd: base, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (b) => (out += String(b)));
-    child.stderr!.on('data', (b) => (out += String(b)));
-    await waitForPort(port, child, () => out.slice(-2000));
-    if (httpPort) await waitForPort(httpPort, child, () => out.slice(-2000));
+    d = await daemon('xrootd', cfg, opts.name ?? 'hepflow', base, httpPort ? [port, httpPort] : [port]);
   };
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
-    child.kill('SIGKILL');
-    await exited;
-  };
+  const stop = () => d.stop();
   await start();
   return {
     port, httpPort, dir,
     get child() {
-      return child;
+      return d.child;
     },
     url: (p) => `root://127.0.0.1:${port}/${p.startsWith('/') ? p : '/' + p}`,
     httpUrl: (p) => `http://127.0.0.1:${httpPort}/${p.startsWith('/') ? p : '/' + p}`,

@@ -3,7 +3,7 @@
 // transient server errors retried on a new connection with exponential back-off.
 import { DEFAULT_AUTH, type XrdAuthProtocol } from './auth.ts';
 import { XrdConnection, type Reply } from './connection.ts';
-import { XrdTransportError, isRetryable } from './errors.ts';
+import { XrdTransportError, isRetryable, withAttempts } from './errors.ts';
 import { REQ, STATUS, bodyText } from './protocol.ts';
 import { joinCgi, pathWithCgi, type XrdUrl } from './url.ts';
 
@@ -112,9 +112,7 @@ export async function withRetry<T>(o: ResolvedOptions, op: (attempt: number) => 
     } catch (err) {
       if (!isRetryable(err)) throw err;
       if (attempt >= o.retries) {
-        if (attempt === 0 || !(err instanceof Error)) throw err;
-        err.message += ` (${attempt + 1} attempts)`;
-        throw err;
+        throw attempt === 0 ? err : withAttempts(err, attempt + 1);
       }
       onRetry?.();
       await new Promise((r) => setTimeout(r, o.backoffMs * 2 ** attempt));

@@ -93,10 +93,10 @@ export class XrdConnection {
 
   private async start(): Promise<void> {
     // The handshake answer is an ordinary frame on stream 0 (protocol version, server kind).
-    const hs = this.send(0, handshakeBytes());
-    const proto = this.request(REQ.protocol, (p) => p.writeInt32BE(CLIENT_PROTOCOL_VERSION, 0));
-    await hs;
-    const pr = await proto;
+    const [, pr] = await Promise.all([
+      this.send(0, handshakeBytes()),
+      this.request(REQ.protocol, (p) => p.writeInt32BE(CLIENT_PROTOCOL_VERSION, 0)),
+    ]);
     if (pr.body.length >= 8) this.serverFlags = pr.body.readInt32BE(4);
     const user = Buffer.alloc(8);
     user.write((this.opts.user ?? 'hepflow').slice(0, 8), 'latin1');

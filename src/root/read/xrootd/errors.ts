@@ -31,3 +31,11 @@ export class XrdTransportError extends Error {
 export function isRetryable(err: unknown): boolean {
   return err instanceof XrdTransportError || (err instanceof XrdServerError && err.transient);
 }
+
+/** The same error saying how many attempts were made (a new object: a connection's error is
+ *  shared by all its pending requests). */
+export function withAttempts(err: unknown, attempts: number): unknown {
+  if (err instanceof XrdTransportError) return new XrdTransportError(`${err.message} (${attempts} attempts)`, { timeout: err.timeout, cause: err });
+  if (err instanceof XrdServerError) return new XrdServerError(err.code, `${err.text.trim()} (${attempts} attempts)`);
+  return err;
+}
