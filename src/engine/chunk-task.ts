@@ -5,7 +5,7 @@
 import { sha256, sha256Concat } from '../../cache/hash.ts';
 import type { Store } from '../../cache/types.ts';
 import { eventBatchCodec, structuredCodec } from './codecs.ts';
-import { chunkIdFor, chunkKey, chunkSeed, type NodeBase } from './keys.ts';
+import { chunkIdFor, chunkKey, chunkSeed, chunkSeedId, type NodeBase } from './keys.ts';
 import type { ChunkContext, ChunkNodeKind, ChunkSpec, Codec, EventBatch } from './node-kind.ts';
 import type { Plan } from './validate.ts';
 
@@ -92,7 +92,7 @@ export async function runChunkTask(task: ChunkTask, plan: Plan, store: Store | n
     const input = t.parent ? ((await valueOf(t.parent)) as EventBatch) : undefined;
     const t0 = performance.now();
     const ctx: ChunkContext = {
-      graph: task.graph, node: name, chunk, seed: chunkSeed(name, chunk.id), signal: never,
+      graph: task.graph, node: name, chunk, seed: chunkSeed(name, chunkSeedId(chunk)), signal: never,
       log: (message) => logs.push({ node: name, level: 'log', message }),
       warn: (message) => logs.push({ node: name, level: 'warn', message }),
     };

@@ -155,6 +155,7 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
         ...baseCtx(n.name),
         workers: opts.workers,
         cacheDir: opts.cacheDir,
+        skipBadFiles: opts.skipBadFiles,
         progress: (done, total, unit = 'steps') => emit({ type: 'node-progress', node: n.name, done, total, unit }),
         parallel: async <T, R>(task: string, items: readonly T[], popts: { memo?: boolean } = {}): Promise<R[]> => {
           if (typeof kind.tasks?.[task] !== 'function') throw new Error(`node '${n.name}' (${kind.kind}): no task '${task}'`);
