@@ -5,6 +5,7 @@
 import { sha256, sha256Concat } from '../../cache/hash.ts';
 import type { Store } from '../../cache/types.ts';
 import { eventBatchCodec, structuredCodec } from './codecs.ts';
+import { countingReads, type ReadCounter } from '../read-counter.ts';
 import { chunkIdFor, chunkKey, chunkSeed, chunkSeedId, type NodeBase } from './keys.ts';
 import type { ChunkContext, ChunkNodeKind, ChunkSpec, Codec, EventBatch } from './node-kind.ts';
 import type { Plan } from './validate.ts';
@@ -45,6 +46,8 @@ export interface ChunkNodeResult {
   bytes: number;
   seconds: number;
   partial?: EncodedValue;
+  /** What the node read from its input file (the source node of the chunk). */
+  read?: ReadCounter;
 }
 
 export interface ChunkTaskResult {
@@ -97,8 +100,9 @@ export async function runChunkTask(task: ChunkTask, plan: Plan, store: Store | n
       warn: (message) => logs.push({ node: name, level: 'warn', message }),
     };
     let out: unknown;
+    let read: ReadCounter;
     try {
-      out = await kind.runChunk(input, params, ctx);
+      ({ value: out, read } = await countingReads(() => kind.runChunk(input, params, ctx)));
     } catch (err) {
       throw new Error(describeError(name, kind.kind, err, task.graphPath), { cause: err });
     }
@@ -114,7 +118,10 @@ export async function runChunkTask(task: ChunkTask, plan: Plan, store: Store | n
         meta: { c: enc.meta, n: events } satisfies EntryMeta, payloads: enc.payloads, outputHash: hash,
       }));
     }
-    results.set(name, { name, key, hash, cached: false, corrupt, events, bytes, seconds: (performance.now() - t0) / 1000, partial: t.wantPartial ? enc : undefined });
+    results.set(name, {
+      name, key, hash, cached: false, corrupt, events, bytes, seconds: (performance.now() - t0) / 1000, partial: t.wantPartial ? enc : undefined,
+      ...(read.requests ? { read } : {}),
+    });
     return out;
   };
 

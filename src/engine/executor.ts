@@ -2,6 +2,7 @@
 // present, runs global nodes in the main thread and chunk groups (a chunk source and all chunk
 // nodes fed by it) as one task per chunk on a piscina pool, merges reducer partials in chunk order
 // as they arrive, and publishes every state change on the run's event stream.
+import { ReadTotals } from './read-totals.ts';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
@@ -65,6 +66,7 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
   const emit = (e: Record<string, unknown> & { type: RunEvent['type'] }): void => events.next({ ...e, t: Date.now() } as RunEvent);
   const summary: Record<string, NodeSummary> = {};
   const skippedFiles: Array<{ path: string; reason: string }> = [];
+  const readTotals = new ReadTotals();
   const results = new Map<string, Promise<NodeResult>>();
   const bases = new Map<string, NodeBase>(plan.order.map((n) => [n.name, nodeBase(n.kind.kind, n.kind.version, n.params, g.params, g.context)]));
   const forced = forcedSet(g, opts.force);
@@ -493,7 +495,8 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
           computedChunks.set(nr.name, computedChunks.get(nr.name)! + 1);
           computeSeconds.set(nr.name, (computeSeconds.get(nr.name) ?? 0) + nr.seconds);
           done.set(nr.name, done.get(nr.name)! + 1);
-          emit({ type: 'chunk-done', node: nr.name, chunk: chunkLabel(chunks[i]!), events: nr.events, bytes: nr.bytes, cached: false, seconds: nr.seconds });
+          if (nr.read) readTotals.add(chunks[i]!.file, nr.read);
+          emit({ type: 'chunk-done', node: nr.name, chunk: chunkLabel(chunks[i]!), events: nr.events, bytes: nr.bytes, cached: false, seconds: nr.seconds, ...(nr.read ? { read: nr.read } : {}) });
           emit({ type: 'node-progress', node: nr.name, done: done.get(nr.name)!, total: nChunks, unit: 'chunks' });
         }
       } else if (r) partials = r.partials;
@@ -621,7 +624,8 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
   const ok = !cancelled && plan.order.every((n) => summary[n.name]?.status === 'cached' || summary[n.name]?.status === 'computed');
   const done: RunSummary = {
     type: 'run-done', ok, seconds: (performance.now() - t0) / 1000, nodes: summary,
-    ...(skippedFiles.length ? { skippedFiles: skippedFiles.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) } : {}), t: Date.now(),
+    ...(skippedFiles.length ? { skippedFiles: skippedFiles.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) } : {}),
+    ...(readTotals.summary() ? { read: readTotals.summary() } : {}), t: Date.now(),
   };
   events.next(done);
   if (cancelled) throw new RunCancelled('cancelled');

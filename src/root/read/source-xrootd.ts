@@ -3,6 +3,7 @@
 // when they fit the server's readv limits (element count and size), several in parallel on the
 // shared connection when not. A single span goes as kXR_read.
 import { UserError } from '../../errors.ts';
+import { countRead } from '../../read-counter.ts';
 import { coalesceRanges, type ByteRange, type ByteSource, type SourceOptions } from './source.ts';
 import { XrdServerError, XrdTransportError } from './xrootd/errors.ts';
 import { XrdFile } from './xrootd/file.ts';
@@ -55,11 +56,13 @@ export class XrootdSource implements ByteSource {
     }
     const spans = coalesceRanges(ranges, MAX_GAP, MAX_SPAN);
     let parts: Uint8Array[];
+    const before = this.file.counters.requests;
     try {
       parts = spans.length === 1 ? [await this.file.read(spans[0]!.offset, spans[0]!.length)] : await this.file.readv(spans);
     } catch (err) {
       throw xrdUserError(this.name, err);
     }
+    countRead(spans.reduce((n, s) => n + s.length, 0), this.file.counters.requests - before);
     const out = new Array<Uint8Array>(ranges.length);
     spans.forEach((s, k) => {
       for (const i of s.members) {

@@ -1,5 +1,6 @@
 // Byte-range sources: where a ROOT file's bytes come from (local file or HTTP range requests).
 import { UserError } from '../../errors.ts';
+import { countRead } from '../../read-counter.ts';
 
 export interface ByteRange {
   offset: number;
@@ -55,6 +56,7 @@ export async function readCoalesced(
     while (next < spans.length) {
       const span = spans[next++]!;
       const bytes = await readSpan(span.offset, span.length);
+      countRead(span.length, 1);
       for (const i of span.members) {
         const r = ranges[i]!;
         out[i] = bytes.subarray(r.offset - span.offset, r.offset - span.offset + r.length);
