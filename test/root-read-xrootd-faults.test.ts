@@ -112,3 +112,20 @@ test('a refused connection: one line naming the URL', async () => {
     oneLine(err, new RegExp(`^root://127\\.0\\.0\\.1:${port}//x\\.root: cannot connect to 127\\.0\\.0\\.1:${port}: ECONNREFUSED \\(2 attempts\\)$`)));
 });
 
+
+test('a server that requires authentication (sec.protocol unix): kXR_auth with unix credentials', { skip: missing }, async () => {
+  const secure = await startXrootd({
+    files: [join(dataDir, nano)], http: false,
+    extraConfig: ['xrootd.seclib libXrdSec.so', 'sec.protocol unix', 'sec.protbind * only unix'],
+  });
+  try {
+    const url = secure.url(`/${nano}`);
+    await assert.rejects(XrdFile.open(parseXrdUrl(url), { auth: [] }), /kXR_AuthFailed: server requires authentication by unix; this client has none/);
+    const [f, local] = [await openRootFile(url), await openRootFile(join(dataDir, nano))];
+    assert.deepEqual(await (await f.tree('Events')).read(['nJet']), await (await local.tree('Events')).read(['nJet']));
+    await f.close();
+    await local.close();
+  } finally {
+    await secure.stop();
+  }
+});
