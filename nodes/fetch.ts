@@ -1,4 +1,5 @@
-// fetch: the analysis inputs as a FileSet. Accepts local paths, globs and https URLs, as a flat list
+// fetch: the analysis inputs as a FileSet. Accepts local paths, globs, https and root:// URLs (root://
+// globs via kXR_dirlist), as a flat list
 // (`files`), per sample (`samples: {name: [paths] | {files, process, variation, xsec, ...}}`), or a
 // fileset (object or JSON file) in the AGC's form `{sample: {variation: {files: [{path, nevts}],
 // nevts_total?}}}` or `{samples: {name: [paths]}}`. Every file is fingerprinted (local: path, size,
