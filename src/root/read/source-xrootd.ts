@@ -5,7 +5,7 @@
 import { UserError } from '../../errors.ts';
 import { countRead } from '../../read-counter.ts';
 import { coalesceRanges, type ByteRange, type ByteSource, type SourceOptions } from './source.ts';
-import { XrdServerError, XrdTransportError } from './xrootd/errors.ts';
+import { XrdClientError, XrdServerError, XrdTransportError } from './xrootd/errors.ts';
 import { XrdFile } from './xrootd/file.ts';
 import { parseXrdUrl } from './xrootd/url.ts';
 
@@ -17,7 +17,7 @@ const MAX_SPAN = 8 * 1024 * 1024;
 
 /** One line naming the URL: `root://host:port//path: kXR_NotFound: no such file`. */
 export function xrdUserError(url: string, err: unknown): Error {
-  if (err instanceof XrdServerError || err instanceof XrdTransportError) return new UserError(`${url}: ${err.message}`, { cause: err });
+  if (err instanceof XrdServerError || err instanceof XrdTransportError || err instanceof XrdClientError) return new UserError(`${url}: ${err.message}`, { cause: err });
   return err as Error;
 }
 

@@ -3,7 +3,7 @@
 // transient server errors retried on a new connection with exponential back-off.
 import { DEFAULT_AUTH, type XrdAuthProtocol } from './auth.ts';
 import { XrdConnection, type Reply } from './connection.ts';
-import { XrdTransportError, isRetryable, withAttempts } from './errors.ts';
+import { XrdClientError, isRetryable, withAttempts } from './errors.ts';
 import { REQ, STATUS, bodyText } from './protocol.ts';
 import { joinCgi, pathWithCgi, type XrdUrl } from './url.ts';
 
@@ -95,12 +95,12 @@ export async function located(url: XrdUrl, o: ResolvedOptions, send: (conn: XrdC
     const reply = await send(conn, pathWithCgi(path, cgi));
     if (reply.status !== STATUS.redirect) return { conn, host, port, path, cgi, reply };
     const r = parseRedirect(reply.body);
-    if (r.port <= 0 && !r.host) throw new XrdTransportError(`${host}:${port} sent an empty redirect`);
+    if (r.port <= 0 && !r.host) throw new XrdClientError(`${host}:${port} sent an empty redirect`);
     ({ host, port } = r);
     path = r.path ?? path;
     cgi = joinCgi(url.cgi, r.cgi);
   }
-  throw new XrdTransportError(`more than ${o.maxRedirects} redirects (last to ${host}:${port})`);
+  throw new XrdClientError(`more than ${o.maxRedirects} redirects (last to ${host}:${port})`);
 }
 
 /** Runs `op`, retrying on retryable errors with exponential back-off. `onRetry` (e.g. forget a
@@ -131,7 +131,7 @@ export interface XrdStat {
 
 /** "id size flags mtime" (kXR_stat, kXR_open with kXR_retstat). */
 export function parseStat(text: string): XrdStat {
-  const [id = '', size = 'NaN', flags = '0', mtime = '0'] = text.trim().split(/\s+/);
+  const [id = '', size = 'NaN', flags = '0', mtime = '0'] = text.replace(/\0.*$/s, '').trim().split(/\s+/);
   return { id, size: Number(size), flags: Number(flags), mtime: Number(mtime) };
 }
 

@@ -27,6 +27,11 @@ export class XrdTransportError extends Error {
   }
 }
 
+/** Something no retry mends (a redirect loop, a malformed answer): fails at once. */
+export class XrdClientError extends Error {
+  override name = 'XrdClientError';
+}
+
 /** Worth another attempt on a fresh connection. */
 export function isRetryable(err: unknown): boolean {
   return err instanceof XrdTransportError || (err instanceof XrdServerError && err.transient);

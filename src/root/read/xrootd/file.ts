@@ -3,9 +3,10 @@
 // re-opens the file (from the original URL) and repeats the request; a file whose size changed
 // in between is an error rather than silently mixed bytes.
 import { Buffer } from 'node:buffer';
-import { XrdServerError } from './errors.ts';
+import type { Reply } from './connection.ts';
+import { XrdServerError, XrdTransportError } from './errors.ts';
 import { located, parseStat, resolveOptions, withRetry, type Located, type ResolvedOptions, type XrdOptions, type XrdStat } from './client.ts';
-import { OPEN_READ, OPEN_RETSTAT, READV_ELEMENT_HEADER, REQ, STAT_IS_DIR, bodyText } from './protocol.ts';
+import { OPEN_READ, OPEN_RETSTAT, READV_ELEMENT_HEADER, REQ, STATUS, STAT_IS_DIR, bodyText } from './protocol.ts';
 import type { XrdUrl } from './url.ts';
 
 export interface ReadvElement {
@@ -62,7 +63,12 @@ export class XrdFile {
       conn.request(REQ.open, (q) => q.writeUInt16BE(OPEN_READ | OPEN_RETSTAT, 2), Buffer.from(p)));
     this.counters.requests++;
     const body = at.reply.body;
-    const st = parseStat(body.length > 12 ? bodyText(body, 12) : '');
+    let st = parseStat(body.length > 12 ? bodyText(body, 12) : '');
+    if (!Number.isFinite(st.size)) {
+      // no stat with the open (an old server): kXR_stat of the open handle (no path)
+      const r = answered(await at.conn.request(REQ.stat, (q) => body.copy(q, 12, 0, 4)));
+      st = parseStat(bodyText(r.body));
+    }
     if (st.flags & STAT_IS_DIR) throw new XrdServerError(3016, 'is a directory');
     const first = this.handle === undefined && this.stat.id === '';
     if (!first && Number.isFinite(st.size) && st.size !== this.stat.size) {
@@ -88,6 +94,7 @@ export class XrdFile {
         p.writeInt32BE(length, 12);
       });
       this.counters.requests++;
+      answered(r);
       this.counters.bytes += r.body.length;
       if (r.body.length !== length) throw new XrdServerError(3007, `read of ${length} bytes at ${offset} returned ${r.body.length} (file truncated?)`);
       return r.body;
@@ -127,7 +134,7 @@ export class XrdFile {
       list.writeInt32BE(e.length, at + 4);
       list.writeBigInt64BE(BigInt(e.offset), at + 8);
     });
-    const r = await h.conn.request(REQ.readv, () => {}, list);
+    const r = answered(await h.conn.request(REQ.readv, () => {}, list));
     this.counters.requests++;
     this.counters.readvRequests++;
     return splitReadv(r.body, elements, this.counters);
@@ -139,6 +146,13 @@ export class XrdFile {
     if (!h?.conn.alive) return;
     await h.conn.request(REQ.close, (p) => h.fhandle.copy(p, 0)).catch(() => undefined);
   }
+}
+
+/** A data request answered with anything but data (a redirect of an open file: the server wants
+ *  the client elsewhere) is retried by opening the file again from its URL. */
+function answered(r: Reply): Reply {
+  if (r.status !== STATUS.ok) throw new XrdTransportError(`server answered a request on an open file with status ${r.status} (redirect): opening it again`);
+  return r;
 }
 
 /** The readv answer is, per element, its 16-byte header (fhandle, rlen, offset) and rlen bytes. */
