@@ -10,6 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fetchKind from '../nodes/fetch.ts';
 import { sampleInfo } from '../src/analysis/sample.ts';
+import { AGC_BRANCHES_V2 } from '../src/analysis/agc.ts';
+import { countingReads } from '../src/read-counter.ts';
+import { openRootFile } from '../src/root/read/index.ts';
 import type { NodeContext } from '../src/engine/node-kind.ts';
 import { closeAllConnections } from '../src/root/read/xrootd/client.ts';
 import { flow, ROOT } from './engine/harness.ts';
@@ -74,6 +77,26 @@ test('fetch: an AGC fileset mixing root:// and XrdHttp keeps is_data and the oth
   assert.equal(sampleInfo(tt!).isData, false);
   assert.equal(tt!.identity, local!.identity, 'one file, one identity, wherever it is read');
   assert.notEqual(tt!.identity, data!.identity);
+});
+
+test('each chunk of the AGC branches is one kXR_readv, the same columns as the local file', { skip: missing }, async () => {
+  const remote = await openRootFile(srv.url('/ttbar-nominal.root'));
+  const local = await openRootFile(join(dir, 'ttbar-nominal.root'));
+  const [rt, lt] = [await remote.tree('Events'), await local.tree('Events')];
+  // the whole file as one chunk, then in small chunks (a chunk ending inside a basket keeps it for
+  // the next: at most one request each)
+  for (const size of [200_000, 1000]) {
+    const chunks = [...rt.chunks(size)];
+    for (const r of chunks) {
+      const { value, read } = await countingReads(() => rt.read(AGC_BRANCHES_V2, r));
+      if (size === 200_000) assert.equal(read.requests, 1, `whole-file chunk: ${read.requests} requests`);
+      else assert.ok(read.requests <= 1, `chunk ${r.start}-${r.stop}: ${read.requests} requests`);
+      assert.deepEqual(value, await lt.read(AGC_BRANCHES_V2, r));
+    }
+    if (size === 1000) assert.ok(chunks.length >= 3, `${chunks.length} chunks`);
+  }
+  await remote.close();
+  await local.close();
 });
 
 test('ttbar graph: local, root:// and XrdHttp inputs give byte-identical histograms (all variations, pt_res_up included)', { skip: missing }, async () => {
