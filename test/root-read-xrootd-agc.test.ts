@@ -20,9 +20,13 @@ import { startXrootd, xrootdMissing, type XrootdServer } from './helpers/xrootd-
 
 const missing = xrootdMissing();
 const dir = mkdtempSync(join(tmpdir(), 'hepflow-xrd-agc-'));
-const samples: Array<[string, string, number]> = [['ttbar', 'nominal', 11], ['ttbar', 'scaleup', 12], ['wjets', 'nominal', 13]];
+// every AGC sample, so the graph runs through to the fit
+const samples: Array<[string, string, number]> = [
+  ['ttbar', 'nominal', 11], ['ttbar', 'scaledown', 12], ['ttbar', 'scaleup', 13], ['ttbar', 'ME_var', 14], ['ttbar', 'PS_var', 15],
+  ['single_top_s_chan', 'nominal', 16], ['single_top_t_chan', 'nominal', 17], ['single_top_tW', 'nominal', 18], ['wjets', 'nominal', 19],
+];
 const fileOf = (s: string, v: string) => `${s}-${v}.root`;
-const EVENTS = 4000;
+const EVENTS = 3000;
 let srv: XrootdServer;
 
 before(async () => {
@@ -50,7 +54,9 @@ function fileset(where: (name: string) => string): Record<string, unknown> {
 
 test('fetch: a root:// glob lists what the server has (kXR_dirlist), fingerprints come from kXR_open/stat', { skip: missing }, async () => {
   const fs = await fetchKind.run([], fetchKind.params.parse({ files: srv.url('/ttbar-*.root') }), ctx);
-  assert.deepEqual(fs.files.map((f) => f.path), ['ttbar-nominal.root', 'ttbar-scaleup.root'].map((n) => `root://127.0.0.1:${srv.port}//${n}`));
+  const ttbar = samples.filter(([s]) => s === 'ttbar').map(([s, v]) => fileOf(s, v)).sort();
+  assert.equal(ttbar.length, 5);
+  assert.deepEqual(fs.files.map((f) => f.path), ttbar.map((n) => `root://127.0.0.1:${srv.port}//${n}`));
   const fp = fs.files[0]!.fingerprint as { kind: string; size: number; mtime: number; id: string };
   assert.equal(fp.kind, 'xrootd');
   assert.equal(fp.size, readFileSync(join(dir, 'ttbar-nominal.root')).length);
@@ -99,16 +105,17 @@ test('each chunk of the AGC branches is one kXR_readv, the same columns as the l
   await local.close();
 });
 
-test('ttbar graph: local, root:// and XrdHttp inputs give byte-identical histograms (all variations, pt_res_up included)', { skip: missing }, async () => {
+test('ttbar graph: local, root:// and XrdHttp inputs give byte-identical histograms and fit (all variations, pt_res_up included)', { skip: missing }, async () => {
   const where: Record<string, (n: string) => string> = { local: (n) => join(dir, n), root: (n) => srv.url(`/${n}`) };
   if (srv.httpPort) where.http = (n) => srv.httpUrl(`/${n}`);
-  const outputs: Record<string, { root: Buffer; json: string }> = {};
+  const outputs: Record<string, { root: Buffer; json: string; fit: string }> = {};
   for (const [name, fn] of Object.entries(where)) {
     writeFileSync(join(dir, `${name}.json`), JSON.stringify(fileset(fn)));
     const r = await flow(['run', join(ROOT, 'graphs/ttbar.ts'), '--ui', 'plain', '--no-cache', '--workers', '1', '--out', join(dir, `out-${name}`),
-      '--set', `fileset=${join(dir, `${name}.json`)}`, '--set', 'fit=false'], dir);
+      '--set', `fileset=${join(dir, `${name}.json`)}`], dir);
     assert.equal(r.code, 0, r.stdout.slice(-2000) + r.stderr);
-    outputs[name] = { root: readFileSync(join(dir, `out-${name}`, 'histograms.root')), json: readFileSync(join(dir, `out-${name}`, 'histograms.json'), 'utf8') };
+    const out = (f: string) => readFileSync(join(dir, `out-${name}`, f));
+    outputs[name] = { root: out('histograms.root'), json: out('histograms.json').toString(), fit: out('fit.json').toString() };
   }
   const hists = JSON.parse(outputs.local!.json) as Record<string, { contents: number[] }>;
   const res = Object.keys(hists).filter((k) => k.includes('pt_res_up'));
@@ -120,6 +127,7 @@ test('ttbar graph: local, root:// and XrdHttp inputs give byte-identical histogr
     const differ = [...new Set([...Object.keys(hists), ...Object.keys(got)])].filter((k) => JSON.stringify(got[k]) !== JSON.stringify(hists[k]));
     assert.deepEqual(differ, [], `${name}: histograms that differ from the local run`);
     assert.ok(outputs[name]!.root.equals(outputs.local!.root), `${name} histograms.root`);
+    assert.equal(outputs[name]!.fit, outputs.local!.fit, `${name} fit.json`);
   }
 });
 
