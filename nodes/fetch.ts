@@ -2,9 +2,11 @@
 // globs via kXR_dirlist), as a flat list
 // (`files`), per sample (`samples: {name: [paths] | {files, process, variation, xsec, ...}}`), or a
 // fileset (object or JSON file) in the AGC's form `{sample: {variation: {files: [{path, nevts}],
-// nevts_total?}}}` or `{samples: {name: [paths]}}`. Every file is fingerprinted (local: path, size,
-// mtime, sha256 with `contentHash`; https: HEAD) on every run; that is cheap, and the fingerprints
-// are what makes per-chunk cache keys follow file content.
+// nevts_total?, is_data?, ...}}}`, coffea's `{name: {files, metadata}}` or `{samples: {name:
+// [paths]}}`. Every file is fingerprinted (local: path, size, mtime, sha256 with `contentHash`;
+// https: HEAD; root://: the stat of kXR_open) on every run; that is cheap, and the fingerprints
+// are what makes per-chunk cache keys follow file content. Each file's content identity (header
+// and tail, memoised) is what per-chunk seeds derive from.
 import { readFile, glob } from 'node:fs/promises';
 import { dirname, isAbsolute, posix, resolve } from 'node:path';
 import { z } from 'zod';

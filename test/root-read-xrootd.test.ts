@@ -10,7 +10,8 @@ import { main as rootMain } from '../src/cli/root.ts';
 import { openRootFile } from '../src/root/read/index.ts';
 import { openSource } from '../src/root/read/source.ts';
 import { XrootdSource } from '../src/root/read/source-xrootd.ts';
-import { closeAllConnections } from '../src/root/read/xrootd/client.ts';
+import { closeAllConnections, stat } from '../src/root/read/xrootd/client.ts';
+import { parseXrdUrl } from '../src/root/read/xrootd/url.ts';
 import { UserError } from '../src/errors.ts';
 import { startXrootd, xrootdMissing, type XrootdServer } from './helpers/xrootd-server.ts';
 
@@ -123,6 +124,15 @@ test('missing, forbidden, truncated files and a directory: one line naming the U
       return true;
     });
   }
+});
+
+test('kXR_stat of a file and a directory', { skip: missing }, async () => {
+  const st = await stat(parseXrdUrl(srv.url('/uproot-HZZ.root')));
+  assert.equal(st.size, readFileSync(join(dataDir, 'uproot-HZZ.root')).length);
+  assert.ok(st.flags & 16, `readable flag in ${st.flags}`);
+  assert.ok(st.mtime > 1e9 && st.id !== '');
+  assert.ok((await stat(parseXrdUrl(srv.url('/')))).flags & 2, 'directory flag');
+  await assert.rejects(stat(parseXrdUrl(srv.url('/nope.root'))), /kXR_NotFound/);
 });
 
 test('roots:// and malformed URLs are refused in one line', async () => {
