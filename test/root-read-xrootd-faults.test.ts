@@ -74,6 +74,17 @@ test('server killed mid-read: back in time, the read succeeds on a new connectio
   await src.close();
 });
 
+test('a file replaced while the server was down: the re-open notices, one line', { skip: missing }, async () => {
+  const url = srv.url('/blob.bin');
+  const src = await openSource(url, { retries: 4 });
+  await src.read([{ offset: 0, length: 1000 }]);
+  srv.child.kill('SIGKILL');
+  writeFileSync(join(srv.dir, 'blob.bin'), blob.subarray(0, 12 << 20));
+  await srv.restart();
+  await assert.rejects(src.read([{ offset: 2000, length: 1000 }]), (err) => oneLine(err, /blob\.bin: kXR_FSError: file changed on the server while being read \(size 25165824 -> 12582912\)/));
+  await src.close();
+});
+
 test('server killed and gone: one line naming the URL after the retries', { skip: missing }, async () => {
   const url = srv.url('/blob.bin');
   const src = await openSource(url, { retries: 2 });

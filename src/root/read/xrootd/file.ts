@@ -29,6 +29,8 @@ export class XrdFile {
   readonly counters: XrdCounters = { requests: 0, readvRequests: 0, bytes: 0 };
   private handle: Handle | undefined;
   private opening: Promise<Handle> | undefined;
+  /** Opened once: a later open (after a lost connection) must find the same file. */
+  private opened = false;
 
   readonly url: XrdUrl;
   stat: XrdStat;
@@ -70,11 +72,11 @@ export class XrdFile {
       st = parseStat(bodyText(r.body));
     }
     if (st.flags & STAT_IS_DIR) throw new XrdServerError(3016, 'is a directory');
-    const first = this.handle === undefined && this.stat.id === '';
-    if (!first && Number.isFinite(st.size) && st.size !== this.stat.size) {
+    if (this.opened && Number.isFinite(st.size) && st.size !== this.stat.size) {
       throw new XrdServerError(3005, `file changed on the server while being read (size ${this.stat.size} -> ${st.size})`);
     }
     if (Number.isFinite(st.size)) this.stat = st;
+    this.opened = true;
     const h: Handle = { conn: at.conn, host: at.host, port: at.port, path: at.path, cgi: at.cgi, fhandle: Buffer.from(body.subarray(0, 4)) };
     this.handle = h;
     return h;
