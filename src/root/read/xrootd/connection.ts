@@ -7,7 +7,7 @@
 // XrdTransportError and closes the connection (the pool opens a new one).
 import { connect, type Socket } from 'node:net';
 import { authenticate, parseSecurityOffer, type XrdAuthProtocol } from './auth.ts';
-import { XrdServerError, XrdTransportError } from './errors.ts';
+import { XrdClientError, XrdServerError, XrdTransportError } from './errors.ts';
 import {
   ATTN_ASYNRESP, CLIENT_PROTOCOL_VERSION, LOGIN_CAPVER, QUERY_CONFIG, READV_MAX_ELEMENT_BYTES, READV_MAX_ELEMENTS,
   REQ, RESPONSE_HEADER, STATUS, bodyText, encodeRequest, handshakeBytes,
@@ -285,7 +285,10 @@ function openSocket(host: string, port: number, timeoutMs: number): Promise<Sock
     });
     s.once('error', (e) => {
       clearTimeout(timer);
-      reject(new XrdTransportError(`cannot connect to ${host}:${port}: ${(e as NodeJS.ErrnoException).code ?? e.message}`, { cause: e }));
+      const code = (e as NodeJS.ErrnoException).code;
+      // a name that does not resolve will not resolve a second later: no retry
+      if (code === 'ENOTFOUND') reject(new XrdClientError(`cannot connect to ${host}:${port}: unknown host (ENOTFOUND)`, { cause: e }));
+      else reject(new XrdTransportError(`cannot connect to ${host}:${port}: ${code ?? e.message}`, { cause: e }));
     });
   });
 }
