@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const GROUPS = ['engine', 'root', 'events', 'stats'];
+const GROUPS = ['engine', 'root', 'events', 'stats', 'remote'];
 
 interface Figure {
   name: string;

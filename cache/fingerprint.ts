@@ -26,15 +26,28 @@ export interface HttpFingerprint {
   lastModified?: string;
 }
 
-export type FileFingerprint = LocalFingerprint | HttpFingerprint;
+/** root:// files: what kXR_open (with its stat) reports after redirects; `id` is the server's
+ *  file id (inode-like), `mtime` in seconds. */
+export interface XrootdFingerprint {
+  kind: 'xrootd';
+  url: string;
+  size?: number;
+  mtime?: number;
+  id?: string;
+}
+
+export type FileFingerprint = LocalFingerprint | HttpFingerprint | XrootdFingerprint;
 
 /** An input file that cannot be fingerprinted (missing, unreadable, HTTP error, timeout). */
 export class FingerprintError extends Error {
   override name = 'FingerprintError';
   readonly file: string;
+  /** Why, without the file's name. */
+  readonly reason: string;
   constructor(file: string, reason: string, options?: { cause?: unknown }) {
     super(`cannot fingerprint ${file}: ${reason}`, options?.cause === undefined ? undefined : { cause: options.cause });
     this.file = file;
+    this.reason = reason;
   }
 }
 
@@ -49,11 +62,12 @@ export interface FingerprintOptions {
 
 const isUrl = (s: string): boolean => /^https?:\/\//i.test(s);
 
-/** Fingerprint of a local path or an http(s) URL. */
+/** Fingerprint of a local path, an http(s) URL or a root:// URL. */
 export async function fingerprint(file: string, opts: FingerprintOptions = {}): Promise<FileFingerprint> {
   if (isUrl(file)) return fingerprintUrl(file, opts);
+  if (/^x?root:\/\//i.test(file)) return fingerprintXrootd(file, opts);
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(file)?.[1];
-  if (scheme && scheme.toLowerCase() !== 'file') throw new FingerprintError(file, `unsupported URL scheme '${scheme}:' (use http(s):// or a local path)`);
+  if (scheme && scheme.toLowerCase() !== 'file') throw new FingerprintError(file, `unsupported URL scheme '${scheme}:' (use http(s)://, root:// or a local path)`);
   return fingerprintLocal(scheme ? fileURLToPath(file) : file, opts);
 }
 
@@ -119,4 +133,19 @@ export async function fingerprintUrl(url: string, opts: FingerprintOptions = {})
   const lastModified = res.headers.get('last-modified');
   if (lastModified) fp.lastModified = lastModified;
   return fp;
+}
+
+/** Opens the file read-only (following redirects: a redirector's own kXR_stat does not always
+ *  know the file) and keeps the stat that comes with the open. */
+export async function fingerprintXrootd(url: string, opts: FingerprintOptions = {}): Promise<XrootdFingerprint> {
+  const { XrdFile } = await import('../src/root/read/xrootd/file.ts');
+  const { parseXrdUrl } = await import('../src/root/read/xrootd/url.ts');
+  let f;
+  try {
+    f = await XrdFile.open(parseXrdUrl(url), opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {});
+  } catch (err) {
+    throw new FingerprintError(url, (err as Error).message, { cause: err });
+  }
+  await f.close();
+  return { kind: 'xrootd', url, size: f.stat.size, mtime: f.stat.mtime, id: f.stat.id };
 }

@@ -1,16 +1,23 @@
-// fetch: the analysis inputs as a FileSet. Accepts local paths, globs and https URLs, as a flat list
+// fetch: the analysis inputs as a FileSet. Accepts local paths, globs, https and root:// URLs (root://
+// globs via kXR_dirlist), as a flat list
 // (`files`), per sample (`samples: {name: [paths] | {files, process, variation, xsec, ...}}`), or a
 // fileset (object or JSON file) in the AGC's form `{sample: {variation: {files: [{path, nevts}],
-// nevts_total?}}}` or `{samples: {name: [paths]}}`. Every file is fingerprinted (local: path, size,
-// mtime, sha256 with `contentHash`; https: HEAD) on every run; that is cheap, and the fingerprints
-// are what makes per-chunk cache keys follow file content.
+// nevts_total?, is_data?, ...}}}`, coffea's `{name: {files, metadata}}` or `{samples: {name:
+// [paths]}}`. Every file is fingerprinted (local: path, size, mtime, sha256 with `contentHash`;
+// https: HEAD; root://: the stat of kXR_open) on every run; that is cheap, and the fingerprints
+// are what makes per-chunk cache keys follow file content. Each file's content identity (header
+// and tail, memoised) is what per-chunk seeds derive from.
 import { readFile, glob } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, posix, resolve } from 'node:path';
 import { z } from 'zod';
 import { strictParams } from '../src/engine/strict-params.ts';
-import { fingerprint, type FileFingerprint } from '../cache/fingerprint.ts';
+import { fingerprint, FingerprintError, type FileFingerprint } from '../cache/fingerprint.ts';
 import { UserError } from '../src/errors.ts';
 import { defineNodeKind, type FileInfo, type FileSet } from '../src/engine/node-kind.ts';
+import { dirlist } from '../src/root/read/xrootd/client.ts';
+import { formatXrdUrl, isXrootdUrl, parseXrdUrl } from '../src/root/read/xrootd/url.ts';
+import { xrdUserError } from '../src/root/read/source-xrootd.ts';
+import { fileIdentity } from '../src/root/read/identity.ts';
 
 const pathList = z.union([z.string(), z.array(z.string())]);
 const sampleSpec = z.union([
@@ -43,6 +50,10 @@ export const params = strictParams({
     /** Remote files: 'head' fingerprints by size/ETag/Last-Modified (one HEAD each); 'url' trusts the
      *  URL alone (immutable datasets, offline planning). */
     remote: z.enum(['head', 'url']).default('head'),
+    /** Read each file's content identity (header and tail, memoised per fingerprint) so per-chunk
+     *  seeds are the same for a local, https or root:// copy of one file. Default: on, except with
+     *  remote: 'url' (no I/O at fetch; seeds then follow the URL). */
+    identify: z.boolean().optional(),
     /** Base directory of relative paths (default: the working directory). */
     baseDir: z.string().optional(),
   }).refine((p) => p.files !== undefined || p.samples !== undefined || p.fileset !== undefined, {
@@ -63,13 +74,15 @@ interface Pending {
   metadata?: Record<string, unknown>;
 }
 
+const urlOnly = (url: string): FileFingerprint => (isXrootdUrl(url) ? { kind: 'xrootd', url } : { kind: 'https', url });
 const isUrl = (s: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(s);
 const isGlob = (s: string) => /[*?[{]/.test(s);
 const list = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
 
 async function expand(p: Pending): Promise<string[]> {
   if (isUrl(p.pattern)) {
-    if (!/^https?:\/\//i.test(p.pattern)) throw new UserError(`fetch: ${p.pattern}: only local paths and http(s) URLs are supported (XRootD: use the https:// door)`);
+    if (isXrootdUrl(p.pattern)) return isGlob(p.pattern) ? expandXrootdGlob(p.pattern) : [p.pattern];
+    if (!/^https?:\/\//i.test(p.pattern)) throw new UserError(`fetch: ${p.pattern}: only local paths, http(s):// and root:// URLs are supported`);
     return [p.pattern];
   }
   const abs = isAbsolute(p.pattern) ? p.pattern : resolve(p.base, p.pattern);
@@ -78,6 +91,20 @@ async function expand(p: Pending): Promise<string[]> {
   for await (const f of glob(abs)) out.push(resolve(f));
   if (out.length === 0) throw new UserError(`fetch: no file matches ${p.pattern}`);
   return out.sort();
+}
+
+/** root://host//dir/*.root: the directory's kXR_dirlist filtered by the last path component. */
+async function expandXrootdGlob(pattern: string): Promise<string[]> {
+  const u = parseXrdUrl(pattern);
+  if (isGlob(u.host) || isGlob(posix.dirname(u.path))) throw new UserError(`fetch: ${pattern}: only the file name of a root:// URL may have wildcards`);
+  const dir = posix.dirname(u.path);
+  const names = await dirlist({ ...u, path: dir, cgi: '' }).catch((err) => {
+    throw xrdUserError(formatXrdUrl({ ...u, path: dir, cgi: '' }), err);
+  });
+  const base = posix.basename(u.path);
+  const out = names.filter((n) => posix.matchesGlob(n, base)).sort().map((n) => formatXrdUrl({ ...u, path: posix.join(dir, n) }));
+  if (out.length === 0) throw new UserError(`fetch: no file matches ${pattern} (${names.length} entries in ${dir})`);
+  return out;
 }
 
 async function fromFileset(fs: unknown, base: string, prm: Params): Promise<Pending[]> {
@@ -101,21 +128,55 @@ async function fromFileset(fs: unknown, base: string, prm: Params): Promise<Pend
   }
   for (const [sample, variations] of Object.entries(root)) {
     if (!variations || typeof variations !== 'object') throw new UserError(`fetch: fileset.${sample}: expected {variation: {files: [...]}}`);
+    if ('files' in variations) {
+      out.push(...coffeaEntry(sample, variations as Record<string, unknown>, base, prm));
+      continue;
+    }
     for (const [variation, spec] of Object.entries(variations as Record<string, unknown>)) {
       if (prm.variations && !prm.variations.includes(variation)) continue;
-      const s = spec as { files?: unknown; nevts_total?: number; xsec?: number };
+      const s = spec as { files?: unknown; nevts_total?: number; xsec?: number; process?: unknown; metadata?: unknown };
       if (!Array.isArray(s?.files)) throw new UserError(`fetch: fileset.${sample}.${variation}.files: expected an array`);
+      const metadata = entryMetadata(s as Record<string, unknown>);
       s.files.forEach((f: unknown, i: number) => {
         const e = typeof f === 'string' ? { path: f } : (f as { path?: unknown; nevts?: number });
         if (typeof e?.path !== 'string') throw new UserError(`fetch: fileset.${sample}.${variation}.files[${i}].path: expected a string`);
         out.push({
           pattern: e.path, base, sample, variation, nevts: typeof e.nevts === 'number' ? e.nevts : undefined, xsec: s.xsec,
-          metadata: s.nevts_total !== undefined ? { nevts_total: s.nevts_total } : undefined,
+          ...(typeof s.process === 'string' ? { process: s.process } : {}),
+          ...(metadata ? { metadata } : {}),
         });
       });
     }
   }
   return out;
+}
+
+/** A variation entry's fields other than its files and cross-section (nevts_total, is_data, a
+ *  `metadata` object, ...) become the files' metadata, so selections see `is_data` and friends. */
+function entryMetadata(spec: Record<string, unknown>): Record<string, unknown> | undefined {
+  const { files: _f, xsec: _x, process: _p, metadata, ...rest } = spec;
+  const md = { ...(metadata && typeof metadata === 'object' ? (metadata as Record<string, unknown>) : {}), ...rest };
+  return Object.keys(md).length ? md : undefined;
+}
+
+/** coffea's form: `{"ttbar__nominal": {"files": [...] | {path: tree}, "metadata": {process,
+ *  variation, xsec, nevts, is_data}}}`. */
+function coffeaEntry(name: string, spec: Record<string, unknown>, base: string, prm: Params): Pending[] {
+  const md = (spec.metadata && typeof spec.metadata === 'object' ? spec.metadata : {}) as Record<string, unknown>;
+  const [sample0, variation0] = name.split('__');
+  const variation = typeof md.variation === 'string' ? md.variation : variation0 ?? 'nominal';
+  if (prm.variations && !prm.variations.includes(variation)) return [];
+  const files = Array.isArray(spec.files) ? spec.files : Object.keys(spec.files as Record<string, unknown>);
+  return files.map((f: unknown, i: number) => {
+    const path = typeof f === 'string' ? f : (f as { path?: unknown })?.path;
+    if (typeof path !== 'string') throw new UserError(`fetch: fileset.${name}.files[${i}]: expected a path`);
+    return {
+      pattern: path, base, sample: sample0!, variation,
+      ...(typeof md.process === 'string' ? { process: md.process } : {}),
+      ...(typeof md.xsec === 'number' ? { xsec: md.xsec } : {}),
+      metadata: { ...md, ...(typeof md.nevts === 'number' && md.nevts_total === undefined ? { nevts_total: md.nevts } : {}) },
+    };
+  });
 }
 
 export default defineNodeKind({
@@ -152,7 +213,7 @@ export default defineNodeKind({
         if (p.maxFilesPerSample && (perSample.get(sv) ?? 0) >= p.maxFilesPerSample) continue;
         perSample.set(sv, (perSample.get(sv) ?? 0) + 1);
         try {
-          const fp: FileFingerprint = isUrl(path) && p.remote === 'url' ? { kind: 'https', url: path } : await fingerprint(path, { content: p.contentHash });
+          const fp: FileFingerprint = isUrl(path) && p.remote === 'url' ? urlOnly(path) : await fingerprint(path, { content: p.contentHash });
           const info: FileInfo = {
             path, sample: pend.sample, process: p.process?.[pend.sample] ?? pend.process ?? pend.sample, variation: pend.variation,
             fingerprint: fp,
@@ -163,11 +224,15 @@ export default defineNodeKind({
           if (pend.sumw !== undefined) info.sumw = pend.sumw;
           if (p.maxEventsPerFile !== undefined) info.maxEntries = p.maxEventsPerFile;
           if (pend.metadata) info.metadata = pend.metadata;
+          // seeds follow the file's content, not where it is read from (memoised per fingerprint)
+          if (p.identify ?? p.remote === 'head') info.identity = await ctx.memo(['file-identity', fp], () => fileIdentity(path));
           files.push(info);
         } catch (err) {
-          if (!p.skipBadFiles) throw new UserError(`fetch '${ctx.node}': ${(err as Error).message}`);
-          skipped.push({ path, reason: (err as Error).message });
-          ctx.warn(`skipping ${path}: ${(err as Error).message}`);
+          if (!p.skipBadFiles && !ctx.skipBadFiles) throw new UserError(`fetch '${ctx.node}': ${(err as Error).message}`);
+          // the listing names the file once: the reason without it
+          const reason = err instanceof FingerprintError ? err.reason : (err as Error).message.replace(`${path}: `, '');
+          skipped.push({ path, reason });
+          ctx.warn(`skipping ${path}: ${reason}`);
         }
       }
     }

@@ -15,7 +15,7 @@ const usage = `usage: flow root ls FILE [--tree T] [--json]
          unless --branches; names may use * and ? wildcards). --json prints
          {"entries": n, "branches": {name: {"type", "jagged", "count", "sum", "min", "max", "first"}},
           "skipped": {name: reason}}
-FILE is a local path or an https:// URL; trees are TTrees or RNTuples.`;
+FILE is a local path, an https:// URL or a root:// (XRootD) URL; trees are TTrees or RNTuples.`;
 
 const treeClasses = new Set(['TTree', 'TNtuple', 'TNtupleD']);
 

@@ -15,7 +15,8 @@ import type { Store } from '../../cache/types.ts';
 import { codecOf, hashEncoded, isCacheCorruption, readEncoded, type EncodedValue, type EntryMeta } from './cached-value.ts';
 import { chunkLabel, failureOf, type ChunkFailure } from './failure.ts';
 import { callInterruptibly, RunCancelled } from './interrupt.ts';
-import { chunkKey, chunkSeed, type NodeBase } from './keys.ts';
+import { chunkKey, chunkSeed, chunkSeedId, type NodeBase } from './keys.ts';
+import { countingReads, type ReadCounter } from '../read-counter.ts';
 import type { ChunkContext, ChunkNodeKind, ChunkSpec, EventBatch } from './node-kind.ts';
 import type { Plan } from './validate.ts';
 
@@ -64,6 +65,8 @@ export interface ChunkNodeResult {
   bytes: number;
   seconds: number;
   partial?: EncodedValue;
+  /** What the node read from its input file (the source node of the chunk). */
+  read?: ReadCounter;
 }
 
 export interface ChunkTaskResult {
@@ -149,13 +152,14 @@ class TaskRun {
     const input = t.parent ? ((await this.valueOf(t.parent)) as EventBatch) : undefined;
     const t0 = performance.now();
     const ctx: ChunkContext = {
-      graph: task.graph, node: t.name, chunk, seed: chunkSeed(t.name, chunk.id), signal: never,
+      graph: task.graph, node: t.name, chunk, seed: chunkSeed(t.name, chunkSeedId(chunk)), signal: never,
       log: (message) => this.logs.push({ node: t.name, level: 'log', message }),
       warn: (message) => this.logs.push({ node: t.name, level: 'warn', message }),
     };
     let out: unknown;
+    let read: ReadCounter;
     try {
-      out = await callInterruptibly(() => kind.runChunk(input, node.params, ctx), this.interrupt);
+      ({ value: out, read } = await countingReads(() => callInterruptibly(() => kind.runChunk(input, node.params, ctx), this.interrupt)));
     } catch (err) {
       if (err instanceof RunCancelled) throw err;
       throw new NodeFailed(failureOf(t.name, kind.kind, err, task.graphPath, chunkLabel(chunk)));
@@ -171,7 +175,10 @@ class TaskRun {
         meta: { c: enc.meta, n: events } satisfies EntryMeta, payloads: enc.payloads, outputHash: hash,
       }));
     }
-    this.results.set(t.name, { name: t.name, key, hash, cached: false, corrupt, events, bytes, seconds: (performance.now() - t0) / 1000, partial: t.wantPartial ? enc : undefined });
+    this.results.set(t.name, {
+      name: t.name, key, hash, cached: false, corrupt, events, bytes, seconds: (performance.now() - t0) / 1000, partial: t.wantPartial ? enc : undefined,
+      ...(read.requests ? { read } : {}),
+    });
     return out;
   }
 

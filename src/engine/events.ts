@@ -13,7 +13,8 @@ export type RunEvent =
   /** total: expected chunks (event-level nodes) or undefined */
   | { type: 'node-start'; node: string; kind: string; reason: RecomputeReason; chunks?: number; cachedChunks?: number; t: number }
   | { type: 'node-progress'; node: string; done: number; total: number; unit: string; t: number }
-  | { type: 'chunk-done'; node: string; chunk: string; events: number; bytes: number; cached: boolean; seconds: number; t: number }
+  /** bytes: the chunk's output; read: what the node read from the input file (source nodes) */
+  | { type: 'chunk-done'; node: string; chunk: string; events: number; bytes: number; cached: boolean; seconds: number; read?: { bytes: number; requests: number }; t: number }
   | { type: 'node-cached'; node: string; kind: string; t: number }
   /** outputUnchanged: early cut-off (recomputed, same output hash as the cached one) */
   | { type: 'node-done'; node: string; kind: string; seconds: number; outputUnchanged?: boolean; chunks?: number; events?: number; cachedChunks?: number; t: number }
@@ -36,6 +37,9 @@ export type RunEvent =
         error?: string;
       }>;
       skippedFiles?: Array<{ path: string; reason: string }>;
+      /** Input I/O of the chunks computed: bytes and requests, the files' total size and the
+       *  fraction of it read. Absent when nothing was read. */
+      read?: { bytes: number; requests: number; fileBytes: number; fraction?: number };
       t: number;
     };
 

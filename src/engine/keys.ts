@@ -118,3 +118,10 @@ export function chunkIdFor(kind: { sampleMetadata?: boolean }, c: Pick<ChunkSpec
 export function chunkSeed(node: string, id: string): number {
   return Number.parseInt(sha256(`${node}\0${id}`).slice(0, 8), 16) >>> 0;
 }
+
+/** What a chunk's seed derives from: the file's content identity and the entry range when the
+ *  file has one (the same numbers whether it is read locally, over https or root://), else the
+ *  chunk id. */
+export function chunkSeedId(c: Pick<ChunkSpec, 'id' | 'file' | 'tree' | 'start' | 'stop'>): string {
+  return c.file.identity ? hashKey(['chunk-seed', c.file.identity, c.tree, c.start, c.stop]).slice(0, 24) : c.id;
+}

@@ -32,6 +32,7 @@ export function nodeContext(run: RunContext, n: PlanNode, key: string): NodeCont
     ...run.baseCtx(n.name),
     workers: opts.workers,
     cacheDir: opts.cacheDir,
+    skipBadFiles: opts.skipBadFiles,
     progress: (done, total, unit = 'steps') => run.emit({ type: 'node-progress', node: n.name, done, total, unit }),
     memo: memoised,
     parallel: async <T, R>(task: string, items: readonly T[], popts: { memo?: boolean } = {}): Promise<R[]> => {

@@ -61,6 +61,9 @@ export interface FileInfo {
   /** Anything else from the fileset entry (JSON-able). */
   metadata?: Record<string, unknown>;
   fingerprint: FileFingerprint;
+  /** What the file is, from its content, the same from any location (src/root/read/identity.ts):
+   *  per-chunk seeds derive from it, so local, https and root:// reads agree. */
+  identity?: string;
 }
 
 export interface FileSet {
@@ -125,6 +128,8 @@ export interface NodeContext extends BaseContext {
   memo<T>(key: unknown, compute: () => Promise<T> | T): Promise<T>;
   /** Worker count of this run (e.g. to split a scan). */
   readonly workers: number;
+  /** `flow run --skip-bad-files`: input nodes skip (and list) unreadable files. */
+  readonly skipBadFiles?: boolean;
   /** The run's cache directory (null with --no-cache): where nodes keep derived files, e.g. the
    *  generate node's synthetic samples. */
   readonly cacheDir?: string | null;

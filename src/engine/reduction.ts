@@ -55,7 +55,8 @@ export class OrderedReduction {
         t.computedChunks++;
         t.seconds += nr.seconds;
         t.done++;
-        run.emit({ type: 'chunk-done', node: nr.name, chunk: chunkLabel(chunk), events: nr.events, bytes: nr.bytes, cached: false, seconds: nr.seconds });
+        if (nr.read) run.readTotals.add(chunk.file, nr.read);
+        run.emit({ type: 'chunk-done', node: nr.name, chunk: chunkLabel(chunk), events: nr.events, bytes: nr.bytes, cached: false, seconds: nr.seconds, ...(nr.read ? { read: nr.read } : {}) });
         run.emit({ type: 'node-progress', node: nr.name, done: t.done, total: n, unit: 'chunks' });
       }
     } else if (r) partials = r.partials;

@@ -14,6 +14,7 @@ import { NodeRecords } from './node-records.ts';
 import { OutputWriter } from './outputs.ts';
 import type { ChunkPool } from './pool.ts';
 import type { Plan, PlanNode } from './validate.ts';
+import { ReadTotals } from './read-totals.ts';
 
 export interface RunOptions {
   /** Worker threads; 0 runs chunk tasks in the main thread. */
@@ -56,6 +57,8 @@ export class RunContext {
   readonly store: Store | null;
   readonly summary: Record<string, NodeSummary> = {};
   readonly skippedFiles: SkippedFile[] = [];
+  /** Input I/O of the computed chunks (bytes, requests, fraction of the files read). */
+  readonly readTotals = new ReadTotals();
   readonly results = new Map<string, Promise<NodeResult>>();
   readonly bases: Map<string, NodeBase>;
   readonly forced: Set<string>;

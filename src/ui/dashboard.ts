@@ -6,7 +6,7 @@ import React, { useEffect, useRef, useState, type ReactElement, type ReactNode }
 import type { Observable } from 'rxjs';
 import type { RunEvent } from '../engine/events.ts';
 import { followRun } from './follow.ts';
-import { describeReason, firstLine, formatCount, formatRate, formatSeconds, formatWorkers, padLeft, padRight, truncate } from './format.ts';
+import { describeReason, firstLine, formatBytes, formatCount, formatRate, formatRead, formatSeconds, formatWorkers, padLeft, padRight, truncate } from './format.ts';
 import { cachedChunks, elapsedOf, eventsOf, isEventLevel, isFinal, progressOf, rateOf, runEta, runRate, totals } from './figures.ts';
 import { initialState, type NodePhase, type NodeView, type RunState } from './state.ts';
 
@@ -245,6 +245,7 @@ export function Dashboard(props: DashboardProps): ReactElement {
     if (tot.failed) bits.push(`${tot.failed} failed`);
     if (tot.events) bits.push(`${formatCount(tot.events)} events`);
     if (rate > 0) bits.push(formatRate(rate));
+    if (state.readBytes) bits.push(`${formatBytes(state.readBytes)} read`);
     const eta = runEta(state);
     if (eta !== undefined) bits.push(`ETA ${formatSeconds(eta)}`);
     children.push(h(Text, { key: 'status', wrap: 'truncate' }, bits.join('  ·  ')));
@@ -271,6 +272,7 @@ function summaryLines(state: RunState, tot: ReturnType<typeof totals>, columns: 
     if (tot.chunks > 0) bits.push(`cache hits ${tot.cachedChunks}/${tot.chunks} chunk results`);
     lines.push(h(Text, { key: 'ev', wrap: 'truncate' }, `  ${bits.join('  ·  ')}`));
   }
+  if (f.read) lines.push(h(Text, { key: 'io', wrap: 'truncate' }, `  ${formatRead(f.read)}`));
   if (f.interrupted) lines.push(h(Text, { key: 'int', color: 'yellow' }, '  finished chunks are cached: run again to resume'));
   if (f.error) lines.push(h(Text, { key: 'err', color: 'red', wrap: 'truncate' }, truncate(`  the run ended with an error: ${firstLine(f.error)}`, columns - 1)));
   for (const name of state.order) {

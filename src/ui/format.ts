@@ -53,6 +53,12 @@ export function formatBytes(n: number): string {
   return `${text} ${prefix}B`;
 }
 
+/** "read 12.3 MB in 45 requests (4.1% of 300 MB of input files)". */
+export function formatRead(r: { bytes: number; requests: number; fileBytes?: number; fraction?: number }): string {
+  const of = r.fraction !== undefined && r.fileBytes ? ` (${(100 * r.fraction).toPrecision(2)}% of ${formatBytes(r.fileBytes)} of input files)` : '';
+  return `read ${formatBytes(r.bytes)} in ${r.requests} request${r.requests === 1 ? '' : 's'}${of}`;
+}
+
 /** Cut to `width` characters, marking the cut with an ellipsis. */
 export function truncate(text: string, width: number): string {
   if (width <= 0) return '';

@@ -6,7 +6,7 @@ import { styleText } from 'node:util';
 import type { Observable } from 'rxjs';
 import type { RunEvent } from '../engine/events.ts';
 import { followRun, type RunEnd } from './follow.ts';
-import { describeReason, firstLine, formatCount, formatRate, formatSeconds, formatWorkers, truncate } from './format.ts';
+import { describeReason, firstLine, formatCount, formatRate, formatRead, formatSeconds, formatWorkers, truncate } from './format.ts';
 import { LineWriter } from './line-writer.ts';
 import { cachedChunks, chunksDone, elapsedOf, etaOf, eventsOf, isEventLevel, progressOf, rateOf, totals } from './figures.ts';
 import type { NodeView, RunState } from './state.ts';
@@ -138,6 +138,7 @@ export function createPlainFormatter(opts: { color?: boolean } = {}): PlainForma
       const counts = `${tot.computed} computed, ${tot.cached} cached, ${tot.failed} failed, ${tot.skipped} skipped${tot.interrupted ? `, ${tot.interrupted} interrupted` : ''}`;
       const events = tot.events > 0 ? `; ${formatCount(tot.events)} events` : '';
       const out = ['', `run ${state.graph || '(unnamed)'} ${verdict} in ${formatSeconds(runDone.seconds)}: ${counts}${events}`];
+      if (runDone.read) out.push(formatRead(runDone.read));
       if (state.finished?.interrupted) out.push(paint('yellow', 'finished chunks are cached: run again to resume'));
       if (error !== undefined) out.push(paint('red', `run ended with an error: ${firstLine(error)}`));
       else if (synthesized) out.push(paint('red', 'run ended without a report'));

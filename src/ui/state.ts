@@ -61,6 +61,8 @@ export interface RunSummary {
   readonly interrupted: boolean;
   /** Set when the stream ended or failed without a run-done event. */
   readonly error?: string;
+  /** The engine's input I/O figures (run-done `read`). */
+  readonly read?: { bytes: number; requests: number; fileBytes: number; fraction?: number };
 }
 
 export interface RunState {
@@ -78,6 +80,9 @@ export interface RunState {
   readonly warningCount: number;
   readonly lastLog?: WarningView;
   readonly outputs: ReadonlyArray<{ node: string; path: string }>;
+  /** Input bytes / requests read so far (chunk-done `read`). */
+  readonly readBytes?: number;
+  readonly readRequests?: number;
   readonly finished?: RunSummary;
 }
 
@@ -133,8 +138,9 @@ export function reduce(state: RunState, event: RunEvent): RunState {
         if (event.unit === 'chunks') return { ...n, chunksTotal: event.total, reportedDone: Math.max(n.reportedDone, event.done) };
         return { ...n, progress: { done: event.done, total: event.total, unit: event.unit } };
       }, event.t);
-    case 'chunk-done':
-      return withNode(state, event.node, undefined, (n) => ({
+    case 'chunk-done': {
+      const read = event.read ? { readBytes: (state.readBytes ?? 0) + event.read.bytes, readRequests: (state.readRequests ?? 0) + event.read.requests } : {};
+      return withNode({ ...state, ...read }, event.node, undefined, (n) => ({
         ...n,
         phase: n.phase === 'pending' || n.phase === 'queued' ? 'running' : n.phase,
         startT: n.startT ?? event.t,
@@ -146,6 +152,7 @@ export function reduce(state: RunState, event: RunEvent): RunState {
         firstChunkT: event.cached ? n.firstChunkT : (n.firstChunkT ?? event.t),
         lastChunkT: event.cached ? n.lastChunkT : event.t,
       }), event.t);
+    }
     case 'node-cached':
       return withNode(state, event.node, event.kind, (n) => ({ ...n, phase: 'cached', reason: 'cached', endT: event.t }), event.t);
     case 'node-done':
@@ -211,7 +218,7 @@ function applyRunDone(state: RunState, event: Extract<RunEvent, { type: 'run-don
     now: Math.max(state.now, event.t),
     order,
     nodes,
-    finished: { ok: event.ok, seconds: event.seconds, skippedFiles: event.skippedFiles ?? [], interrupted },
+    finished: { ok: event.ok, seconds: event.seconds, skippedFiles: event.skippedFiles ?? [], interrupted, ...(event.read ? { read: event.read } : {}) },
   };
 }
 

@@ -1,5 +1,6 @@
 // Byte-range sources: where a ROOT file's bytes come from (local file or HTTP range requests).
 import { UserError } from '../../errors.ts';
+import { countRead } from '../../read-counter.ts';
 
 export interface ByteRange {
   offset: number;
@@ -16,9 +17,10 @@ export interface ByteSource {
 }
 
 export interface SourceOptions {
-  /** HTTP: attempts after the first on network errors, timeouts and 5xx (default 3). */
+  /** HTTP, XRootD: attempts after the first on network errors, timeouts and 5xx / transient
+   *  server errors (default 3). */
   retries?: number;
-  /** HTTP: per-request timeout in milliseconds (default 30000). */
+  /** HTTP, XRootD: per-request timeout in milliseconds (default 30000). */
   timeoutMs?: number;
 }
 
@@ -54,6 +56,7 @@ export async function readCoalesced(
     while (next < spans.length) {
       const span = spans[next++]!;
       const bytes = await readSpan(span.offset, span.length);
+      countRead(span.length, 1);
       for (const i of span.members) {
         const r = ranges[i]!;
         out[i] = bytes.subarray(r.offset - span.offset, r.offset - span.offset + r.length);
@@ -64,17 +67,18 @@ export async function readCoalesced(
   return out;
 }
 
-/** Opens a local path, file:// URL or http(s):// URL. */
+/** Opens a local path, file:// URL, http(s):// URL or root:// (XRootD) URL. */
 export async function openSource(location: string, opts: SourceOptions = {}): Promise<ByteSource> {
-  if (/^root:\/\//i.test(location) || /^xroot[sd]?:\/\//i.test(location)) {
-    throw new UserError(`${location}: XRootD (root://) is not supported; use the https:// URL of the same file`);
+  if (/^x?roots?:\/\//i.test(location)) {
+    const { XrootdSource } = await import('./source-xrootd.ts');
+    return XrootdSource.open(location, opts);
   }
   if (/^https?:\/\//i.test(location)) {
     const { HttpSource } = await import('./source-http.ts');
     return HttpSource.open(location, opts);
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location) && !/^file:\/\//i.test(location)) {
-    throw new UserError(`${location}: unsupported URL scheme (use a local path or https://)`);
+    throw new UserError(`${location}: unsupported URL scheme (use a local path, https:// or root://)`);
   }
   const { LocalSource } = await import('./source-local.ts');
   return LocalSource.open(location.replace(/^file:\/\//i, ''));
