@@ -115,3 +115,35 @@ test('toys figure: the histograms read back out of the SVG are the toy fractions
   const got = 10 ** (Math.log10(lowest) + (1 - yTop / f.height) * (Math.log10(2) - Math.log10(lowest)));
   assert.ok(Math.abs(Math.log10(got / want)) < 0.01 * (Math.log10(2) - Math.log10(lowest)) + 0.01, `first s+b bin ${got} vs ${want}`);
 });
+
+test("limit node calculator 'toys': batches on the worker pool equal the library's toys; limit.json and toys.svg", async () => {
+  const { runInProcess, withTempDir, writeGraph } = await import('./nodes-fixtures.ts');
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  await withTempDir(async (dir) => {
+    const ws = {
+      version: '1.0.0',
+      channels: [{ name: 'c', samples: [
+        { name: 's', data: [S], modifiers: [{ name: 'mu', type: 'normfactor', data: null }] },
+        { name: 'b', data: [B], modifiers: [{ name: 'u', type: 'normsys', data: { hi: 1.1, lo: 0.9 } }] },
+      ] }],
+      observations: [{ name: 'c', data: [N_OBS] }],
+      measurements: [{ name: 'm', config: { poi: 'mu', parameters: [{ name: 'mu', bounds: [[0, HI]] }] } }],
+    };
+    const file = writeGraph(dir, 'toys', `
+  const ws = g.node(workspaceKind, 'ws', [], { workspace: ${JSON.stringify(ws)} });
+  g.limit('limit', ws, { poiValue: 1.5, calculator: 'toys', toys: { ntoys: 450, seed: 4 }, scan: { lo: 0, hi: 2, points: 0 } });
+`);
+    const r = await runInProcess(file, dir, { workers: 2 });
+    assert.ok(r.summary?.ok, String(r.error));
+    const out = JSON.parse(readFileSync(join(dir, 'out', 'limit.json'), 'utf8'));
+    const want = toyHypotest(buildModel(loadWorkspace(ws)), 1.5, { ntoys: 450, seed: 4 });
+    assert.equal(out.calculator, 'toys');
+    assert.equal(out.cls_obs, want.clsObs);
+    assert.deepEqual(out.cls_exp, want.clsExp);
+    assert.equal(out.toys.sb.length, 450);
+    assert.ok(readFileSync(join(dir, 'out', 'toys.svg'), 'utf8').startsWith('<svg'));
+    const again = await runInProcess(file, dir);
+    assert.equal(again.summary!.nodes.limit!.status, 'cached');
+  });
+});
