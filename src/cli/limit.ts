@@ -4,6 +4,7 @@ import { enableCompileCache } from 'node:module';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.ts';
+import { checkWritableDir } from './writable-dir.ts';
 import { checkPoiValue, parseStatsArgs } from './stats-args.ts';
 
 const usage = `usage: flow limit WS.json [--measurement M] [--poi-value 1] [--scan-limits] [--toys N [--seed S] [--out DIR]] [--json]
@@ -32,6 +33,7 @@ export async function main(argv: string[]): Promise<number> {
   if (args.help) { console.log(usage); return 0; }
   // the stats modules load lazily, after turning on Node's compile cache: stripped TypeScript and
   // compiled code are reused across runs, which cuts the start-up of short commands about threefold
+  if (outDir) checkWritableDir(outDir, 'flow limit --out');
   enableCompileCache?.();
   const { hypotestAt, hypotestContext } = await import('../stats/infer/hypotest.ts');
   const { significance } = await import('../stats/infer/significance.ts');
