@@ -81,10 +81,11 @@ export async function run(opts: { json: boolean; quick: boolean }): Promise<Figu
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  // the workspace-builder figures (src/stats/build, another module's bench) belong to this group
-  const buildBench = new URL('./stats-build.ts', import.meta.url);
-  if (existsSync(fileURLToPath(buildBench))) {
-    const mod = (await import(buildBench.href)) as { run(o: { json: boolean; quick: boolean }): Promise<Figure[]> };
+  // the workspace-builder and toolbox figures (scans, ranking, toys: their own modules) belong to this group
+  for (const name of ['./stats-build.ts', './stats-toolbox.ts']) {
+    const bench = new URL(name, import.meta.url);
+    if (!existsSync(fileURLToPath(bench))) continue;
+    const mod = (await import(bench.href)) as { run(o: { json: boolean; quick: boolean }): Promise<Figure[]> };
     out.push(...(await mod.run({ ...opts, json: true })));
   }
   return out;

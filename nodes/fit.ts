@@ -21,6 +21,9 @@ export const params = strictParams({
   minos: z.array(z.string()).optional(),
   /** output file under --out (false: none) */
   output: z.union([z.string(), z.literal(false)]).default('fit.json'),
+  /** folder of the pre/post-fit yield tables (cabinetry's tabulate.yields: per bin and per channel,
+   *  as .md, .csv and .tex) under --out (false: none) */
+  tables: z.union([z.string(), z.literal(false)]).default('yields'),
 });
 type Params = z.infer<typeof params>;
 
@@ -62,5 +65,17 @@ export default defineNodeKind({
   async writeOutputs(value: FitResultArtifact, p: Params, ctx: OutputContext) {
     // indented for reading, unless the correlation matrix makes that pointless
     if (p.output !== false) await ctx.writeFile(p.output, `${JSON.stringify(value, null, value.par_names.length <= 100 ? 1 : undefined)}\n`);
+    if (p.tables !== false) {
+      const t = await import('../src/report/yield-tables.ts');
+      for (const pred of [value.prefit, value.postfit]) {
+        const tables = t.yieldTables(pred);
+        for (const [kind, table] of [['bins', tables.bins], ['channels', tables.channels]] as const) {
+          const base = `${p.tables}/${pred.label.replace('-', '')}_${kind}`;
+          await ctx.writeFile(`${base}.md`, t.toMarkdown(table));
+          await ctx.writeFile(`${base}.csv`, t.toCsv(table));
+          await ctx.writeFile(`${base}.tex`, t.toLatex(table));
+        }
+      }
+    }
   },
 });

@@ -25,7 +25,12 @@ export const params = strictParams({
   /** scan points on the worker pool (with --workers > 1): 'auto' when the rest of the scan would
    *  take over a second at the pace of the points done here */
   parallel: z.union([z.boolean(), z.literal('auto')]).default('auto'),
+  /** CLs at poiValue: 'asymptotics', or 'toys' (pyhf's ToyCalculator; the upper limits stay asymptotic) */
+  calculator: z.enum(['asymptotics', 'toys']).default('asymptotics'),
+  toys: z.strictObject({ ntoys: z.int().min(1).max(1_000_000).default(1000), seed: z.int().min(0).default(0) }).default({ ntoys: 1000, seed: 0 }),
   output: z.union([z.string(), z.literal(false)]).default('limit.json'),
+  /** the toys' test-statistic figure (calculator 'toys') */
+  toysFigure: z.union([z.string(), z.literal(false)]).default('toys.svg'),
 });
 type Params = z.infer<typeof params>;
 
@@ -40,7 +45,7 @@ export function niceCeil(x: number): number {
 }
 
 /** The scan grid: given, or spanning the whole expected band and the observed limit. */
-export function scanGrid(p: Params, poiLower: number, limits: number[]): number[] {
+export function scanGrid(p: Partial<Params>, poiLower: number, limits: number[]): number[] {
   const lo = p.scan?.lo ?? Math.max(0, poiLower);
   const hi = p.scan?.hi ?? niceCeil(1.2 * Math.max(...limits.filter(Number.isFinite), lo + 1e-3));
   const n = p.scan?.points ?? DEFAULT_POINTS;
@@ -70,6 +75,28 @@ async function modelFor(item: Omit<ClsItem, 'poi'>): Promise<{ model: Model; hyp
   return { model: entry.model, hypo: () => (entry.hypo ??= hypotestContext(entry.model)) };
 }
 
+/** One batch of toys: the qtilde values (src/stats/infer/toys.ts). */
+interface ToyItem extends Omit<ClsItem, 'poi'> { mu: number; pars: number[]; seed: number; count: number }
+
+async function toysTask(item: ToyItem): Promise<number[]> {
+  const [{ modelOf }, { toyBatch }] = await Promise.all([import('../src/stats/model-cache.ts'), import('../src/stats/infer/toys.ts')]);
+  return toyBatch(modelOf(item), item.mu, Float64Array.from(item.pars), item.seed, item.count);
+}
+
+/** Toy CLs at mu, the batches on the worker pool and in the cache. */
+async function toyCls(ctx: NodeContext, base: Omit<ClsItem, 'poi'>, model: Model, mu: number, p: Params) {
+  const toys = await import('../src/stats/infer/toys.ts');
+  const items = (['sb', 'b'] as const).flatMap((h) => {
+    const pars = Array.from(toys.toyParameters(model, mu, h));
+    return toys.batches(p.toys.ntoys).map(([k, count]): ToyItem => ({ ...base, mu, pars, seed: toys.batchSeed(p.toys.seed, h, k), count }));
+  });
+  const done = await ctx.parallel<ToyItem, number[]>('toys', items, { memo: true });
+  const half = done.length / 2;
+  const r = toys.toyCls(mu, toys.qtildeOf(model, mu, model.observed), done.slice(0, half).flat(), done.slice(half).flat());
+  const svg = p.toysFigure === false ? undefined : await (await import('../src/plot/toys.ts')).toysPlot({ poi: model.poiName, mu, qObs: r.qObs, sb: r.sb, b: r.b });
+  return { r, svg };
+}
+
 async function clsTask(item: ClsItem): Promise<ClsPoint> {
   const [, { hypotestAt }] = await stats();
   const { hypo } = await modelFor(item);
@@ -80,12 +107,12 @@ async function clsTask(item: ClsItem): Promise<ClsPoint> {
 export default defineNodeKind({
   kind: 'limit',
   level: 'global',
-  version: '4',
+  version: '5',
   description: 'asymptotic CLs, upper limit with the expected band, CLs scan (resumable, parallel)',
   params,
   inputs: ['Workspace'],
   output: 'LimitResult',
-  tasks: { cls: clsTask },
+  tasks: { cls: clsTask, toys: toysTask },
   async run(inputs: [WorkspaceArtifact], p: Params, ctx: NodeContext): Promise<LimitResultArtifact> {
     const where = `limit node '${ctx.node}'`;
     // the fitter loads only when a limit runs (a cached run validates this kind but never fits)
@@ -103,7 +130,10 @@ export default defineNodeKind({
       if (ctx.signal.aborted) throw new Error(`${where}: interrupted (finished scan points are kept in the cache)`);
     };
 
-    const at = await point(p.poiValue);
+    const asymptotic = await point(p.poiValue);
+    const toys = p.calculator === 'toys' ? await toyCls(ctx, base, model, p.poiValue, p) : undefined;
+    const at = toys ? { cls_obs: toys.r.clsObs, cls_exp: toys.r.clsExp } : asymptotic;
+    if (toys) ctx.log(`CLs(${p.poiValue}) from ${p.toys.ntoys} toys per hypothesis: ${toys.r.clsObs.toPrecision(4)} ± ${toys.r.clsObsError.toPrecision(2)} (asymptotic ${asymptotic.cls_obs.toPrecision(4)})`);
     const ul = await ctx.memo(['upper-limit', p.cl], () => {
       const r = upperLimit(model, { context: hypo(), level: 1 - p.cl });
       const notes = limitNotes(r, model.poiName, model.lower[model.poiIndex]!, model.upper[model.poiIndex]!);
@@ -149,9 +179,14 @@ export default defineNodeKind({
       poi: model.poiName, poi_value: p.poiValue, upper_limit_method: ul.method,
       upper_limit_outside: ul.outside, upper_limit_resolution: ul.resolution, upper_limit_notes: ul.notes,
       measurement: model.measurement, cl: p.cl, scan,
+      calculator: p.calculator,
+      ...(toys ? { ntoys: p.toys.ntoys, seed: p.toys.seed, cls_obs_error: toys.r.clsObsError, toys: { q_obs: toys.r.qObs, sb: Array.from(toys.r.sb), b: Array.from(toys.r.b), svg: toys.svg } } : {}),
     };
   },
   async writeOutputs(value: LimitResultArtifact, p: Params, ctx: OutputContext) {
-    if (p.output !== false) await ctx.writeFile(p.output, `${JSON.stringify(value, null, 1)}\n`);
+    const { toys, ...rest } = value;
+    const json = toys ? { ...rest, toys: { q_obs: toys.q_obs, sb: toys.sb, b: toys.b } } : rest;
+    if (p.output !== false) await ctx.writeFile(p.output, `${JSON.stringify(json, null, 1)}\n`);
+    if (toys?.svg && p.toysFigure !== false) await ctx.writeFile(p.toysFigure, toys.svg);
   },
 });

@@ -146,3 +146,11 @@ test('fit node: minos option and goodness of fit in fit.json and report.html', a
     assert.match(html, /goodness of fit \(saturated\): χ² = [\d.]+, dof 2, p = [\d.]+/);
   });
 });
+
+test('MINOS of a fixed parameter is refused in one line', async () => {
+  const { minosJson } = await import('../src/stats/infer/fit-extras.ts');
+  const model = buildModel(gofWorkspace(false));
+  const i = model.parNames.indexOf('norm');
+  model.fixed[i] = 1;
+  assert.throws(() => minosJson(model, fit(model), ['norm'], 'flow fit ws.json: --minos'), /^UserError: flow fit ws\.json: --minos: parameter 'norm' is fixed: it has no interval$/);
+});

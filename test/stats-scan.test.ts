@@ -65,6 +65,9 @@ test('flow scan --json: the DESIGN.md keys, default range = the bounds, bad inpu
   assert.notEqual(bad.status, 0);
   assert.match(bad.stderr.trim(), /^[^\n]*no parameter 'nope'[^\n]*$/);
   assert.notEqual(flow('--par', 'mu', '--range', '1').status, 0);
+  const proc = flow('--par', 'mu', '--out', '/proc/scan');
+  assert.notEqual(proc.status, 0);
+  assert.match(proc.stderr.trim(), /^[^\n]*--out \/proc\/scan: \/proc is a kernel pseudo-filesystem[^\n]*$/);
   });
 });
 

@@ -4,6 +4,7 @@ import { enableCompileCache } from 'node:module';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.ts';
+import { checkWritableDir } from './writable-dir.ts';
 import { parseStatsArgs } from './stats-args.ts';
 
 const usage = `usage: flow ranking WS.json [--measurement M] [--json] [--top N] [--out DIR]
@@ -21,6 +22,7 @@ export async function main(argv: string[]): Promise<number> {
   const { top: topText, out } = args.own as Record<string, string | undefined>;
   const top = topText === undefined ? 20 : Number(topText);
   if (!(Number.isInteger(top) && top >= 1)) throw new UserError(`flow ranking: --top must be a positive integer, got '${topText}'`);
+  if (out) checkWritableDir(out, 'flow ranking --out');
   enableCompileCache?.();
   const { fit } = await import('../stats/fit.ts');
   const { rank, rankingJson } = await import('../stats/infer/ranking.ts');

@@ -4,6 +4,7 @@ import { enableCompileCache } from 'node:module';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.ts';
+import { checkWritableDir } from './writable-dir.ts';
 import { nameList, numberList, parseStatsArgs } from './stats-args.ts';
 
 const usage = `usage: flow scan WS.json --par P[,Q] [--points N] [--range lo,hi[,lo2,hi2]] [--measurement M] [--json] [--out DIR]
@@ -25,6 +26,7 @@ export async function main(argv: string[]): Promise<number> {
   if (!(Number.isInteger(points) && points >= 1 && points <= 10_000)) throw new UserError(`flow scan: --points must be an integer in 1..10000, got '${pointsText}'`);
   const r = range === undefined ? undefined : numberList('scan', 'range', range, [2, 2 * pars.length]);
   const ranges = r ? pars.map((_, k): [number, number] => (r.length === 2 ? [r[0]!, r[1]!] : [r[2 * k]!, r[2 * k + 1]!])) : undefined;
+  if (out) checkWritableDir(out, 'flow scan --out');
   enableCompileCache?.();
   const { scan } = await import('../stats/infer/scan.ts');
   const { readWorkspaceFile } = await import('../stats/load.ts');

@@ -114,6 +114,14 @@ export interface LimitResultArtifact {
   upper_limit_resolution?: number[];
   /** the limits outside the bounds or from a scan, in words */
   upper_limit_notes?: string[];
+  /** how cls_obs / cls_exp were computed */
+  calculator?: 'asymptotics' | 'toys';
+  ntoys?: number;
+  seed?: number;
+  /** binomial error of a toy cls_obs */
+  cls_obs_error?: number;
+  /** the toys' qtilde values (s+b, b-only) and the observed one; svg: their figure */
+  toys?: { q_obs: number; sb: number[]; b: number[]; svg?: string };
   // hepflow extensions
   measurement: string;
   cl: number;

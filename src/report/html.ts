@@ -2,6 +2,7 @@
 // the post-fit yields table and every figure inline (SVG, ids made unique per figure so clip paths
 // of one figure never capture another's), with links to the SVG/PNG files next to it.
 import type { FitResultArtifact, LimitResultArtifact } from './artifacts.ts';
+import { formatCell, yieldTables, type YieldTable } from './yield-tables.ts';
 
 export interface ReportFigure {
   /** file stem under the figures folder, e.g. 'postfit_Signal_region' */
@@ -84,6 +85,13 @@ function yieldsTable(fit: FitResultArtifact): string {
   return `<table class="yields"><thead><tr><th>Channel / sample</th><th>Pre-fit</th><th>Post-fit</th><th>Data</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
+/** A yield table (tabulate.yields layout) as HTML, folded: per-bin tables are wide. */
+function yieldTableHtml(t: YieldTable): string {
+  const head = `<tr><th>sample</th>${t.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr>`;
+  const rows = t.rows.map((r) => `<tr><td>${escapeHtml(r.label)}</td>${r.cells.map((c) => `<td>${formatCell(c)}</td>`).join('')}</tr>`).join('');
+  return `<details><summary>${escapeHtml(t.title)}</summary><div class="wide"><table class="yields">${head}${rows}</table></div></details>`;
+}
+
 function figureHtml(f: ReportFigure, i: number, spec: ReportSpec): string {
   const base = `${spec.figuresDir}/${f.name}`;
   const links = `<a href="${escapeHtml(base)}.svg">SVG</a>${spec.png ? ` · <a href="${escapeHtml(base)}.png">PNG</a>` : ''}`;
@@ -95,7 +103,7 @@ export function reportHtml(spec: ReportSpec): string {
   spec.figures.forEach((f, i) => (sections.get(f.section) ?? sections.set(f.section, []).get(f.section)!).push(figureHtml(f, i, spec)));
   const nav = [...sections.keys()].map((s) => `<a href="#${slug(s)}">${escapeHtml(s)}</a>`).join('');
   const body = [...sections].map(([s, figs]) => `<section id="${slug(s)}"><h2>${escapeHtml(s)}</h2><div class="grid">${figs.join('')}</div></section>`).join('\n');
-  const fitSection = spec.fit ? `<section id="yields"><h2>Yields</h2>${yieldsTable(spec.fit)}<p class="note">Uncertainties: pre-fit from the constraint widths, post-fit from the fit's covariance (cabinetry's convention). Fit message: ${escapeHtml(spec.fit.message)}</p></section>` : '';
+  const fitSection = spec.fit ? `<section id="yields"><h2>Yields</h2>${yieldsTable(spec.fit)}${[spec.fit.prefit, spec.fit.postfit].map((p) => yieldTableHtml(yieldTables(p).bins)).join('')}<p class="note">Uncertainties: pre-fit from the constraint widths, post-fit from the fit's covariance (cabinetry's convention). Fit message: ${escapeHtml(spec.fit.message)}</p></section>` : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(spec.title)}</title>

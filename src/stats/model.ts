@@ -289,6 +289,15 @@ export class Model {
     return out;
   }
 
+  /** Per auxdata entry: whether its constraint is Poisson (else Gaussian), and the Gaussian sigma
+   *  (0 for Poisson ones): what sampling the auxdata of a toy needs. */
+  auxConstraints(): { poisson: Uint8Array; sigma: Float64Array } {
+    const poisson = new Uint8Array(this.nAux), sigma = new Float64Array(this.nAux);
+    for (let k = 0; k < this.gaussAux.length; k++) sigma[this.gaussAux[k]!] = 1 / Math.sqrt(this.gaussInvVar[k]!);
+    for (let k = 0; k < this.poisAux.length; k++) poisson[this.poisAux[k]!] = 1;
+    return { poisson, sigma };
+  }
+
   /** The Asimov-like dataset of expected main counts and expected auxdata at `pars`. */
   expectedDataset(pars: Float64Array): Dataset {
     return this.dataset(this.expectedMain(pars), this.expectedAux(pars));
