@@ -36,7 +36,7 @@ export const histogramsKind = defineNodeKind({
   params: z.object({ signalScale: z.number().default(1), regions: z.array(z.string()).default(['SR']) }),
   inputs: [],
   output: 'Histograms',
-  run(_inputs: unknown[], p: { signalScale: number; regions: string[] }): HistogramsArtifact {
+  run(_inputs: unknown[], p: { signalScale: number; regions?: string[] }): HistogramsArtifact {
     const h = new Hist([
       strCategory([], { name: 'region', growth: true }),
       strCategory([], { name: 'process', growth: true }),
@@ -46,7 +46,7 @@ export const histogramsKind = defineNodeKind({
     for (const [name, values] of Object.entries(syntheticYields(p.signalScale))) {
       const [process, ...v] = name.split('_');
       // sum w^2 = w^2 per entry: one entry per bin gives a 100% stat error, so fill ten entries of w/10
-      for (let k = 0; k < 10; k++) for (const region of p.regions) {
+      for (let k = 0; k < 10; k++) for (const region of p.regions ?? ['SR']) {
         h.fill({ region, process: process!, variation: v.length ? v.join('_') : 'nominal', mass: Float64Array.from(centers) }, values.map((w) => w / 10));
       }
     }
