@@ -11,7 +11,7 @@ function context(warnings: string[]): ChunkContext {
   return {
     graph: 'g', node: 'hists', seed: 1, signal: new AbortController().signal, log: () => {}, warn: (m) => warnings.push(m),
     chunk: { id: 'c', file: { path: '/data/mc_ttbar.root', sample: 'data', process: 'data', variation: 'nominal' }, tree: 'events', start: 0, stop: 3 },
-  } as ChunkContext;
+  } as unknown as ChunkContext;
 }
 
 const input: EventBatch = { entries: 3, columns: { x: Float64Array.of(1, 2, 3) } } as unknown as EventBatch;
