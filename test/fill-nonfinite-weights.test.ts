@@ -9,7 +9,7 @@ import type { ChunkContext, EventBatch } from '../src/engine/node-kind.ts';
 
 function context(warnings: string[]): ChunkContext {
   return {
-    graph: 'g', node: 'hists', seed: 1, signal: new AbortController().signal, log: () => {}, warn: (m) => warnings.push(m),
+    graph: 'g', node: 'hists', seed: 1, signal: new AbortController().signal, log: () => {}, warn: (m: string) => warnings.push(m),
     chunk: { id: 'c', file: { path: '/data/mc_ttbar.root', sample: 'data', process: 'data', variation: 'nominal' }, tree: 'events', start: 0, stop: 3 },
   } as unknown as ChunkContext;
 }
