@@ -25,8 +25,8 @@ export const params = strictParams({
     .default({ nominal: '{category}_{sample}', variation: '{category}_{sample}_{variation}' }),
   /** variation Combine asks for ('{nuisance}Up'/'Down') -> variation name in the histograms */
   variations: z.record(z.string(), z.string()).default({}),
-  /** folder under --out */
-  dir: z.string().default('datacards'),
+  /** folder under --out (a relative path; no '..', no hidden or absolute parts) */
+  dir: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.+-]*(\/[A-Za-z0-9_][A-Za-z0-9_.+-]*)*$/, { error: 'must be a relative folder of letters, digits and _ . + - parts (it is created under --out)' }).default('datacards'),
   shapesFormat: z.enum(['root', 'json']).default('root'),
 }).superRefine((p, ctx) => {
   if (p.years.length > 1 && !p.names.nominal.includes('{year}')) {

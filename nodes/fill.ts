@@ -24,6 +24,8 @@ export const params = strictParams({
   lumi: z.number().positive().default(1),
   normalise: z.enum(['nevts', 'sumw', 'none']).default('nevts'),
   options: z.record(z.string(), z.unknown()).default({}),
+  /** a NaN or infinite weight filled into a histogram: a warning naming node and chunk, or an error */
+  nonFiniteWeights: z.enum(['warn', 'error']).default('warn'),
   output: outputParams.optional(),
 });
 type Params = z.infer<typeof params>;

@@ -3,6 +3,7 @@
 // the correlation matrix, and the CLs scan with the Brazil band — as SVG + PNG (jsroot, resvg),
 // plus report.html showing them all with the key numbers. Rendering happens in `run`, so a cached
 // run only writes files.
+import { UserError } from '../src/errors.ts';
 import { z } from 'zod';
 import { strictParams } from '../src/engine/strict-params.ts';
 import { blobJsonCodec } from '../src/report/blob-codec.ts';
@@ -77,6 +78,7 @@ const wants = (set: boolean | string[], channel: string) => (Array.isArray(set) 
 async function distributions(pred: Prediction, p: Params, stage = pred.label === 'pre-fit' ? 'prefit' : 'postfit'): Promise<Figure[]> {
   const out: Figure[] = [];
   const what = stage === 'hist' ? 'pre-fit, MC stat. unc.' : pred.label;
+  const regionOf = new Map<string, string>(); // figure file -> region, so two regions never share one
   for (const ch of pred.channels) {
     const n = ch.total.length;
     const given = p.binning[ch.name];
@@ -95,7 +97,11 @@ async function distributions(pred: Prediction, p: Params, stage = pred.label ===
       logy: wants(p.logy, ch.name),
     });
     // file names without spaces or slashes: cabinetry region names are free text ('4j1b CR')
-    out.push({ name: `${stage}_${ch.name.replace(/[^A-Za-z0-9_.+-]+/g, '_')}`, title: `${ch.name}: ${what} distribution`, section: 'Distributions', svg });
+    const name = `${stage}_${ch.name.replace(/[^A-Za-z0-9_.+-]+/g, '_')}`;
+    const other = regionOf.get(name);
+    if (other !== undefined) throw new UserError(`plot: regions '${other}' and '${ch.name}' both make the figure ${p.dir}/${name}.svg; rename one of them`);
+    regionOf.set(name, ch.name);
+    out.push({ name, title: `${ch.name}: ${what} distribution`, section: 'Distributions', svg });
   }
   return out;
 }

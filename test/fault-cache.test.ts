@@ -53,12 +53,24 @@ function outputs(dir: string): Map<string, string> {
 
 const STACK = /\n\s+at .+[:(]\d+:\d+\)?/;
 
+/** The failed nodes' errors of a run that exited 1 (from its run-done line), else its last stderr line. */
+function failureOf(r: Run): string {
+  try {
+    const done = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { nodes?: Record<string, { status: string; error?: string }> };
+    const failed = Object.entries(done.nodes ?? {}).filter(([, n]) => n.status === 'failed');
+    if (failed.length) return failed.map(([name, n]) => `${name}: ${n.error}`).join('; ');
+  } catch {
+    // not a run-done line
+  }
+  return r.stderr.trim().split('\n').at(-1) ?? '';
+}
+
 type Outcome = 'identical' | 'clean error' | 'wrong output' | 'crash';
 
 function classify(r: Run, clean: Map<string, string>, out: string): { outcome: Outcome; why: string } {
   if (r.signal) return { outcome: 'crash', why: `killed by ${r.signal}` };
   if (STACK.test(r.stderr) || STACK.test(r.stdout)) return { outcome: 'crash', why: `stack trace: ${r.stderr.slice(0, 400)}` };
-  if (r.code !== 0) return r.code === 1 || r.code === 2 ? { outcome: 'clean error', why: r.stderr.trim().split('\n').at(-1) ?? '' } : { outcome: 'crash', why: `exit ${r.code}` };
+  if (r.code !== 0) return r.code === 1 || r.code === 2 ? { outcome: 'clean error', why: failureOf(r) } : { outcome: 'crash', why: `exit ${r.code}` };
   const got = outputs(out);
   for (const [file, bytes] of clean) if (got.get(file) !== bytes) return { outcome: 'wrong output', why: `${file} differs` };
   return { outcome: 'identical', why: '' };

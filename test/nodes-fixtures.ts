@@ -33,10 +33,10 @@ export const histogramsKind = defineNodeKind({
   kind: 'test-histograms',
   level: 'global',
   version: '1',
-  params: z.object({ signalScale: z.number().default(1) }),
+  params: z.object({ signalScale: z.number().default(1), regions: z.array(z.string()).default(['SR']) }),
   inputs: [],
   output: 'Histograms',
-  run(_inputs: unknown[], p: { signalScale: number }): HistogramsArtifact {
+  run(_inputs: unknown[], p: { signalScale: number; regions?: string[] }): HistogramsArtifact {
     const h = new Hist([
       strCategory([], { name: 'region', growth: true }),
       strCategory([], { name: 'process', growth: true }),
@@ -46,8 +46,8 @@ export const histogramsKind = defineNodeKind({
     for (const [name, values] of Object.entries(syntheticYields(p.signalScale))) {
       const [process, ...v] = name.split('_');
       // sum w^2 = w^2 per entry: one entry per bin gives a 100% stat error, so fill ten entries of w/10
-      for (let k = 0; k < 10; k++) {
-        h.fill({ region: 'SR', process: process!, variation: v.length ? v.join('_') : 'nominal', mass: Float64Array.from(centers) }, values.map((w) => w / 10));
+      for (let k = 0; k < 10; k++) for (const region of p.regions ?? ['SR']) {
+        h.fill({ region, process: process!, variation: v.length ? v.join('_') : 'nominal', mass: Float64Array.from(centers) }, values.map((w) => w / 10));
       }
     }
     const a = emptyArtifact();

@@ -7,6 +7,7 @@ import { axisFromJSON, type AxisJSON } from '../hist/axis.ts';
 import { emptyArtifact, toData } from '../hist/artifact.ts';
 import { normalisation, sampleInfo, sampleKey, type SampleInfo } from './sample.ts';
 import type { FillPartial } from './sample-normalisation.ts';
+import { UserError } from '../errors.ts';
 
 export interface FillContext<O extends Record<string, unknown> = Record<string, unknown>> {
   sample: SampleInfo;
@@ -25,6 +26,8 @@ export interface FillChunkParams {
   lumi: number;
   normalise: 'nevts' | 'sumw' | 'none';
   options: Record<string, unknown>;
+  /** default 'warn' */
+  nonFiniteWeights?: 'warn' | 'error';
 }
 
 function book(p: FillChunkParams): Record<string, Hist> {
@@ -35,6 +38,18 @@ function book(p: FillChunkParams): Record<string, Hist> {
   return out;
 }
 
+/** A NaN or ±Infinity weight poisons every sum it reaches (the merged histogram, the fit): say
+ *  where it came from, per chunk, once per histogram. */
+function checkFinite(name: string, h: Hist, mode: 'warn' | 'error', ctx: ChunkContext): void {
+  let bad = 0;
+  for (let i = 0; i < h.sumw.length; i++) if (!Number.isFinite(h.sumw[i]!)) bad++;
+  if (bad === 0) return;
+  const c = ctx.chunk;
+  const msg = `fill node '${ctx.node}', chunk ${c.file.path}[${c.start}:${c.stop}]: histogram '${name}' has ${bad} bin(s) with a NaN or infinite sum of weights (a NaN or infinite weight was filled)`;
+  if (mode === 'error') throw new UserError(msg);
+  ctx.warn(msg);
+}
+
 export function fillChunk(input: EventBatch, p: FillChunkParams, ctx: ChunkContext): FillPartial {
   const sample = sampleInfo(ctx.chunk.file);
   const hists = book(p);
@@ -43,7 +58,10 @@ export function fillChunk(input: EventBatch, p: FillChunkParams, ctx: ChunkConte
   p.fill(new Events(input, sample.metadata), hists, { sample, weight, seed: ctx.seed, options: p.options });
   const a: FillPartial = emptyArtifact();
   if (perFile !== undefined) a.norm = { sample: sampleKey(sample), path: ctx.chunk.file.path, n: perFile };
-  for (const [k, h] of Object.entries(hists)) a.hists[k] = toData(h);
+  for (const [k, h] of Object.entries(hists)) {
+    checkFinite(k, h, p.nonFiniteWeights ?? 'warn', ctx);
+    a.hists[k] = toData(h);
+  }
   // events of the chunk as read (the select node keeps fewer rows)
   a.nevents[sampleKey(sample)] = ctx.chunk.stop - ctx.chunk.start;
   const cf = input.meta?.cutflow as Record<string, number> | undefined;

@@ -18,7 +18,7 @@ Run an analysis graph: cached (content-addressed, per chunk for event-level node
 options:
   --set NAME=VALUE     set a graph parameter (repeatable; parsed by the graph's zod schema)
   --out DIR            output directory (default out/<graph name>/)
-  --workers N          worker threads (default: ${availableParallelism()}, the number of cores; 0 = main thread)
+  --workers N          worker threads (default and maximum: ${availableParallelism()}, the number of cores; 0 = main thread)
   --force NODE         recompute NODE and everything downstream of it (repeatable)
   --no-cache           neither read nor write the cache
   --cache-dir DIR      cache directory (default $FLOW_CACHE_DIR or .flow-cache/)
@@ -59,7 +59,15 @@ export async function main(argv: string[]): Promise<number> {
   if (args.positionals.length !== 1) throw new UserError('run: expected one graph file (flow run GRAPH.ts; --help for options)');
   const ui = o.ui ?? undefined;
   if (ui !== undefined && ui !== 'ink' && ui !== 'plain' && ui !== 'json') throw new UserError(`--ui: expected ink, plain or json, got "${ui}"`);
-  const workers = intOption('workers', o.workers, availableParallelism(), 0);
+  // warnings found before the display is attached (a capped flag, the store's) are held for it
+  const early: string[] = [];
+  const cores = availableParallelism();
+  let workers = intOption('workers', o.workers, cores, 0);
+  if (workers > cores) {
+    // each worker holds its chunks in memory: more threads than cores only costs memory
+    early.push(`--workers ${workers} is more than the ${cores} cores of this machine: using ${cores}`);
+    workers = cores;
+  }
   const retries = intOption('retries', o.retries, 1, 0);
   const chunkSize = intOption('chunk-size', o['chunk-size'], 200_000, 1);
   const taskTimeout = o['task-timeout'] === undefined ? undefined : Number(o['task-timeout']);
@@ -80,9 +88,7 @@ export async function main(argv: string[]): Promise<number> {
   const { resolveCacheDir } = await import('../../cache/location.ts');
   const cacheDir = o['no-cache'] ? null : resolveCacheDir(o['cache-dir']);
   if (cacheDir) checkWritableDir(cacheDir, '--cache-dir');
-  // the store's warnings (a corrupt entry dropped, a damaged index replaced) go to the run's events;
-  // those of opening it are held until the display is attached
-  const early: string[] = [];
+  // the store's warnings (a corrupt entry dropped, a damaged index replaced) go to the run's events
   let warn = (message: string): void => void early.push(message);
   const store = cacheDir ? await (await import('../../cache/store.ts')).openStore(cacheDir, { onWarning: (m) => warn(m) }) : null;
 

@@ -4,14 +4,18 @@ import type { ZodType } from 'zod';
 import { UserError } from '../errors.ts';
 
 /** Split `k=v` strings into a map; later --set of the same key wins. */
+const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
+
 export function parseSetArgs(sets: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null);
   for (const s of sets) {
     const eq = s.indexOf('=');
     if (eq <= 0) throw new UserError(`--set ${s}: expected NAME=VALUE`);
     const name = s.slice(0, eq).trim();
+    // names reach object keys: those that would touch a prototype are refused by name
+    if (RESERVED.has(name)) throw new UserError(`--set ${name}: '${name}' cannot be a parameter name (reserved in JavaScript objects)`);
     // a second value would silently win: almost always a typo in a long command line
-    if (name in out) throw new UserError(`--set ${name} is given twice ('${out[name]}' and '${s.slice(eq + 1)}'); give it once (lists: --set ${name}=a,b)`);
+    if (Object.hasOwn(out, name)) throw new UserError(`--set ${name} is given twice ('${out[name]}' and '${s.slice(eq + 1)}'); give it once (lists: --set ${name}=a,b)`);
     out[name] = s.slice(eq + 1);
   }
   return out;

@@ -1,5 +1,5 @@
 // HTTP(S) files via range requests: nearby ranges merged into few requests, a few in parallel,
-// retried with exponential backoff on network errors, timeouts and 5xx.
+// each retried as a whole with exponential backoff on any failure up to its last byte.
 import { UserError } from '../../errors.ts';
 import { readCoalesced, type ByteRange, type ByteSource, type SourceOptions } from './source.ts';
 
@@ -31,15 +31,15 @@ export class HttpSource implements ByteSource {
 
   async size(): Promise<number> {
     if (this.bytes >= 0) return this.bytes;
-    const res = await this.request({ Range: 'bytes=0-0' });
-    if (res.status === 206) {
-      const total = /\/(\d+)\s*$/.exec(res.headers.get('content-range') ?? '');
-      await res.arrayBuffer();
-      if (!total) throw new UserError(`${this.name}: server did not report the file size (Content-Range: ${res.headers.get('content-range')})`);
-      this.bytes = Number(total[1]);
-    } else {
-      this.whole = new Uint8Array(await res.arrayBuffer());
-      this.bytes = this.whole.length;
+    const got = await this.fetchWithRetries('bytes=0-0', (status, body, headers) => {
+      if (status !== 206) return undefined; // Range ignored: the body is the whole file
+      if (!/\/(\d+)\s*$/.test(headers.get('content-range') ?? '')) throw new UserError(`${this.name}: server did not report the file size (Content-Range: ${headers.get('content-range')})`);
+      return body.length === 1 ? undefined : `${body.length} bytes instead of 1`;
+    });
+    if (got.status === 206) this.bytes = Number(/\/(\d+)\s*$/.exec(got.headers.get('content-range')!)![1]);
+    else {
+      this.whole = got.body;
+      this.bytes = got.body.length;
     }
     return this.bytes;
   }
@@ -57,45 +57,74 @@ export class HttpSource implements ByteSource {
   }
 
   private async readSpan(offset: number, length: number): Promise<Uint8Array> {
-    const res = await this.request({ Range: `bytes=${offset}-${offset + length - 1}` });
-    const body = new Uint8Array(await res.arrayBuffer());
-    if (res.status === 200) {
-      this.whole = body; // Range ignored: keep the full body for later reads too
-      return body.subarray(offset, offset + length);
+    const got = await this.fetchWithRetries(`bytes=${offset}-${offset + length - 1}`, (status, body) => {
+      const want = status === 200 ? this.bytes : length; // 200: Range ignored, the whole file
+      return body.length === want ? undefined : `${body.length} bytes instead of ${want}`;
+    });
+    if (got.status === 200) {
+      this.whole = got.body; // Range ignored: keep the full body for later reads too
+      return got.body.subarray(offset, offset + length);
     }
-    if (body.length !== length) {
-      throw new UserError(`${this.name}: range ${offset}-${offset + length - 1} returned ${body.length} bytes instead of ${length}`);
-    }
-    return body;
+    return got.body;
   }
 
-  /** One GET with retries; resolves with a 200 or 206 response, throws UserError otherwise. */
-  private async request(headers: Record<string, string>): Promise<Response> {
+  /** One range GET, retried as a whole (headers and body) on any failure up to its last byte: a
+   *  network error before or during the body, a timeout (a stalled body included), a 5xx or 429,
+   *  or a body whose length `check` refuses. Back-off doubles from 100 ms. After the last attempt
+   *  one UserError naming the URL, the range and the last cause. `check` returns why a complete
+   *  body is wrong, or undefined. */
+  private async fetchWithRetries(
+    range: string,
+    check: (status: number, body: Uint8Array, headers: Headers) => string | undefined,
+  ): Promise<{ status: number; body: Uint8Array; headers: Headers }> {
     let lastError = '';
     for (let attempt = 0; attempt <= this.retries; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, 100 * 2 ** (attempt - 1)));
-      let res: Response;
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** (attempt - 1), 5000)));
+      let status: number;
+      let body: Uint8Array;
+      let headers: Headers;
       try {
-        res = await fetch(this.name, { headers, signal: AbortSignal.timeout(this.timeoutMs) });
+        // the timeout covers the body too: a server that stalls mid-body is aborted and retried
+        const res = await fetch(this.name, { headers: { Range: range }, signal: AbortSignal.timeout(this.timeoutMs) });
+        status = res.status;
+        headers = res.headers;
+        if (status !== 200 && status !== 206) {
+          await res.arrayBuffer().catch(() => undefined);
+          const fatal = httpStatusError(this.name, status, res.statusText);
+          if (fatal) throw fatal;
+          lastError = `HTTP ${status} ${res.statusText}`.trim();
+          continue;
+        }
+        body = new Uint8Array(await res.arrayBuffer());
       } catch (err) {
-        const e = err as Error;
-        lastError = e.name === 'TimeoutError' ? `timed out after ${this.timeoutMs} ms` : `${e.message}${e.cause ? ` (${(e.cause as Error).message ?? e.cause})` : ''}`;
+        if (err instanceof UserError) throw err;
+        lastError = networkCause(err as Error, this.timeoutMs);
         continue;
       }
-      if (res.status === 200 || res.status === 206) return res;
-      await res.arrayBuffer().catch(() => undefined);
-      if (res.status >= 500 || res.status === 429) {
-        lastError = `HTTP ${res.status} ${res.statusText}`;
-        continue;
-      }
-      if (res.status === 404) throw new UserError(`${this.name}: HTTP 404 not found`);
-      if (res.status === 416) throw new UserError(`${this.name}: HTTP 416 range not satisfiable (file shorter than expected: truncated?)`);
-      throw new UserError(`${this.name}: HTTP ${res.status} ${res.statusText}`);
+      const wrong = check(status, body, headers);
+      if (wrong === undefined) return { status, body, headers };
+      lastError = `the response had ${wrong}`;
     }
-    throw new UserError(`${this.name}: request failed after ${this.retries + 1} attempts: ${lastError}`);
+    throw new UserError(`${this.name}: range ${range} failed after ${this.retries + 1} attempts: ${lastError}`);
   }
 
   async close(): Promise<void> {
     this.whole = undefined;
   }
+}
+
+/** A status that no retry can change (404, 416, other 4xx), as the UserError to throw. */
+function httpStatusError(url: string, status: number, statusText: string): UserError | undefined {
+  if (status >= 500 || status === 429 || status === 408) return undefined;
+  if (status === 404) return new UserError(`${url}: HTTP 404 not found`);
+  if (status === 416) return new UserError(`${url}: HTTP 416 range not satisfiable (file shorter than expected: truncated?)`);
+  return new UserError(`${url}: HTTP ${status} ${statusText}`.trimEnd());
+}
+
+/** One line for a failed fetch or body read (undici hides the reason in `cause`). */
+function networkCause(e: Error, timeoutMs: number): string {
+  if (e.name === 'TimeoutError') return `no complete answer within ${timeoutMs} ms`;
+  const cause = e.cause as { code?: string; message?: string } | undefined;
+  const why = cause?.code ?? cause?.message;
+  return `${e.message}${why && why !== e.message ? ` (${why})` : ''}`;
 }

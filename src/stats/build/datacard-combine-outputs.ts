@@ -17,12 +17,17 @@ import type { BinnedYields, HistogramSource, TemplateHistogram } from './templat
 import { formatZodIssues } from './zod-issues.ts';
 import { createRootFile } from '../../root/write/index.ts';
 
+/** Names that become file names, datacard tokens and shell words: letters, digits, _ . + - (not
+ *  leading . or -), so no name can climb out of the output directory, split a datacard line or
+ *  run a command. */
+const token = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/, { error: 'must be letters, digits and _ . + - (not starting with . or -): it names files and datacard columns' });
+
 const kappa = z.union([z.number(), z.tuple([z.number(), z.number()])], { error: 'expected kappa or [down, up]' });
 
 export const combineSpecSchema = z.strictObject({
-  years: z.array(z.string()).min(1),
+  years: z.array(token).min(1),
   processes: z.array(z.strictObject({
-    name: z.string(),
+    name: token,
     /** analysis samples summed into the process (default: [name]) */
     samples: z.array(z.string()).min(1).optional(),
     years: z.array(z.string()).min(1).optional(),
@@ -41,14 +46,14 @@ export const combineSpecSchema = z.strictObject({
     /** variation name in the histograms when not `name` (per process with a record) */
     variationAlias: z.union([z.string(), z.record(z.string(), z.string())]).optional(),
   })).default([]),
-  categories: z.array(z.strictObject({ name: z.string(), binEdges: z.array(z.number()).min(2).optional() })).min(1),
+  categories: z.array(z.strictObject({ name: token, binEdges: z.array(z.number()).min(2).optional() })).min(1),
   mcstat: z.union([z.boolean(), z.strictObject({
     threshold: z.number().optional(), includeSignal: z.boolean().optional(), histMode: z.number().optional(),
   })]).default(true),
-  binPrefix: z.string().optional(),
-  binSuffix: z.string().optional(),
+  binPrefix: token.optional(),
+  binSuffix: token.optional(),
   /** file names: datacard_{category}_{label}.txt, shapes_{category}_{label}.root, combine_datacards_{label}.sh */
-  label: z.string().default('hepflow'),
+  label: token.default('hepflow'),
   channelMasks: z.boolean().default(false),
   /** combine methods run by the script */
   methods: z.array(z.enum(['FitDiagnostics', 'AsymptoticLimits', 'Significance', 'MultiDimFit'])).default(['FitDiagnostics', 'AsymptoticLimits']),
@@ -250,6 +255,11 @@ export interface CombineOutputs {
   notices: string[];
 }
 
+/** `word` as one POSIX shell word: as is if it holds only safe characters, else single-quoted. */
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_./+=:,-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
 /** The shell script PocketCoffea's combine_datacards writes, plus the combine fits. */
 export function combineScript(cards: Array<{ bin: string; cardFile: string }>, spec: Pick<Spec, 'label' | 'channelMasks' | 'methods'>, blinded: boolean): string {
   const combined = `datacard_combined_${spec.label}.txt`;
@@ -258,12 +268,12 @@ export function combineScript(cards: Array<{ bin: string; cardFile: string }>, s
   const lines = [
     '#!/bin/bash',
     'set -e',
-    `combineCards.py ${cards.map((c) => `${c.bin}=${c.cardFile}`).join(' ')} > ${combined}`,
-    `text2workspace.py ${combined} -o ${workspace}${spec.channelMasks ? ' --channel-masks' : ''}`,
+    `combineCards.py ${cards.map((c) => shellQuote(`${c.bin}=${c.cardFile}`)).join(' ')} > ${shellQuote(combined)}`,
+    `text2workspace.py ${shellQuote(combined)} -o ${shellQuote(workspace)}${spec.channelMasks ? ' --channel-masks' : ''}`,
   ];
   for (const method of spec.methods) {
     const extra = method === 'FitDiagnostics' ? ' --saveShapes --saveWithUncertainties' : method === 'Significance' ? ' --expectSignal 1' : '';
-    lines.push(`combine -M ${method} -d ${workspace} -n _${spec.label}${extra}${toys}`);
+    lines.push(`combine -M ${shellQuote(method)} -d ${shellQuote(workspace)} -n ${shellQuote(`_${spec.label}`)}${extra}${toys}`);
   }
   return `${lines.join('\n')}\n`;
 }
