@@ -16,15 +16,13 @@ import type { NodeBase } from './keys.ts';
 import type { BaseContext, OutputContext } from './node-kind.ts';
 import type { PlanNode } from './validate.ts';
 
-export interface ManifestFile {
-  path: string;
-  sha256: string;
-}
-
 export interface ManifestEntry {
   /** sha256 of the node's output hash and key base (file names depend on the params too). */
   hash: string;
-  files: ManifestFile[];
+  /** Paths relative to the output directory (the format of earlier versions, which ignore `sha256`). */
+  files: string[];
+  /** sha256 of each file, in the order of `files`. */
+  sha256?: string[];
 }
 
 export type Manifest = Record<string, ManifestEntry>;
@@ -58,7 +56,8 @@ export class OutputWriter {
     const hash = sha256(`${outputHash}:${base.hash}`);
     const prev = this.manifest[n.name];
     if (prev && prev.hash === hash && (await this.intact(prev))) return;
-    const files: ManifestFile[] = [];
+    const files: string[] = [];
+    const digests: string[] = [];
     const octx: OutputContext = {
       ...this.baseCtx(n.name),
       outDir: this.outDir,
@@ -66,21 +65,22 @@ export class OutputWriter {
         const path = resolve(this.outDir, rel);
         if (!path.startsWith(resolve(this.outDir) + sep)) throw new Error(`node '${n.name}': output path escapes the output directory: ${rel}`);
         await atomicWrite(path, data);
-        files.push({ path: rel, sha256: sha256(data) });
+        files.push(rel);
+        digests.push(sha256(data));
         this.emit({ type: 'output', node: n.name, path });
       },
     };
     await write.call(n.kind, await load(), n.params, octx);
-    this.manifest[n.name] = { hash, files };
+    this.manifest[n.name] = { hash, files, sha256: digests };
     await this.save();
   }
 
   /** Every file of the entry is there with the digest it was written with. */
   private async intact(e: ManifestEntry): Promise<boolean> {
-    for (const f of e.files) {
-      if (typeof f?.sha256 !== 'string') return false; // a manifest of an older version
-      const bytes = await readFile(join(this.outDir, f.path)).catch(() => undefined);
-      if (!bytes || sha256(bytes) !== f.sha256) return false;
+    if (!Array.isArray(e.files) || !Array.isArray(e.sha256) || e.sha256.length !== e.files.length) return false; // an older manifest
+    for (let i = 0; i < e.files.length; i++) {
+      const bytes = await readFile(join(this.outDir, String(e.files[i]))).catch(() => undefined);
+      if (!bytes || sha256(bytes) !== e.sha256[i]) return false;
     }
     return true;
   }
