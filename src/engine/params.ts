@@ -7,7 +7,8 @@ import { UserError } from '../errors.ts';
 const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
 
 export function parseSetArgs(sets: string[]): Record<string, string> {
-  const out: Record<string, string> = Object.create(null);
+  // a plain object is safe: the names that would reach a prototype are refused below
+  const out: Record<string, string> = {};
   for (const s of sets) {
     const eq = s.indexOf('=');
     if (eq <= 0) throw new UserError(`--set ${s}: expected NAME=VALUE`);
