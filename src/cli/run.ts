@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Subject } from 'rxjs';
 import { UserError } from '../errors.ts';
-import { parseCommandArgs } from './parse-args.ts';
+import { intOption, parseCommandArgs } from './parse-args.ts';
 import { checkWritableDir } from './writable-dir.ts';
 import type { RunEvent } from '../engine/events.ts';
 import { parseSetArgs } from '../engine/params.ts';
@@ -26,14 +26,11 @@ options:
   --retries N          retries of a failing chunk (default 1)
   --chunk-size N       target entries per chunk (default 200000)
   --skip-bad-files     skip unreadable files / chunks and list them in the summary
+  --executor URL       run chunk tasks on \`flow worker\` processes through Redis:
+                       redis://[:PASSWORD@]HOST:PORT[/DB] or rediss:// (default $FLOW_EXECUTOR)
+  --workers-timeout S  with --executor: fail when no worker is connected for S seconds (default 120)
+  --blob-dir DIR       with --executor: shared directory for large cache blobs (default: in Redis)
   -h, --help           this help`;
-
-function intOption(name: string, v: string | undefined, dflt: number, min: number): number {
-  if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new UserError(`--${name}: expected an integer >= ${min}, got "${v}"`);
-  return n;
-}
 
 export async function main(argv: string[]): Promise<number> {
   const args = parseCommandArgs('run', argv, {
@@ -47,6 +44,9 @@ export async function main(argv: string[]): Promise<number> {
     retries: { type: 'string' },
     'chunk-size': { type: 'string' },
     'skip-bad-files': { type: 'boolean', default: false },
+    executor: { type: 'string' },
+    'workers-timeout': { type: 'string' },
+    'blob-dir': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   });
   const o = args.values;
@@ -61,6 +61,10 @@ export async function main(argv: string[]): Promise<number> {
   const retries = intOption('retries', o.retries, 1, 0);
   const chunkSize = intOption('chunk-size', o['chunk-size'], 200_000, 1);
   const sets = parseSetArgs(o.set);
+  const executor = o.executor ?? (process.env.FLOW_EXECUTOR || undefined);
+  const workersTimeout = intOption('workers-timeout', o['workers-timeout'], 120, 1);
+  // a bad URL or an unreachable Redis is one line within seconds, before the graph is loaded
+  const remote = executor ? await (await import('../scaleout/coordinator.ts')).openExecutor(executor) : undefined;
 
   const { loadGraph } = await import('../engine/load.ts');
   const g = await loadGraph(args.positionals[0]!, sets);
@@ -72,9 +76,15 @@ export async function main(argv: string[]): Promise<number> {
   const { resolveCacheDir } = await import('../../cache/location.ts');
   const cacheDir = o['no-cache'] ? null : resolveCacheDir(o['cache-dir']);
   if (cacheDir) checkWritableDir(cacheDir, '--cache-dir');
-  const store = cacheDir ? await (await import('../../cache/store.ts')).openStore(cacheDir) : null;
+  const local = cacheDir ? await (await import('../../cache/store.ts')).openStore(cacheDir) : null;
 
   const events = new Subject<RunEvent>();
+  const coordinator = remote
+    ? await (await import('../scaleout/coordinator.ts')).startCoordinator(remote, g, {
+        executor: executor!, local, blobDir: o['blob-dir'] ? resolve(o['blob-dir']) : null, workersTimeoutMs: workersTimeout * 1000, sets, emit: (e) => events.next(e),
+      })
+    : undefined;
+  const store = coordinator ? coordinator.store : local;
   const view = await attachView(events, ui);
 
   const abort = new AbortController();
@@ -91,8 +101,9 @@ export async function main(argv: string[]): Promise<number> {
   let code: number;
   try {
     const summary = await executeGraph(g, {
-      workers, store, cacheDir, outDir, force: o.force, retries, chunkSize, skipBadFiles: o['skip-bad-files'],
-      signal: abort.signal, sets, makePool: piscinaPool,
+      // remote: `workers` is the number of jobs kept in flight on the queue
+      workers: coordinator ? Math.max(workers, 64) : workers, store, cacheDir, outDir, force: o.force, retries, chunkSize, skipBadFiles: o['skip-bad-files'],
+      signal: abort.signal, sets, makePool: coordinator ? coordinator.makePool : piscinaPool,
     }, events);
     code = summary.ok ? 0 : 1;
   } catch (err) {
@@ -106,6 +117,7 @@ export async function main(argv: string[]): Promise<number> {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
     await store?.close();
+    await coordinator?.close();
   }
   events.complete();
   await view.done;

@@ -620,7 +620,8 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
   const ok = !cancelled && plan.order.every((n) => summary[n.name]?.status === 'cached' || summary[n.name]?.status === 'computed');
   const done: RunSummary = {
     type: 'run-done', ok, seconds: (performance.now() - t0) / 1000, nodes: summary,
-    ...(skippedFiles.length ? { skippedFiles: skippedFiles.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) } : {}), t: Date.now(),
+    ...(skippedFiles.length ? { skippedFiles: skippedFiles.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) } : {}),
+    ...(pool?.workerStats ? { workers: pool.workerStats() } : {}), t: Date.now(),
   };
   events.next(done);
   if (cancelled) throw new RunCancelled('cancelled');

@@ -1,0 +1,60 @@
+// `flow run --executor redis://...`: everything the coordinator sets up around the executor. It
+// checks Redis (one line on failure), ships the graph code, registers the run, puts the shared
+// cache behind the local store (TieredStore, the graph's action cache loaded once) and hands the
+// executor a pool factory; close() unregisters the run. The executor itself does not change.
+import type { Store } from '../../cache/types.ts';
+import type { RunEvent } from '../engine/events.ts';
+import type { LoadedGraph } from '../engine/load.ts';
+import type { ChunkPool } from '../engine/pool.ts';
+import { shipCode } from './bundle.ts';
+import { connectChecked, parseExecutorUrl, type ExecutorUrl } from './connection.ts';
+import { remotePool } from './remote-pool.ts';
+import { newRunId, registerRun, runRecord, unregisterRun, type RunRecord } from './runs.ts';
+import { SharedStore } from './shared-store.ts';
+import { TieredStore } from './tiered-store.ts';
+
+export interface Coordinator {
+  url: ExecutorUrl;
+  run: RunRecord;
+  /** The local store with the shared cache behind it (null with --no-cache). */
+  store: Store | null;
+  makePool: () => ChunkPool;
+  close(): Promise<void>;
+}
+
+export interface CoordinatorOptions {
+  executor: string;
+  local: Store | null;
+  blobDir: string | null;
+  workersTimeoutMs: number;
+  sets: Record<string, string>;
+  emit: (e: RunEvent) => void;
+}
+
+/** Parses the URL and connects: fails fast, before the graph is loaded. */
+export async function openExecutor(executor: string): Promise<{ url: ExecutorUrl; redis: import('ioredis').Redis }> {
+  const url = parseExecutorUrl(executor);
+  return { url, redis: await connectChecked(url) };
+}
+
+export async function startCoordinator(conn: Awaited<ReturnType<typeof openExecutor>>, g: LoadedGraph, o: CoordinatorOptions): Promise<Coordinator> {
+  const { url, redis } = conn;
+  const shared = new SharedStore(redis, o.blobDir, url.shown);
+  const { codeHash } = await shipCode(redis, g.path);
+  const run = runRecord(newRunId(g.plan.graph), g.plan.graph, codeHash, o.blobDir);
+  await registerRun(redis, run);
+  let store: Store | null = null;
+  if (o.local) {
+    const t = new TieredStore(o.local, shared, g.plan.graph);
+    await t.prefetchAll();
+    store = t;
+  }
+  return {
+    url, run, store,
+    makePool: () => remotePool({ url, redis, run, graphPath: g.path, sets: o.sets, cache: o.local !== null, shared, workersTimeoutMs: o.workersTimeoutMs, emit: o.emit }),
+    async close() {
+      await unregisterRun(redis, run.runId).catch(() => {});
+      redis.disconnect();
+    },
+  };
+}
