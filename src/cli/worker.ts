@@ -19,6 +19,7 @@ options:
   --id ID             worker name in events and summaries (default HOST-PID)
   --lock-ms MS        BullMQ job lock (default 30000: a job whose worker died is re-delivered after it)
   --stalled-ms MS     BullMQ stalled-job check interval (default 15000)
+  --verbose           log every job as it starts
   -h, --help          this help`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -30,6 +31,7 @@ export async function main(argv: string[]): Promise<number> {
     id: { type: 'string' },
     'lock-ms': { type: 'string' },
     'stalled-ms': { type: 'string' },
+    verbose: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   });
   const o = args.values;
@@ -52,7 +54,7 @@ export async function main(argv: string[]): Promise<number> {
   const id = o.id ?? `${hostname()}-${process.pid}`;
   const log = (line: string) => console.log(`flow worker ${id}: ${line}`);
   const { startWorker } = await import('../scaleout/worker-loop.ts');
-  const w = await startWorker({ url, redis, slots, local, cacheDir, blobDir: o['blob-dir'] ?? null, id, lockMs, stalledMs, log });
+  const w = await startWorker({ url, redis, slots, local, cacheDir, blobDir: o['blob-dir'] ?? null, id, lockMs, stalledMs, log, verbose: o.verbose });
   log(`serving ${url.shown} (${slots} slot${slots === 1 ? '' : 's'}, cache ${local ? cacheDir : 'none'})`);
   await new Promise<void>((res) => {
     process.once('SIGINT', res);

@@ -52,13 +52,14 @@ export function bullOptions(url: ExecutorUrl): ConnectionOptions {
 /** Connects once, with a deadline: resolves with a ready client or throws one line naming Redis. */
 export async function connectChecked(url: ExecutorUrl, timeoutMs = 5000): Promise<Redis> {
   const client = new Redis({ ...url.options, lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 1, retryStrategy: () => null, enableOfflineQueue: false });
-  client.on('error', () => {}); // reported through connect() below
+  let first: unknown; // ioredis reports the cause (ECONNREFUSED...) as an event, connect() only "closed"
+  client.on('error', (err) => (first ??= err));
   try {
     await withTimeout(client.connect(), timeoutMs, 'timed out');
     await withTimeout(client.ping(), timeoutMs, 'no answer to PING');
   } catch (err) {
     client.disconnect();
-    throw new UserError(`cannot use Redis at ${url.shown}: ${describeRedisError(err)}`);
+    throw new UserError(`cannot use Redis at ${url.shown}: ${describeRedisError(first ?? err)}`);
   }
   // from here on the client may reconnect (Redis restarted): commands wait for it
   client.options.retryStrategy = (n) => Math.min(200 * n, 2000);

@@ -79,6 +79,9 @@ export function remotePool(o: RemotePoolOptions): RemotePool {
   };
   events.on('completed', ({ jobId, returnvalue }) => settle(jobId, true, returnvalue));
   events.on('failed', ({ jobId, failedReason }) => settle(jobId, false, failedReason));
+  events.on('stalled', ({ jobId }) => {
+    if (pending.has(jobId)) o.emit({ type: 'warning', message: `job ${jobId} stalled (its worker died or was stuck): BullMQ re-delivers it`, t: Date.now() });
+  });
   // custom events published by the workers (QueueEventsProducer) arrive under their name
   (events as unknown as NodeJS.EventEmitter).on(WORKER_EVENT, (args: Record<string, string>) => {
     const e = workerEventFrom(args);

@@ -35,6 +35,8 @@ export interface WorkerOptions {
   lockMs: number;
   stalledMs: number;
   log: (line: string) => void;
+  /** Log every job as it starts. */
+  verbose: boolean;
 }
 
 const HEARTBEAT_MS = 5000;
@@ -86,6 +88,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     if (!shared) throw new Error(`worker ${o.id}: run ${d.runId} is not registered`);
     const release = await slots();
     busy++;
+    if (o.verbose) o.log(`job ${job.id} (${d.kind}) of run ${d.runId}`);
     const t0 = performance.now();
     try {
       const g = await graphFor(d.codeHash, d.sets);
