@@ -5,6 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { bullOptions, connectChecked, parseExecutorUrl } from '../src/scaleout/connection.ts';
+import { listRuns } from '../src/scaleout/runs.ts';
 import { redisMissing, runDone, runFlow, spawnFlow, startRedis, startWorkerProc, tempDir, writeTestGraph } from './helpers/scaleout.ts';
 
 if (redisMissing) console.log(`# skipping the Redis tests: ${redisMissing}`);
@@ -80,6 +83,71 @@ test('Redis restarted mid-run (with persistence): the run waits and goes on, out
     assert.equal(runDone(run.out()).nodes.mjj!.events, ref.done.nodes.mjj!.events);
   } finally {
     await run.kill();
+    await w.kill();
+    await r.stop();
+  }
+});
+
+test('Redis restarted mid-run WITHOUT persistence: the run re-submits what Redis lost and goes on', opts, async () => {
+  const graph = writeTestGraph();
+  const ref = await localRun(graph, []);
+  const r = await startRedis();
+  const w = await startWorkerProc(r.url, { env: { HF_TEST_STALL_MS: '300' } });
+  const dir = tempDir('restart0');
+  const run = spawnFlow(['run', graph, ...CHUNK, '--executor', r.url, '--cache-dir', join(dir, 'c'), '--out', join(dir, 'o'), '--ui', 'json']);
+  try {
+    await run.waitFor('"type":"chunk-done"', 120_000);
+    await r.restart();
+    assert.equal(await run.exited(240_000), 0, run.out().slice(-3000) + run.err());
+    assert.match(run.out(), /lost the run's state \(restarted\?\): re-submitting \d+ job/);
+    same(ref.dir, join(dir, 'o'), 'histograms.root');
+    assert.equal(runDone(run.out()).nodes.mjj!.events, ref.done.nodes.mjj!.events);
+  } finally {
+    await run.kill();
+    await w.kill();
+    await r.stop();
+  }
+});
+
+test('coordinator SIGKILLed: the re-run resumes from the shared cache, with the chunks workers finished after it died', opts, async () => {
+  const graph = writeTestGraph();
+  const ref = await localRun(graph, []);
+  const r = await startRedis();
+  const w = await startWorkerProc(r.url, { env: { HF_TEST_STALL_MS: '300' } });
+  const dir = tempDir('coordkill');
+  const args = ['run', graph, ...CHUNK, '--executor', r.url, '--cache-dir', join(dir, 'c'), '--out', join(dir, 'o'), '--ui', 'json'];
+  const redis = await connectChecked(parseExecutorUrl(r.url));
+  try {
+    const first = spawnFlow(args);
+    await first.waitFor('"type":"chunk-done"', 120_000);
+    first.proc.kill('SIGKILL');
+    await first.exited(20_000);
+    const seen = first.out().split('\n').filter((l) => l.includes('"type":"chunk-done"') && l.includes('"node":"skim"')).length;
+    // the dead run's jobs stay queued; the worker finishes them all
+    const [rec] = await listRuns(redis);
+    const queue = new Queue(rec!.queue, { connection: bullOptions(parseExecutorUrl(r.url)) });
+    try {
+      let left = 1;
+      for (let i = 0; i < 600 && left > 0; i++) {
+        const c = await queue.getJobCounts('wait', 'active', 'completed');
+        left = (c.wait ?? 0) + (c.active ?? 0) + ((c.completed ?? 0) === 0 ? 1 : 0);
+        if (left) await new Promise((res) => setTimeout(res, 200));
+      }
+      assert.equal(left, 0, 'the worker drained the dead run');
+    } finally {
+      await queue.close();
+    }
+    const again = await runFlow(args);
+    assert.equal(again.code, 0, again.err);
+    const d = runDone(again.out);
+    assert.equal(d.workers, undefined, 'nothing left to enqueue');
+    assert.equal(d.nodes.skim!.cached_chunks, d.nodes.skim!.chunks);
+    assert.ok(d.nodes.skim!.chunks! > seen, `${seen} chunks were done before the kill`);
+    same(ref.dir, join(dir, 'o'), 'histograms.root');
+    assert.equal(d.nodes.mjj!.events, ref.done.nodes.mjj!.events);
+    assert.equal((await listRuns(redis)).length, 0, 'the dead run was cleaned up by the next coordinator');
+  } finally {
+    redis.disconnect();
     await w.kill();
     await r.stop();
   }

@@ -484,10 +484,15 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
         for (const l of r.logs) emit({ type: l.level === 'warn' ? 'warning' : 'log', node: l.node, message: `${chunkLabel(chunks[i]!)}: ${l.message}` });
         partials = new Map();
         for (const nr of r.nodes) {
+          const preChecked = hashes.get(nr.name)![i] !== undefined;
           hashes.get(nr.name)![i] = nr.hash;
           partials.set(nr.name, nr.partial);
           if (nr.corrupt) corrupt.add(nr.name);
-          if (nr.cached) continue;
+          if (nr.cached) {
+            // found by the task, not by the pre-check (a worker's own cache under scale-out): count it once
+            if (!preChecked) cachedEvents.set(nr.name, cachedEvents.get(nr.name)! + nr.events);
+            continue;
+          }
           computedEvents.set(nr.name, computedEvents.get(nr.name)! + nr.events);
           computedChunks.set(nr.name, computedChunks.get(nr.name)! + 1);
           computeSeconds.set(nr.name, (computeSeconds.get(nr.name) ?? 0) + nr.seconds);

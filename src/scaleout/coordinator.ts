@@ -2,14 +2,17 @@
 // checks Redis (one line on failure), ships the graph code, registers the run, puts the shared
 // cache behind the local store (TieredStore, the graph's action cache loaded once) and hands the
 // executor a pool factory; close() unregisters the run. The executor itself does not change.
+import { hostname } from 'node:os';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { Store } from '../../cache/types.ts';
 import type { RunEvent } from '../engine/events.ts';
 import type { LoadedGraph } from '../engine/load.ts';
 import type { ChunkPool } from '../engine/pool.ts';
 import { shipCode } from './bundle.ts';
-import { connectChecked, parseExecutorUrl, type ExecutorUrl } from './connection.ts';
+import { bullOptions, connectChecked, parseExecutorUrl, type ExecutorUrl } from './connection.ts';
 import { remotePool } from './remote-pool.ts';
-import { newRunId, registerRun, runRecord, unregisterRun, type RunRecord } from './runs.ts';
+import { STALE_RUN_MS, listRuns, newRunId, registerRun, runRecord, unregisterRun, type RunRecord } from './runs.ts';
 import { SharedStore } from './shared-store.ts';
 import { TieredStore } from './tiered-store.ts';
 
@@ -32,13 +35,45 @@ export interface CoordinatorOptions {
 }
 
 /** Parses the URL and connects: fails fast, before the graph is loaded. */
-export async function openExecutor(executor: string): Promise<{ url: ExecutorUrl; redis: import('ioredis').Redis }> {
+export async function openExecutor(executor: string): Promise<{ url: ExecutorUrl; redis: Redis }> {
   const url = parseExecutorUrl(executor);
   return { url, redis: await connectChecked(url) };
 }
 
+/** Runs whose coordinator is gone (its process on this host is dead, or it has not refreshed its
+ *  record for STALE_RUN_MS) and whose queue the workers have drained: their results are in the
+ *  shared cache already; the queue and the record go. */
+async function cleanDeadRuns(url: ExecutorUrl, redis: Redis): Promise<void> {
+  const me = hostname();
+  for (const r of await listRuns(redis)) {
+    const [host, pid] = r.coordinator.split(':');
+    const dead = Date.now() - r.alive > STALE_RUN_MS || (host === me && !processAlive(Number(pid)));
+    if (!dead) continue;
+    const q = new Queue(r.queue, { connection: bullOptions(url) });
+    try {
+      const c = await q.getJobCounts('wait', 'active', 'delayed', 'prioritized');
+      if (Object.values(c).every((n) => !n)) {
+        await q.obliterate({ force: true });
+        await unregisterRun(redis, r.runId);
+      }
+    } finally {
+      await q.close();
+    }
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export async function startCoordinator(conn: Awaited<ReturnType<typeof openExecutor>>, g: LoadedGraph, o: CoordinatorOptions): Promise<Coordinator> {
   const { url, redis } = conn;
+  await cleanDeadRuns(url, redis);
   const shared = new SharedStore(redis, o.blobDir, url.shown);
   const { codeHash } = await shipCode(redis, g.path);
   const run = runRecord(newRunId(g.plan.graph), g.plan.graph, codeHash, o.blobDir);
