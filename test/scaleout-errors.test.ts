@@ -44,6 +44,9 @@ test('bad URL, unreachable Redis, wrong password: one line, non-zero exit, withi
       assert.ok(Date.now() - t0 < 20_000, `${url} took ${(Date.now() - t0) / 1000}s`);
       assert.doesNotMatch(res.err, /right|wrong/, 'the password never shows');
     }
+    const env = await runFlow(['run', 'graphs/quickstart.ts', '--cache-dir', `${cwd}/c`, '--out', `${cwd}/o`], { ms: 30_000, env: { FLOW_EXECUTOR: `redis://127.0.0.1:${closed}` } });
+    assert.equal(env.code, 2);
+    assert.match(env.err, /cannot use Redis at redis:\/\/127\.0\.0\.1:\d+: connection refused/, 'FLOW_EXECUTOR is --executor');
     const w = await runFlow(['worker', `redis://127.0.0.1:${closed}`], { ms: 30_000 });
     assert.equal(w.code, 2);
     assert.match(w.err, /cannot use Redis at .*connection refused/);
