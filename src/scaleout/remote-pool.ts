@@ -58,6 +58,7 @@ export function remotePool(o: RemotePoolOptions): RemotePool {
   let warnedWaiting = false;
   let redisDownSince: number | undefined;
   let watching = false;
+  let round = 0;
 
   const failAll = (err: Error): void => {
     fatal ??= err;
@@ -107,7 +108,8 @@ export function remotePool(o: RemotePoolOptions): RemotePool {
         await registerRun(o.redis, o.run);
         o.emit({ type: 'warning', message: `Redis at ${o.url.shown} lost the run's state (restarted?): re-submitting ${pending.size} job(s)`, t: Date.now() });
       } else await registerRun(o.redis, o.run);
-      for (const [id, p] of [...pending]) {
+      // missed completions (events stream read while Redis was away) and lost jobs: every 5th round
+      if (++round % 5 === 0) for (const [id, p] of [...pending]) {
         const state = await queue.getJobState(id);
         if (state === 'completed' || state === 'failed') {
           const job = await queue.getJob(id);
