@@ -143,3 +143,23 @@ test('coordinator SIGKILLed: the re-run resumes from the shared cache, with the 
     await r.stop();
   }
 });
+
+test('Redis gone for good mid-run: one line naming Redis, non-zero exit, no hang', opts, async () => {
+  const graph = writeTestGraph();
+  const r = await startRedis();
+  const w = await startWorkerProc(r.url, { env: { HF_TEST_STALL_MS: '300' } });
+  const dir = tempDir('gone');
+  const run = spawnFlow(['run', graph, ...CHUNK, '--executor', r.url, '--retries', '0', '--cache-dir', join(dir, 'c'), '--out', join(dir, 'o'), '--ui', 'plain'], { env: { FLOW_REDIS_DOWN_MS: '3000' } });
+  try {
+    await run.waitFor(/skim .*running|mjj .*running|chunks/, 120_000);
+    await r.stop();
+    const code = await run.exited(90_000);
+    assert.equal(code, 1, run.out().slice(-2000) + run.err());
+    assert.match(run.out(), /lost Redis at redis:\/\/127\.0\.0\.1:\d+: unreachable for 3s/);
+    await w.kill('SIGTERM');
+    assert.notEqual(w.proc.exitCode ?? w.proc.signalCode, null, 'the worker stops too');
+  } finally {
+    await run.kill();
+    await w.kill('SIGKILL');
+  }
+});

@@ -64,5 +64,7 @@ export async function main(argv: string[]): Promise<number> {
   await w.stop();
   await local?.close();
   redis.disconnect();
+  // BullMQ's connections retry a vanished Redis on timers of their own: do not linger for them
+  setTimeout(() => process.exit(0), 1000).unref();
   return 0;
 }

@@ -77,7 +77,8 @@ export function describeRedisError(err: unknown): string {
   return msg;
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+/** Rejects after `ms` (ioredis queues commands while Redis is away: every wait on it is bounded). */
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
   return Promise.race([p, new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new Error(`${what} after ${ms / 1000}s`)), ms)))]).finally(() => clearTimeout(timer));
 }

@@ -10,7 +10,7 @@ import type { RunEvent } from '../engine/events.ts';
 import type { LoadedGraph } from '../engine/load.ts';
 import type { ChunkPool } from '../engine/pool.ts';
 import { shipCode } from './bundle.ts';
-import { bullOptions, connectChecked, parseExecutorUrl, type ExecutorUrl } from './connection.ts';
+import { bullOptions, connectChecked, parseExecutorUrl, withTimeout, type ExecutorUrl } from './connection.ts';
 import { remotePool } from './remote-pool.ts';
 import { STALE_RUN_MS, listRuns, newRunId, registerRun, runRecord, unregisterRun, type RunRecord } from './runs.ts';
 import { SharedStore } from './shared-store.ts';
@@ -88,7 +88,7 @@ export async function startCoordinator(conn: Awaited<ReturnType<typeof openExecu
     url, run, store,
     makePool: () => remotePool({ url, redis, run, graphPath: g.path, sets: o.sets, cache: o.local !== null, shared, workersTimeoutMs: o.workersTimeoutMs, emit: o.emit }),
     async close() {
-      await unregisterRun(redis, run.runId).catch(() => {});
+      await withTimeout(unregisterRun(redis, run.runId), 3000, 'unregistering').catch(() => {});
       redis.disconnect();
     },
   };

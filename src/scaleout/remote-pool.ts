@@ -9,7 +9,7 @@ import type { RunEvent } from '../engine/events.ts';
 import type { ChunkPool, NodeTask } from '../engine/pool.ts';
 import { UserError } from '../errors.ts';
 import { shipCode } from './bundle.ts';
-import { bullOptions, describeRedisError, type ExecutorUrl } from './connection.ts';
+import { bullOptions, describeRedisError, withTimeout, type ExecutorUrl } from './connection.ts';
 import { RUNS } from './keys.ts';
 import { registerRun, liveWorkers, type RunRecord } from './runs.ts';
 import type { SharedStore } from './shared-store.ts';
@@ -95,7 +95,7 @@ export function remotePool(o: RemotePoolOptions): RemotePool {
     try {
       const now = Date.now();
       try {
-        await withDeadline(o.redis.ping(), 3000);
+        await withTimeout(o.redis.ping(), 3000, 'no answer to PING');
         redisDownSince = undefined;
       } catch (err) {
         redisDownSince ??= now;
@@ -176,9 +176,15 @@ export function remotePool(o: RemotePoolOptions): RemotePool {
     async destroy() {
       clearInterval(timer);
       failAll(new Error('cancelled'));
-      await events.close().catch(() => {});
-      await queue.obliterate({ force: true }).catch(() => {});
-      await queue.close().catch(() => {});
+      // bounded: with Redis gone these would wait for it forever
+      const quiet = (p: Promise<unknown>) => withTimeout(p, 5000, 'closing').catch(() => {});
+      await quiet(events.close());
+      await quiet(queue.obliterate({ force: true }));
+      await quiet(queue.close());
+      if (fatal?.message.startsWith('lost Redis')) {
+        void queue.disconnect().catch(() => {});
+        void events.disconnect().catch(() => {});
+      }
     },
   };
 }
@@ -193,8 +199,4 @@ async function fromWire(r: WireChunkResult, shared: SharedStore): Promise<ChunkT
   return { logs: r.logs, nodes };
 }
 
-function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
-  let t: NodeJS.Timeout;
-  return Promise.race([p, new Promise<never>((_, rej) => (t = setTimeout(() => rej(new Error(`no answer within ${ms / 1000}s`)), ms)))]).finally(() => clearTimeout(t));
-}
 

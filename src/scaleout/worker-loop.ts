@@ -13,7 +13,7 @@ import { nodeBase } from '../engine/keys.ts';
 import { loadGraph, type LoadedGraph } from '../engine/load.ts';
 import type { NodeTask } from '../engine/pool.ts';
 import { materialiseCode } from './bundle.ts';
-import { bullOptions, type ExecutorUrl } from './connection.ts';
+import { bullOptions, withTimeout, type ExecutorUrl } from './connection.ts';
 import { WORKERS } from './keys.ts';
 import { prefetchChunkKeys } from './chunk-keys.ts';
 import { HEPFLOW_VERSION, STALE_RUN_MS, listRuns, type RunRecord } from './runs.ts';
@@ -186,9 +186,11 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
   return {
     async stop() {
       stopping = true;
-      for (const id of served.keys()) if (served.get(id)!.worker) await publish(id, 'stop');
-      await Promise.all([...served.keys()].map(drop));
-      await o.redis.zrem(WORKERS, o.id).catch(() => {});
+      // running jobs finish (BullMQ's close waits for them); Redis gone: do not wait for it forever
+      const bounded = (p: Promise<unknown>, ms: number) => withTimeout(p, ms, 'stopping').catch(() => {});
+      for (const id of served.keys()) if (served.get(id)!.worker) await bounded(publish(id, 'stop'), 3000);
+      await bounded(Promise.all([...served.keys()].map(drop)), o.lockMs + 5000);
+      await bounded(o.redis.zrem(WORKERS, o.id), 3000);
       await Promise.race([Promise.all(loops), sleep(POLL_MS + 100)]);
     },
   };
