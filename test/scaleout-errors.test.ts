@@ -44,6 +44,11 @@ test('bad URL, unreachable Redis, wrong password: one line, non-zero exit, withi
       assert.ok(Date.now() - t0 < 20_000, `${url} took ${(Date.now() - t0) / 1000}s`);
       assert.doesNotMatch(res.err, /right|wrong/, 'the password never shows');
     }
+    const t1 = Date.now();
+    const noGraph = await runFlow(['run', `${cwd}/missing.ts`, '--executor', `redis://:right@127.0.0.1:${r.port}`, '--cache-dir', `${cwd}/c`], { ms: 30_000 });
+    assert.equal(noGraph.code, 2);
+    assert.match(noGraph.err, /graph file not found/);
+    assert.ok(Date.now() - t1 < 20_000, 'an error before the run leaves no Redis connection keeping the process alive');
     const env = await runFlow(['run', 'graphs/quickstart.ts', '--cache-dir', `${cwd}/c`, '--out', `${cwd}/o`], { ms: 30_000, env: { FLOW_EXECUTOR: `redis://127.0.0.1:${closed}` } });
     assert.equal(env.code, 2);
     assert.match(env.err, /cannot use Redis at redis:\/\/127\.0\.0\.1:\d+: connection refused/, 'FLOW_EXECUTOR is --executor');

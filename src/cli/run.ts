@@ -63,8 +63,9 @@ export async function main(argv: string[]): Promise<number> {
   const sets = parseSetArgs(o.set);
   const executor = o.executor ?? (process.env.FLOW_EXECUTOR || undefined);
   const workersTimeout = intOption('workers-timeout', o['workers-timeout'], 120, 1);
-  // a bad URL or an unreachable Redis is one line within seconds, before the graph is loaded
-  const remote = executor ? await (await import('../scaleout/coordinator.ts')).openExecutor(executor) : undefined;
+  // a bad URL is one line before the graph is loaded; an unreachable Redis within the connect deadline
+  const scaleout = executor ? await import('../scaleout/coordinator.ts') : undefined;
+  if (executor) (await import('../scaleout/connection.ts')).parseExecutorUrl(executor);
 
   const { loadGraph } = await import('../engine/load.ts');
   const g = await loadGraph(args.positionals[0]!, sets);
@@ -79,9 +80,12 @@ export async function main(argv: string[]): Promise<number> {
   const local = cacheDir ? await (await import('../../cache/store.ts')).openStore(cacheDir) : null;
 
   const events = new Subject<RunEvent>();
-  const coordinator = remote
-    ? await (await import('../scaleout/coordinator.ts')).startCoordinator(remote, g, {
-        executor: executor!, local, blobDir: o['blob-dir'] ? resolve(o['blob-dir']) : null, workersTimeoutMs: workersTimeout * 1000, sets, emit: (e) => events.next(e),
+  const coordinator = scaleout && executor
+    ? await scaleout.startCoordinator(await scaleout.openExecutor(executor), g, {
+        executor, local, blobDir: o['blob-dir'] ? resolve(o['blob-dir']) : null, workersTimeoutMs: workersTimeout * 1000, sets, emit: (e) => events.next(e),
+      }).catch(async (err: unknown) => {
+        await local?.close();
+        throw err;
       })
     : undefined;
   const store = coordinator ? coordinator.store : local;

@@ -73,6 +73,15 @@ function processAlive(pid: number): boolean {
 
 export async function startCoordinator(conn: Awaited<ReturnType<typeof openExecutor>>, g: LoadedGraph, o: CoordinatorOptions): Promise<Coordinator> {
   const { url, redis } = conn;
+  try {
+    return await setUp(url, redis, g, o);
+  } catch (err) {
+    redis.disconnect(); // an open connection would keep the process alive after the error
+    throw err;
+  }
+}
+
+async function setUp(url: ExecutorUrl, redis: Redis, g: LoadedGraph, o: CoordinatorOptions): Promise<Coordinator> {
   await cleanDeadRuns(url, redis);
   const shared = new SharedStore(redis, o.blobDir, url.shown);
   const { codeHash } = await shipCode(redis, g.path);
