@@ -116,8 +116,8 @@ export function remotePool(o: RemotePoolOptions): RemotePool {
           if (job) settle(id, state === 'completed', state === 'completed' ? job.returnvalue : job.failedReason);
         } else if (state === 'unknown') {
           pending.delete(id);
-          const job = await queue.add(p.data.kind, p.data, JOB_OPTS);
-          pending.set(job.id!, { ...p, job });
+          p.job = await queue.add(p.data.kind, p.data, JOB_OPTS);
+          pending.set(p.job.id!, p);
         }
       }
       if (pending.size === 0) waitingSince = undefined;
@@ -153,14 +153,15 @@ export function remotePool(o: RemotePoolOptions): RemotePool {
     const job = await queue.add(kind, data, JOB_OPTS);
     return new Promise<JobResult>((resolve, reject) => {
       if (signal?.aborted) return reject(new Error('cancelled'));
+      const entry: Pending = { job, data, resolve: (r) => (done(), resolve(r)), reject: (e) => (done(), reject(e)) };
       const onAbort = () => {
-        pending.delete(job.id!);
-        void job.remove().catch(() => {}); // an active job finishes and its result is ignored
+        pending.delete(entry.job.id!); // the watchdog may have re-added it under a new id
+        void entry.job.remove().catch(() => {}); // an active job finishes and its result is ignored
         reject(new Error('cancelled'));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       const done = () => signal?.removeEventListener('abort', onAbort);
-      pending.set(job.id!, { job, data, resolve: (r) => (done(), resolve(r)), reject: (e) => (done(), reject(e)) });
+      pending.set(job.id!, entry);
     });
   };
 

@@ -3,8 +3,7 @@
 // travel v8-serialised (base64) inside a small JSON envelope. Partial payloads do not travel here:
 // they go through the shared blob store and the result names their sha256.
 import { deserialize, serialize } from 'node:v8';
-import type { ChunkTask, ChunkTaskResult } from '../engine/chunk-task.ts';
-import type { NodeTask } from '../engine/pool.ts';
+import type { ChunkTaskResult } from '../engine/chunk-task.ts';
 
 export interface JobData {
   kind: 'chunk' | 'node-task';
@@ -37,5 +36,3 @@ export interface JobResult {
 
 export const pack = (v: unknown): string => serialize(v).toString('base64');
 export const unpack = <T>(s: string): T => deserialize(Buffer.from(s, 'base64')) as T;
-
-export type AnyTask = ChunkTask | NodeTask;

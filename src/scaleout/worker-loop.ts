@@ -81,7 +81,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     return t;
   };
 
-  const process1 = async (job: Job<JobData>): Promise<JobResult> => {
+  const runJob = async (job: Job<JobData>): Promise<JobResult> => {
     const d = job.data;
     if (d.version !== HEPFLOW_VERSION) throw new Error(refusal(o.id, host, d.version));
     const shared = served.get(d.runId)?.shared;
@@ -140,7 +140,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
       await publish(run.runId, 'refused', msg);
       return; // registered with no worker: the run is not looked at again
     }
-    const w = new Worker<JobData, JobResult>(run.queue, process1, {
+    const w = new Worker<JobData, JobResult>(run.queue, runJob, {
       connection: bullOptions(o.url), concurrency: o.slots, lockDuration: o.lockMs, stalledInterval: o.stalledMs, maxStalledCount: 3,
     });
     w.on('error', () => {});
