@@ -151,7 +151,7 @@ test('Redis gone for good mid-run: one line naming Redis, non-zero exit, no hang
   const dir = tempDir('gone');
   const run = spawnFlow(['run', graph, ...CHUNK, '--executor', r.url, '--retries', '0', '--cache-dir', join(dir, 'c'), '--out', join(dir, 'o'), '--ui', 'plain'], { env: { FLOW_REDIS_DOWN_MS: '3000' } });
   try {
-    await run.waitFor(/skim .*running|mjj .*running|chunks/, 120_000);
+    await run.waitFor(/skim +start/, 120_000); // Redis goes before or just after the first jobs
     await r.stop();
     const code = await run.exited(90_000);
     assert.equal(code, 1, run.out().slice(-2000) + run.err());
@@ -161,5 +161,20 @@ test('Redis gone for good mid-run: one line naming Redis, non-zero exit, no hang
   } finally {
     await run.kill();
     await w.kill('SIGKILL');
+  }
+});
+
+test('Redis gone before the first job (while the inputs are generated): one line, no hang', opts, async () => {
+  const graph = writeTestGraph();
+  const r = await startRedis();
+  const dir = tempDir('gone0');
+  const run = spawnFlow(['run', graph, '--set', 'events=60000', ...CHUNK, '--executor', r.url, '--retries', '0', '--cache-dir', join(dir, 'c'), '--out', join(dir, 'o'), '--ui', 'plain'], { env: { FLOW_REDIS_DOWN_MS: '3000' } });
+  try {
+    await run.waitFor(/inputs +generating/, 120_000);
+    await r.stop();
+    assert.equal(await run.exited(150_000), 1, run.out().slice(-2000) + run.err());
+    assert.match(run.out(), /redis:\/\/127\.0\.0\.1:\d+/, 'the failure names Redis');
+  } finally {
+    await run.kill();
   }
 });

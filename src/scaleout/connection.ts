@@ -61,9 +61,10 @@ export async function connectChecked(url: ExecutorUrl, timeoutMs = 5000): Promis
     client.disconnect();
     throw new UserError(`cannot use Redis at ${url.shown}: ${describeRedisError(first ?? err)}`);
   }
-  // from here on the client may reconnect (Redis restarted): commands wait for it
+  // from here on the client may reconnect (Redis restarted): commands wait for it, for about a
+  // minute (30 reconnection attempts), then fail: a Redis gone for good is an error, not a hang
   client.options.retryStrategy = (n) => Math.min(200 * n, 2000);
-  client.options.maxRetriesPerRequest = null;
+  client.options.maxRetriesPerRequest = 30;
   client.options.enableOfflineQueue = true;
   return client;
 }

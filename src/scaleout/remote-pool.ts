@@ -60,8 +60,14 @@ export function remotePool(o: RemotePoolOptions): RemotePool {
   let watching = false;
   let round = 0;
 
+  // rejects once the run cannot go on: every wait on Redis races it (ioredis queues commands while
+  // Redis is away, so a wait on Redis alone could last forever)
+  let rejectFatal!: (e: Error) => void;
+  const fatalP = new Promise<never>((_, rej) => (rejectFatal = rej));
+  fatalP.catch(() => {});
   const failAll = (err: Error): void => {
     fatal ??= err;
+    rejectFatal(fatal);
     for (const p of pending.values()) p.reject(err);
     pending.clear();
   };
@@ -141,16 +147,16 @@ export function remotePool(o: RemotePoolOptions): RemotePool {
 
   const start = (): Promise<void> =>
     (ready ??= (async () => {
+      timer = setInterval(() => void watch(), WATCH_MS); // also while the connections come up
       await events.waitUntilReady();
       await queue.waitUntilReady();
-      timer = setInterval(() => void watch(), WATCH_MS);
     })());
 
   const submit = async (kind: JobData['kind'], task: ChunkTask | NodeTask, signal?: AbortSignal): Promise<JobResult> => {
     if (fatal) throw fatal;
-    await start();
+    await Promise.race([start(), fatalP]);
     const data: JobData = { kind, runId: o.run.runId, version: o.run.version, codeHash: o.run.codeHash, graph: o.run.graph, sets: o.sets, cache: o.cache, task: pack(task) };
-    const job = await queue.add(kind, data, JOB_OPTS);
+    const job = await Promise.race([queue.add(kind, data, JOB_OPTS), fatalP]);
     return new Promise<JobResult>((resolve, reject) => {
       if (signal?.aborted) return reject(new Error('cancelled'));
       const entry: Pending = { job, data, resolve: (r) => (done(), resolve(r)), reject: (e) => (done(), reject(e)) };

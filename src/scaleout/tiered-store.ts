@@ -4,6 +4,7 @@
 // cache once, a worker resolves the keys of one chunk task before running it (resolveChunkKeys).
 // Writes go to both; blobs read from L2 are verified by sha256 (SharedStore.readBlob).
 import type { CacheEntry, CacheStats, GcOptions, MemoTable, PutRequest, Store } from '../../cache/types.ts';
+import { describeRedisError } from './connection.ts';
 import type { SharedStore } from './shared-store.ts';
 
 export class TieredStore implements Store {
@@ -46,7 +47,11 @@ export class TieredStore implements Store {
 
   async put(req: PutRequest): Promise<CacheEntry> {
     const entry = await this.local.put(req);
-    await this.shared.putEntry(req.label.graph ?? this.graph, entry, req.payloads);
+    try {
+      await this.shared.putEntry(req.label.graph ?? this.graph, entry, req.payloads);
+    } catch (err) {
+      throw new Error(`shared cache on ${this.shared.where}: ${describeRedisError(err)}`, { cause: err });
+    }
     this.known.set(entry.key, entry);
     return entry;
   }
