@@ -11,6 +11,8 @@ enableCompileCache?.();
 const commands: Record<string, { summary: string; load: () => Promise<{ main(argv: string[]): Promise<number> }> }> = {
   run: { summary: 'run an analysis graph (cached, parallel)', load: () => import('./src/cli/run.ts') },
   graph: { summary: 'print the DAG of a graph (--dot for Graphviz)', load: () => import('./src/cli/graph.ts') },
+  worker: { summary: 'serve the chunk tasks of `flow run --executor redis://...` runs', load: () => import('./src/cli/worker.ts') },
+  workers: { summary: 'write Slurm / HTCondor submit files that start flow worker processes', load: () => import('./src/cli/workers.ts') },
   cache: { summary: 'inspect and manage the cache: stats | ls | gc | clear | verify', load: () => import('./src/cli/cache.ts') },
   root: { summary: 'ROOT files: ls FILE | dump FILE --tree T --json', load: () => import('./src/cli/root.ts') },
   gen: { summary: 'generate synthetic samples: nanoaod | atlas4lep', load: () => import('./src/cli/gen.ts') },

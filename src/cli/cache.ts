@@ -26,6 +26,8 @@ commands:
 
 options:
   --cache-dir DIR            cache directory (default: $FLOW_CACHE_DIR, else .flow-cache/ in the current directory)
+  --executor URL             stats, gc: the shared cache on that Redis (flow run --executor) instead;
+                             gc takes --older-than (entries by age) [--blob-dir DIR (its large blobs)]
   -h, --help                 this help
 
 Sizes need a unit (B, K/KB/KiB, M/MB/MiB, G/GB/GiB, T/TB/TiB; powers of 1024: 1KB = 1024 bytes).
@@ -39,13 +41,15 @@ const OPTIONS = {
   'max-size': { type: 'string' },
   'older-than': { type: 'string' },
   yes: { type: 'boolean', short: 'y' },
+  executor: { type: 'string' },
+  'blob-dir': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 const ALLOWED: Record<string, string[]> = {
-  stats: ['cache-dir', 'json'],
+  stats: ['cache-dir', 'json', 'executor'],
   ls: ['cache-dir', 'json', 'node', 'graph'],
-  gc: ['cache-dir', 'json', 'max-size', 'older-than', 'yes'],
+  gc: ['cache-dir', 'json', 'max-size', 'older-than', 'yes', 'executor', 'blob-dir'],
   clear: ['cache-dir'],
   verify: ['cache-dir', 'json'],
 };
@@ -73,8 +77,9 @@ export async function main(argv: string[]): Promise<number> {
   for (const name of Object.keys(values)) {
     if (name !== 'help' && !allowed.includes(name)) throw new UserError(`cache ${cmd}: option --${name} does not apply (options: ${allowed.map((a) => `--${a}`).join(', ')})`);
   }
-  const dir = resolveCacheDir(values['cache-dir']);
   const gcOpts = cmd === 'gc' ? parseGcOptions(values['max-size'], values['older-than']) : undefined;
+  if (values.executor !== undefined) return remoteCache(cmd, values.executor, values['blob-dir'], gcOpts, values.json === true);
+  const dir = resolveCacheDir(values['cache-dir']);
 
   if (!existsSync(join(dir, 'index.mdb'))) {
     // reading commands must not create a cache as a side effect
@@ -229,4 +234,31 @@ function jsonSafe(_key: string, value: unknown): unknown {
   if (value instanceof Map) return Object.fromEntries(value);
   if (value instanceof Set) return [...value];
   return value;
+}
+
+/** `--executor URL`: the shared cache of scale-out runs (src/scaleout/remote-cache.ts). */
+async function remoteCache(cmd: string, executor: string, blobDir: string | undefined, gc: { maxSizeBytes?: number; olderThanMs?: number } | undefined, json: boolean): Promise<number> {
+  if (gc?.maxSizeBytes !== undefined) throw new UserError('cache gc --executor: --max-size does not apply to the shared cache (use --older-than)');
+  const { openExecutor } = await import('../scaleout/coordinator.ts');
+  const { SharedStore } = await import('../scaleout/shared-store.ts');
+  const { url, redis } = await openExecutor(executor);
+  const shared = new SharedStore(redis, blobDir ?? null, url.shown);
+  try {
+    if (cmd === 'stats') {
+      const s = await shared.stats();
+      if (json) console.log(JSON.stringify({ redis: url.shown, ...s }));
+      else {
+        const graphs = Object.entries(s.graphs).map(([g, n]) => `${g} ${n}`).join(', ') || 'none';
+        console.log(`shared cache on ${url.shown}: entries by graph: ${graphs}; ${s.redisBlobs} blobs in Redis (${formatBytes(s.redisBlobBytes)})`);
+      }
+    } else {
+      const { remoteGc } = await import('../scaleout/remote-cache.ts');
+      const r = await remoteGc(shared, gc?.olderThanMs);
+      if (json) console.log(JSON.stringify(r));
+      else console.log(`shared cache on ${url.shown}: removed ${r.removedEntries} entries and ${r.removedBlobs} blobs (${formatBytes(r.removedBytes)} in Redis)`);
+    }
+  } finally {
+    redis.disconnect();
+  }
+  return 0;
 }

@@ -20,3 +20,11 @@ export function parseArgsError(command: string, err: unknown): UserError {
   const hint = option ? `; write ${option}=VALUE for a value starting with '-'` : '';
   return new UserError(`${command}: ${first}${hint} (--help for options)`);
 }
+
+/** `--NAME N`: an integer >= min, or the default when not given. */
+export function intOption(name: string, v: string | undefined, dflt: number, min: number): number {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new UserError(`--${name}: expected an integer >= ${min}, got "${v}"`);
+  return n;
+}

@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Subject } from 'rxjs';
 import { UserError } from '../errors.ts';
-import { parseCommandArgs } from './parse-args.ts';
+import { intOption, parseCommandArgs } from './parse-args.ts';
 import { checkWritableDir } from './writable-dir.ts';
 import type { RunEvent } from '../engine/events.ts';
 import { parseSetArgs } from '../engine/params.ts';
@@ -27,14 +27,11 @@ options:
   --chunk-size N       target entries per chunk (default 200000)
   --skip-bad-files     skip unreadable files / chunks and list them in the summary
   --task-timeout S     fail a chunk whose node code runs longer than S seconds (default: no limit)
+  --executor URL       run chunk tasks on \`flow worker\` processes through Redis:
+                       redis://[:PASSWORD@]HOST:PORT[/DB] or rediss:// (default $FLOW_EXECUTOR)
+  --workers-timeout S  with --executor: fail when no worker is connected for S seconds (default 120)
+  --blob-dir DIR       with --executor: shared directory for large cache blobs (default: in Redis)
   -h, --help           this help`;
-
-function intOption(name: string, v: string | undefined, dflt: number, min: number): number {
-  if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new UserError(`--${name}: expected an integer >= ${min}, got "${v}"`);
-  return n;
-}
 
 export async function main(argv: string[]): Promise<number> {
   const args = parseCommandArgs('run', argv, {
@@ -49,6 +46,9 @@ export async function main(argv: string[]): Promise<number> {
     'chunk-size': { type: 'string' },
     'skip-bad-files': { type: 'boolean', default: false },
     'task-timeout': { type: 'string' },
+    executor: { type: 'string' },
+    'workers-timeout': { type: 'string' },
+    'blob-dir': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   });
   const o = args.values;
@@ -77,6 +77,11 @@ export async function main(argv: string[]): Promise<number> {
   const inThreadMaxEvents = inThreadEnv === undefined ? undefined : Number(inThreadEnv);
   if (inThreadMaxEvents !== undefined && !(Number.isInteger(inThreadMaxEvents) && inThreadMaxEvents >= 0)) throw new UserError(`FLOW_IN_THREAD_EVENTS: expected an integer >= 0, got "${inThreadEnv}"`);
   const sets = parseSetArgs(o.set);
+  const executor = o.executor ?? (process.env.FLOW_EXECUTOR || undefined);
+  const workersTimeout = intOption('workers-timeout', o['workers-timeout'], 120, 1);
+  // a bad URL is one line before the graph is loaded; an unreachable Redis within the connect deadline
+  const scaleout = executor ? await import('../scaleout/coordinator.ts') : undefined;
+  if (executor) (await import('../scaleout/connection.ts')).parseExecutorUrl(executor);
 
   const { loadGraph } = await import('../engine/load.ts');
   const g = await loadGraph(args.positionals[0]!, sets);
@@ -90,9 +95,18 @@ export async function main(argv: string[]): Promise<number> {
   if (cacheDir) checkWritableDir(cacheDir, '--cache-dir');
   // the store's warnings (a corrupt entry dropped, a damaged index replaced) go to the run's events
   let warn = (message: string): void => void early.push(message);
-  const store = cacheDir ? await (await import('../../cache/store.ts')).openStore(cacheDir, { onWarning: (m) => warn(m) }) : null;
+  const local = cacheDir ? await (await import('../../cache/store.ts')).openStore(cacheDir, { onWarning: (m) => warn(m) }) : null;
 
   const events = new Subject<RunEvent>();
+  const coordinator = scaleout && executor
+    ? await scaleout.startCoordinator(await scaleout.openExecutor(executor), g, {
+        executor, local, blobDir: o['blob-dir'] ? resolve(o['blob-dir']) : null, workersTimeoutMs: workersTimeout * 1000, sets, emit: (e) => events.next(e),
+      }).catch(async (err: unknown) => {
+        await local?.close();
+        throw err;
+      })
+    : undefined;
+  const store = coordinator ? coordinator.store : local;
   const view = await attachView(events, ui);
   warn = (message) => events.next({ type: 'warning', message, t: Date.now() });
   for (const m of early) warn(m);
@@ -111,8 +125,9 @@ export async function main(argv: string[]): Promise<number> {
   let code: number;
   try {
     const summary = await executeGraph(g, {
-      workers, store, cacheDir, outDir, force: o.force, retries, chunkSize, skipBadFiles: o['skip-bad-files'],
-      signal: abort.signal, sets, makePool: piscinaPool, inThreadMaxEvents,
+      // remote: `workers` is the number of jobs kept in flight on the queue
+      workers: coordinator ? Math.max(workers, 64) : workers, store, cacheDir, outDir, force: o.force, retries, chunkSize, skipBadFiles: o['skip-bad-files'],
+      signal: abort.signal, sets, makePool: coordinator ? coordinator.makePool : piscinaPool, inThreadMaxEvents,
       ...(taskTimeout !== undefined ? { taskTimeoutMs: Math.round(taskTimeout * 1000) } : {}),
     }, events);
     code = summary.ok ? 0 : 1;
@@ -127,6 +142,7 @@ export async function main(argv: string[]): Promise<number> {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
     await store?.close();
+    await coordinator?.close();
   }
   events.complete();
   await view.done;

@@ -121,7 +121,7 @@ function failGroup(run: RunContext, members: PlanNode[], src: PlanNode, err: unk
 function report(run: RunContext, m: PlanNode, keys: GroupKeyPlan, red: OrderedReduction, v: MemberValue, reason: RecomputeReason | undefined): void {
   const t = red.tally.get(m.name);
   const n = keys.chunks.length;
-  const events = keys.cachedEvents(m.name) + (t?.computedEvents ?? 0);
+  const events = keys.cachedEvents(m.name) + (t?.computedEvents ?? 0) + (t?.foundEvents ?? 0);
   const counts = { chunks: n, events, cached_chunks: keys.cachedCount(m.name) };
   if ((t?.computedChunks ?? 0) === 0 && !v.computed) {
     if (!keys.allCached(m)) run.emit({ type: 'node-cached', node: m.name, kind: m.kind.kind });

@@ -23,6 +23,9 @@ export type RunEvent =
   | { type: 'warning'; node?: string; message: string; t: number }
   | { type: 'log'; node?: string; message: string; t: number }
   | { type: 'output'; node: string; path: string; t: number }
+  /** Scale-out (--executor redis://): a worker process started serving the run, stopped, is alive
+   *  (heartbeat: busy slots of `slots`, totals for this run), refused the run or failed a job. */
+  | { type: 'worker'; id: string; host: string; pid: number; state: 'start' | 'stop' | 'heartbeat' | 'refused' | 'failed'; slots?: number; busy?: number; chunks?: number; events?: number; message?: string; t: number }
   | {
       type: 'run-done';
       ok: boolean;
@@ -40,6 +43,8 @@ export type RunEvent =
       /** Input I/O of the chunks computed: bytes and requests, the files' total size and the
        *  fraction of it read. Absent when nothing was read. */
       read?: { bytes: number; requests: number; fileBytes: number; fraction?: number };
+      /** Scale-out only: per worker process, what it did for this run. */
+      workers?: Record<string, { host: string; chunks: number; events: number; seconds: number }>;
       t: number;
     };
 

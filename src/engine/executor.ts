@@ -52,7 +52,8 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
   const done: RunSummary = {
     type: 'run-done', ok, seconds: (performance.now() - t0) / 1000, nodes: summary,
     ...(skippedFiles.length ? { skippedFiles: skippedFiles.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) } : {}),
-    ...(run.readTotals.summary() ? { read: run.readTotals.summary() } : {}), t: Date.now(),
+    ...(run.readTotals.summary() ? { read: run.readTotals.summary() } : {}),
+    ...(run.workerStats() ? { workers: run.workerStats() } : {}), t: Date.now(),
   };
   events.next(done);
   if (cancelled) throw new RunCancelled();

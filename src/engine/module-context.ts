@@ -4,7 +4,7 @@
 // "code" part of every node that carries functions. Edits inside the builder stay precise (only the
 // nodes whose params or functions changed recompute); edits outside it recompute the nodes with
 // functions (conservative, never stale). Comments and formatting do not count.
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { normaliseSource, sha256 } from '../../cache/hash.ts';
@@ -30,7 +30,8 @@ function locate(raw: string, fn: string): number {
   return -1;
 }
 
-const IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])(\.{1,2}\/[^'"]+)\1/g;
+/** Relative import specifiers (`from './x.ts'`, `import('../y.ts')`): group 2 is the specifier. */
+export const IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])(\.{1,2}\/[^'"]+)\1/g;
 
 export interface ModuleContext {
   /** Hash of the module outside the builder plus its direct local imports ('' if unreadable). */
@@ -77,7 +78,8 @@ export function moduleContext(path: string, builder: Function): ModuleContext {
   const parts = [normaliseSource(outside)];
   for (const m of raw.matchAll(IMPORT)) {
     const dep = resolve(dirname(path), m[2]!);
-    if (dep === API || !existsSync(dep)) continue;
+    // realpath: a shipped copy of the graph (src/scaleout/bundle.ts) reaches hepflow through symlinks
+    if (!existsSync(dep) || realpathSync(dep) === API) continue;
     try {
       parts.push(`${m[2]}:${sha256(normaliseSource(readFileSync(dep, 'utf8')))}`);
     } catch {

@@ -37,6 +37,8 @@ export interface ChunkPool {
   runNodeTask(task: NodeTask, signal?: AbortSignal): Promise<unknown>;
   /** Terminates the workers (also mid-task: used on Ctrl-C). */
   destroy(): Promise<void>;
+  /** Distributed pools (src/scaleout/): per worker process, what it did (run-done `workers`). */
+  workerStats?(): Record<string, { host: string; chunks: number; events: number; seconds: number }>;
 }
 
 export function piscinaPool(workers: number): ChunkPool {

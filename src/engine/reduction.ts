@@ -18,6 +18,9 @@ export interface NodeTally {
   corrupt: boolean;
   /** Chunks done (cached or computed), for progress. */
   done: number;
+  /** Events of entries a task found cached that the main thread's pre-check did not (a remote
+   *  worker's own cache under scale-out): counted once. */
+  foundEvents: number;
 }
 
 export class OrderedReduction {
@@ -46,11 +49,15 @@ export class OrderedReduction {
       for (const l of r.logs) run.emit({ type: l.level === 'warn' ? 'warning' : 'log', node: l.node, message: `${chunkLabel(chunk)}: ${l.message}` });
       partials = new Map();
       for (const nr of r.nodes) {
+        const preChecked = keys.cachedRef(nr.name, i) !== undefined;
         keys.setHash(nr.name, i, nr.hash);
         partials.set(nr.name, nr.partial);
         const t = tally(this, nr.name);
         if (nr.corrupt) t.corrupt = true;
-        if (nr.cached) continue;
+        if (nr.cached) {
+          if (!preChecked) t.foundEvents += nr.events;
+          continue;
+        }
         t.computedEvents += nr.events;
         t.computedChunks++;
         t.seconds += nr.seconds;
@@ -72,6 +79,6 @@ export class OrderedReduction {
 
 function tally(r: OrderedReduction, name: string): NodeTally {
   let t = r.tally.get(name);
-  if (!t) r.tally.set(name, (t = { computedChunks: 0, computedEvents: 0, seconds: 0, corrupt: false, done: 0 }));
+  if (!t) r.tally.set(name, (t = { computedChunks: 0, computedEvents: 0, seconds: 0, corrupt: false, done: 0, foundEvents: 0 }));
   return t;
 }

@@ -113,6 +113,11 @@ export class RunContext {
     return this.pool !== undefined;
   }
 
+  /** Per worker process, what it did (distributed pools only: run-done `workers`). */
+  workerStats(): ReturnType<NonNullable<ChunkPool['workerStats']>> | undefined {
+    return this.pool?.workerStats?.();
+  }
+
   async destroyPool(): Promise<void> {
     await this.pool?.destroy();
   }

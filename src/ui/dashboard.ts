@@ -1,6 +1,7 @@
 // The live Ink dashboard (default on a TTY). State lives outside React in the reducer; a timer
 // re-renders at most `fps` times a second, so the cost does not grow with the chunk-event rate.
 // No JSX (Node's type stripping does not transform it): elements are built with `h`.
+import { workersLine } from './workers-line.ts';
 import { Box, Static, Text, render, renderToString, useApp, useStdout, type Instance } from 'ink';
 import React, { useEffect, useRef, useState, type ReactElement, type ReactNode } from 'react';
 import type { Observable } from 'rxjs';
@@ -209,10 +210,12 @@ export function Dashboard(props: DashboardProps): ReactElement {
     h(Text, { bold: true }, state.graph || '…'),
     h(Text, null, `  ${formatSeconds(elapsed)}`),
     h(Text, { dimColor: true }, `  ·  ${state.file}  ·  ${formatWorkers(state.workers)}  ·  ${cache}`)));
+  const wl = workersLine(state, now);
+  if (wl) children.push(h(Text, { key: 'workers', dimColor: true, wrap: 'truncate' }, truncate(wl, columns - 1)));
   children.push(headerRow(L, state.finished ? 'status' : 'progress'));
 
   // Header (2), gap and status (2), warnings, last log, and one spare: Ink needs the frame shorter than the terminal.
-  const reserved = 2 + 2 + Math.min(SHOW_WARNINGS + 1, state.warningCount) + (state.lastLog ? 1 : 0) + 1;
+  const reserved = 2 + 2 + (wl ? 1 : 0) + Math.min(SHOW_WARNINGS + 1, state.warningCount) + (state.lastLog ? 1 : 0) + 1;
   const { shown, hidden } = visibleNodes(state, props.rows === undefined ? undefined : props.rows - reserved);
   for (const n of shown) children.push(...nodeRow(n, L, now, frame, columns));
   const hiddenTotal = hidden.finished + hidden.running + hidden.waiting + hidden.failed;

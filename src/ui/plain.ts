@@ -1,6 +1,7 @@
 // `--ui plain` (default without a TTY and in CI): one line per state change, stamped with the time
 // since run start, chunk progress throttled per node, then a summary table. ANSI colour only when
 // asked for, so CI logs and files stay clean.
+import { workersLine, workersSummary } from './workers-line.ts';
 import type { Writable } from 'node:stream';
 import { styleText } from 'node:util';
 import type { Observable } from 'rxjs';
@@ -117,8 +118,17 @@ export function createPlainFormatter(opts: { color?: boolean } = {}): PlainForma
           return [event.node === undefined ? `${stamp(next, event.t)} ${event.message}` : `${head(next, event.t, event.node)} ${event.message}`];
         case 'output':
           return [`${head(next, event.t, event.node)} ${tag('none', 'wrote')} ${event.path}`];
-        case 'run-done':
-          return [];
+        case 'worker': {
+          if (event.state === 'heartbeat') return [];
+          const what = event.state === 'start' ? 'started serving' : event.state === 'stop' ? 'stopped' : event.state === 'refused' ? 'refused the run:' : 'failed a job:';
+          const line = `${stamp(next, event.t)} worker ${event.id} (${event.host}) ${what}${event.message ? ` ${event.message}` : ''}`;
+          const all = workersLine(next, event.t);
+          return all ? [line, `${stamp(next, event.t)} ${all}`] : [line];
+        }
+        case 'run-done': {
+          const w = workersSummary(event);
+          return w ? [`${stamp(next, event.t)} ${w}`] : [];
+        }
       }
     },
 

@@ -65,6 +65,20 @@ export interface RunSummary {
   readonly read?: { bytes: number; requests: number; fileBytes: number; fraction?: number };
 }
 
+/** A `flow worker` process serving the run (scale-out), as its last event described it. */
+export interface RemoteWorkerView {
+  readonly id: string;
+  readonly host: string;
+  readonly state: 'start' | 'stop' | 'heartbeat' | 'refused' | 'failed';
+  readonly slots: number;
+  readonly busy: number;
+  /** Chunks and events it computed for this run (its own count, from its heartbeats). */
+  readonly chunks: number;
+  readonly events: number;
+  readonly lastT: number;
+  readonly message?: string;
+}
+
 export interface RunState {
   readonly graph: string;
   readonly file: string;
@@ -83,13 +97,15 @@ export interface RunState {
   /** Input bytes / requests read so far (chunk-done `read`). */
   readonly readBytes?: number;
   readonly readRequests?: number;
+  /** Scale-out only: worker processes by id. */
+  readonly remoteWorkers: Readonly<Record<string, RemoteWorkerView>>;
   readonly finished?: RunSummary;
 }
 
 export const KEEP_WARNINGS = 5;
 
 export function initialState(): RunState {
-  return { graph: '', file: '', workers: 0, cacheDir: null, now: 0, order: [], nodes: {}, warnings: [], warningCount: 0, outputs: [] };
+  return { graph: '', file: '', workers: 0, cacheDir: null, now: 0, order: [], nodes: {}, warnings: [], warningCount: 0, outputs: [], remoteWorkers: {} };
 }
 
 function blankNode(name: string, kind: string): NodeView {
@@ -180,6 +196,17 @@ export function reduce(state: RunState, event: RunEvent): RunState {
     }
     case 'output':
       return { ...state, now: Math.max(state.now, event.t), outputs: [...state.outputs, { node: event.node, path: event.path }] };
+    case 'worker': {
+      const old = state.remoteWorkers[event.id];
+      // a failed job leaves the worker serving: keep its last lifecycle state, note the message
+      const st = event.state === 'failed' && old ? old.state : event.state;
+      const w: RemoteWorkerView = {
+        id: event.id, host: event.host, state: st, slots: event.slots ?? old?.slots ?? 1, busy: event.busy ?? 0,
+        chunks: event.chunks ?? old?.chunks ?? 0, events: event.events ?? old?.events ?? 0, lastT: event.t,
+        ...(event.message ?? old?.message ? { message: event.message ?? old?.message } : {}),
+      };
+      return { ...state, now: Math.max(state.now, event.t), remoteWorkers: { ...state.remoteWorkers, [event.id]: w } };
+    }
     case 'run-done':
       return applyRunDone(state, event);
   }
