@@ -7,7 +7,7 @@ import { UserError } from '../errors.ts';
 const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
 
 export function parseSetArgs(sets: string[]): Record<string, string> {
-  const out: Record<string, string> = Object.create(null);
+  const out: Record<string, string> = {};
   for (const s of sets) {
     const eq = s.indexOf('=');
     if (eq <= 0) throw new UserError(`--set ${s}: expected NAME=VALUE`);

@@ -35,8 +35,8 @@ export interface Plan {
   dag: InstanceType<typeof graphology.DirectedGraph>;
 }
 
-/** What a node name may be: an identifier, with - allowed inside (four-leptons). */
-export const NODE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/** What a node name may be: letters, digits, _ and - (not leading): four-leptons, 4l_2016. */
+export const NODE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]*$/;
 
 export async function buildPlan(graphName: string, file: string, g: GraphBuilder): Promise<Plan> {
   const fail = (msg: string): never => {
@@ -44,7 +44,7 @@ export async function buildPlan(graphName: string, file: string, g: GraphBuilder
   };
   for (const d of g.decls) {
     // names become file names (outputs, figures) and cache labels: no path separators, no '..'
-    if (typeof d.name !== 'string' || !NODE_NAME.test(d.name)) fail(`node name ${JSON.stringify(d.name)} is not an identifier (letters, digits, _ and -, starting with a letter or _)`);
+    if (typeof d.name !== 'string' || !NODE_NAME.test(d.name)) fail(`node name ${JSON.stringify(d.name)} is not an identifier (letters, digits, _ and -, not starting with -)`);
   }
   if (g.duplicates.length) fail(`duplicate node name '${g.duplicates[0]}'`);
   if (g.decls.length === 0) fail(`graph '${graphName}' has no nodes`);
