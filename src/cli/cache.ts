@@ -20,7 +20,8 @@ commands:
                              [--max-size SIZE (e.g. 2GB, 500MB)] [--older-than AGE (e.g. 7d, 12h)] [--json]
                              (without options: only incomplete entries, orphan blobs, stale temp files)
   clear                      remove every entry and blob
-  verify                     re-hash every blob; drop corrupt or missing ones and their entries
+  verify                     re-hash every blob and check the digest of every entry and memo record;
+                             drop corrupt or missing ones and their entries
                              (exit code 1 if any were found)   [--json]
 
 options:
