@@ -38,7 +38,7 @@ test('--set __proto__=1 (and constructor, prototype) are refused by name', () =>
     assert.throws(() => parseSetArgs([`${name}=1`]), (err: unknown) => err instanceof UserError && err.message === `--set ${name}: '${name}' cannot be a parameter name (reserved in JavaScript objects)`);
   }
   const sets = parseSetArgs(['bins=17', 'toString=1']);
-  assert.deepEqual({ ...sets }, { bins: '17', toString: '1' });
+  assert.deepEqual(sets, { bins: '17', toString: '1' });
   assert.throws(() => parseSetArgs(['bins=1', 'bins=2']), /given twice/);
 });
 

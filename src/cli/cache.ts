@@ -21,7 +21,8 @@ commands:
                              [--yes (needed when gc would remove more than half of the cache)] [--json]
                              (without options: only incomplete entries, orphan blobs, stale temp files)
   clear                      remove every entry and blob
-  verify                     re-hash every blob; drop corrupt or missing ones and their entries
+  verify                     re-hash every blob and check the digest of every entry and memo record;
+                             drop corrupt or missing ones and their entries
                              (exit code 1 if any were found)   [--json]
 
 options:

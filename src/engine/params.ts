@@ -7,7 +7,6 @@ import { UserError } from '../errors.ts';
 const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
 
 export function parseSetArgs(sets: string[]): Record<string, string> {
-  // a plain object is safe: the names that would reach a prototype are refused below
   const out: Record<string, string> = {};
   for (const s of sets) {
     const eq = s.indexOf('=');

@@ -35,8 +35,7 @@ export interface Plan {
   dag: InstanceType<typeof graphology.DirectedGraph>;
 }
 
-/** What a node name may be: letters, digits, _ and - (four-leptons, 4l_2016 from a category
- *  name); no path separators, dots, spaces or control characters, and no leading '-'. */
+/** What a node name may be: letters, digits, _ and - (not leading): four-leptons, 4l_2016. */
 export const NODE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]*$/;
 
 export async function buildPlan(graphName: string, file: string, g: GraphBuilder): Promise<Plan> {
