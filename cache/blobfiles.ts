@@ -143,7 +143,8 @@ export function cleanPartFiles(dir: string, maxAgeMs: number, now = Date.now()):
   return removed;
 }
 
-function pidAlive(pid: number): boolean {
+/** Whether a process of this machine still runs (EPERM: it does, owned by another user). */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

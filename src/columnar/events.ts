@@ -5,7 +5,7 @@ import { Collection } from './collection.ts';
 import { filterColumn } from './filter.ts';
 import { guardColumns, missingColumn } from './missing-field.ts';
 import { UserError } from '../errors.ts';
-import { suggest } from '../root/read/suggest.ts';
+import { suggest } from '../suggest.ts';
 
 export class Events {
   readonly batch: EventColumnBatch;

@@ -3,7 +3,7 @@
 // the object, found before its prototype; only a miss reaches the prototype, a Proxy that throws.
 import type { EventColumn } from '../columns.ts';
 import { UserError } from '../errors.ts';
-import { suggest } from '../root/read/suggest.ts';
+import { suggest } from '../suggest.ts';
 
 // read by the runtime itself (inspection, JSON, awaiting), not by user code looking for a column
 const IGNORED = new Set(['then', 'toJSON', 'constructor', 'inspect', 'asymmetricMatch', 'nodeType']);

@@ -4,7 +4,7 @@
 // and path: `g.ts: node 'h' (fill): unknown key 'lumii' (did you mean 'lumi'?)`. With `z.input`
 // of the schema the graph builder's methods reject the same keys at type-check.
 import { z } from 'zod';
-import { suggest } from '../root/read/suggest.ts';
+import { suggest } from '../suggest.ts';
 
 /** `z.strictObject(shape)` whose unknown-key error says "did you mean". */
 export function strictParams<S extends z.core.$ZodLooseShape>(shape: S) {

@@ -1,13 +1,13 @@
-// A worker's look-ahead into the shared action cache for one chunk task: the same keys
-// runChunkTask computes (keys.ts), resolved in task order because a node's key holds its parent's
-// output hash. A node found neither locally nor remotely ends the walk below it (computed anyway).
+// A worker's look-ahead into the shared action cache for one chunk task: the keys the task carries
+// (the coordinator's key plan) or, for a key that holds an upstream hash computed in the task, built
+// in task order from the parent's output hash. A node found neither locally nor remotely ends the
+// walk below it (computed anyway).
 import type { CacheEntry, Store } from '../../cache/types.ts';
 import type { ChunkTask } from '../engine/chunk-task.ts';
 import { chunkKey } from '../engine/keys.ts';
-import type { Plan } from '../engine/validate.ts';
 import type { TieredStore } from './tiered-store.ts';
 
-export async function prefetchChunkKeys(task: ChunkTask, plan: Plan, store: TieredStore): Promise<number> {
+export async function prefetchChunkKeys(task: ChunkTask, store: TieredStore): Promise<number> {
   const hashes = new Map<string, string | undefined>();
   const found: CacheEntry[] = [];
   for (const t of task.nodes) {

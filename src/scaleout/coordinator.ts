@@ -5,6 +5,7 @@
 import { hostname } from 'node:os';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { pidAlive } from '../../cache/blobfiles.ts';
 import type { Store } from '../../cache/types.ts';
 import type { RunEvent } from '../engine/events.ts';
 import type { LoadedGraph } from '../engine/load.ts';
@@ -47,7 +48,7 @@ async function cleanDeadRuns(url: ExecutorUrl, redis: Redis): Promise<void> {
   const me = hostname();
   for (const r of await listRuns(redis)) {
     const [host, pid] = r.coordinator.split(':');
-    const dead = Date.now() - r.alive > STALE_RUN_MS || (host === me && !processAlive(Number(pid)));
+    const dead = Date.now() - r.alive > STALE_RUN_MS || (host === me && !pidAlive(Number(pid)));
     if (!dead) continue;
     const q = new Queue(r.queue, { connection: bullOptions(url) });
     try {
@@ -59,15 +60,6 @@ async function cleanDeadRuns(url: ExecutorUrl, redis: Redis): Promise<void> {
     } finally {
       await q.close();
     }
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

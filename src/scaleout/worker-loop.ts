@@ -102,7 +102,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
       }
       checkSameGraph(task, g, o.id);
       const store = d.cache ? storeFor(d.graph, shared) : null;
-      if (store) await prefetchChunkKeys(task, g.plan, store);
+      if (store) await prefetchChunkKeys(task, store);
       let r;
       try {
         r = await runChunkTask({ ...task, graphPath: g.path, cacheDir: store ? o.cacheDir : null }, g.plan, store);

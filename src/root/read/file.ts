@@ -5,7 +5,7 @@ import { UserError } from '../../errors.ts';
 import { openSource, type ByteSource, type SourceOptions } from './source.ts';
 import { makeJsrootProxy } from './jsroot-proxy.ts';
 import { TTreeReader, type TreeReader } from './tree-reader.ts';
-import { suggest } from './suggest.ts';
+import { suggest } from '../../suggest.ts';
 import { RNTupleReader } from './rntuple-reader.ts';
 
 export interface KeyInfo {

@@ -10,7 +10,7 @@ import type { BranchInfo } from './branch-layout.ts';
 import type { ByteSource } from './source.ts';
 import type { EntryRange, TreeReader } from './tree-reader.ts';
 import { chunksFromBoundaries } from './clusters.ts';
-import { suggest } from './suggest.ts';
+import { suggest } from '../../suggest.ts';
 import { columnTypeSupported, decodePage, pageBytes } from './rntuple-columns.ts';
 
 const scalarTypes: Record<string, DType> = {

@@ -8,7 +8,7 @@ import { decodeDiskBasket, decodeDiskBasketSync, decodeEmbeddedBasket, diskBaske
 import { columnBuilder } from './decode.ts';
 import { acquireBuffer, releaseBuffer } from './buffer-pool.ts';
 import { clusterBoundaries, chunksFromBoundaries } from './clusters.ts';
-import { suggest } from './suggest.ts';
+import { suggest } from '../../suggest.ts';
 
 export interface EntryRange {
   start: number;

@@ -1,4 +1,5 @@
-// "Did you mean" candidates for a misspelt branch, tree or key name.
+// "Did you mean" candidates for a misspelt name: branches, trees and keys (the ROOT reader), node
+// options (strict-params), event fields and collections (columnar).
 
 function distance(a: string, b: string): number {
   const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
