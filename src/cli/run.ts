@@ -150,12 +150,17 @@ export async function main(argv: string[]): Promise<number> {
   return code;
 }
 
+/** A default-dashboard run over within this many ms prints plain lines instead (src/ui/index.ts). */
+const INK_AFTER_MS = 400;
+
 /** The UI from src/ui/; if it cannot load, minimal NDJSON / plain lines so a run is never blocked by
  *  its display. */
 async function attachView(events: Subject<RunEvent>, ui: 'ink' | 'plain' | 'json' | undefined): Promise<{ done: Promise<void> }> {
   try {
     const { attachUi, defaultUiMode } = await import('../ui/index.ts');
-    return attachUi(events, ui ?? defaultUiMode(process.stdout, process.env));
+    // the default dashboard waits for a run that lasts (a no-change re-run would spend more on
+    // loading Ink than on itself); --ui ink asks for it at once
+    return attachUi(events, ui ?? defaultUiMode(process.stdout, process.env), { inkAfterMs: ui === undefined ? INK_AFTER_MS : 0 });
   } catch (err) {
     console.error(`flow: the run display failed to load (${(err as Error).message.split('\n')[0]}); printing plain events`);
     const done = new Promise<void>((res) => {
