@@ -6,6 +6,7 @@
 //                               (sha256 -> bytes for small blobs), `memo` (memo tables)
 //   blobs/ab/cdef...            payloads of at least `inlineMaxBytes` bytes, one file per sha256
 //   tmp/                        temp files of writers in progress, trash of `clear`
+//   index.mdb-walked            index.mdb's identity at the last clean close (index-stamp.ts)
 //
 // Crash safety: put() writes every blob file first (temp file, fsync, rename, fsync of the
 // directory) and only then commits the entry in one LMDB write transaction; small blobs go into
@@ -21,7 +22,8 @@
 // read, since LMDB does not checksum its pages. A value that fails its digest or does not decode is
 // a miss: dropped with a warning (`onWarning`) and recomputed by the engine. An index whose meta
 // pages do not fit its file, or whose b-trees cannot be walked, is moved aside before it is used
-// (index-file.ts) and a fresh one is built; the blobs it referred to are swept.
+// (index-file.ts) and a fresh one is built; the blobs it referred to are swept. The b-tree walk is
+// skipped when index.mdb is still exactly the file a store left at close (index-stamp.ts).
 import { mkdirSync, readFileSync, renameSync, rmSync, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -29,6 +31,7 @@ import { deserialize, serialize } from 'node:v8';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { canonicalJson, sha256 } from './hash.ts';
 import { indexFileProblem } from './index-file.ts';
+import { indexUnchangedSinceClose, stampIndexAtClose } from './index-stamp.ts';
 import { seal, unseal } from './sealed.ts';
 import { blobPath, cleanPartFiles, cleanTemp, fileSize, fsyncDir, listBlobFiles, tempName, unlinkQuiet, writeBlobFile } from './blobfiles.ts';
 import type { CacheEntry, CacheStats, GcOptions, MemoTable, PutRequest, Store, VerifyReport } from './types.ts';
@@ -107,7 +110,7 @@ function tryOpen(root: string, opts: OpenStoreOptions, warn: (m: string) => void
   }
   try {
     const store = new LmdbStore(root, env, opts, warn);
-    store.walkIndex();
+    if (!indexUnchangedSinceClose(join(root, 'index.mdb'))) store.walkIndex();
     return store;
   } catch (err) {
     env.close().catch(() => {});
@@ -165,6 +168,8 @@ class LmdbStore implements Store {
   /** Drops of corrupt entries found by sync readers (get, ls), awaited by flush and close. */
   private readonly drops = new Map<string, Promise<void>>();
   private closed = false;
+  /** Whether this open walked the index's b-trees (false: the file was as a store left it at close). */
+  indexWalked = false;
 
   constructor(dir: string, env: RootDatabase, opts: OpenStoreOptions, warn: (message: string) => void) {
     this.dir = dir;
@@ -457,11 +462,13 @@ class LmdbStore implements Store {
     await Promise.all(this.drops.values());
     this.closed = true;
     await this.env.close();
+    stampIndexAtClose(join(this.dir, 'index.mdb'));
   }
 
   /** Visits every key of every table, so a damaged b-tree is found at open, not mid-run. */
   walkIndex(): void {
     for (const db of [this.entries, this.used, this.inline, this.memos]) for (const _ of db.getKeys()) void _;
+    this.indexWalked = true;
   }
 
   /** Deletes every blob no entry refers to (after a damaged index was replaced). */
