@@ -84,6 +84,9 @@ export async function main(argv: string[]): Promise<number> {
   const scaleout = executor ? await import('../scaleout/coordinator.ts') : undefined;
   if (executor) (await import('../scaleout/connection.ts')).parseExecutorUrl(executor);
 
+  // zod compiles a fast parser per object schema on its first parse (new Function): worth it for a
+  // schema parsed many times, not for params parsed once per run (~30 ms of a no-change re-run)
+  (await import('zod')).z.config({ jitless: true });
   const { loadGraph } = await import('../engine/load.ts');
   const g = await loadGraph(args.positionals[0]!, sets);
   for (const f of o.force) {
