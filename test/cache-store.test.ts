@@ -91,7 +91,7 @@ test('a corrupt blob throws CorruptBlobError naming the file, drops its entries,
     await store.put({ key: 'z', label: {}, meta: 3, payloads: [bytes(30_000, 6)] });
     const file = join(dir, 'blobs', h.slice(0, 2), h.slice(2));
     const bad = readFileSync(file);
-    bad[1000] ^= 0xff; // same size, different content
+    bad[1000]! ^= 0xff; // same size, different content
     writeFileSync(file, bad);
 
     await assert.rejects(store.readBlob(h), (err: unknown) => {
