@@ -2,7 +2,7 @@
 // Expected values come from node:crypto and the filesystem, not from the store.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, CorruptBlobError, MissingBlobError, type OpenStoreOptions } from '../cache/store.ts';
@@ -237,5 +237,22 @@ test('bad keys and unserialisable meta are refused before anything is written', 
     await assert.rejects(store.put({ key: 'f', label: {}, meta: { f: () => 1 }, payloads: [bytes(30_000, 50)] }), /cache put f: meta is not serialisable/);
     assert.deepEqual(blobFilesOnDisk(dir), []);
     assert.ok(statSync(join(dir, 'index.mdb')).isFile());
+  });
+});
+
+test('generated samples (<cache>/generated): counted by stats, kept by gc, removed by clear; stale part files swept', async () => {
+  await withStore({ staleTempMs: 0 }, async (store, dir) => {
+    const gen = join(dir, 'generated');
+    mkdirSync(gen, { recursive: true });
+    writeFileSync(join(gen, 'nanoaod-ttbar-100ev-seed1-zstd-abc.root'), bytes(3000, 7));
+    writeFileSync(join(gen, 'atlas4lep-zz-10ev-seed2-zlib-abc.root'), bytes(500, 8));
+    // an interrupted write of a process that is gone (pid 2^22 + 1 is above Linux's pid_max default)
+    writeFileSync(join(gen, `.nanoaod-x.root.${2 ** 22 + 1}.1.part`), bytes(10, 9));
+    assert.deepEqual(store.stats().generated, { files: 2, bytes: 3500 });
+    await store.gc({ olderThanMs: 0 });
+    assert.deepEqual(readdirSync(gen).sort(), ['atlas4lep-zz-10ev-seed2-zlib-abc.root', 'nanoaod-ttbar-100ev-seed1-zstd-abc.root']);
+    await store.clear();
+    assert.equal(existsSync(gen), false);
+    assert.deepEqual(store.stats().generated, { files: 0, bytes: 0 });
   });
 });

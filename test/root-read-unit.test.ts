@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { xxhash64 } from '../src/root/xxhash64.ts';
+import { xxhash64 } from '../src/xxhash64.ts';
 import { xxhash64Wasm } from '../src/root/xxhash64-wasm.ts';
 import { lz4DecodeBlock } from '../src/root/lz4.ts';
 import { swapInPlace, swapInPlaceJs } from '../src/root/read/byte-swap.ts';
