@@ -28,9 +28,6 @@ export type ArtifactType =
   | 'FileSet' | 'EventChunks' | 'Histograms' | 'Workspace' | 'FitResult' | 'LimitResult'
   | 'Datacards' | 'Figures' | 'Json';
 
-export const artifactTypes: readonly ArtifactType[] = [
-  'FileSet', 'EventChunks', 'Histograms', 'Workspace', 'FitResult', 'LimitResult', 'Datacards', 'Figures', 'Json',
-];
 
 // ---------------------------------------------------------------------------------------------
 // FileSet (output of fetch) and chunks
@@ -39,6 +36,7 @@ export const artifactTypes: readonly ArtifactType[] = [
  *  sha256?}, remote {url, size, etag, lastModified}. */
 export type { FileFingerprint } from '../../cache/fingerprint.ts';
 import type { FileFingerprint } from '../../cache/fingerprint.ts';
+import type { MemoTable } from '../../cache/types.ts';
 
 /** One input file with the metadata later nodes need (weights: xsec * lumi / nevts or / sumw). */
 export interface FileInfo {
@@ -126,6 +124,10 @@ export interface NodeContext extends BaseContext {
    *  resumes: `key` is any JSON-able value (hashed together with this node's cache key). The value
    *  must be JSON-able. Without a cache (`--no-cache`) it simply calls `compute`. */
   memo<T>(key: unknown, compute: () => Promise<T> | T): Promise<T>;
+  /** A named memo table of the run's store, shared by every node and run (undefined without a
+   *  cache): small facts keyed by their own identity, e.g. fetch's file content hashes
+   *  (cache/fingerprint.ts `contentHash`), so an unchanged file is not read again. */
+  memoTable?(name: string): MemoTable | undefined;
   /** Worker count of this run (e.g. to split a scan). */
   readonly workers: number;
   /** `flow run --skip-bad-files`: input nodes skip (and list) unreadable files. */
