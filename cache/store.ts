@@ -7,6 +7,8 @@
 //   blobs/ab/cdef...            payloads of at least `inlineMaxBytes` bytes, one file per sha256
 //   tmp/                        temp files of writers in progress, trash of `clear`
 //   index.mdb-walked            index.mdb's identity at the last clean close (index-stamp.ts)
+//   generated/                  the generate node's synthetic samples (counted by stats, removed
+//                               by clear, interrupted writes swept at open and by gc)
 //
 // Crash safety: put() writes every blob file first (temp file, fsync, rename, fsync of the
 // directory) and only then commits the entry in one LMDB write transaction; small blobs go into
@@ -33,7 +35,8 @@ import { canonicalJson, sha256 } from './hash.ts';
 import { indexFileProblem } from './index-file.ts';
 import { indexUnchangedSinceClose, stampIndexAtClose } from './index-stamp.ts';
 import { seal, unseal } from './sealed.ts';
-import { blobPath, cleanPartFiles, cleanTemp, fileSize, fsyncDir, listBlobFiles, tempName, unlinkQuiet, writeBlobFile } from './blobfiles.ts';
+import { blobPath, cleanPartFiles, cleanTemp, fileSize, fsyncDir, generatedFiles, listBlobFiles, tempName, unlinkQuiet, writeBlobFile } from './blobfiles.ts';
+import { generatedDir } from './location.ts';
 import type { CacheEntry, CacheStats, GcOptions, MemoTable, PutRequest, Store, VerifyReport } from './types.ts';
 
 export interface OpenStoreOptions {
@@ -95,7 +98,7 @@ export async function openStore(dir: string, opts: OpenStoreOptions = {}): Promi
   }
   if (damaged) await store.sweepOrphans(); // their entries went with the old index
   cleanTemp(store.tmpDir, store.staleTempMs);
-  cleanPartFiles(join(root, 'generated'), store.staleTempMs); // samples whose generation was killed
+  cleanPartFiles(generatedDir(root), store.staleTempMs); // samples whose generation was killed
   return store;
 }
 
@@ -336,7 +339,7 @@ class LmdbStore implements Store {
     }
     let bytes = 0;
     for (const s of sizes.values()) bytes += s;
-    return { dir: this.dir, entries, blobs: sizes.size, bytes, oldest, newest, indexBytes: Math.max(0, fileSize(join(this.dir, 'index.mdb'))) };
+    return { dir: this.dir, entries, blobs: sizes.size, bytes, oldest, newest, indexBytes: Math.max(0, fileSize(join(this.dir, 'index.mdb'))), generated: generatedFiles(generatedDir(this.dir)) };
   }
 
   async gc(opts: GcOptions): Promise<{ removedEntries: number; removedBytes: number }> {
@@ -385,6 +388,7 @@ class LmdbStore implements Store {
       return { removedEntries: evict.size, removedBytes: this.sweepUnreferenced(live) };
     });
     cleanTemp(this.tmpDir, this.staleTempMs);
+    cleanPartFiles(generatedDir(this.dir), this.staleTempMs);
     return result;
   }
 
@@ -396,7 +400,10 @@ class LmdbStore implements Store {
       // moving blobs/ away is one atomic step under the lock; deleting the files can wait
       if (existsSync(this.blobsDir)) renameSync(this.blobsDir, trash);
       mkdirSync(this.blobsDir, { recursive: true });
+      // the generated samples too (a run writes them again when it needs them)
+      if (existsSync(generatedDir(this.dir))) renameSync(generatedDir(this.dir), `${trash}-generated`);
     });
+    rmSync(`${trash}-generated`, { recursive: true, force: true });
     rmSync(trash, { recursive: true, force: true });
   }
 

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { strictParams } from '../src/engine/strict-params.ts';
 import { fingerprintLocal } from '../cache/fingerprint.ts';
-import { resolveCacheDir } from '../cache/location.ts';
+import { generatedDir, resolveCacheDir } from '../cache/location.ts';
 import { defineNodeKind, type FileInfo, type FileSet } from '../src/engine/node-kind.ts';
 import { UserError } from '../src/errors.ts';
 import { moduleExt } from '../src/module-ext.ts';
@@ -87,7 +87,7 @@ export default defineNodeKind({
     const { writeSample, sampleKinds } = await import('../src/gen/index.ts');
     const { nanoaodCrossSections } = await import('../src/gen/nanoaod.ts');
     const kind = sampleKinds[p.kind];
-    const dir = resolve(p.dir ?? join(ctx.cacheDir ?? resolveCacheDir(), 'generated'));
+    const dir = resolve(p.dir ?? generatedDir(ctx.cacheDir ?? resolveCacheDir()));
     const files: FileInfo[] = [];
     const specs = Object.entries(p.samples);
     let done = 0;

@@ -151,7 +151,7 @@ async function limitFigures(limit: LimitResultArtifact, p: Params): Promise<Figu
 }
 
 /** The plot kind for a given input signature. */
-export function plotKind(inputs: InputSpec): GlobalNodeKind<Params, FiguresArtifact> {
+export function plotKind(inputs: InputSpec): GlobalNodeKind<Params, FiguresArtifact, 'Figures'> {
   return defineNodeKind({
     kind: 'plot',
     level: 'global',

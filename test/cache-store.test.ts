@@ -2,7 +2,7 @@
 // Expected values come from node:crypto and the filesystem, not from the store.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { open } from 'lmdb';
@@ -92,7 +92,7 @@ test('a corrupt blob throws CorruptBlobError naming the file, drops its entries,
     await store.put({ key: 'z', label: {}, meta: 3, payloads: [bytes(30_000, 6)] });
     const file = join(dir, 'blobs', h.slice(0, 2), h.slice(2));
     const bad = readFileSync(file);
-    bad[1000] ^= 0xff; // same size, different content
+    bad[1000]! ^= 0xff; // same size, different content
     writeFileSync(file, bad);
 
     await assert.rejects(store.readBlob(h), (err: unknown) => {
@@ -274,4 +274,21 @@ test('the b-tree walk at open is skipped only for an index exactly as a store cl
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('generated samples (<cache>/generated): counted by stats, kept by gc, removed by clear; stale part files swept', async () => {
+  await withStore({ staleTempMs: 0 }, async (store, dir) => {
+    const gen = join(dir, 'generated');
+    mkdirSync(gen, { recursive: true });
+    writeFileSync(join(gen, 'nanoaod-ttbar-100ev-seed1-zstd-abc.root'), bytes(3000, 7));
+    writeFileSync(join(gen, 'atlas4lep-zz-10ev-seed2-zlib-abc.root'), bytes(500, 8));
+    // an interrupted write of a process that is gone (pid 2^22 + 1 is above Linux's pid_max default)
+    writeFileSync(join(gen, `.nanoaod-x.root.${2 ** 22 + 1}.1.part`), bytes(10, 9));
+    assert.deepEqual(store.stats().generated, { files: 2, bytes: 3500 });
+    await store.gc({ olderThanMs: 0 });
+    assert.deepEqual(readdirSync(gen).sort(), ['atlas4lep-zz-10ev-seed2-zlib-abc.root', 'nanoaod-ttbar-100ev-seed1-zstd-abc.root']);
+    await store.clear();
+    assert.equal(existsSync(gen), false);
+    assert.deepEqual(store.stats().generated, { files: 0, bytes: 0 });
+  });
 });

@@ -79,7 +79,7 @@ test('plot node on Histograms: per region the nominal processes stacked, data po
 test('histogramPrediction: nominal MC summed, data apart, band = sqrt of the summed sum w^2', async () => {
   const { histogramPrediction } = await import('../src/report/histogram-prediction.ts');
   const { histogramsKind, syntheticYields } = await import('./nodes-fixtures.ts');
-  const a = histogramsKind.run([], { signalScale: 1 }) as Parameters<typeof histogramPrediction>[0];
+  const a = histogramsKind.run([], histogramsKind.params.parse({ signalScale: 1 }), undefined as never) as Parameters<typeof histogramPrediction>[0];
   const pred = await histogramPrediction(a, { data: ['data'], signal: ['signal'] });
   const y = syntheticYields(1);
   const ch = pred.channels[0]!;

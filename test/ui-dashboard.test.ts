@@ -10,7 +10,7 @@ import { Dashboard, LiveDashboard } from '../src/ui/dashboard.ts';
 import { fakeRunSchedule } from '../src/ui/fake-run.ts';
 import { holdUntilSubscribed } from '../src/ui/hold.ts';
 import { attachUi, defaultUiMode } from '../src/ui/index.ts';
-import { reduceAll } from '../src/ui/state.ts';
+import { reduceAll } from './helpers/ui-state.ts';
 
 const h = React.createElement;
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
