@@ -102,7 +102,7 @@ test('plot node: a scan point with undefined CLs (NaN at POI = 0) is left out of
   const ctx = { node: 'figures', graph: 'g', log() {}, warn() {}, signal: new AbortController().signal, progress() {}, memo: async (_k: unknown, f: () => unknown) => f(), workers: 1 };
   const out = await plot.run([limit], plot.params.parse({ png: false }), ctx as never);
   const fig = out.figures.find((f) => f.name === 'cls_scan');
-  assert.ok(fig && fig.svg.includes('Observed limit: 2.990'));
+  assert.ok(fig && fig.svg.includes('upper limit on mu: 2.99 (expected 3)'), 'the limit in words');
   assert.ok(out.report?.includes('2.99'));
 });
 
