@@ -24,3 +24,12 @@ export function experimentOf(p: ExperimentParams): { experiment: ExperimentLabel
   const lines = p.label === undefined ? labels.slice(1) : labels;
   return { experiment: { text, ...(p.sqrts !== undefined ? { sqrts: p.sqrts } : {}), ...(p.lumi !== undefined ? { lumi: p.lumi } : {}) }, lines };
 }
+
+/** The label line in plain unicode (report.html): 'ATLAS Open Data · √s = 13 TeV, 10 fb⁻¹'. */
+export function experimentText(e: ExperimentLabel): string {
+  const short = (x: number) => String(Number(x.toPrecision(3)));
+  const bits: string[] = [];
+  if (e.sqrts !== undefined) bits.push(`√s = ${short(e.sqrts)} TeV`);
+  if (e.lumi !== undefined) bits.push(e.lumi < 1 ? `${short(e.lumi * 1000)} pb⁻¹` : `${short(e.lumi)} fb⁻¹`);
+  return bits.length ? `${e.text} · ${bits.join(', ')}` : e.text;
+}
