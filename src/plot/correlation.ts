@@ -73,7 +73,7 @@ export async function correlationPlot(spec: CorrelationSpec): Promise<string> {
       const v = spec.matrix[keep[a]!]![keep[b]!]!;
       const bin = (b + 1) + (n + 2) * (n - a);
       colours.fArray[bin] = v === 0 ? 1e-12 : v;
-      values.fArray[bin] = Math.abs(v) > 5e-3 ? v : 0;
+      values.fArray[bin] = Math.abs(v) > 5e-3 ? Math.round(v * 100) / 100 : 0; // 0.9999 prints as 1, as the diagonal
     }
   }
   colours.fMinimum = -1;
