@@ -31,7 +31,8 @@ export async function brazilPlot(spec: BrazilSpec): Promise<string> {
   const lo = xs[0]!;
   const hi = xs[xs.length - 1]!;
   const alpha = 1 - (spec.cl ?? 0.95);
-  const margins = { left: 0.12, right: 0.04, top: 0.07, bottom: 0.12 };
+  // two rows above the frame: the experiment label, then the limit in words (never over a curve)
+  const margins = { left: 0.12, right: 0.04, top: 0.12, bottom: 0.12 };
   const c = canvas('cls', margins);
   const frame = th1({ name: 'frame', edges: [lo, hi], values: [0] });
   setAxes(frame, spec.poiLabel ?? '#mu', 'CL_{s}');
@@ -61,9 +62,9 @@ export async function brazilPlot(spec: BrazilSpec): Promise<string> {
     { object: exp, label: 'Expected CLs', option: 'l' },
     { object: green, label: '#pm1#sigma', option: 'f' },
     { object: yellow, label: '#pm2#sigma', option: 'f' },
-  ], [0.6, 0.62, 0.93, 0.9]), '');
+  ], [0.6, 0.56, 0.93, 0.85]), '');
   const sentence = limitSentence(spec);
-  if (sentence) c.fPrimitives.Add(latex(sentence, 1 - margins.right - 0.03, 0.55, { size: 0.035, align: 31 }), '');
-  for (const t of headerLatex(spec.experiment ?? DEFAULT_EXPERIMENT, margins, 0.035)) c.fPrimitives.Add(t, '');
+  if (sentence) c.fPrimitives.Add(latex(sentence, margins.left, 1 - margins.top + 0.015, { size: 0.035, align: 11 }), '');
+  for (const t of headerLatex(spec.experiment ?? DEFAULT_EXPERIMENT, { ...margins, top: margins.top - 0.055 }, 0.035)) c.fPrimitives.Add(t, '');
   return renderSvg(c);
 }
