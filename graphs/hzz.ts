@@ -139,7 +139,8 @@ export default graph('hzz', { params }, (g, p) => {
   const fit = g.fit('fit', ws);
   const limit = g.limit('limit', ws, { poiValue: 1, cl: 0.95 });
   g.plot('figures', [fit, limit], {
-    labels: offline ? ['ATLAS Open Data', 'simulated samples', `√s = 13 TeV, ${p.lumi / 1000} fb⁻¹`] : ['ATLAS Open Data', `√s = 13 TeV, ${p.lumi / 1000} fb⁻¹`],
+    label: 'ATLAS Open Data', sqrts: 13, lumi: p.lumi / 1000,
+    labels: offline ? ['simulated samples'] : [],
     sampleLabels: { Signal: 'H (125 GeV)', 'Background ZZ*': 'ZZ*', 'Background Z, ttbar': 'Z, tt̄' },
     poiLabel: 'Signal strength μ',
     correlation: { threshold: 0.15 },

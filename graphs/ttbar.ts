@@ -295,7 +295,8 @@ export default graph('ttbar', { params: ttbarParams }, (g, p) => {
   g.node(cutflowKind, 'cutflow', filled, {});
   const generated = inputSource(p).kind === 'generated';
   const figures = {
-    labels: [generated ? 'Simulation' : 'CMS Open Data', `√s = 13 TeV, ${(p.lumi / 1000).toPrecision(2)} fb⁻¹`],
+    label: 'CMS Open Data', sqrts: 13, lumi: p.lumi / 1000,
+    labels: generated ? ['simulated samples'] : [],
     xLabels: { '4j1b CR': 'H_{T} [GeV]', '4j2b SR': 'm_{bjj} [GeV]', '4j1b': 'H_{T} [GeV]', '4j2b': 'm_{bjj} [GeV]' },
     histograms: { data: [], signal: [] },
     sampleLabels: AGC_SAMPLE_LABELS,
