@@ -139,10 +139,20 @@ export class RunContext {
     };
   }
 
+  /** Node `n` is not run: its input `because` failed. */
   skip(n: PlanNode, because: string): NodeResult {
-    this.emit({ type: 'node-skipped', node: n.name, kind: n.kind.kind, because: `input '${because}' failed` });
-    this.summary[n.name] = { status: 'skipped', reason: `input '${because}' failed`, seconds: 0 };
-    return { ok: false, because };
+    return this.notRun(n, `input '${because}' failed`, because);
+  }
+
+  /** Node `n` did not fail but could not finish: `culprit`, which shares its chunks, failed. */
+  stopped(n: PlanNode, culprit: string): NodeResult {
+    return this.notRun(n, `stopped: node '${culprit}' failed on the same chunks`, culprit);
+  }
+
+  private notRun(n: PlanNode, reason: string, failed: string): NodeResult {
+    this.emit({ type: 'node-skipped', node: n.name, kind: n.kind.kind, because: reason });
+    this.summary[n.name] = { status: 'skipped', reason, seconds: 0 };
+    return { ok: false, because: failed };
   }
 
   /** Node `n` failed with `err` (a cancellation is rethrown: it ends the run, not the node). */
