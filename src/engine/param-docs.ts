@@ -41,6 +41,7 @@ export function typeText(s: unknown, depth = 0): string {
       const shape = d.shape as Record<string, unknown>;
       return `{ ${Object.entries(shape).map(([k, v]) => `${k}${isOptional(v) ? '?' : ''}: ${typeText(v, depth + 1)}`).join('; ')} }`;
     }
+    case 'number': return /int/.test(String((s as { format?: unknown }).format)) ? 'integer' : 'number';
     case 'custom': return String(d.fn).includes("'function'") ? 'function' : 'custom';
     default: return d.type;
   }
