@@ -13,6 +13,7 @@ import type { Workspace } from '../src/stats/workspace.ts';
 import { pyhfWorkspace, type ClsPoint, type LimitResultArtifact, type WorkspaceArtifact } from '../src/report/artifacts.ts';
 
 export const params = strictParams({
+  /** Measurement of the workspace to use (default: its first). */
   measurement: z.string().optional(),
   /** POI value of the CLs test */
   poiValue: z.number().default(1),
@@ -28,6 +29,7 @@ export const params = strictParams({
   /** CLs at poiValue: 'asymptotics', or 'toys' (pyhf's ToyCalculator; the upper limits stay asymptotic) */
   calculator: z.enum(['asymptotics', 'toys']).default('asymptotics'),
   toys: z.strictObject({ ntoys: z.int().min(1).max(1_000_000).default(1000), seed: z.int().min(0).default(0) }).default({ ntoys: 1000, seed: 0 }),
+  /** File under --out for the result (flow limit --json's format); false: none. */
   output: z.union([z.string(), z.literal(false)]).default('limit.json'),
   /** the toys' test-statistic figure (calculator 'toys') */
   toysFigure: z.union([z.string(), z.literal(false)]).default('toys.svg'),

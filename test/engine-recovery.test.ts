@@ -156,7 +156,8 @@ test('--task-timeout fails a chunk stuck in user code, in a worker and in the ma
     const done = runDone(r);
     assert.equal(done.nodes.map.status, 'failed');
     assert.match(done.nodes.map.error, /node 'map' \(toy-map\): no result after 0\.5 s \(--task-timeout\)/);
-    assert.equal(done.nodes.hist.status, 'failed');
+    assert.equal(done.nodes.hist.status, 'skipped');
+    assert.equal(done.nodes.read.reason, "stopped: node 'map' failed on the same chunks");
   }
   writeToyGraph(dir);
   rmSync(join(dir, 'o9'), { recursive: true, force: true });

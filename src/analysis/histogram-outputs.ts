@@ -14,6 +14,7 @@ export async function writeHistogramOutputs(a: HistogramsArtifact, o: OutputPara
   const named = namedHistograms(a, rb ? { transform: (h) => h.rebinFrom(rb.axis, rb.lo, rb.factor) } : {});
   for (const [name, terms] of Object.entries(o.sums)) named.set(name, combine(named, terms, name));
   if (o.json) await ctx.writeFile(o.json, JSON.stringify(toReferenceJSON(named)));
+  if (o.cutflow) await ctx.writeFile(o.cutflow, `${JSON.stringify(a.cutflows, null, 2)}\n`);
   if (o.root) {
     // the ROOT writer writes to a path; go through a temp file so ctx.writeFile stays atomic
     const dir = await mkdtemp(join(tmpdir(), 'hepflow-hist-'));

@@ -104,17 +104,18 @@ async function reduceChunks(run: RunContext, keys: GroupKeyPlan, red: OrderedRed
   return groupError;
 }
 
-/** The node whose code threw fails; the others of the group only shared its chunks. */
+/** The node whose code threw fails; the others of the group did not: those fed by it are skipped
+ *  (their input failed, as for any node downstream of a failure), the rest only shared its chunks
+ *  and stopped with it (their finished chunks stay cached). */
 function failGroup(run: RunContext, members: PlanNode[], src: PlanNode, err: unknown, tStart: number, out: Map<string, NodeResult>): void {
   const named = err instanceof ChunkError ? err.failure?.node : undefined;
   const culprit = members.find((m) => m.name === named) ?? src;
-  const before = new Set(members.slice(0, members.indexOf(culprit)));
+  const fed = new Set([culprit.name]);
+  for (const m of members) if (m.inputs.some((i) => fed.has(i))) fed.add(m.name);
   for (const m of members) {
     if (m === culprit) out.set(m.name, run.fail(m, err, tStart));
-    else {
-      const msg = before.has(m) ? `stopped: node '${culprit.name}' failed on the same chunks` : `input chunk failed: ${errorMessage(err)}`;
-      out.set(m.name, run.failWith(m, msg));
-    }
+    else if (fed.has(m.name)) out.set(m.name, run.skip(m, culprit.name));
+    else out.set(m.name, run.stopped(m, culprit.name));
   }
 }
 

@@ -17,6 +17,7 @@ import { chunkLabel, failureOf, type ChunkFailure } from './failure.ts';
 import { callInterruptibly, RunCancelled } from './interrupt.ts';
 import { chunkKey, chunkSeed, chunkSeedId, type NodeBase } from './keys.ts';
 import { countingReads, type ReadCounter } from '../read-counter.ts';
+import { postingProgress } from './chunk-progress.ts';
 import type { ChunkContext, ChunkNodeKind, ChunkSpec, EventBatch } from './node-kind.ts';
 import type { Plan } from './validate.ts';
 
@@ -52,6 +53,8 @@ export interface ChunkTask {
   nodes: ChunkTaskNode[];
   /** --task-timeout, per node call. */
   timeoutMs?: number;
+  /** BroadcastChannel name for the source node's in-chunk read progress (chunk-progress.ts). */
+  progress?: string;
 }
 
 export interface ChunkNodeResult {
@@ -159,7 +162,9 @@ class TaskRun {
     let out: unknown;
     let read: ReadCounter;
     try {
-      ({ value: out, read } = await countingReads(() => callInterruptibly(() => kind.runChunk(input, node.params, ctx), this.interrupt)));
+      const progress = t.parent ? undefined : task.progress;
+      const runIt = () => callInterruptibly(() => kind.runChunk(input, node.params, ctx), this.interrupt);
+      ({ value: out, read } = await countingReads(() => postingProgress(progress, { node: t.name, chunk: chunkLabel(chunk), total: chunk.stop - chunk.start }, runIt)));
     } catch (err) {
       if (err instanceof RunCancelled) throw err;
       throw new NodeFailed(failureOf(t.name, kind.kind, err, task.graphPath, chunkLabel(chunk)));

@@ -129,15 +129,20 @@ export class ChunkScheduler {
       const task: ChunkTask = {
         type: 'chunk-task', graphPath: run.g.path, sets: opts.sets, cacheDir: opts.cacheDir, graph: run.plan.graph, chunk, nodes: keys.steps(i),
         ...(opts.taskTimeoutMs ? { timeoutMs: opts.taskTimeoutMs } : {}),
+        ...(this.inThread ? {} : { progress: run.progressChannel() }),
       };
       let r: ChunkTaskResult | undefined;
       let err: unknown;
+      const label = chunkLabel(chunk);
       try {
         run.checkCancel();
+        run.chunkSubmitted(src.name, label);
         r = await this.submit(task);
       } catch (e) {
         if (e instanceof RunCancelled || opts.signal.aborted || this.abort.signal.aborted) throw new RunCancelled();
         err = e;
+      } finally {
+        run.chunkAnswered(src.name, label, r !== undefined && !r.failure);
       }
       if (r && !r.failure) return r;
       const failure = r?.failure;

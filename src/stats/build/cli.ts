@@ -51,7 +51,8 @@ function readText(path: string, what: string): string {
   return readTextInput(path, what);
 }
 
-async function emit(text: string, out: string | undefined): Promise<void> {
+/** To stdout, or to --out with one line on stderr saying what was written there. */
+async function emit(text: string, out: string | undefined, what: string): Promise<void> {
   if (out === undefined) {
     process.stdout.write(text);
     return;
@@ -59,6 +60,23 @@ async function emit(text: string, out: string | undefined): Promise<void> {
   checkWritableDir(dirname(resolve(out)), '--out');
   await mkdir(dirname(resolve(out)), { recursive: true });
   await writeFile(out, text);
+  process.stderr.write(`wrote ${out}: ${what}\n`);
+}
+
+/** `pyhf workspace: 2 channels (8 bins), 3 samples, 5 modifiers; measurement meas (POI mu)` */
+export function describeWorkspace(ws: { channels: Array<{ name: string; samples: Array<{ name: string; data: number[]; modifiers: Array<{ name: string }> }> }>; measurements: Array<{ name: string; config: { poi: string } }> }): string {
+  const samples = new Set<string>(), modifiers = new Set<string>();
+  let bins = 0;
+  for (const ch of ws.channels) {
+    bins += ch.samples[0]?.data.length ?? 0;
+    for (const s of ch.samples) {
+      samples.add(s.name);
+      for (const m of s.modifiers) modifiers.add(m.name);
+    }
+  }
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  const meas = ws.measurements.map((m) => `${m.name} (POI ${m.config.poi})`).join(', ');
+  return `pyhf workspace, ${plural(ws.channels.length, 'channel')} (${plural(bins, 'bin')}), ${plural(samples.size, 'sample')}, ${plural(modifiers.size, 'modifier')}; measurement ${meas}`;
 }
 
 async function build(argv: string[]): Promise<number> {
@@ -74,7 +92,7 @@ async function build(argv: string[]): Promise<number> {
       throw err;
     });
   const ws = buildWorkspace(config, hists);
-  await emit(`${JSON.stringify(ws, null, 1)}\n`, flags.get('out'));
+  await emit(`${JSON.stringify(ws, null, 1)}\n`, flags.get('out'), describeWorkspace(ws));
   return 0;
 }
 
@@ -88,7 +106,7 @@ async function datacard(argv: string[]): Promise<number> {
   const { workspace, notes, modifierSettings } = convertDatacard(card, shapes, { mass });
   for (const note of notes) process.stderr.write(`note: ${note}\n`);
   process.stderr.write(`note: closest pyhf settings: normsys ${modifierSettings.normsys.interpcode}, histosys ${modifierSettings.histosys.interpcode}\n`);
-  await emit(`${JSON.stringify(workspace, null, 1)}\n`, flags.get('out'));
+  await emit(`${JSON.stringify(workspace, null, 1)}\n`, flags.get('out'), describeWorkspace(workspace));
   return 0;
 }
 
@@ -101,7 +119,8 @@ async function combineCards(argv: string[]): Promise<number> {
     const path = arg.slice(eq + 1);
     return { label: arg.slice(0, eq), card: parseDatacard(readText(path, 'datacard'), path) };
   });
-  await emit(writeDatacard(combineDatacards(cards), { header: [`Combination of ${positional.join(' ')}`] }), flags.get('out'));
+  const combined = combineDatacards(cards);
+  await emit(writeDatacard(combined, { header: [`Combination of ${positional.join(' ')}`] }), flags.get('out'), `Combine datacard of ${cards.length} cards (${cards.map((c) => c.label).join(', ')})`);
   return 0;
 }
 
