@@ -4,10 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { OutputContext } from '../engine/node-kind.ts';
-import { combine, namedHistograms, toReferenceJSON, writeHistogramsRoot, type HistogramsArtifact } from '../hist/index.ts';
+import { combine, namedHistograms, toReferenceJSON, type Hist1D, type HistogramsArtifact } from '../hist/index.ts';
 import type { OutputParams } from './output-params.ts';
 
 export { outputParams, type OutputParams } from './output-params.ts';
+
+/** histograms.root: one TH1D per name (flow bins and sum w^2 kept), via src/root/write (here, so
+ *  that src/hist does not depend on the ROOT writer). */
+export async function writeHistogramsRoot(path: string, named: Map<string, Hist1D>): Promise<void> {
+  const { createRootFile } = await import('../root/write/index.ts');
+  const f = await createRootFile(path);
+  for (const [name, h] of named) f.putHist(name, { edges: h.edges, values: h.values, sumw2: h.variances, title: h.title ?? name, xTitle: h.xTitle });
+  await f.close();
+}
 
 export async function writeHistogramOutputs(a: HistogramsArtifact, o: OutputParams, ctx: OutputContext): Promise<void> {
   const rb = o.rebinFrom;
