@@ -6,6 +6,7 @@
 import { UserError } from '../errors.ts';
 import { arrowInverse, arrowPlan, arrowPlanFromBins, type ArrowPlan } from './arrow.ts';
 import { invert } from './linalg.ts';
+import { lowRankDiag, lowRankInverse, lowRankScaled, type LowRank } from './lowrank.ts';
 import { minuitFit } from './minuit/index.ts';
 import { EPS2 as MINUIT_EPS2 } from './minuit/precision.ts';
 import { hessianByGradient, minimize } from './minimize.ts';
@@ -38,6 +39,8 @@ export interface FitOptions {
 
 const MINUIT_TOLERANCE = 1e-4;
 const MINUIT_AT_LIMIT_MAX_PARS = 500;
+/** the low-rank Hessian pays when its columns are at most a third of the working set's size */
+const LOW_RANK_MIN_PARS = 150, LOW_RANK_RATIO = 3;
 
 export interface FitResult {
   bestfit: Float64Array;
@@ -91,14 +94,17 @@ export function fit(model: Model, opts: FitOptions = {}): FitResult {
     if (key !== planKey) { planKey = key; planValue = arrowPlanFromBins(model.paramsPerBin(), work, n); }
     return planValue;
   };
-  const res = minimize(fg, x0, lower, upper, free, { edmTolerance: opts.edmTolerance, hessian: hess, plan });
+  // many parameters on few bins: the Hessian as diagonal plus low rank (lowrank.ts), no m x m matrix
+  const lowRankPays = (m: number) => m >= LOW_RANK_MIN_PARS && LOW_RANK_RATIO * model.lowRankColumns() <= m;
+  const lowRank = (x: Float64Array, work: ArrayLike<number>) => lowRankPays(work.length) ? model.twiceNllHessianLowRank(x, data, work) : null;
+  const res = minimize(fg, x0, lower, upper, free, { edmTolerance: opts.edmTolerance, hessian: hess, plan, lowRank });
   const twiceNll = model.twiceNll(res.x, data);
   let covariance: Float64Array | null = null, correlation: Float64Array | null = null;
   const uncertainty = new Float64Array(n);
   let message = res.message;
   let converged = res.converged;
   if (opts.hesse !== false && free.length > 0) {
-    const h = hesse(fg, res.x, free, lower, upper, hess, plan(free));
+    const h = hesse(fg, res.x, free, lower, upper, hess, lowRankPays(free.length) ? null : plan(free), lowRank);
     // at a limit pyhf's errors are Minuit's numerical artefacts: reproduce them by running its algorithm
     const atLimit = h ? h.atLimit : Array.from(free);
     const m = atLimit.length > 0 && opts.minuitAtLimits !== false && free.length <= MINUIT_AT_LIMIT_MAX_PARS
@@ -147,9 +153,11 @@ interface HesseResult {
 export function hesse(
   fg: (x: Float64Array, g: Float64Array) => number, x: Float64Array, free: Int32Array, lower: Float64Array, upper: Float64Array,
   hessian?: (x: Float64Array, work: ArrayLike<number>) => Float64Array, plan?: ArrowPlan | null,
+  lowRank?: (x: Float64Array, work: ArrayLike<number>) => LowRank | null,
 ): HesseResult | null {
   const n = x.length, m = free.length;
-  const hExt = hessian ? hessian(x, free) : hessianByGradient(fg, x, free, lower, upper);
+  const lr = lowRank ? lowRank(x, free) : null;
+  const hExt = lr ? null : hessian ? hessian(x, free) : hessianByGradient(fg, x, free, lower, upper);
   const g = new Float64Array(n);
   const f = fg(x, g);
   // internal coordinates of each free parameter: x = mid + half * sin(theta)
@@ -166,10 +174,23 @@ export function hesse(
       half[r] = NaN; jac[r] = 1; curv[r] = 0;
     }
   }
-  const hInt = new Float64Array(m * m);
-  for (let r = 0; r < m; r++) {
-    for (let c = 0; c < m; c++) hInt[r * m + c] = jac[r]! * hExt[r * m + c]! * jac[c]!;
-    hInt[r * m + r]! += g[free[r]!]! * curv[r]!;
+  const extra = Float64Array.from({ length: m }, (_, r) => g[free[r]!]! * curv[r]!);
+  let hIntDiag: Float64Array, inverseInt: () => Float64Array | null, inverseExt: () => Float64Array | null;
+  if (lr) {
+    const lrInt = lowRankScaled(lr, jac, extra);
+    hIntDiag = lowRankDiag(lrInt);
+    inverseInt = () => lowRankInverse(lrInt);
+    inverseExt = () => lowRankInverse(lr);
+  } else {
+    const h = hExt!;
+    const hInt = new Float64Array(m * m);
+    for (let r = 0; r < m; r++) {
+      for (let c = 0; c < m; c++) hInt[r * m + c] = jac[r]! * h[r * m + c]! * jac[c]!;
+      hInt[r * m + r]! += extra[r]!;
+    }
+    hIntDiag = Float64Array.from({ length: m }, (_, r) => hInt[r * m + r]!);
+    inverseInt = () => invertLarge(hInt, m, plan);
+    inverseExt = () => invertLarge(h, m, plan);
   }
   // Minuit's Hesse step d solves sag = f''d²/2 = aimsag (its target change of f); past a tenth of the
   // internal distance to the fold (θ = ±π/2) the function is no longer quadratic over the step
@@ -177,10 +198,10 @@ export function hesse(
   const atLimit: number[] = [];
   for (let r = 0; r < m; r++) {
     if (Number.isNaN(half[r]!)) continue;
-    const d = Math.sqrt(2 * aimsag / Math.abs(hInt[r * m + r]!));
+    const d = Math.sqrt(2 * aimsag / Math.abs(hIntDiag[r]!));
     if (!(d <= 0.1 * (0.5 * Math.PI - Math.abs(theta[r]!)))) atLimit.push(free[r]!);
   }
-  const inv = invertLarge(hInt, m, plan);
+  const inv = inverseInt();
   if (!inv) return null;
   const covariance = new Float64Array(n * n), correlation = new Float64Array(n * n), uncertainty = new Float64Array(n);
   let notPositive = false;
@@ -198,7 +219,7 @@ export function hesse(
   if (notPositive) {
     // a minimum on a bound with vanishing gradient (internal curvature ~ 0): fall back to the
     // plain external-coordinate covariance, 2 * inverse(Hessian)
-    const ext = invertLarge(hExt, m, plan);
+    const ext = inverseExt();
     if (ext) {
       notPositive = false;
       for (let r = 0; r < m; r++) {
