@@ -124,6 +124,7 @@ export function fit(model: Model, opts: FitOptions = {}): FitResult {
       uncertainty.set(h.uncertainty);
       if (h.notPositive) message += '; Hesse: covariance not positive definite';
     }
+    if (h && h.onBound.length > 0 && !m?.converged) message += `; ${h.onBound.map((i) => model.parNames[i]).join(', ')} on a bound: the other uncertainties with it held there`;
   }
   return { bestfit: res.x, uncertainty, twiceNll, covariance, correlation, converged, message, iterations: res.iterations, evaluations: res.evaluations };
 }
@@ -147,6 +148,8 @@ interface HesseResult {
   /** free parameters so close to a limit that Minuit's Hesse steps reach past the fold of its sine
    *  transformation: there its errors depend on its own iterates, not on the local curvature */
   atLimit: number[];
+  /** free parameters on a bound with a clear outward gradient (not in atLimit) */
+  onBound: number[];
 }
 
 /** Minuit-style Hesse over the free parameters at the minimum x. */
@@ -195,11 +198,16 @@ export function hesse(
   // Minuit's Hesse step d solves sag = f''d²/2 = aimsag (its target change of f); past a tenth of the
   // internal distance to the fold (θ = ±π/2) the function is no longer quadratic over the step
   const aimsag = Math.sqrt(MINUIT_EPS2) * (Math.abs(f) + 1);
-  const atLimit: number[] = [];
+  const atLimit: number[] = [], onBound: number[] = [];
   for (let r = 0; r < m; r++) {
     if (Number.isNaN(half[r]!)) continue;
     const d = Math.sqrt(2 * aimsag / Math.abs(hIntDiag[r]!));
-    if (!(d <= 0.1 * (0.5 * Math.PI - Math.abs(theta[r]!)))) atLimit.push(free[r]!);
+    // on its bound with the gradient pushing outwards: its internal curvature g x'' decouples it
+    // (x' = 0 there), so the others' errors are those with it held at the bound (what minuit gives
+    // there), at any model size; its own error is the local g x'' one
+    const i = free[r]!;
+    if ((x[i]! <= lower[i]! && g[i]! > 0) || (x[i]! >= upper[i]! && g[i]! < 0)) onBound.push(i);
+    else if (!(d <= 0.1 * (0.5 * Math.PI - Math.abs(theta[r]!)))) atLimit.push(i);
   }
   const inv = inverseInt();
   if (!inv) return null;
@@ -230,7 +238,7 @@ export function hesse(
     }
   }
   fillCorrelation(covariance, correlation, n);
-  return { covariance, correlation, uncertainty, notPositive, atLimit };
+  return { covariance, correlation, uncertainty, notPositive, atLimit, onBound };
 }
 
 /** Dense inverse, by blocks when per-bin parameters make the matrix arrow-shaped (see arrow.ts). */
