@@ -72,8 +72,8 @@ export function arrowPlanFromBins(binParams: Int32Array[], work: ArrayLike<numbe
 }
 
 function selectLocal(m: number, nnz: Int32Array, cols: Int32Array, maxCoupling: number): ArrowPlan | null {
-  // candidates: rows with few couplings; rows coupled to more than MAX_GROUP + a few of them are
-  // global, then the candidates' couplings among themselves form the groups (connected components)
+  // candidates: rows with few couplings (the others are global); the candidates' couplings among
+  // themselves form the groups (connected components), and a group too large goes global too
   const cand = new Uint8Array(m);
   for (let r = 0; r < m; r++) cand[r] = nnz[r]! <= maxCoupling ? 1 : 0;
   const parent = Int32Array.from({ length: m }, (_, i) => i);
@@ -103,44 +103,57 @@ function selectLocal(m: number, nnz: Int32Array, cols: Int32Array, maxCoupling: 
   return { local: Int32Array.from(local), groups: Int32Array.from(groups), global: Int32Array.from(global) };
 }
 
-/** The local block D (its groups' dense blocks, each factorised or inverted) and products with it. */
+/** The local block D: its groups' dense blocks (1 x 1 for most), factorised (Cholesky) or inverted,
+ *  in one flat array; `apply` multiplies a group's slice of a vector by D_g⁻¹ in place. */
 class LocalBlocks {
-  private readonly blocks: Float64Array[] = [];
+  readonly count: number;
+  private readonly data: Float64Array;
+  private readonly at: Int32Array;
   private readonly chol: boolean;
-  private readonly plan: ArrowPlan;
+  private readonly groups: Int32Array;
+  private readonly tmp = new Float64Array(MAX_GROUP);
   constructor(h: Float64Array, m: number, plan: ArrowPlan, shift: Float64Array | undefined, chol: boolean) {
-    this.chol = chol; this.plan = plan;
     const { local, groups } = plan;
-    for (let g = 0; g + 1 < groups.length; g++) {
-      const a = groups[g]!, n = groups[g + 1]! - a;
-      const blk = new Float64Array(n * n);
+    this.chol = chol; this.groups = groups; this.count = groups.length - 1;
+    this.at = new Int32Array(this.count + 1);
+    for (let g = 0; g < this.count; g++) { const n = groups[g + 1]! - groups[g]!; this.at[g + 1] = this.at[g]! + n * n; }
+    this.data = new Float64Array(this.at[this.count]!);
+    for (let g = 0; g < this.count; g++) {
+      const a = groups[g]!, n = groups[g + 1]! - a, o = this.at[g]!;
       for (let r = 0; r < n; r++) {
-        for (let c = 0; c < n; c++) blk[r * n + c] = h[local[a + r]! * m + local[a + c]!]!;
-        if (shift) blk[r * n + r]! += shift[local[a + r]!]!;
+        for (let c = 0; c < n; c++) this.data[o + r * n + c] = h[local[a + r]! * m + local[a + c]!]!;
+        if (shift) this.data[o + r * n + r]! += shift[local[a + r]!]!;
       }
-      this.blocks.push(blk);
     }
   }
-  /** factorise (Cholesky) or invert every block; false when one fails */
+  /** factorise or invert every block; false when one fails (not positive definite, or singular) */
   prepare(): boolean {
-    for (let g = 0; g < this.blocks.length; g++) {
-      const n = this.size(g);
-      if (this.chol) { if (!cholesky(this.blocks[g]!, n)) return false; } else {
-        const inv = invert(this.blocks[g]!, n);
-        if (!inv) return false;
-        this.blocks[g] = inv;
+    for (let g = 0; g < this.count; g++) {
+      const n = this.size(g), o = this.at[g]!;
+      if (n === 1) {
+        const v = this.data[o]!;
+        if (this.chol ? !(v > 0) : v === 0 || !Number.isFinite(v)) return false;
+        this.data[o] = 1 / v;
+        continue;
       }
+      const blk = this.data.subarray(o, o + n * n);
+      if (this.chol) { if (!cholesky(blk, n)) return false; continue; }
+      const inv = invert(blk, n);
+      if (!inv) return false;
+      blk.set(inv);
     }
     return true;
   }
-  size(g: number): number { return this.plan.groups[g + 1]! - this.plan.groups[g]!; }
-  get count(): number { return this.blocks.length; }
-  /** x (length of group g) := D_g⁻¹ x */
-  apply(g: number, x: Float64Array): void {
-    const n = this.size(g), blk = this.blocks[g]!;
-    if (this.chol) { choleskySolve(blk, n, x); return; }
-    const y = Float64Array.from(x);
-    for (let r = 0; r < n; r++) { let v = 0; for (let c = 0; c < n; c++) v += blk[r * n + c]! * y[c]!; x[r] = v; }
+  size(g: number): number { return this.groups[g + 1]! - this.groups[g]!; }
+  /** x[off .. off + n) := D_g⁻¹ x[off .. off + n) */
+  apply(g: number, x: Float64Array, off: number): void {
+    const n = this.size(g), o = this.at[g]!;
+    if (n === 1) { x[off]! *= this.data[o]!; return; }
+    const blk = this.data.subarray(o, o + n * n);
+    if (this.chol) { choleskySolve(blk, n, x.subarray(off, off + n)); return; }
+    const t = this.tmp;
+    for (let r = 0; r < n; r++) t[r] = x[off + r]!;
+    for (let r = 0; r < n; r++) { let v = 0; for (let c = 0; c < n; c++) v += blk[r * n + c]! * t[c]!; x[off + r] = v; }
   }
 }
 
@@ -149,52 +162,36 @@ export interface ArrowFactor {
   solve(b: Float64Array): void;
 }
 
-/** H_GL restricted to group g, as p columns of the group's rows: out[c * n + r] = H[global[c], local[a + r]] */
-function couplings(h: Float64Array, m: number, plan: ArrowPlan, g: number): Float64Array {
-  const { local, groups, global } = plan;
-  const a = groups[g]!, n = groups[g + 1]! - a, p = global.length;
-  const out = new Float64Array(p * n);
-  for (let c = 0; c < p; c++) for (let r = 0; r < n; r++) out[c * n + r] = h[global[c]! * m + local[a + r]!]!;
-  return out;
-}
-
 /** Factorises H + diag(shift) (shift: per-index additions, e.g. Levenberg damping); null when it is
  *  not positive definite. */
 export function arrowFactor(h: Float64Array, m: number, plan: ArrowPlan, shift?: Float64Array): ArrowFactor | null {
   const { local, groups, global } = plan;
-  const p = global.length;
+  const nl = local.length, p = global.length;
   const d = new LocalBlocks(h, m, plan, shift, true);
   if (!d.prepare()) return null;
   const s = schur(h, m, plan, d, shift);
   if (!cholesky(s, p)) return null;
+  const y = new Float64Array(nl), bg = new Float64Array(p);
   return {
     solve(b: Float64Array) {
       // x_G = S^-1 (b_G - B D^-1 b_L), x_L = D^-1 (b_L - B^T x_G)
-      const bg = Float64Array.from(global, (gi) => b[gi]!);
-      for (let g = 0; g < d.count; g++) {
-        const a = groups[g]!, n = d.size(g);
-        const y = Float64Array.from({ length: n }, (_, r) => b[local[a + r]!]!);
-        d.apply(g, y);
-        for (let r = 0; r < p; r++) {
-          const row = global[r]! * m;
-          let v = 0;
-          for (let q = 0; q < n; q++) v += h[row + local[a + q]!]! * y[q]!;
-          bg[r]! -= v;
-        }
+      for (let a = 0; a < nl; a++) y[a] = b[local[a]!]!;
+      for (let g = 0; g < d.count; g++) d.apply(g, y, groups[g]!);
+      for (let r = 0; r < p; r++) {
+        const row = global[r]! * m;
+        let v = b[global[r]!]!;
+        for (let a = 0; a < nl; a++) { const hv = h[row + local[a]!]!; if (hv !== 0) v -= hv * y[a]!; }
+        bg[r] = v;
       }
       choleskySolve(s, p, bg);
-      for (let g = 0; g < d.count; g++) {
-        const a = groups[g]!, n = d.size(g);
-        const y = new Float64Array(n);
-        for (let q = 0; q < n; q++) {
-          const li = local[a + q]!;
-          let v = b[li]!;
-          for (let r = 0; r < p; r++) v -= h[li * m + global[r]!]! * bg[r]!;
-          y[q] = v;
-        }
-        d.apply(g, y);
-        for (let q = 0; q < n; q++) b[local[a + q]!] = y[q]!;
+      for (let a = 0; a < nl; a++) {
+        const li = local[a]!;
+        let v = b[li]!;
+        for (let r = 0; r < p; r++) v -= h[li * m + global[r]!]! * bg[r]!;
+        y[a] = v;
       }
+      for (let g = 0; g < d.count; g++) d.apply(g, y, groups[g]!);
+      for (let a = 0; a < nl; a++) b[local[a]!] = y[a]!;
       for (let r = 0; r < p; r++) b[global[r]!] = bg[r]!;
     },
   };
@@ -209,15 +206,11 @@ export function arrowInverse(h: Float64Array, m: number, plan: ArrowPlan): Float
   const sInv = invert(schur(h, m, plan, d), p);
   if (!sInv) return null;
   // W = D^-1 B^T (local x global), and the blocks S^-1, -W S^-1, D^-1 + W S^-1 W^T
-  const w = new Float64Array(nl * p);
-  for (let g = 0; g < d.count; g++) {
-    const a = groups[g]!, n = d.size(g);
-    const cpl = couplings(h, m, plan, g);
-    for (let c = 0; c < p; c++) {
-      const y = cpl.subarray(c * n, (c + 1) * n);
-      d.apply(g, y);
-      for (let r = 0; r < n; r++) w[(a + r) * p + c] = y[r]!;
-    }
+  const w = new Float64Array(nl * p), col = new Float64Array(nl);
+  for (let c = 0; c < p; c++) {
+    for (let a = 0; a < nl; a++) col[a] = h[global[c]! * m + local[a]!]!;
+    for (let g = 0; g < d.count; g++) d.apply(g, col, groups[g]!);
+    for (let a = 0; a < nl; a++) w[a * p + c] = col[a]!;
   }
   const ws = new Float64Array(nl * p);
   for (let a = 0; a < nl; a++) {
@@ -243,12 +236,12 @@ export function arrowInverse(h: Float64Array, m: number, plan: ArrowPlan): Float
     }
   }
   // D^-1 on the groups' diagonal blocks
+  const e = new Float64Array(MAX_GROUP);
   for (let g = 0; g < d.count; g++) {
     const a = groups[g]!, n = d.size(g);
     for (let c = 0; c < n; c++) {
-      const e = new Float64Array(n);
-      e[c] = 1;
-      d.apply(g, e);
+      e.fill(0); e[c] = 1;
+      d.apply(g, e, 0);
       for (let r = 0; r < n; r++) inv[local[a + r]! * m + local[a + c]!]! += e[r]!;
     }
   }
@@ -264,21 +257,24 @@ function schur(h: Float64Array, m: number, plan: ArrowPlan, d: LocalBlocks, shif
     for (let c = 0; c < p; c++) s[r * p + c] = h[global[r]! * m + global[c]!]!;
     if (shift) s[r * p + r]! += shift[global[r]!]!;
   }
+  // per group: the globals coupled to it (rows of H_GL) and D_g^-1 applied to each
+  const { local, groups } = plan;
+  const rows = new Int32Array(p), cpl = new Float64Array(p * MAX_GROUP), solved = new Float64Array(p * MAX_GROUP);
   for (let g = 0; g < d.count; g++) {
-    const n = d.size(g);
-    const cpl = couplings(h, m, plan, g);
-    // rows of globals coupled to this group, and D_g^-1 applied to each
-    const rows: number[] = [];
-    for (let r = 0; r < p; r++) for (let q = 0; q < n; q++) if (cpl[r * n + q] !== 0) { rows.push(r); break; }
-    if (rows.length === 0) continue;
-    const solved = rows.map((r) => { const y = Float64Array.from(cpl.subarray(r * n, (r + 1) * n)); d.apply(g, y); return y; });
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i]!, x = cpl.subarray(r * n, (r + 1) * n);
-      for (let j = 0; j < rows.length; j++) {
-        const y = solved[j]!;
+    const a = groups[g]!, n = d.size(g);
+    let nr = 0;
+    for (let r = 0; r < p; r++) {
+      const row = global[r]! * m;
+      let any = false;
+      for (let q = 0; q < n; q++) { const v = h[row + local[a + q]!]!; cpl[nr * n + q] = v; solved[nr * n + q] = v; if (v !== 0) any = true; }
+      if (any) { d.apply(g, solved, nr * n); rows[nr++] = r; }
+    }
+    for (let i = 0; i < nr; i++) {
+      const ri = rows[i]! * p;
+      for (let j = 0; j < nr; j++) {
         let v = 0;
-        for (let q = 0; q < n; q++) v += x[q]! * y[q]!;
-        s[r * p + rows[j]!]! -= v;
+        for (let q = 0; q < n; q++) v += cpl[i * n + q]! * solved[j * n + q]!;
+        s[ri + rows[j]!]! -= v;
       }
     }
   }
