@@ -9,6 +9,7 @@ import { invert } from './linalg.ts';
 import { lowRankDiag, lowRankInverse, lowRankScaled, type LowRank } from './lowrank.ts';
 import { minuitFit } from './minuit/index.ts';
 import { EPS2 as MINUIT_EPS2 } from './minuit/precision.ts';
+import { kinkedParameters, searchAcrossKinks } from './kinks.ts';
 import { hessianByGradient, minimize } from './minimize.ts';
 import type { Dataset, Model } from './model.ts';
 
@@ -35,6 +36,10 @@ export interface FitOptions {
   /** with the default optimizer, take the errors of parameters at a limit from the Minuit emulation
    *  (default true; models up to 500 free parameters) */
   minuitAtLimits?: boolean;
+  /** kinked interpolation (histosys code0, normsys code1): 'lowest' (default) restarts each kinked
+   *  parameter across its kink and keeps the lowest minimum, listing all in `minima` and the message;
+   *  'ignore' fits from the start only */
+  kinks?: 'lowest' | 'ignore';
 }
 
 const MINUIT_TOLERANCE = 1e-4;
@@ -53,6 +58,9 @@ export interface FitResult {
   message: string;
   iterations: number;
   evaluations: number;
+  /** twice_nll of each distinct minimum found across interpolation kinks, lowest (the result) first;
+   *  absent when there was one */
+  minima?: number[];
 }
 
 /** Free parameters above which the dense Hessian (n x n doubles, 800 MB at the limit) is refused. */
@@ -97,11 +105,25 @@ export function fit(model: Model, opts: FitOptions = {}): FitResult {
   // many parameters on few bins: the Hessian as diagonal plus low rank (lowrank.ts), no m x m matrix
   const lowRankPays = (m: number) => m >= LOW_RANK_MIN_PARS && LOW_RANK_RATIO * model.lowRankColumns() <= m;
   const lowRank = (x: Float64Array, work: ArrayLike<number>) => lowRankPays(work.length) ? model.twiceNllHessianLowRank(x, data, work) : null;
-  const res = minimize(fg, x0, lower, upper, free, { edmTolerance: opts.edmTolerance, hessian: hess, plan, lowRank });
+  const mopts = { edmTolerance: opts.edmTolerance, hessian: hess, plan, lowRank };
+  let res = minimize(fg, x0, lower, upper, free, mopts);
+  // kinked interpolation (code0 / code1): minima on both sides of a kink; restart across each kink
+  // and keep the lowest (kinks.ts)
+  const kinked = opts.kinks === 'ignore' ? [] : kinkedParameters(model, free);
+  let minima: number[] | undefined;
+  if (kinked.length > 0 && res.converged) {
+    const search = searchAcrossKinks({ x: res.x, f: res.f }, kinked, lower, upper, (start) => {
+      const r = minimize(fg, start, lower, upper, free, mopts);
+      return r.converged ? { x: r.x, f: r.f } : null;
+    });
+    if (search.best.x !== res.x) res = { ...res, x: search.best.x, f: search.best.f };
+    if (search.minima.length > 1) minima = search.minima.map((m) => model.twiceNll(m.x, data));
+  }
   const twiceNll = model.twiceNll(res.x, data);
   let covariance: Float64Array | null = null, correlation: Float64Array | null = null;
   const uncertainty = new Float64Array(n);
   let message = res.message;
+  if (minima) message += `; ${minima.length} minima across interpolation kinks (twice_nll ${minima.map((f) => f.toFixed(4)).join(', ')}): the lowest kept`;
   let converged = res.converged;
   if (opts.hesse !== false && free.length > 0) {
     const h = hesse(fg, res.x, free, lower, upper, hess, lowRankPays(free.length) ? null : plan(free), lowRank);
@@ -126,7 +148,7 @@ export function fit(model: Model, opts: FitOptions = {}): FitResult {
     }
     if (h && h.onBound.length > 0 && !m?.converged) message += `; ${h.onBound.map((i) => model.parNames[i]).join(', ')} on a bound: the other uncertainties with it held there`;
   }
-  return { bestfit: res.x, uncertainty, twiceNll, covariance, correlation, converged, message, iterations: res.iterations, evaluations: res.evaluations };
+  return { bestfit: res.x, uncertainty, twiceNll, covariance, correlation, converged, message, iterations: res.iterations, evaluations: res.evaluations, ...(minima ? { minima } : {}) };
 }
 
 function fitMinuit(model: Model, data: Dataset, x0: Float64Array, lower: Float64Array, upper: Float64Array, fixedMask: Uint8Array, opts: FitOptions): FitResult {

@@ -74,6 +74,8 @@ export class Model {
   /** nominal auxdata (the observed global observables) */
   readonly auxdata: Float64Array;
   readonly observed: Dataset;
+  /** the interpolation codes in use */
+  readonly codes: { readonly normsys: NormsysCode; readonly histosys: HistosysCode };
   // constraint terms, one entry per constrained parameter
   private readonly gaussPar: Int32Array;
   private readonly gaussAux: Int32Array;
@@ -89,6 +91,7 @@ export class Model {
   constructor(ws: Workspace, measurement: Measurement, opts: ModelOptions = {}) {
     this.measurement = measurement.name;
     const codes = { normsys: opts.normsys ?? 'code4', histosys: opts.histosys ?? 'code4p' } as const;
+    this.codes = codes;
     // pyhf iterates channels, samples and (modifier name, type) pairs in sorted order
     const chIdx = ws.channels.map((_, i) => i).sort((a, b) => byCodePoint(ws.channels[a]!.name, ws.channels[b]!.name));
     const obs = new Map(ws.observations.map((o) => [o.name, o.data]));
