@@ -111,11 +111,15 @@ export async function main(argv: string[]): Promise<number> {
   warn = (message) => events.next({ type: 'warning', message, t: Date.now() });
   for (const m of early) warn(m);
 
+  const words = await lastWordsOf(events, ui === 'json', g.plan.graph);
   const abort = new AbortController();
   let interrupts = 0;
-  const onSigint = () => {
+  let signalCode = 130;
+  const onSigint = (sig: NodeJS.Signals) => {
     interrupts++;
-    if (interrupts > 1) process.exit(130); // second Ctrl-C: leave now (the cache is still consistent)
+    signalCode = sig === 'SIGTERM' ? 143 : 130;
+    // second Ctrl-C: leave now (the cache is still consistent; the run-done line is the last words')
+    if (interrupts > 1) process.exit(signalCode);
     abort.abort();
   };
   process.on('SIGINT', onSigint);
@@ -135,9 +139,10 @@ export async function main(argv: string[]): Promise<number> {
     if (!(err instanceof RunCancelled)) {
       events.error(err);
       await view.done.catch(() => {});
+      words.disarm();
       throw err;
     }
-    code = 130;
+    code = signalCode;
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
@@ -146,7 +151,32 @@ export async function main(argv: string[]): Promise<number> {
   }
   events.complete();
   await view.done;
+  words.disarm();
+  // the run is over: a timer or socket node code left open (a cancelled node's) does not keep the process
+  setTimeout(() => process.exit(), 1000).unref();
   return code;
+}
+
+/** The run's last line should the process end before the run writes it (src/cli/last-words.ts):
+ *  armed before every call of node code that blocks this thread. */
+async function lastWordsOf(events: Subject<RunEvent>, json: boolean, graph: string): Promise<{ disarm(): void }> {
+  const [{ lastWords }, { initialState, reduce }, { synthesizeRunDone }, { setBlockingCallHook }] = await Promise.all([
+    import('./last-words.ts'), import('../ui/state.ts'), import('../ui/run-report.ts'), import('../engine/interrupt.ts'),
+  ]);
+  let state = initialState();
+  events.subscribe({ next: (e) => void (state = reduce(state, e)), error: () => {} });
+  const words = lastWords(() => {
+    if (json) return JSON.stringify({ ...synthesizeRunDone({ ...state, now: Date.now() }), interrupted: true });
+    const running = state.order.filter((n) => state.nodes[n]!.phase === 'running');
+    return `run ${graph} INTERRUPTED: the process ended while ${running.length ? `node ${running.map((n) => `'${n}'`).join(', ')}` : 'the run'} ran; finished chunks are cached: run again to resume`;
+  });
+  setBlockingCallHook(() => words.arm());
+  return {
+    disarm() {
+      setBlockingCallHook(undefined);
+      words.disarm();
+    },
+  };
 }
 
 /** The UI from src/ui/; if it cannot load, minimal NDJSON / plain lines so a run is never blocked by
