@@ -95,6 +95,27 @@ test('an output file edited between runs is rewritten; untouched ones are not (i
   assert.equal(read('o6/summary.json'), read('ref/summary.json'));
 });
 
+test('a corrupt entry that only a worker reads is a warning on the run\'s events, not a line on stderr (issue 13)', async () => {
+  cpSync(join(dir, 'cache'), join(dir, 'cw'), { recursive: true });
+  // with read's entry of one chunk gone, map's key for that chunk hangs on read's output, known only
+  // in the worker that recomputes read: the worker is the one to look map's entry up
+  const [victim] = await entries('cw', (e) => e.label.node === 'map' && e.label.chunk !== undefined);
+  const [source] = await entries('cw', (e) => e.label.node === 'read' && e.label.chunk === victim!.label.chunk);
+  const { open } = await import('lmdb');
+  const env = open({ path: join(dir, 'cw', 'index.mdb'), compression: false, maxDbs: 8 });
+  const db = env.openDB<Uint8Array, string>({ name: 'entries', encoding: 'binary' });
+  await db.remove(source!.key);
+  await db.put(victim!.key, new Uint8Array([1, 2, 3]));
+  await env.close();
+  const r = await runToy(dir, ['--cache-dir', 'cw', '--out', 'ow'], { env: { FLOW_IN_THREAD_EVENTS: '0' } });
+  assert.equal(r.code, 0, r.stderr);
+  const warnings = r.events.filter((e) => e.type === 'warning' && e.message.includes(victim!.key.slice(0, 16)));
+  assert.equal(warnings.length, 1, `${r.stderr}\n${JSON.stringify(r.events.filter((e) => e.type === 'warning'))}`);
+  assert.match(warnings[0].message, /cache entry \w+ in .*index\.mdb is corrupt/);
+  assert.doesNotMatch(r.stderr, /warning/);
+  assert.equal(read('ow/summary.json'), read('ref/summary.json'));
+});
+
 /** `flow run` that is sent `sig` once the user function is stuck; killed after 60 s if it does not end. */
 function interrupted(args: string[], sig: NodeJS.Signals, env: Record<string, string> = {}): Promise<{ code: number | null; signal: string | null; last: any; stdout: string }> {
   return new Promise((res) => {

@@ -76,6 +76,8 @@ export interface ChunkTaskResult {
   failure?: ChunkFailure;
   /** Which worker ran the task (pools that know it: piscina's thread id, a queue's worker name). */
   worker?: string;
+  /** The worker's cache store warnings since its previous result (a corrupt entry dropped). */
+  storeWarnings?: string[];
 }
 
 const never = new AbortController().signal;

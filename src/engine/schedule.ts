@@ -170,6 +170,12 @@ export class ChunkScheduler {
   }
 
   emitLogs(chunk: ChunkSpec, r: ChunkTaskResult): void {
-    for (const l of r.logs) this.run.emit({ type: l.level === 'warn' ? 'warning' : 'log', node: l.node, message: `${chunkLabel(chunk)}: ${l.message}` });
+    emitTaskLogs(this.run, chunk, r);
   }
+}
+
+/** A task's logs and its worker's store warnings, on the run's events. */
+export function emitTaskLogs(run: RunContext, chunk: ChunkSpec, r: Pick<ChunkTaskResult, 'logs' | 'storeWarnings'>): void {
+  for (const m of r.storeWarnings ?? []) run.emit({ type: 'warning', message: m });
+  for (const l of r.logs) run.emit({ type: l.level === 'warn' ? 'warning' : 'log', node: l.node, message: `${chunkLabel(chunk)}: ${l.message}` });
 }
