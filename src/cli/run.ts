@@ -27,6 +27,8 @@ options:
   --chunk-size N       target entries per chunk (default 200000)
   --skip-bad-files     skip unreadable files / chunks and list them in the summary
   --task-timeout S     fail a chunk whose node code runs longer than S seconds (default: no limit)
+  --strict             a warning of node code (a NaN or infinite weight, a fit that did not
+                       converge, a file fetch skipped) fails its node, naming node and chunk
   --executor URL       run chunk tasks on \`flow worker\` processes through Redis:
                        redis://[:PASSWORD@]HOST:PORT[/DB] or rediss:// (default $FLOW_EXECUTOR)
   --workers-timeout S  with --executor: fail when no worker is connected for S seconds (default 120)
@@ -46,6 +48,7 @@ export async function main(argv: string[]): Promise<number> {
     'chunk-size': { type: 'string' },
     'skip-bad-files': { type: 'boolean', default: false },
     'task-timeout': { type: 'string' },
+    strict: { type: 'boolean', default: false },
     executor: { type: 'string' },
     'workers-timeout': { type: 'string' },
     'blob-dir': { type: 'string' },
@@ -131,7 +134,7 @@ export async function main(argv: string[]): Promise<number> {
     const summary = await executeGraph(g, {
       // remote: `workers` is the number of jobs kept in flight on the queue
       workers: coordinator ? Math.max(workers, 64) : workers, store, cacheDir, outDir, force: o.force, retries, chunkSize, skipBadFiles: o['skip-bad-files'],
-      signal: abort.signal, sets, makePool: coordinator ? coordinator.makePool : piscinaPool, inThreadMaxEvents,
+      signal: abort.signal, sets, makePool: coordinator ? coordinator.makePool : piscinaPool, inThreadMaxEvents, strict: o.strict,
       ...(taskTimeout !== undefined ? { taskTimeoutMs: Math.round(taskTimeout * 1000) } : {}),
     }, events);
     code = summary.ok ? 0 : 1;

@@ -128,7 +128,7 @@ export class ChunkScheduler {
       // built per attempt: a retry after a corrupt entry must not 'use' it again
       const task: ChunkTask = {
         type: 'chunk-task', graphPath: run.g.path, sets: opts.sets, cacheDir: opts.cacheDir, graph: run.plan.graph, chunk, nodes: keys.steps(i),
-        ...(opts.taskTimeoutMs ? { timeoutMs: opts.taskTimeoutMs } : {}),
+        ...(opts.taskTimeoutMs ? { timeoutMs: opts.taskTimeoutMs } : {}), ...(opts.strict ? { strict: true } : {}),
       };
       let r: ChunkTaskResult | undefined;
       let err: unknown;
@@ -144,7 +144,7 @@ export class ChunkScheduler {
       if (r) this.emitLogs(chunk, r);
       // Only the chunk source's failures are retried (a read can be transient); an exception in a
       // select/fill function, or a timeout, fails the same way every time.
-      const retriable = failure === undefined || (failure.node === src.name && failure.code !== 'FLOW_TASK_TIMEOUT');
+      const retriable = failure === undefined || (failure.node === src.name && failure.code !== 'FLOW_TASK_TIMEOUT' && failure.code !== 'FLOW_STRICT');
       if (attempt >= opts.retries || !retriable) throw new ChunkError(chunk, failure, err);
       const why = failure ? describeFailure(failure) : errorMessage(err);
       run.emit({ type: 'warning', node: failure?.node ?? src.name, message: `chunk ${chunkLabel(chunk)} failed (attempt ${attempt + 1}/${opts.retries + 1}), retrying: ${why}` });

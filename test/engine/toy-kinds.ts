@@ -208,16 +208,16 @@ export const toyConst = defineNodeKind({
   },
 });
 
-/** Global without inputs whose value is what the user function `f` returns (sync or async). */
+/** Global without inputs whose value is what the user function `f(ctx)` returns (sync or async). */
 export const toyCall = defineNodeKind({
   kind: 'toy-call',
   version: '1',
   level: 'global',
-  params: z.object({ f: fn<() => unknown>() }),
+  params: z.object({ f: fn<(ctx: { warn(m: string): void }) => unknown>() }),
   inputs: [],
   output: 'Json',
-  async run(_in: unknown[], p) {
-    return { v: await p.f() };
+  async run(_in: unknown[], p, ctx) {
+    return { v: await p.f(ctx) };
   },
   writeOutputs: writeJson,
 });
