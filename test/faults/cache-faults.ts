@@ -44,14 +44,27 @@ function resultOffsets(index: string): number[] {
   return out;
 }
 
+/** What a fault may do besides damaging the cache: run the graph (interrupted) on it first. */
+export interface FaultContext {
+  /** The trial's output directory (the re-run writes there too). */
+  out: string;
+  /** Lines of the clean run's `--ui json` stream (a cold run: where to interrupt one). */
+  cleanLines: number;
+  run(o?: { args?: string[]; stopAfterLines?: number; signal?: NodeJS.Signals }): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>;
+}
+
 export interface Fault {
   name: string;
-  apply(cache: string, rand: Rand): Promise<string> | string;
+  /** Trials per run of `npm test` (HEPFLOW_FAULT_TRIALS / `npm run faults -- --trials N` override). */
+  defaultTrials: number;
+  /** Damages the copy of the warm cache in `cache`; says what it did. */
+  apply(cache: string, rand: Rand, ctx: FaultContext): Promise<string> | string;
 }
 
 export const cacheFaults: Fault[] = [
   {
     name: 'index.mdb: bit flip anywhere',
+    defaultTrials: 3,
     apply(cache, rand) {
       const index = join(cache, 'index.mdb');
       const offset = Math.floor(rand() * statSync(index).size);
@@ -62,6 +75,7 @@ export const cacheFaults: Fault[] = [
   },
   {
     name: 'index.mdb: bit flip in a stored result',
+    defaultTrials: 5,
     apply(cache, rand) {
       const index = join(cache, 'index.mdb');
       const offset = pick(resultOffsets(index), rand) + Math.floor(rand() * 300);
@@ -72,6 +86,7 @@ export const cacheFaults: Fault[] = [
   },
   {
     name: 'index.mdb: bit flip in the meta pages',
+    defaultTrials: 2,
     apply(cache, rand) {
       const index = join(cache, 'index.mdb');
       const offset = pick([0, 2048, 4096], rand) + 16 + Math.floor(rand() * 160);
@@ -82,6 +97,7 @@ export const cacheFaults: Fault[] = [
   },
   {
     name: 'index.mdb: truncated',
+    defaultTrials: 3,
     apply(cache, rand) {
       const index = join(cache, 'index.mdb');
       const size = Math.floor(rand() * statSync(index).size);
@@ -91,6 +107,7 @@ export const cacheFaults: Fault[] = [
   },
   {
     name: 'blob: bit flip',
+    defaultTrials: 3,
     apply(cache, rand) {
       const file = pick(blobFiles(cache), rand);
       const offset = Math.floor(rand() * statSync(file).size);
@@ -100,6 +117,7 @@ export const cacheFaults: Fault[] = [
   },
   {
     name: 'blob: truncated',
+    defaultTrials: 2,
     apply(cache, rand) {
       const file = pick(blobFiles(cache), rand);
       const size = Math.floor(rand() * statSync(file).size);
@@ -109,6 +127,7 @@ export const cacheFaults: Fault[] = [
   },
   {
     name: 'entry: undecodable value',
+    defaultTrials: 2,
     async apply(cache, rand) {
       const env = open({ path: join(cache, 'index.mdb'), compression: false, maxDbs: 8 });
       try {
