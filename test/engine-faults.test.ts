@@ -88,3 +88,26 @@ test('an exception in a user function is not retried: it would fail the same way
   const retries = r.events.filter((e) => e.type === 'warning' && /failed \(attempt/.test(e.message));
   assert.equal(retries.length, 0);
 });
+
+test('--skip-bad-files skips unreadable files, not exceptions in user code (issue 13 item 9)', async () => {
+  const d = makeToyProject('faults-skip-user');
+  writeToyGraph(d, { mapFn: "(x) => { if (x > 0.99) throw new Error('user bug'); return x * 2; }" });
+  const r = await runToy(d, ['--skip-bad-files', '--retries', '0']);
+  assert.equal(r.code, 1, r.stdout.slice(-2000));
+  const done = runDone(r);
+  assert.equal(done.nodes.map.status, 'failed');
+  assert.match(done.nodes.map.error, /node 'map' \(toy-map\): user bug/);
+  assert.equal(done.skippedFiles, undefined);
+});
+
+test('a run where every file was skipped fails, naming the source and the first reason (issue 13 item 9)', async () => {
+  const d = makeToyProject('faults-skip-all');
+  writeToyGraph(d, { fail: '.f64' });
+  const r = await runToy(d, ['--skip-bad-files', '--retries', '0']);
+  assert.equal(r.code, 1, r.stdout.slice(-2000));
+  const done = runDone(r);
+  assert.equal(done.nodes.read.status, 'failed');
+  assert.match(done.nodes.read.error, /every file of node 'read' was skipped \(--skip-bad-files\); the first, \S+f\d\.f64: .*toy read error/);
+  assert.equal(done.nodes.summary.status, 'skipped');
+  assert.equal(done.skippedFiles.length, 3);
+});

@@ -13,7 +13,7 @@
 // is a result (`failure`), not an exception.
 import type { Store } from '../../cache/types.ts';
 import { codecOf, hashEncoded, isCacheCorruption, readEncoded, type EncodedValue, type EntryMeta } from './cached-value.ts';
-import { chunkLabel, failureOf, type ChunkFailure } from './failure.ts';
+import { chunkLabel, failureOf, StrictWarning, type ChunkFailure } from './failure.ts';
 import { callInterruptibly, RunCancelled } from './interrupt.ts';
 import { chunkKey, chunkSeed, chunkSeedId, type NodeBase } from './keys.ts';
 import { countingReads, type ReadCounter } from '../read-counter.ts';
@@ -55,6 +55,8 @@ export interface ChunkTask {
   timeoutMs?: number;
   /** BroadcastChannel name for the source node's in-chunk read progress (chunk-progress.ts). */
   progress?: string;
+  /** --strict: ctx.warn fails the chunk. */
+  strict?: boolean;
 }
 
 export interface ChunkNodeResult {
@@ -79,6 +81,8 @@ export interface ChunkTaskResult {
   failure?: ChunkFailure;
   /** Which worker ran the task (pools that know it: piscina's thread id, a queue's worker name). */
   worker?: string;
+  /** The worker's cache store warnings since its previous result (a corrupt entry dropped). */
+  storeWarnings?: string[];
 }
 
 const never = new AbortController().signal;
@@ -157,7 +161,10 @@ class TaskRun {
     const ctx: ChunkContext = {
       graph: task.graph, node: t.name, chunk, seed: chunkSeed(t.name, chunkSeedId(chunk)), signal: never,
       log: (message) => this.logs.push({ node: t.name, level: 'log', message }),
-      warn: (message) => this.logs.push({ node: t.name, level: 'warn', message }),
+      warn: (message) => {
+        if (task.strict) throw new StrictWarning(message);
+        this.logs.push({ node: t.name, level: 'warn', message });
+      },
     };
     let out: unknown;
     let read: ReadCounter;

@@ -31,6 +31,8 @@ export type RunEvent =
   | {
       type: 'run-done';
       ok: boolean;
+      /** The run was stopped (Ctrl-C, SIGTERM, a process ended inside node code) before it finished. */
+      interrupted?: boolean;
       seconds: number;
       nodes: Record<string, {
         status: NodeStatus;

@@ -6,7 +6,8 @@ import type { Subject } from 'rxjs';
 import type { Store } from '../../cache/types.ts';
 import { UserError } from '../errors.ts';
 import type { RecomputeReason, RunEvent } from './events.ts';
-import { nodeBase, type NodeBase } from './keys.ts';
+import { keyVersion, nodeBase, type NodeBase } from './keys.ts';
+import { StrictWarning } from './failure.ts';
 import type { LoadedGraph } from './load.ts';
 import type { BaseContext } from './node-kind.ts';
 import { RunCancelled } from './interrupt.ts';
@@ -40,6 +41,9 @@ export interface RunOptions {
   /** --task-timeout: a chunk task (or a `ctx.parallel` item) without a result after this many ms
    *  fails its chunk. Default: none. */
   taskTimeoutMs?: number;
+  /** --strict: a warning raised by node code (ctx.warn: a NaN weight, a fit that did not converge)
+   *  fails the node instead (part of every key: see keyVersion). */
+  strict?: boolean;
 }
 
 export const DEFAULT_IN_THREAD_MAX_EVENTS = 500_000;
@@ -80,7 +84,7 @@ export class RunContext {
     this.events = events;
     this.plan = g.plan;
     this.store = opts.store;
-    this.bases = new Map(g.plan.order.map((n) => [n.name, nodeBase(n.kind.kind, n.kind.version, n.params, g.params, g.context)]));
+    this.bases = new Map(g.plan.order.map((n) => [n.name, nodeBase(n.kind.kind, keyVersion(n.kind.version, opts.strict), n.params, g.params, g.context)]));
     this.forced = forcedSet(g.plan, opts.force);
     this.records = new NodeRecords(opts.store, g.plan.graph);
     this.outputs = outputs;
@@ -166,7 +170,10 @@ export class RunContext {
       node,
       signal: this.opts.signal,
       log: (message: string) => this.emit({ type: 'log', node, message }),
-      warn: (message: string) => this.emit({ type: 'warning', node, message }),
+      warn: (message: string) => {
+        if (this.opts.strict) throw new StrictWarning(message);
+        this.emit({ type: 'warning', node, message });
+      },
     };
   }
 

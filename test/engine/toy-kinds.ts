@@ -217,3 +217,17 @@ export const toyConst = defineNodeKind({
     await ctx.writeFile(`${ctx.node}.json`, `${JSON.stringify({ sum: value.v.reduce((s, x) => s + x, 0) })}\n`);
   },
 });
+
+/** Global without inputs whose value is what the user function `f(ctx)` returns (sync or async). */
+export const toyCall = defineNodeKind({
+  kind: 'toy-call',
+  version: '1',
+  level: 'global',
+  params: z.object({ f: fn<(ctx: { warn(m: string): void }) => unknown>() }),
+  inputs: [],
+  output: 'Json',
+  async run(_in: unknown[], p, ctx) {
+    return { v: await p.f(ctx) };
+  },
+  writeOutputs: writeJson,
+});

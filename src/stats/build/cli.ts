@@ -7,7 +7,7 @@ import { readTextInput } from '../../input-file.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { checkWritableDir } from '../../cli/writable-dir.ts';
 import { dirname, resolve } from 'node:path';
-import { UserError } from '../../errors.ts';
+import { naming, UserError } from '../../errors.ts';
 import { readCabinetryConfig } from './cabinetry-config.ts';
 import { combineDatacards } from './datacard-combine-cards.ts';
 import { parseDatacard } from './datacard-parse.ts';
@@ -87,11 +87,11 @@ async function build(argv: string[]): Promise<number> {
   const histogramsFile = flags.get('histograms');
   const hists = histogramsFile !== undefined
     ? await readRootHistograms(histogramsFile, requiredHistogramNames(config))
-    : await collectTemplates(config, { baseDir: dirname(resolve(configPath)) }).catch((err: unknown) => {
+    : await naming(configPath, () => collectTemplates(config, { baseDir: dirname(resolve(configPath)) })).catch((err: unknown) => {
       if (err instanceof UserError && /no such file \(from the config/.test(err.message)) throw new UserError(`${err.message}; --histograms FILE.root reads another file`);
       throw err;
     });
-  const ws = buildWorkspace(config, hists);
+  const ws = naming(configPath, () => buildWorkspace(config, hists));
   await emit(`${JSON.stringify(ws, null, 1)}\n`, flags.get('out'), describeWorkspace(ws));
   return 0;
 }
@@ -102,8 +102,8 @@ async function datacard(argv: string[]): Promise<number> {
   if (cardPath === undefined || positional.length > 1) throw new UserError(`flow workspace datacard: expected one CARD.txt (flow workspace --help)`);
   const card = parseDatacard(readText(cardPath, 'datacard'), cardPath);
   const mass = flags.get('mass') ?? '';
-  const shapes = card.shapes.length > 0 ? await loadDatacardShapes(card, dirname(resolve(cardPath)), mass) : undefined;
-  const { workspace, notes, modifierSettings } = convertDatacard(card, shapes, { mass });
+  const shapes = card.shapes.length > 0 ? await naming(cardPath, () => loadDatacardShapes(card, dirname(resolve(cardPath)), mass)) : undefined;
+  const { workspace, notes, modifierSettings } = naming(cardPath, () => convertDatacard(card, shapes, { mass }));
   for (const note of notes) process.stderr.write(`note: ${note}\n`);
   process.stderr.write(`note: closest pyhf settings: normsys ${modifierSettings.normsys.interpcode}, histosys ${modifierSettings.histosys.interpcode}\n`);
   await emit(`${JSON.stringify(workspace, null, 1)}\n`, flags.get('out'), describeWorkspace(workspace));
@@ -119,7 +119,7 @@ async function combineCards(argv: string[]): Promise<number> {
     const path = arg.slice(eq + 1);
     return { label: arg.slice(0, eq), card: parseDatacard(readText(path, 'datacard'), path) };
   });
-  const combined = combineDatacards(cards);
+  const combined = naming(positional.join(' '), () => combineDatacards(cards));
   await emit(writeDatacard(combined, { header: [`Combination of ${positional.join(' ')}`] }), flags.get('out'), `Combine datacard of ${cards.length} cards (${cards.map((c) => c.label).join(', ')})`);
   return 0;
 }
