@@ -2,7 +2,9 @@
 // distributions per channel with data and the total uncertainty band, nuisance-parameter pulls,
 // the correlation matrix, and the CLs scan with the Brazil band — as SVG + PNG (jsroot, resvg),
 // plus report.html showing them all with the key numbers. Rendering happens in `run`, so a cached
-// run only writes files.
+// run only writes files. `run` plans the figures (which builder of src/plot, with what spec: plain
+// data) and the worker pool draws them, one figure per task (jsroot SVG + resvg PNG): a worker
+// loads jsroot and jsdom once and reuses them for every figure it draws.
 import { UserError } from '../src/errors.ts';
 import { z } from 'zod';
 import { strictParams } from '../src/engine/strict-params.ts';
@@ -13,6 +15,7 @@ import {
 } from '../src/report/artifacts.ts';
 import type { ReportFigure } from '../src/report/html.ts';
 import type { HistogramsArtifact } from '../src/hist/index.ts';
+import type * as PlotLib from '../src/plot/index.ts';
 
 const channelSet = z.union([z.boolean(), z.array(z.string())]);
 const MAX_CORRELATION_PARAMETERS = 50;
@@ -59,6 +62,12 @@ type Params = z.infer<typeof params>;
 export interface Figure { name: string; title: string; section: string; svg: string; png?: Uint8Array }
 export interface FiguresArtifact { figures: Figure[]; report?: string }
 
+type Builders = Pick<typeof PlotLib, 'stackPlot' | 'pullsPlot' | 'correlationPlot' | 'brazilPlot'>;
+/** A figure to draw: a builder of src/plot and its spec, plain data (it is drawn in a worker). */
+export type Drawing = { [K in keyof Builders]: { plot: K; spec: Parameters<Builders[K]>[0] } }[keyof Builders];
+/** A figure before it is drawn. */
+interface PlannedFigure { name: string; title: string; section: string; drawing: Drawing }
+
 const readable = (s: string): string => s.replaceAll('_', ' ');
 
 // jsroot and the fitter load only when figures are drawn: a cached run validates this kind but never draws
@@ -75,8 +84,16 @@ const isHistograms = (v: unknown): v is HistogramsArtifact => typeof v === 'obje
 
 const wants = (set: boolean | string[], channel: string) => (Array.isArray(set) ? set.includes(channel) : set);
 
-async function distributions(pred: Prediction, p: Params, stage = pred.label === 'pre-fit' ? 'prefit' : 'postfit'): Promise<Figure[]> {
-  const out: Figure[] = [];
+/** Draws one figure: its SVG and, with `png`, the PNG (a plain Uint8Array: resvg returns a Buffer,
+ *  which the cache codec does not know). */
+async function draw(d: Drawing, png: boolean): Promise<{ svg: string; png?: Uint8Array }> {
+  const lib = await plotLib();
+  const svg = await (lib[d.plot] as (spec: Drawing['spec']) => Promise<string>)(d.spec);
+  return png ? { svg, png: new Uint8Array(await lib.svgToPng(svg)) } : { svg };
+}
+
+function distributions(pred: Prediction, p: Params, stage = pred.label === 'pre-fit' ? 'prefit' : 'postfit'): PlannedFigure[] {
+  const out: PlannedFigure[] = [];
   const what = stage === 'hist' ? 'pre-fit, MC stat. unc.' : pred.label;
   const regionOf = new Map<string, string>(); // figure file -> region, so two regions never share one
   for (const ch of pred.channels) {
@@ -85,8 +102,7 @@ async function distributions(pred: Prediction, p: Params, stage = pred.label ===
     if (given && given.length !== n + 1) throw new Error(`binning.${ch.name}: ${given.length} edges for ${n} bins`);
     const edges = given ?? ch.edges ?? Array.from({ length: n + 1 }, (_, i) => i);
     const xLabel = p.xLabels[ch.name] ?? ch.xLabel ?? (ch.edges || given ? ch.name : `${readable(ch.name)} bin`);
-    const { stackPlot } = await plotLib();
-    const svg = await stackPlot({
+    const drawing: Drawing = { plot: 'stackPlot', spec: {
       edges,
       samples: stackOrder(ch).map((s) => ({ label: p.sampleLabels[s.name] ?? s.name, values: s.yields, color: p.colors[s.name] })),
       // no data points for a prediction without data (histograms without a data process)
@@ -95,30 +111,29 @@ async function distributions(pred: Prediction, p: Params, stage = pred.label ===
       xLabel,
       labels: [...p.labels, `${readable(ch.name)}, ${what}`],
       logy: wants(p.logy, ch.name),
-    });
+    } };
     // file names without spaces or slashes: cabinetry region names are free text ('4j1b CR')
     const name = `${stage}_${ch.name.replace(/[^A-Za-z0-9_.+-]+/g, '_')}`;
     const other = regionOf.get(name);
     if (other !== undefined) throw new UserError(`plot: regions '${other}' and '${ch.name}' both make the figure ${p.dir}/${name}.svg; rename one of them`);
     regionOf.set(name, ch.name);
-    out.push({ name, title: `${ch.name}: ${what} distribution`, section: 'Distributions', svg });
+    out.push({ name, title: `${ch.name}: ${what} distribution`, section: 'Distributions', drawing });
   }
   return out;
 }
 
-async function fitFigures(fit: FitResultArtifact, p: Params): Promise<Figure[]> {
-  const out: Figure[] = [];
-  const pre = p.prefit ? await distributions(fit.prefit, p) : [];
-  const post = p.postfit ? await distributions(fit.postfit, p) : [];
+function fitFigures(fit: FitResultArtifact, p: Params): PlannedFigure[] {
+  const out: PlannedFigure[] = [];
+  const pre = p.prefit ? distributions(fit.prefit, p) : [];
+  const post = p.postfit ? distributions(fit.postfit, p) : [];
   // pre- and post-fit of a channel side by side
   for (let i = 0; i < Math.max(pre.length, post.length); i++) out.push(...(pre[i] ? [pre[i]!] : []), ...(post[i] ? [post[i]!] : []));
   if (p.pulls !== false) {
     const o = p.pulls === true ? { staterror: false, exclude: [] } : p.pulls;
     const shown = fit.pulls.filter((x) => (o.staterror || x.type !== 'staterror') && !o.exclude.includes(x.parameter));
     if (shown.length) {
-      const { pullsPlot } = await plotLib();
-      const svg = await pullsPlot({ names: shown.map((x) => x.parameter), pulls: shown.map((x) => x.pull), errors: shown.map((x) => x.error) });
-      out.push({ name: 'pulls', title: 'Nuisance-parameter pulls', section: 'Fit parameters', svg });
+      const spec = { names: shown.map((x) => x.parameter), pulls: shown.map((x) => x.pull), errors: shown.map((x) => x.error) };
+      out.push({ name: 'pulls', title: 'Nuisance-parameter pulls', section: 'Fit parameters', drawing: { plot: 'pullsPlot', spec } });
     }
   }
   if (p.correlation !== false) {
@@ -130,24 +145,22 @@ async function fitFigures(fit: FitResultArtifact, p: Params): Promise<Figure[]> 
       const strongest = new Set(keep.map((i) => [i, strength(i)] as const).sort((a, b) => b[1] - a[1]).slice(0, max).map(([i]) => i));
       keep = keep.filter((i) => strongest.has(i));
     }
-    const { correlationPlot } = await plotLib();
-    const svg = await correlationPlot({ names: keep.map((i) => fit.par_names[i]!), matrix: keep.map((i) => keep.map((j) => fit.correlation[i]![j]!)), threshold });
-    out.push({ name: 'correlation', title: 'Correlation matrix of the fitted parameters', section: 'Fit parameters', svg });
+    const spec = { names: keep.map((i) => fit.par_names[i]!), matrix: keep.map((i) => keep.map((j) => fit.correlation[i]![j]!)), threshold };
+    out.push({ name: 'correlation', title: 'Correlation matrix of the fitted parameters', section: 'Fit parameters', drawing: { plot: 'correlationPlot', spec } });
   }
   return out;
 }
 
-async function limitFigures(limit: LimitResultArtifact, p: Params): Promise<Figure[]> {
+function limitFigures(limit: LimitResultArtifact, p: Params): PlannedFigure[] {
   // a point whose CLs is undefined (e.g. 0/0 at POI = 0) cannot be drawn: leave it out
   const scan = limit.scan.filter((s) => Number.isFinite(s.cls_obs) && s.cls_exp.every(Number.isFinite));
   if (!p.cls || scan.length < 2) return [];
   const col = (k: number) => scan.map((s) => s.cls_exp[k]!);
-  const { brazilPlot } = await plotLib();
-  const svg = await brazilPlot({
+  const spec: PlotLib.BrazilSpec = {
     poi: scan.map((s) => s.poi), clsObs: scan.map((s) => s.cls_obs), clsExp: [col(0), col(1), col(2), col(3), col(4)],
     cl: limit.cl, poiLabel: p.poiLabel ?? readable(limit.poi), upperLimitObs: limit.upper_limit_obs, upperLimitExp: limit.upper_limit_exp[2],
-  });
-  return [{ name: 'cls_scan', title: `CLs scan over ${limit.poi} (Brazil band)`, section: 'Limit', svg }];
+  };
+  return [{ name: 'cls_scan', title: `CLs scan over ${limit.poi} (Brazil band)`, section: 'Limit', drawing: { plot: 'brazilPlot', spec } }];
 }
 
 /** The plot kind for a given input signature. */
@@ -161,23 +174,22 @@ export function plotKind(inputs: InputSpec): GlobalNodeKind<Params, FiguresArtif
     inputs,
     output: 'Figures',
     codec: blobJsonCodec<FiguresArtifact>(),
+    tasks: { figures: (d: Drawing, p: Params) => draw(d, p.png) },
     async run(values: unknown[], p: Params, ctx: NodeContext): Promise<FiguresArtifact> {
       const fit = values.find(isFitResult);
       const limit = values.find(isLimitResult);
       const ws = values.find(isWorkspaceArtifact);
       const hists = values.find(isHistograms);
       if (!fit && !limit && !ws && !hists) throw new Error(`plot node '${ctx.node}': needs a FitResult, LimitResult, Workspace or Histograms input`);
-      const figures = [
-        ...(hists ? await distributions(await (await import('../src/report/histogram-prediction.ts')).histogramPrediction(hists, p.histograms), p, 'hist') : []),
+      const planned = [
+        ...(hists ? distributions(await (await import('../src/report/histogram-prediction.ts')).histogramPrediction(hists, p.histograms), p, 'hist') : []),
         // without a fit, a workspace still gives the pre-fit distributions
-        ...(fit ? await fitFigures(fit, p) : ws && p.prefit ? await distributions((await import('../src/report/fit-result.ts')).prefitPrediction(ws, {}, `plot node '${ctx.node}'`), p) : []),
-        ...(limit ? await limitFigures(limit, p) : []),
+        ...(fit ? fitFigures(fit, p) : ws && p.prefit ? distributions((await import('../src/report/fit-result.ts')).prefitPrediction(ws, {}, `plot node '${ctx.node}'`), p) : []),
+        ...(limit ? limitFigures(limit, p) : []),
       ];
-      if (p.png) {
-        const { svgToPng } = await plotLib();
-        // a plain Uint8Array: resvg returns a Buffer, which the cache codec does not know
-        for (const f of figures) f.png = new Uint8Array(await svgToPng(f.svg));
-      }
+      ctx.progress(0, planned.length, 'figures');
+      const drawn = await ctx.parallel<Drawing, Awaited<ReturnType<typeof draw>>>('figures', planned.map((f) => f.drawing));
+      const figures = planned.map(({ name, title, section }, i): Figure => ({ name, title, section, ...drawn[i]! }));
       ctx.log(`${figures.length} figure(s)`);
       const { reportHtml } = await import('../src/report/html.ts');
       const report = p.report === false ? undefined : reportHtml({

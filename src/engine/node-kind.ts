@@ -136,8 +136,10 @@ export interface NodeContext extends BaseContext {
   /** Run `kind.tasks[task](item, params)` for every item on the worker pool, in parallel; results in
    *  item order. Items and results must be structured-cloneable. With `memo: true` every finished
    *  item is cached (results must be JSON-able), so an interrupted scan resumes where it stopped.
-   *  Progress is reported on the dashboard. (With `--workers 0`: in the main thread.) */
-  parallel<T, R>(task: string, items: readonly T[], opts?: { memo?: boolean }): Promise<R[]>;
+   *  Progress is reported on the dashboard, in units named by `task`. (With `--workers 0`: in
+   *  the main thread.) `local: true`: the items write files this process reads afterwards, so on a
+   *  pool of remote workers (--executor) they run in this thread instead. */
+  parallel<T, R>(task: string, items: readonly T[], opts?: { memo?: boolean; local?: boolean }): Promise<R[]>;
 }
 
 export interface PlanContext extends BaseContext {

@@ -7,7 +7,7 @@ import type { Store } from '../../cache/types.ts';
 import { runChunkTask, type ChunkTask, type ChunkTaskResult } from './chunk-task.ts';
 import { callInterruptibly } from './interrupt.ts';
 import { loadGraph, type LoadedGraph } from './load.ts';
-import type { NodeTask } from './pool.ts';
+import type { NodeTask, NodeTaskResult } from './pool.ts';
 
 const graphs = new Map<string, Promise<LoadedGraph>>();
 const stores = new Map<string, Promise<Store>>();
@@ -26,7 +26,7 @@ function storeFor(dir: string): Promise<Store> {
 }
 
 export default async function runTask(task: ChunkTask | NodeTask): Promise<unknown> {
-  if (task.type === 'node-task') return runNodeTask(task);
+  if (task.type === 'node-task') return { value: await runNodeTask(task), worker: `thread-${threadId}` } satisfies NodeTaskResult;
   const g = await graphFor(task);
   const store = task.cacheDir ? await storeFor(task.cacheDir) : null;
   const result: ChunkTaskResult = { ...(await runChunkTask(task, g.plan, store)), worker: `thread-${threadId}` };
