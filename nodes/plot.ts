@@ -92,6 +92,13 @@ async function draw(d: Drawing, png: boolean): Promise<{ svg: string; png?: Uint
   return png ? { svg, png: new Uint8Array(await lib.svgToPng(svg)) } : { svg };
 }
 
+/** A small figure with what the distributions use (stack, band, data, legend, TLatex): drawing it
+ *  loads jsroot's painters, jsdom and resvg in a worker ahead of the node (the kind's warmUp). */
+const WARM_UP_FIGURE: Drawing = {
+  plot: 'stackPlot',
+  spec: { edges: [0, 1, 2], samples: [{ label: 'b', values: [2, 1] }], data: { values: [2, 1] }, totalUncertainty: [0.5, 0.5], xLabel: 'p_{T} [GeV]', labels: ['x'] },
+};
+
 function distributions(pred: Prediction, p: Params, stage = pred.label === 'pre-fit' ? 'prefit' : 'postfit'): PlannedFigure[] {
   const out: PlannedFigure[] = [];
   const what = stage === 'hist' ? 'pre-fit, MC stat. unc.' : pred.label;
@@ -175,6 +182,7 @@ export function plotKind(inputs: InputSpec): GlobalNodeKind<Params, FiguresArtif
     output: 'Figures',
     codec: blobJsonCodec<FiguresArtifact>(),
     tasks: { figures: (d: Drawing, p: Params) => draw(d, p.png) },
+    warmUp: () => draw(WARM_UP_FIGURE, true),
     async run(values: unknown[], p: Params, ctx: NodeContext): Promise<FiguresArtifact> {
       const fit = values.find(isFitResult);
       const limit = values.find(isLimitResult);

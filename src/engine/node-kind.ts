@@ -194,6 +194,9 @@ interface KindCommon<P, O> {
   /** Named functions that `ctx.parallel(task, items)` runs in the workers (the worker rebuilds the
    *  graph and finds this kind again: functions never cross threads). */
   readonly tasks?: Record<string, (item: any, params: P) => unknown>;
+  /** Loads what the tasks need (modules, fonts) in a worker before its first task: the engine asks
+   *  every worker once an input of the node starts computing (src/engine/warm-up.ts). */
+  readonly warmUp?: () => Promise<unknown> | unknown;
   /** Volatility, declared by the kind (the engine special-cases no kind by name): a global kind
    *  that probes the outside world cheaply (fetch: glob + stat; generate) runs on every run and is
    *  never served from the cache; the node is reported cached when its output hash is unchanged,

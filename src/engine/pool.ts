@@ -20,7 +20,10 @@
 import type { ChunkTask, ChunkTaskResult } from './chunk-task.ts';
 import { moduleExt } from '../module-ext.ts';
 
-/** One item of a global node's `ctx.parallel(task, items)`. */
+/** The NodeTask name of a kind's `warmUp` (warm-up.ts): not a name `tasks` can declare. */
+export const WARM_UP_TASK = '@warm-up';
+
+/** One item of a global node's `ctx.parallel(task, items)`, or its kind's warm-up. */
 export interface NodeTask {
   type: 'node-task';
   graphPath: string;

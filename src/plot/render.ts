@@ -7,6 +7,7 @@
 // fonts needed), and the layout matches. The SVG keeps Arial first for viewers that have it.
 import { createRequire } from 'node:module';
 import * as jsroot from 'jsroot';
+import { dropSlowDrawingLog } from './quiet-jsroot.ts';
 import { applyStyle } from './root-objects.ts';
 
 const FONT_FAMILY = `font-family="Arial, Helvetica, 'Liberation Sans', Arimo, 'DejaVu Sans', sans-serif"`;
@@ -37,6 +38,7 @@ export interface Figure {
 
 export async function renderSvg(object: unknown, size: { width: number; height: number } = { width: 800, height: 600 }): Promise<string> {
   applyStyle();
+  dropSlowDrawingLog();
   const svg: string = await jsroot.makeSVG({ object, width: size.width, height: size.height });
   // jsroot names ROOT's font 42 "Arial"; give renderers without Arial a sans-serif fallback.
   return svg.replaceAll('font-family="Arial"', FONT_FAMILY);
