@@ -1,10 +1,10 @@
-// `npm run bench -- [engine|root|events|stats|scaleout]... [--json] [--quick]`: runs bench/<group>.ts modules
+// `npm run bench -- [engine|root|events|stats|scaleout|plot]... [--json] [--quick]`: runs bench/<group>.ts modules
 // (each exports `run({json, quick}) -> [{name, value, unit, note?}]`) and prints one JSON object per
 // figure per line with --json, a table otherwise. A group whose module is missing is skipped with a note.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const GROUPS = ['engine', 'root', 'events', 'stats', 'remote', 'scaleout'];
+const GROUPS = ['engine', 'root', 'events', 'stats', 'remote', 'scaleout', 'plot'];
 
 interface Figure {
   name: string;

@@ -66,7 +66,7 @@ type Builders = Pick<typeof PlotLib, 'stackPlot' | 'pullsPlot' | 'correlationPlo
 /** A figure to draw: a builder of src/plot and its spec, plain data (it is drawn in a worker). */
 export type Drawing = { [K in keyof Builders]: { plot: K; spec: Parameters<Builders[K]>[0] } }[keyof Builders];
 /** A figure before it is drawn. */
-interface PlannedFigure { name: string; title: string; section: string; drawing: Drawing }
+export interface PlannedFigure { name: string; title: string; section: string; drawing: Drawing }
 
 const readable = (s: string): string => s.replaceAll('_', ' ');
 
@@ -170,6 +170,24 @@ function limitFigures(limit: LimitResultArtifact, p: Params): PlannedFigure[] {
   return [{ name: 'cls_scan', title: `CLs scan over ${limit.poi} (Brazil band)`, section: 'Limit', drawing: { plot: 'brazilPlot', spec } }];
 }
 
+/** The figures of a plot node with these input values and params, planned but not drawn (the
+ *  bench draws them one by one with `drawFigure`). */
+export async function planFigures(values: unknown[], p: Params, node: string): Promise<PlannedFigure[]> {
+  const fit = values.find(isFitResult);
+  const limit = values.find(isLimitResult);
+  const ws = values.find(isWorkspaceArtifact);
+  const hists = values.find(isHistograms);
+  if (!fit && !limit && !ws && !hists) throw new Error(`plot node '${node}': needs a FitResult, LimitResult, Workspace or Histograms input`);
+  return [
+    ...(hists ? distributions(await (await import('../src/report/histogram-prediction.ts')).histogramPrediction(hists, p.histograms), p, 'hist') : []),
+    // without a fit, a workspace still gives the pre-fit distributions
+    ...(fit ? fitFigures(fit, p) : ws && p.prefit ? distributions((await import('../src/report/fit-result.ts')).prefitPrediction(ws, {}, `plot node '${node}'`), p) : []),
+    ...(limit ? limitFigures(limit, p) : []),
+  ];
+}
+
+export { draw as drawFigure };
+
 /** The plot kind for a given input signature. */
 export function plotKind(inputs: InputSpec): GlobalNodeKind<Params, FiguresArtifact> {
   return defineNodeKind({
@@ -184,17 +202,9 @@ export function plotKind(inputs: InputSpec): GlobalNodeKind<Params, FiguresArtif
     tasks: { figures: (d: Drawing, p: Params) => draw(d, p.png) },
     warmUp: () => draw(WARM_UP_FIGURE, true),
     async run(values: unknown[], p: Params, ctx: NodeContext): Promise<FiguresArtifact> {
+      const planned = await planFigures(values, p, ctx.node);
       const fit = values.find(isFitResult);
       const limit = values.find(isLimitResult);
-      const ws = values.find(isWorkspaceArtifact);
-      const hists = values.find(isHistograms);
-      if (!fit && !limit && !ws && !hists) throw new Error(`plot node '${ctx.node}': needs a FitResult, LimitResult, Workspace or Histograms input`);
-      const planned = [
-        ...(hists ? distributions(await (await import('../src/report/histogram-prediction.ts')).histogramPrediction(hists, p.histograms), p, 'hist') : []),
-        // without a fit, a workspace still gives the pre-fit distributions
-        ...(fit ? fitFigures(fit, p) : ws && p.prefit ? distributions((await import('../src/report/fit-result.ts')).prefitPrediction(ws, {}, `plot node '${ctx.node}'`), p) : []),
-        ...(limit ? limitFigures(limit, p) : []),
-      ];
       ctx.progress(0, planned.length, 'figures');
       const drawn = await ctx.parallel<Drawing, Awaited<ReturnType<typeof draw>>>('figures', planned.map((f) => f.drawing));
       const figures = planned.map(({ name, title, section }, i): Figure => ({ name, title, section, ...drawn[i]! }));
