@@ -206,7 +206,8 @@ export function plotKind(inputs: InputSpec): GlobalNodeKind<Params, FiguresArtif
       const fit = values.find(isFitResult);
       const limit = values.find(isLimitResult);
       ctx.progress(0, planned.length, 'figures');
-      const drawn = await ctx.parallel<Drawing, Awaited<ReturnType<typeof draw>>>('figures', planned.map((f) => f.drawing));
+      // local: not on remote workers (--executor), whose queue locks lapse while one loads jsroot and jsdom
+      const drawn = await ctx.parallel<Drawing, Awaited<ReturnType<typeof draw>>>('figures', planned.map((f) => f.drawing), { local: true });
       const figures = planned.map(({ name, title, section }, i): Figure => ({ name, title, section, ...drawn[i]! }));
       ctx.log(`${figures.length} figure(s)`);
       const { reportHtml } = await import('../src/report/html.ts');

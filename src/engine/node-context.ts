@@ -41,7 +41,7 @@ export function nodeContext(run: RunContext, n: PlanNode, key: string, reason: R
     return v;
   };
   const runItem = async (task: string, item: unknown, local: boolean): Promise<NodeTaskResult> => {
-    // a task writing files this process reads next stays on this host
+    // `local` items never go to remote workers (files this process reads next; long module loads)
     const pool = local && opts.remoteWorkers ? undefined : run.workerPool();
     if (!pool) return { value: await callInterruptibly(() => kind.tasks![task]!(item, n.params), { signals: true, timeoutMs: opts.taskTimeoutMs }) };
     const t = opts.taskTimeoutMs;

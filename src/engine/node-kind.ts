@@ -137,8 +137,9 @@ export interface NodeContext extends BaseContext {
    *  item order. Items and results must be structured-cloneable. With `memo: true` every finished
    *  item is cached (results must be JSON-able), so an interrupted scan resumes where it stopped.
    *  Progress is reported on the dashboard, in units named by `task`. (With `--workers 0`: in
-   *  the main thread.) `local: true`: the items write files this process reads afterwards, so on a
-   *  pool of remote workers (--executor) they run in this thread instead. */
+   *  the main thread.) `local: true`: never on remote workers (--executor; the items run in this
+   *  thread then): for items that write files this process reads next (generate), or that block a
+   *  worker too long for a queue job's lock (plot, loading jsroot and jsdom). */
   parallel<T, R>(task: string, items: readonly T[], opts?: { memo?: boolean; local?: boolean }): Promise<R[]>;
 }
 
