@@ -31,15 +31,16 @@ function project(files: number, entries: number, mapFn?: string): string {
   return dir;
 }
 
-interface Usage {
+export interface Usage {
   wall: number;
   /** user + system CPU seconds of the whole process (main + worker threads) */
   cpu: number;
   rssMb: number;
+  stdout: string;
 }
 
 /** `flow ARGS` in a child process that reports its own resource usage at exit. */
-async function measure(args: string[], cwd: string): Promise<Usage> {
+export async function measure(args: string[], cwd: string): Promise<Usage> {
   const wrapper = join(cwd, 'usage.mjs');
   const src = [
     `process.on('exit', () => process.stderr.write('\\nUSAGE ' + JSON.stringify(process.resourceUsage()) + '\\n'));`,
@@ -51,14 +52,15 @@ async function measure(args: string[], cwd: string): Promise<Usage> {
   return new Promise((res, rej) => {
     const p = spawn(process.execPath, [wrapper, ...args], { cwd, env: { ...process.env, CI: '1' } });
     let err = '';
-    p.stdout.resume();
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => (out += d));
     p.stderr.on('data', (d: Buffer) => (err += d));
     p.on('close', (code) => {
       const wall = (performance.now() - t) / 1000;
       const m = /USAGE (\{.*\})/.exec(err);
       if (code !== 0 || !m) return rej(new Error(`flow ${args.join(' ')} failed (${code}): ${err}`));
       const u = JSON.parse(m[1]!) as { userCPUTime: number; systemCPUTime: number; maxRSS: number };
-      res({ wall, cpu: (u.userCPUTime + u.systemCPUTime) / 1e6, rssMb: u.maxRSS / 1024 });
+      res({ wall, cpu: (u.userCPUTime + u.systemCPUTime) / 1e6, rssMb: u.maxRSS / 1024, stdout: out });
     });
   });
 }

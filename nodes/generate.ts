@@ -76,6 +76,26 @@ async function atlasMetadata(path: string): Promise<{ xsec: number; sumw: number
   }
 }
 
+/** One file to write: plain data, it is written on the worker pool. */
+interface SampleFile {
+  kind: Params['kind'];
+  process: string;
+  /** generator-level variation (the ttbar 2-point samples) */
+  variation?: string;
+  events: number;
+  seed: number;
+  path: string;
+  compression: Params['compression'];
+}
+
+async function writeFile(f: SampleFile): Promise<void> {
+  const { writeSample } = await import('../src/gen/index.ts');
+  await mkdir(dirname(f.path), { recursive: true });
+  const compression = f.compression === 'none' ? { algorithm: 'none' as const } : { algorithm: f.compression, level: f.compression === 'zstd' ? 3 : 1 };
+  // writeSample writes under a temporary name and renames at close: never a half-written sample.
+  await writeSample({ kind: f.kind, out: f.path, events: f.events, seed: f.seed, process: f.process, variation: f.variation, compression });
+}
+
 export default defineNodeKind({
   kind: 'generate',
   version: '1',
@@ -85,51 +105,54 @@ export default defineNodeKind({
   params,
   inputs: [],
   output: 'FileSet',
+  // one file per task: every core generates, and the main thread stays free for the dashboard
+  tasks: { files: (f: SampleFile) => writeFile(f) },
   async run(_inputs: unknown[], p: Params, ctx): Promise<FileSet> {
-    const { writeSample, sampleKinds } = await import('../src/gen/index.ts');
+    const { sampleKinds } = await import('../src/gen/index.ts');
     const { nanoaodCrossSections } = await import('../src/gen/nanoaod.ts');
     const kind = sampleKinds[p.kind];
     const dir = resolve(p.dir ?? generatedDir(ctx.cacheDir ?? resolveCacheDir()));
-    const files: FileInfo[] = [];
-    const specs = Object.entries(p.samples);
-    let done = 0;
-    const total = specs.reduce((n, [, s]) => n + s.files, 0);
-    for (const [sample, s] of specs) {
+    const planned: Array<{ sample: string; s: Params['samples'][string]; file: SampleFile }> = [];
+    for (const [sample, s] of Object.entries(p.samples)) {
       if (!kind.processes.includes(s.process)) {
         throw new UserError(`generate: samples.${sample}.process: '${s.process}' is not a ${p.kind} process (one of ${kind.processes.join(', ')})`);
       }
       for (let i = 0; i < s.files; i++) {
         const seed = s.seed + i;
         // Generator-level variations (the ttbar 2-point samples) change the events themselves.
-        const genVariation = p.kind === 'nanoaod' && s.process === 'ttbar' && s.variation !== 'nominal' ? s.variation : undefined;
-        const tag = genVariation ? `${s.process}_${genVariation}` : s.process;
+        const variation = p.kind === 'nanoaod' && s.process === 'ttbar' && s.variation !== 'nominal' ? s.variation : undefined;
+        const tag = variation ? `${s.process}_${variation}` : s.process;
         const path = join(dir, `${p.kind}-${tag}-${s.events}ev-seed${seed}-${p.compression}-${genHash()}.root`);
-        if (!existsSync(path)) {
-          // writeSample writes under a temporary name and renames at close: never a half-written sample.
-          await mkdir(dir, { recursive: true });
-          ctx.log(`generating ${s.events} ${p.kind} '${tag}' events (seed ${seed})`);
-          const compression = p.compression === 'none' ? { algorithm: 'none' as const } : { algorithm: p.compression, level: p.compression === 'zstd' ? 3 : 1 };
-          await writeSample({ kind: p.kind, out: path, events: s.events, seed, process: s.process, variation: genVariation, compression });
-        }
-        const fingerprint = await fingerprintLocal(path);
-        let xsec = s.xsec;
-        let sumw: number | undefined;
-        if (p.kind === 'atlas4lep' && s.process !== 'data') {
-          // read once per file version (path, size, mtime): opening it costs jsroot's streamer
-          // parsing, most of a no-change re-run otherwise
-          const md = await ctx.memo(['atlas-metadata', fingerprint], () => atlasMetadata(path));
-          xsec ??= md.xsec;
-          sumw = md.sumw;
-        } else if (p.kind === 'nanoaod' && s.process !== 'data') {
-          xsec ??= nanoaodCrossSections[s.process as keyof typeof nanoaodCrossSections];
-        }
-        files.push({
-          path, sample, process: s.label ?? sample, variation: s.variation, xsec, nevts: s.events, sumw,
-          metadata: { ...(s.metadata ?? {}), isData: s.process === 'data', generator: p.kind, generatorProcess: s.process, tree: kind.tree },
-          fingerprint,
-        });
-        ctx.progress?.(++done, total, 'files');
+        planned.push({ sample, s, file: { kind: p.kind, process: s.process, variation, events: s.events, seed, path, compression: p.compression } });
       }
+    }
+    // largest first: the run is bounded by the slowest file, not by a large one started last
+    const missing = planned.map((x) => x.file).filter((f) => !existsSync(f.path)).sort((a, b) => b.events - a.events);
+    if (missing.length) {
+      const events = missing.reduce((n, f) => n + f.events, 0);
+      ctx.log(`generating ${missing.length} ${p.kind} file(s), ${events} events`);
+      ctx.progress(0, missing.length, 'files');
+      await ctx.parallel('files', missing, { local: true });
+    }
+    const files: FileInfo[] = [];
+    for (const { sample, s, file: { path } } of planned) {
+      const fingerprint = await fingerprintLocal(path);
+      let xsec = s.xsec;
+      let sumw: number | undefined;
+      if (p.kind === 'atlas4lep' && s.process !== 'data') {
+        // read once per file version (path, size, mtime): opening it costs jsroot's streamer
+        // parsing, most of a no-change re-run otherwise
+        const md = await ctx.memo(['atlas-metadata', fingerprint], () => atlasMetadata(path));
+        xsec ??= md.xsec;
+        sumw = md.sumw;
+      } else if (p.kind === 'nanoaod' && s.process !== 'data') {
+        xsec ??= nanoaodCrossSections[s.process as keyof typeof nanoaodCrossSections];
+      }
+      files.push({
+        path, sample, process: s.label ?? sample, variation: s.variation, xsec, nevts: s.events, sumw,
+        metadata: { ...(s.metadata ?? {}), isData: s.process === 'data', generator: p.kind, generatorProcess: s.process, tree: kind.tree },
+        fingerprint,
+      });
     }
     return { files };
   },

@@ -2,7 +2,9 @@
 // distributions per channel with data and the total uncertainty band, nuisance-parameter pulls,
 // the correlation matrix, and the CLs scan with the Brazil band — as SVG + PNG (jsroot, resvg),
 // plus report.html showing them all with the key numbers. Rendering happens in `run`, so a cached
-// run only writes files.
+// run only writes files. `run` plans the figures (which builder of src/plot, with what spec: plain
+// data) and the worker pool draws them, one figure per task (jsroot SVG + resvg PNG): a worker
+// loads jsroot and jsdom once and reuses them for every figure it draws.
 import { UserError } from '../src/errors.ts';
 import { z } from 'zod';
 import { strictParams } from '../src/engine/strict-params.ts';
@@ -16,6 +18,8 @@ import type { HistogramsArtifact } from '../src/hist/index.ts';
 import { experimentOf, experimentParams, experimentText } from '../src/report/experiment.ts';
 import type { ExperimentLabel } from '../src/plot/experiment-label.ts';
 import { isRankingResult, type RankingResult } from '../src/report/ranking-result.ts';
+import { correlationKeep } from '../src/plot/correlation-keep.ts';
+import type * as PlotLib from '../src/plot/index.ts';
 
 const channelSet = z.union([z.boolean(), z.array(z.string())]);
 const MAX_CORRELATION_PARAMETERS = 50;
@@ -68,6 +72,12 @@ type Params = z.infer<typeof params>;
 export interface Figure { name: string; title: string; section: string; svg: string; png?: Uint8Array; pdf?: Uint8Array }
 export interface FiguresArtifact { figures: Figure[]; report?: string }
 
+type Builders = Pick<typeof PlotLib, 'stackPlot' | 'pullsPlot' | 'correlationPlot' | 'brazilPlot' | 'rankingPlot'>;
+/** A figure to draw: a builder of src/plot and its spec, plain data (it is drawn in a worker). */
+export type Drawing = { [K in keyof Builders]: { plot: K; spec: Parameters<Builders[K]>[0] } }[keyof Builders];
+/** A figure before it is drawn. */
+export interface PlannedFigure { name: string; title: string; section: string; drawing: Drawing }
+
 const readable = (s: string): string => s.replaceAll('_', ' ');
 
 // jsroot and the fitter load only when figures are drawn: a cached run validates this kind but never draws
@@ -99,8 +109,30 @@ const wants = (set: boolean | string[], channel: string) => (Array.isArray(set) 
 /** What every figure of one node shares: the experiment label, the distributions' extra lines. */
 interface Look { experiment: ExperimentLabel; lines: string[] }
 
-async function distributions(pred: Prediction, p: Params, look: Look, order: string[], stage = pred.label === 'pre-fit' ? 'prefit' : 'postfit'): Promise<Figure[]> {
-  const out: Figure[] = [];
+/** Formats beside each SVG. */
+interface Formats { png: boolean; pdf: boolean }
+
+/** Draws one figure: its SVG and, as asked, the PNG and PDF (plain Uint8Arrays: resvg returns a
+ *  Buffer, which the cache codec does not know). */
+async function draw(d: Drawing, formats: Formats): Promise<{ svg: string; png?: Uint8Array; pdf?: Uint8Array }> {
+  const lib = await plotLib();
+  const svg = await (lib[d.plot] as (spec: Drawing['spec']) => Promise<string>)(d.spec);
+  return {
+    svg,
+    ...(formats.png ? { png: new Uint8Array(await lib.svgToPng(svg)) } : {}),
+    ...(formats.pdf ? { pdf: await lib.svgToPdf(svg) } : {}),
+  };
+}
+
+/** A small figure with what the distributions use (stack, band, data, legend, TLatex): drawing it
+ *  loads jsroot's painters, jsdom and resvg in a worker ahead of the node (the kind's warmUp). */
+const WARM_UP_FIGURE: Drawing = {
+  plot: 'stackPlot',
+  spec: { edges: [0, 1, 2], samples: [{ label: 'b', values: [2, 1] }], data: { values: [2, 1] }, totalUncertainty: [0.5, 0.5], xLabel: 'p_{T} [GeV]', labels: ['x'] },
+};
+
+function distributions(pred: Prediction, p: Params, look: Look, order: string[], stage = pred.label === 'pre-fit' ? 'prefit' : 'postfit'): PlannedFigure[] {
+  const out: PlannedFigure[] = [];
   const what = stage === 'hist' ? 'pre-fit, MC stat. unc.' : pred.label;
   const regionOf = new Map<string, string>(); // figure file -> region, so two regions never share one
   const rank = new Map(order.map((n, i) => [n, i]));
@@ -110,9 +142,8 @@ async function distributions(pred: Prediction, p: Params, look: Look, order: str
     if (given && given.length !== n + 1) throw new Error(`binning.${ch.name}: ${given.length} edges for ${n} bins`);
     const edges = given ?? ch.edges ?? Array.from({ length: n + 1 }, (_, i) => i);
     const xLabel = p.xLabels[ch.name] ?? ch.xLabel ?? (ch.edges || given ? ch.name : `${readable(ch.name)} bin`);
-    const { stackPlot } = await plotLib();
     const samples = [...ch.samples].sort((a, b) => (rank.get(a.name) ?? 0) - (rank.get(b.name) ?? 0));
-    const svg = await stackPlot({
+    const drawing: Drawing = { plot: 'stackPlot', spec: {
       edges,
       samples: samples.map((s) => ({ label: p.sampleLabels[s.name] ?? s.name, values: s.yields, color: p.colors[s.name] })),
       // no data points for a prediction without data (histograms without a data process)
@@ -122,71 +153,90 @@ async function distributions(pred: Prediction, p: Params, look: Look, order: str
       experiment: look.experiment,
       labels: [...look.lines, `${readable(ch.name)}, ${what}`],
       logy: wants(p.logy, ch.name),
-    });
+    } };
     // file names without spaces or slashes: cabinetry region names are free text ('4j1b CR')
     const name = `${stage}_${ch.name.replace(/[^A-Za-z0-9_.+-]+/g, '_')}`;
     const other = regionOf.get(name);
     if (other !== undefined) throw new UserError(`plot: regions '${other}' and '${ch.name}' both make the figure ${p.dir}/${name}.svg; rename one of them`);
     regionOf.set(name, ch.name);
-    out.push({ name, title: `${ch.name}: ${what} distribution`, section: 'Distributions', svg });
+    out.push({ name, title: `${ch.name}: ${what} distribution`, section: 'Distributions', drawing });
   }
   return out;
 }
 
 /** The correlation figure's parameters: floating ones, staterror dropped unless asked for, then
  *  cabinetry's threshold, then at most `max`. */
-function correlationIndices(fit: FitResultArtifact, o: { threshold: number; staterror: boolean; max: number }, prune: typeof import('../src/plot/correlation.ts').correlationKeep): number[] {
+function correlationIndices(fit: FitResultArtifact, o: { threshold: number; staterror: boolean; max: number }): number[] {
   const staterror = new Set(fit.pulls.filter((x) => x.type === 'staterror').map((x) => x.parameter));
   const drop = (i: number) => !(fit.uncertainty[fit.par_names[i]!]! > 0) || (!o.staterror && staterror.has(fit.par_names[i]!));
-  return prune(fit.correlation, { threshold: o.threshold, max: o.max, drop });
+  return correlationKeep(fit.correlation, { threshold: o.threshold, max: o.max, drop });
 }
 
-async function fitFigures(fit: FitResultArtifact, p: Params, look: Look): Promise<Figure[]> {
-  const out: Figure[] = [];
+function fitFigures(fit: FitResultArtifact, p: Params, look: Look): PlannedFigure[] {
+  const out: PlannedFigure[] = [];
   const order = sampleOrder([fit.prefit]);
-  const pre = p.prefit ? await distributions(fit.prefit, p, look, order) : [];
-  const post = p.postfit ? await distributions(fit.postfit, p, look, order) : [];
+  const pre = p.prefit ? distributions(fit.prefit, p, look, order) : [];
+  const post = p.postfit ? distributions(fit.postfit, p, look, order) : [];
   // pre- and post-fit of a channel side by side
   for (let i = 0; i < Math.max(pre.length, post.length); i++) out.push(...(pre[i] ? [pre[i]!] : []), ...(post[i] ? [post[i]!] : []));
   if (p.pulls !== false) {
     const o = p.pulls === true ? { staterror: false, exclude: [] } : p.pulls;
     const shown = fit.pulls.filter((x) => (o.staterror || x.type !== 'staterror') && !o.exclude.includes(x.parameter));
     if (shown.length) {
-      const { pullsPlot } = await plotLib();
-      const svg = await pullsPlot({ names: shown.map((x) => x.parameter), pulls: shown.map((x) => x.pull), errors: shown.map((x) => x.error), experiment: look.experiment });
-      out.push({ name: 'pulls', title: 'Nuisance-parameter pulls', section: 'Fit parameters', svg });
+      const spec = { names: shown.map((x) => x.parameter), pulls: shown.map((x) => x.pull), errors: shown.map((x) => x.error), experiment: look.experiment };
+      out.push({ name: 'pulls', title: 'Nuisance-parameter pulls', section: 'Fit parameters', drawing: { plot: 'pullsPlot', spec } });
     }
   }
   if (p.correlation !== false) {
     const o = p.correlation === true ? { threshold: 0, staterror: false, max: MAX_CORRELATION_PARAMETERS } : p.correlation;
-    const { correlationPlot, correlationKeep } = await import('../src/plot/correlation.ts');
-    const keep = correlationIndices(fit, o, correlationKeep);
-    const svg = await correlationPlot({ names: keep.map((i) => fit.par_names[i]!), matrix: keep.map((i) => keep.map((j) => fit.correlation[i]![j]!)), experiment: look.experiment });
-    out.push({ name: 'correlation', title: 'Correlation matrix of the fitted parameters', section: 'Fit parameters', svg });
+    const keep = correlationIndices(fit, o);
+    const spec = { names: keep.map((i) => fit.par_names[i]!), matrix: keep.map((i) => keep.map((j) => fit.correlation[i]![j]!)), experiment: look.experiment };
+    out.push({ name: 'correlation', title: 'Correlation matrix of the fitted parameters', section: 'Fit parameters', drawing: { plot: 'correlationPlot', spec } });
   }
   return out;
 }
 
-async function limitFigures(limit: LimitResultArtifact, p: Params, look: Look): Promise<Figure[]> {
+function limitFigures(limit: LimitResultArtifact, p: Params, look: Look): PlannedFigure[] {
   // a point whose CLs is undefined (e.g. 0/0 at POI = 0) cannot be drawn: leave it out
   const scan = limit.scan.filter((s) => Number.isFinite(s.cls_obs) && s.cls_exp.every(Number.isFinite));
   if (!p.cls || scan.length < 2) return [];
   const col = (k: number) => scan.map((s) => s.cls_exp[k]!);
-  const { brazilPlot } = await plotLib();
-  const svg = await brazilPlot({
+  const spec: PlotLib.BrazilSpec = {
     poi: scan.map((s) => s.poi), clsObs: scan.map((s) => s.cls_obs), clsExp: [col(0), col(1), col(2), col(3), col(4)],
     cl: limit.cl, poiLabel: p.poiLabel ?? readable(limit.poi), upperLimitObs: limit.upper_limit_obs, upperLimitExp: limit.upper_limit_exp[2],
     experiment: look.experiment,
-  });
-  return [{ name: 'cls_scan', title: `CLs scan over ${limit.poi} (Brazil band)`, section: 'Limit', svg }];
+  };
+  return [{ name: 'cls_scan', title: `CLs scan over ${limit.poi} (Brazil band)`, section: 'Limit', drawing: { plot: 'brazilPlot', spec } }];
 }
 
-async function rankingFigures(ranking: RankingResult, look: Look): Promise<Figure[]> {
+function rankingFigures(ranking: RankingResult, look: Look): PlannedFigure[] {
   if (!ranking.parameters.length) return [];
-  const { rankingPlot } = await import('../src/plot/ranking.ts');
-  const svg = await rankingPlot({ ...ranking, top: 20, experiment: look.experiment });
-  return [{ name: 'ranking', title: `Impacts on ${ranking.poi} (ranking)`, section: 'Fit parameters', svg }];
+  const spec = { ...ranking, top: 20, experiment: look.experiment };
+  return [{ name: 'ranking', title: `Impacts on ${ranking.poi} (ranking)`, section: 'Fit parameters', drawing: { plot: 'rankingPlot', spec } }];
 }
+
+/** The figures of a plot node with these input values and params, planned but not drawn (the
+ *  bench draws them one by one with `drawFigure`). */
+export async function planFigures(values: unknown[], p: Params, node: string): Promise<PlannedFigure[]> {
+  const fit = values.find(isFitResult);
+  const limit = values.find(isLimitResult);
+  const ws = values.find(isWorkspaceArtifact);
+  const hists = values.find(isHistograms);
+  const ranking = values.find(isRankingResult);
+  if (!fit && !limit && !ws && !hists && !ranking) throw new Error(`plot node '${node}': needs a FitResult, LimitResult, Workspace, Histograms or ranking input`);
+  const look = experimentOf(p);
+  const histPrediction = hists ? await (await import('../src/report/histogram-prediction.ts')).histogramPrediction(hists, p.histograms) : undefined;
+  const wsPrediction = !fit && ws && p.prefit ? (await import('../src/report/fit-result.ts')).prefitPrediction(ws, {}, `plot node '${node}'`) : undefined;
+  return [
+    ...(histPrediction ? distributions(histPrediction, p, look, sampleOrder([histPrediction]), 'hist') : []),
+    // without a fit, a workspace still gives the pre-fit distributions
+    ...(fit ? fitFigures(fit, p, look) : wsPrediction ? distributions(wsPrediction, p, look, sampleOrder([wsPrediction])) : []),
+    ...(ranking ? rankingFigures(ranking, look) : []),
+    ...(limit ? limitFigures(limit, p, look) : []),
+  ];
+}
+
+export { draw as drawFigure };
 
 /** The plot kind for a given input signature. */
 export function plotKind(inputs: InputSpec): GlobalNodeKind<Params, FiguresArtifact, 'Figures'> {
@@ -199,31 +249,20 @@ export function plotKind(inputs: InputSpec): GlobalNodeKind<Params, FiguresArtif
     inputs,
     output: 'Figures',
     codec: blobJsonCodec<FiguresArtifact>(),
+    tasks: { figures: (d: Drawing, p: Params) => draw(d, { png: p.png, pdf: p.pdf }) },
+    warmUp: () => draw(WARM_UP_FIGURE, { png: true, pdf: false }),
     async run(values: unknown[], p: Params, ctx: NodeContext): Promise<FiguresArtifact> {
+      const planned = await planFigures(values, p, ctx.node);
       const fit = values.find(isFitResult);
       const limit = values.find(isLimitResult);
       const ws = values.find(isWorkspaceArtifact);
       const hists = values.find(isHistograms);
       const ranking = values.find(isRankingResult);
-      if (!fit && !limit && !ws && !hists && !ranking) throw new Error(`plot node '${ctx.node}': needs a FitResult, LimitResult, Workspace, Histograms or ranking input`);
       const look = experimentOf(p);
-      const histPrediction = hists ? await (await import('../src/report/histogram-prediction.ts')).histogramPrediction(hists, p.histograms) : undefined;
-      const wsPrediction = !fit && ws && p.prefit ? (await import('../src/report/fit-result.ts')).prefitPrediction(ws, {}, `plot node '${ctx.node}'`) : undefined;
-      const figures = [
-        ...(histPrediction ? await distributions(histPrediction, p, look, sampleOrder([histPrediction]), 'hist') : []),
-        // without a fit, a workspace still gives the pre-fit distributions
-        ...(fit ? await fitFigures(fit, p, look) : wsPrediction ? await distributions(wsPrediction, p, look, sampleOrder([wsPrediction])) : []),
-        ...(ranking ? await rankingFigures(ranking, look) : []),
-        ...(limit ? await limitFigures(limit, p, look) : []),
-      ];
-      if (p.png || p.pdf) {
-        const { svgToPng, svgToPdf } = await plotLib();
-        // plain Uint8Arrays: resvg returns a Buffer, which the cache codec does not know
-        for (const f of figures) {
-          if (p.png) f.png = new Uint8Array(await svgToPng(f.svg));
-          if (p.pdf) f.pdf = await svgToPdf(f.svg);
-        }
-      }
+      ctx.progress(0, planned.length, 'figures');
+      // local: not on remote workers (--executor), whose queue locks lapse while one loads jsroot and jsdom
+      const drawn = await ctx.parallel<Drawing, Awaited<ReturnType<typeof draw>>>('figures', planned.map((f) => f.drawing), { local: true });
+      const figures = planned.map(({ name, title, section }, i): Figure => ({ name, title, section, ...drawn[i]! }));
       ctx.log(`${figures.length} figure(s)`);
       const { reportHtml } = await import('../src/report/html.ts');
       const report = p.report === false ? undefined : reportHtml({

@@ -103,8 +103,11 @@ test('plot node: a scan point with undefined CLs (NaN at POI = 0) is left out of
     cls_obs: c(1, 0), cls_exp: scan[1]!.cls_exp, upper_limit_obs: 2.99, upper_limit_exp: [1, 2, 3, 4, 5], p0_obs: 0.5, p0_exp: 0.5,
     significance_obs: 0, significance_exp: 0, poi: 'mu', poi_value: 1, upper_limit_method: 'root', measurement: 'm', cl: 0.95, scan,
   };
-  const ctx = { node: 'figures', graph: 'g', log() {}, warn() {}, signal: new AbortController().signal, progress() {}, memo: async (_k: unknown, f: () => unknown) => f(), workers: 1 };
-  const out = await plot.run([limit], plot.params.parse({ png: false }), ctx as never);
+  const params = plot.params.parse({ png: false });
+  // ctx.parallel as with --workers 0: the kind's task for every item, here
+  const parallel = async (task: string, items: unknown[]) => Promise.all(items.map((item) => plot.tasks![task]!(item, params)));
+  const ctx = { node: 'figures', graph: 'g', log() {}, warn() {}, signal: new AbortController().signal, progress() {}, memo: async (_k: unknown, f: () => unknown) => f(), parallel, workers: 1 };
+  const out = await plot.run([limit], params, ctx as never);
   const fig = out.figures.find((f) => f.name === 'cls_scan');
   assert.ok(fig && fig.svg.includes('upper limit on mu: 2.99 (expected 3)'), 'the limit in words');
   assert.ok(out.report?.includes('2.99'));

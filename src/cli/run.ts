@@ -138,7 +138,7 @@ export async function main(argv: string[]): Promise<number> {
     const summary = await executeGraph(g, {
       // remote: `workers` is the number of jobs kept in flight on the queue
       workers: coordinator ? Math.max(workers, 64) : workers, store, cacheDir, outDir, force: o.force, retries, chunkSize, skipBadFiles: o['skip-bad-files'],
-      signal: abort.signal, sets, makePool: coordinator ? coordinator.makePool : piscinaPool, inThreadMaxEvents, strict: o.strict,
+      signal: abort.signal, sets, makePool: coordinator ? coordinator.makePool : piscinaPool, remoteWorkers: coordinator !== undefined, inThreadMaxEvents, strict: o.strict,
       ...(taskTimeout !== undefined ? { taskTimeoutMs: Math.round(taskTimeout * 1000) } : {}),
     }, events);
     code = summary.ok ? 0 : 1;

@@ -12,7 +12,8 @@ export type RunEvent =
   | { type: 'node-queued'; node: string; kind: string; t: number }
   /** total: expected chunks (event-level nodes) or undefined */
   | { type: 'node-start'; node: string; kind: string; reason: RecomputeReason; chunks?: number; cachedChunks?: number; t: number }
-  | { type: 'node-progress'; node: string; done: number; total: number; unit: string; t: number }
+  /** worker: who finished the item just counted (ctx.parallel items on the pool) */
+  | { type: 'node-progress'; node: string; done: number; total: number; unit: string; worker?: string; t: number }
   /** bytes: the chunk's output; read: what the node read from the input file (source nodes) */
   /** A chunk still being read: `events` of its `total` so far (the source node, throttled) */
   | { type: 'chunk-progress'; node: string; chunk: string; events: number; total: number; t: number }

@@ -9,6 +9,7 @@ import { runGlobal } from './global-node.ts';
 import { clearInterrupt, RunCancelled } from './interrupt.ts';
 import type { LoadedGraph } from './load.ts';
 import { RunContext, type RunOptions, type RunSummary } from './run-context.ts';
+import { warmUpAhead } from './warm-up.ts';
 
 export { RunCancelled } from './interrupt.ts';
 export type { RunOptions, RunSummary } from './run-context.ts';
@@ -28,6 +29,7 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
   for (const n of plan.order) run.emit({ type: 'node-queued', node: n.name, kind: n.kind.kind });
 
   let cancelled = false;
+  const stopWarmUp = warmUpAhead(run, events);
   try {
     for (const n of plan.order) {
       if (n.role === 'global') run.results.set(n.name, runGlobal(run, n));
@@ -45,6 +47,7 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
     abort.abort();
   } finally {
     opts.signal.removeEventListener('abort', onAbort);
+    stopWarmUp();
     await run.destroyPool();
   }
   const { summary, skippedFiles } = run;

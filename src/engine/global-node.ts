@@ -38,7 +38,7 @@ export async function runGlobal(run: RunContext, n: PlanNode): Promise<NodeResul
   // a volatile node whose own parts are unchanged recomputes because the world changed
   const reason = kind.volatile && run.records.get(n.name) && !run.forced.has(n.name) && !run.records.ownReason(n.name, base) ? 'input' : run.reason(n, inputsHash);
   try {
-    const { value, hash } = await compute(run, n, key, ins as Ok[], reason);
+    const { value, hash, started } = await compute(run, n, key, ins as Ok[], reason);
     const load = async () => value;
     await run.outputs.write(n, base, hash, load);
     const seconds = (performance.now() - tStart) / 1000;
@@ -47,7 +47,8 @@ export async function runGlobal(run: RunContext, n: PlanNode): Promise<NodeResul
       run.emit({ type: 'node-cached', node: n.name, kind: kind.kind });
       run.summary[n.name] = { status: 'cached', reason: 'unchanged', seconds };
     } else {
-      if (kind.volatile) run.emit({ type: 'node-start', node: n.name, kind: kind.kind, reason });
+      // a volatile node that reported no progress is announced now that it is known to have changed
+      if (!started) run.emit({ type: 'node-start', node: n.name, kind: kind.kind, reason });
       run.emit({ type: 'node-done', node: n.name, kind: kind.kind, seconds, outputUnchanged: unchanged || undefined });
       run.summary[n.name] = { status: 'computed', reason, seconds };
     }
@@ -84,11 +85,11 @@ async function serveCached(run: RunContext, n: PlanNode, key: string, hash: stri
   return { ok: true, hash, load };
 }
 
-async function compute(run: RunContext, n: PlanNode, key: string, ins: Ok[], reason: RecomputeReason): Promise<{ value: unknown; hash: string }> {
+/** Runs the node (its node-start is sent by its context); `started`: whether it was. */
+async function compute(run: RunContext, n: PlanNode, key: string, ins: Ok[], reason: RecomputeReason): Promise<{ value: unknown; hash: string; started: boolean }> {
   const kind = n.kind as GlobalNodeKind;
-  if (!kind.volatile) run.emit({ type: 'node-start', node: n.name, kind: kind.kind, reason });
+  const { ctx, started } = nodeContext(run, n, key, reason);
   const values = await Promise.all(ins.map((r) => r.load()));
-  const ctx = nodeContext(run, n, key);
   let value: unknown;
   try {
     value = await untilCancelled(Promise.resolve(callInterruptibly(() => kind.run(values, n.params, ctx), { signals: true })), run.opts.signal);
@@ -101,7 +102,7 @@ async function compute(run: RunContext, n: PlanNode, key: string, ins: Ok[], rea
   if (run.store && kind.cacheable !== false && !kind.volatile) {
     await run.store.put({ key, label: { graph: run.plan.graph, node: n.name, kind: kind.kind }, meta: { c: enc.meta, n: 0 } satisfies EntryMeta, payloads: enc.payloads, outputHash: hash });
   }
-  return { value, hash };
+  return { value, hash, started: started() };
 }
 
 function codecOf(kind: GlobalNodeKind): Codec<unknown> {

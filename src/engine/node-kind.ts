@@ -138,8 +138,11 @@ export interface NodeContext extends BaseContext {
   /** Run `kind.tasks[task](item, params)` for every item on the worker pool, in parallel; results in
    *  item order. Items and results must be structured-cloneable. With `memo: true` every finished
    *  item is cached (results must be JSON-able), so an interrupted scan resumes where it stopped.
-   *  Progress is reported on the dashboard. (With `--workers 0`: in the main thread.) */
-  parallel<T, R>(task: string, items: readonly T[], opts?: { memo?: boolean }): Promise<R[]>;
+   *  Progress is reported on the dashboard, in units named by `task`. (With `--workers 0`: in
+   *  the main thread.) `local: true`: never on remote workers (--executor; the items run in this
+   *  thread then): for items that write files this process reads next (generate), or that block a
+   *  worker too long for a queue job's lock (plot, loading jsroot and jsdom). */
+  parallel<T, R>(task: string, items: readonly T[], opts?: { memo?: boolean; local?: boolean }): Promise<R[]>;
 }
 
 export interface PlanContext extends BaseContext {
@@ -194,6 +197,9 @@ interface KindCommon<P, O, A extends ArtifactType = ArtifactType> {
   /** Named functions that `ctx.parallel(task, items)` runs in the workers (the worker rebuilds the
    *  graph and finds this kind again: functions never cross threads). */
   readonly tasks?: Record<string, (item: any, params: P) => unknown>;
+  /** Loads what the tasks need (modules, fonts) in a worker before its first task: the engine asks
+   *  every worker once an input of the node starts computing (src/engine/warm-up.ts). */
+  readonly warmUp?: () => Promise<unknown> | unknown;
   /** Volatility, declared by the kind (the engine special-cases no kind by name): a global kind
    *  that probes the outside world cheaply (fetch: glob + stat; generate) runs on every run and is
    *  never served from the cache; the node is reported cached when its output hash is unchanged,

@@ -13,13 +13,17 @@
 //  - ChunkTaskResult: per node its output hash, counts, and the encoded partial of reducers whose
 //    merged value is rebuilt; `failure` ({node, kind, chunk, message, errorName?, at?, code?}) when
 //    a node's code threw; `worker` (optional) names who ran it.
-//  - NodeTask: one item of a global node's `ctx.parallel`, answered with a structured-cloneable value.
+//  - NodeTask: one item of a global node's `ctx.parallel`, answered with a NodeTaskResult (a
+//    structured-cloneable value, and who computed it).
 // `run`/`runNodeTask` reject only for the pool's own faults (a worker that died, a lost
 // connection, an abort): the executor retries those as it retries a chunk source's failures.
 import type { ChunkTask, ChunkTaskResult } from './chunk-task.ts';
 import { moduleExt } from '../module-ext.ts';
 
-/** One item of a global node's `ctx.parallel(task, items)`. */
+/** The NodeTask name of a kind's `warmUp` (warm-up.ts): not a name `tasks` can declare. */
+export const WARM_UP_TASK = '@warm-up';
+
+/** One item of a global node's `ctx.parallel(task, items)`, or its kind's warm-up. */
 export interface NodeTask {
   type: 'node-task';
   graphPath: string;
@@ -31,10 +35,16 @@ export interface NodeTask {
   timeoutMs?: number;
 }
 
+/** The answer to a NodeTask: the task function's value and, optionally, who ran it. */
+export interface NodeTaskResult {
+  value: unknown;
+  worker?: string;
+}
+
 export interface ChunkPool {
   /** Runs one chunk task; `signal` aborts it (the executor's group failed, Ctrl-C, --task-timeout). */
   run(task: ChunkTask, signal?: AbortSignal): Promise<ChunkTaskResult>;
-  runNodeTask(task: NodeTask, signal?: AbortSignal): Promise<unknown>;
+  runNodeTask(task: NodeTask, signal?: AbortSignal): Promise<NodeTaskResult>;
   /** Terminates the workers (also mid-task: used on Ctrl-C). */
   destroy(): Promise<void>;
   /** Distributed pools (src/scaleout/): per worker process, what it did (run-done `workers`). */
@@ -57,7 +67,7 @@ export function piscinaPool(workers: number): ChunkPool {
     }));
   return {
     run: async (task, signal) => (await get()).run(task, signal ? { signal } : {}) as Promise<ChunkTaskResult>,
-    runNodeTask: async (task, signal) => (await get()).run(task, signal ? { signal } : {}),
+    runNodeTask: async (task, signal) => (await get()).run(task, signal ? { signal } : {}) as Promise<NodeTaskResult>,
     destroy: async () => {
       if (pool) await (await pool).destroy();
     },

@@ -35,6 +35,8 @@ export interface RunOptions {
   sets: Record<string, string>;
   /** Creates the worker pool on first use (never for an all-cached run). */
   makePool?: (workers: number) => ChunkPool;
+  /** The pool's workers run on other hosts (--executor): files they write are not seen here. */
+  remoteWorkers?: boolean;
   /** Re-runs from cached skims of at most this many events run in the main thread instead of
    *  starting workers (default 500_000; 0: always the workers). */
   inThreadMaxEvents?: number;

@@ -7,7 +7,7 @@ import type { Store } from '../../cache/types.ts';
 import { runChunkTask, type ChunkTask, type ChunkTaskResult } from './chunk-task.ts';
 import { callInterruptibly } from './interrupt.ts';
 import { loadGraph, type LoadedGraph } from './load.ts';
-import type { NodeTask } from './pool.ts';
+import { WARM_UP_TASK, type NodeTask, type NodeTaskResult } from './pool.ts';
 
 const graphs = new Map<string, Promise<LoadedGraph>>();
 const stores = new Map<string, Promise<Store>>();
@@ -29,7 +29,7 @@ function storeFor(dir: string): Promise<Store> {
 }
 
 export default async function runTask(task: ChunkTask | NodeTask): Promise<unknown> {
-  if (task.type === 'node-task') return runNodeTask(task);
+  if (task.type === 'node-task') return { value: await runNodeTask(task), worker: `thread-${threadId}` } satisfies NodeTaskResult;
   const g = await graphFor(task);
   const store = task.cacheDir ? await storeFor(task.cacheDir) : null;
   const result: ChunkTaskResult = { ...(await runChunkTask(task, g.plan, store)), worker: `thread-${threadId}` };
@@ -51,6 +51,7 @@ export default async function runTask(task: ChunkTask | NodeTask): Promise<unkno
 export async function runNodeTask(task: NodeTask): Promise<unknown> {
   const g = await graphFor(task);
   const node = g.plan.nodes.get(task.node);
+  if (task.task === WARM_UP_TASK) return node?.kind.warmUp?.();
   const fn = node?.kind.tasks?.[task.task];
   if (!node || typeof fn !== 'function') throw new Error(`node '${task.node}': no task '${task.task}' in kind '${node?.kind.kind}'`);
   return callInterruptibly(() => fn.call(node.kind, task.item, node.params), { signals: false, timeoutMs: task.timeoutMs });

@@ -7,6 +7,8 @@
 // fonts needed), and the layout matches. The SVG keeps Arial first for viewers that have it.
 import { createRequire } from 'node:module';
 import * as jsroot from 'jsroot';
+import { covers, fileCoverage, svgTextCharacters } from './font-coverage.ts';
+import { dropSlowDrawingLog } from './quiet-jsroot.ts';
 import { applyStyle } from './root-objects.ts';
 
 const FONT_FAMILY = `font-family="Arial, Helvetica, 'Liberation Sans', Arimo, 'DejaVu Sans', sans-serif"`;
@@ -38,6 +40,7 @@ export interface Figure {
 
 export async function renderSvg(object: unknown, size: { width: number; height: number } = { width: 800, height: 600 }): Promise<string> {
   applyStyle();
+  dropSlowDrawingLog();
   const svg: string = await jsroot.makeSVG({ object, width: size.width, height: size.height });
   // jsroot names ROOT's font 42 "Arial"; give renderers without Arial a sans-serif fallback.
   return svg.replaceAll('font-family="Arial"', FONT_FAMILY);
@@ -65,6 +68,16 @@ async function resvgOf(svg: string, scale = 1.5): Promise<import('@resvg/resvg-j
   const files = arimoFiles();
   const family = files.length ? 'Arimo' : 'DejaVu Sans';
   const text = svg.replaceAll(FONT_FAMILY, PNG_FONT_FAMILY).replaceAll('font-family="Arial"', PNG_FONT_FAMILY);
-  const font = { fontFiles: files, loadSystemFonts: true, defaultFontFamily: family, sansSerifFamily: family };
+  const font = { fontFiles: files, loadSystemFonts: needsSystemFonts(text, files), defaultFontFamily: family, sansSerifFamily: family };
   return new Resvg(text, { background: 'white', fitTo: { mode: 'zoom', value: scale }, font });
+}
+
+/** The system's fonts are loaded (for every figure: slow with many fonts) only when a text asks for
+ *  another family or has a character that Arimo lacks; otherwise they would never be used. */
+function needsSystemFonts(svg: string, files: string[]): boolean {
+  if (!files.length) return true;
+  if (svg.split('font-family').length !== svg.split(PNG_FONT_FAMILY).length) return true;
+  const fonts = files.map(fileCoverage);
+  for (const c of svgTextCharacters(svg)) if (!fonts.every((f) => covers(f, c))) return true;
+  return false;
 }

@@ -177,7 +177,8 @@ export function remotePool(o: RemotePoolOptions): RemotePool {
       return fromWire(unpack<WireChunkResult>(r.value), o.shared);
     },
     async runNodeTask(task, signal) {
-      return unpack((await submit('node-task', task, signal)).value);
+      const r = await submit('node-task', task, signal);
+      return { value: unpack(r.value), worker: r.worker };
     },
     workerStats: () => stats,
     async destroy() {
