@@ -24,6 +24,8 @@ import type { params as ScanSchema } from '../../nodes/scan.ts';
 import type { params as RankingSchema } from '../../nodes/ranking.ts';
 import type { params as DatacardSchema } from '../../nodes/datacard.ts';
 import type { params as PlotSchema } from '../../nodes/plot.ts';
+import type { params as LoadHistogramsSchema } from '../../nodes/load-histograms.ts';
+import type { params as LoadWorkspaceSchema } from '../../nodes/load-workspace.ts';
 import type { cabinetryConfigSchema } from '../stats/build/cabinetry-config.ts';
 
 /** A typed reference to a node's output; mistyped inputs fail at type-check and at validation. */
@@ -69,6 +71,8 @@ export type ScanParams = z.input<typeof ScanSchema>;
 export type RankingParams = z.input<typeof RankingSchema>;
 export type DatacardParams = z.input<typeof DatacardSchema>;
 export type PlotParams = z.input<typeof PlotSchema>;
+export type LoadHistogramsParams = z.input<typeof LoadHistogramsSchema>;
+export type LoadWorkspaceParams = z.input<typeof LoadWorkspaceSchema>;
 
 /** Names containing a glob character match several branches: their row type cannot be known. */
 type HasGlob<B extends readonly string[]> = true extends { [I in keyof B]: B[I] extends `${string}${'*' | '?'}${string}` ? true : false }[number] ? true : false;
@@ -98,6 +102,8 @@ export interface BuiltinOutputs {
   plot: 'Figures';
   scan: 'Json';
   ranking: 'Json';
+  'load-histograms': 'Histograms';
+  'load-workspace': 'Workspace';
 }
 
 export class GraphBuilder {
@@ -126,6 +132,14 @@ export class GraphBuilder {
 
   fetch(name: string, params: FetchParams): Handle<'FileSet'> {
     return this.node('fetch', name, [], params);
+  }
+  /** An existing histograms.root or histograms JSON file: a graph with no event processing. */
+  loadHistograms(name: string, params: LoadHistogramsParams): Handle<'Histograms'> {
+    return this.node('load-histograms', name, [], params);
+  }
+  /** An existing pyhf workspace.json. */
+  loadWorkspace(name: string, params: LoadWorkspaceParams): Handle<'Workspace'> {
+    return this.node('load-workspace', name, [], params);
   }
   /** Synthetic input samples (`flow gen`), written once into the cache: offline inputs. */
   generate(name: string, params: GenerateParams): Handle<'FileSet'> {
@@ -176,6 +190,7 @@ export class GraphBuilder {
 const builtinOutput: BuiltinOutputs = {
   fetch: 'FileSet', generate: 'FileSet', skim: 'EventChunks', select: 'EventChunks', fill: 'Histograms', merge: 'Histograms', pseudodata: 'Histograms',
   'build-workspace': 'Workspace', fit: 'FitResult', limit: 'LimitResult', datacard: 'Datacards', plot: 'Figures', scan: 'Json', ranking: 'Json',
+  'load-histograms': 'Histograms', 'load-workspace': 'Workspace',
 };
 
 export function kindName(kind: string | NodeKind): string {
