@@ -21,6 +21,10 @@ const params = z.object({
   config: z.string().default(shared('cabinetry_config.yml')),
   /** an existing workspace.json: used instead of histograms + config */
   workspace: z.string().optional(),
+  /** the template figures and the modifier grid */
+  templates: z.boolean().default(true),
+  /** template figures of these systematics only (default: all) */
+  templateSystematics: z.array(z.string()).optional(),
 });
 
 export default graph('tutorial', { params }, (g, p) => {
@@ -29,4 +33,5 @@ export default graph('tutorial', { params }, (g, p) => {
     : g.buildWorkspace('workspace', g.loadHistograms('histograms', { file: p.histograms }), p.config);
   const fit = g.fit('fit', ws);
   g.node('plot', 'figures', [fit], { labels: ['CMS Open Data', 'seed 003 tutorial'], correlation: false });
+  if (p.templates) g.templates('templates', ws, { systematics: p.templateSystematics });
 });

@@ -45,8 +45,18 @@ test('seed 003 as a graph from files: histograms JSON / ROOT or workspace.json -
     const model = buildModel(expected);
     const direct = fit(model);
 
-    const nodes = run(dir, 'json', []);
-    assert.deepEqual(Object.keys(nodes).sort(), ['figures', 'fit', 'histograms', 'workspace'], 'no event-processing node');
+    const nodes = run(dir, 'json', ['templateSystematics=ME variation']);
+    assert.deepEqual(Object.keys(nodes).sort(), ['figures', 'fit', 'histograms', 'templates', 'workspace'], 'no event-processing node');
+    // the templates node: ME variation acts on ttbar in both regions; the same numbers as flow templates --json
+    const tj = JSON.parse(readFileSync(join(dir, 'json/templates.json'), 'utf8'));
+    assert.deepEqual(tj.templates.map((t: { file: string }) => t.file), ['4j1b-CR_ttbar_ME-variation.svg', '4j2b-SR_ttbar_ME-variation.svg']);
+    for (const t of tj.templates) assert.match(readFileSync(join(dir, 'json/templates', t.file), 'utf8'), /^<svg/);
+    assert.match(readFileSync(join(dir, 'json/modifier_grid.svg'), 'utf8'), /^<svg/);
+    const cli = flow(['templates', join(dir, 'json/workspace.json'), '--systematic', 'ME variation', '--json']);
+    assert.equal(cli.status, 0, cli.stderr);
+    const fromCli = JSON.parse(cli.stdout);
+    assert.deepEqual(fromCli.templates.map((t: { up: number[] }) => t.up), tj.templates.map((t: { up: number[] }) => t.up));
+    assert.deepEqual(fromCli.modifier_grid.cells, tj.modifier_grid.cells);
     const wsJson = JSON.parse(readFileSync(join(dir, 'json/workspace.json'), 'utf8'));
     assert.deepEqual(wsJson, expected);
     const fitJson = JSON.parse(readFileSync(join(dir, 'json/fit.json'), 'utf8'));
@@ -58,15 +68,15 @@ test('seed 003 as a graph from files: histograms JSON / ROOT or workspace.json -
     const f = await createRootFile(join(dir, 'histograms.root'));
     for (const [name, h] of Object.entries(raw)) f.putHist(name, { edges: h.edges, values: h.contents, sumw2: h.contents.map(Math.abs) });
     await f.close();
-    run(dir, 'root', [`histograms=${join(dir, 'histograms.root')}`]);
+    run(dir, 'root', ['templates=false', `histograms=${join(dir, 'histograms.root')}`]);
     assert.deepEqual(JSON.parse(readFileSync(join(dir, 'root/workspace.json'), 'utf8')), expected);
 
     // an existing workspace.json: no histograms node, the same fit
-    const fromWs = run(dir, 'ws', [`workspace=${join(dir, 'json/workspace.json')}`]);
+    const fromWs = run(dir, 'ws', ['templates=false', `workspace=${join(dir, 'json/workspace.json')}`]);
     assert.deepEqual(Object.keys(fromWs).sort(), ['figures', 'fit', 'workspace']);
     assert.deepEqual(JSON.parse(readFileSync(join(dir, 'ws/fit.json'), 'utf8')).bestfit, fitJson.bestfit);
     // unchanged files: everything downstream served from the cache
-    const again = run(dir, 'ws', [`workspace=${join(dir, 'json/workspace.json')}`]);
+    const again = run(dir, 'ws', ['templates=false', `workspace=${join(dir, 'json/workspace.json')}`]);
     assert.equal(again.fit!.status, 'cached');
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });

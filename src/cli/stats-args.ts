@@ -15,10 +15,10 @@ export interface StatsArgs {
   minuitTolerance?: number;
   scanLimits?: boolean;
   /** values of the command's own options (`extra.options`) */
-  own: Record<string, string | boolean | undefined>;
+  own: Record<string, string | boolean | string[] | undefined>;
 }
 
-type OwnOptions = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+type OwnOptions = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
 
 export function parseStatsArgs(cmd: string, argv: string[], extra: { poiValue?: boolean; optimizer?: boolean; scanLimits?: boolean; options?: OwnOptions } = {}): StatsArgs {
   let parsed;
@@ -40,7 +40,7 @@ export function parseStatsArgs(cmd: string, argv: string[], extra: { poiValue?: 
   } catch (err) {
     throw parseArgsError(cmd, err);
   }
-  const v = parsed.values as Record<string, string | boolean | undefined>;
+  const v = parsed.values as Record<string, string | boolean | string[] | undefined>;
   if (v.help) return { file: '', json: false, help: true, model: {}, own: {} };
   if (parsed.positionals.length !== 1) throw new UserError(`flow ${cmd}: expected one workspace file (flow ${cmd} --help)`);
   const model: ModelOptions = {};

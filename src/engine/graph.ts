@@ -26,6 +26,7 @@ import type { params as DatacardSchema } from '../../nodes/datacard.ts';
 import type { params as PlotSchema } from '../../nodes/plot.ts';
 import type { params as LoadHistogramsSchema } from '../../nodes/load-histograms.ts';
 import type { params as LoadWorkspaceSchema } from '../../nodes/load-workspace.ts';
+import type { params as TemplatesSchema } from '../../nodes/templates.ts';
 import type { cabinetryConfigSchema } from '../stats/build/cabinetry-config.ts';
 
 /** A typed reference to a node's output; mistyped inputs fail at type-check and at validation. */
@@ -73,6 +74,7 @@ export type DatacardParams = z.input<typeof DatacardSchema>;
 export type PlotParams = z.input<typeof PlotSchema>;
 export type LoadHistogramsParams = z.input<typeof LoadHistogramsSchema>;
 export type LoadWorkspaceParams = z.input<typeof LoadWorkspaceSchema>;
+export type TemplatesParams = z.input<typeof TemplatesSchema>;
 
 /** Names containing a glob character match several branches: their row type cannot be known. */
 type HasGlob<B extends readonly string[]> = true extends { [I in keyof B]: B[I] extends `${string}${'*' | '?'}${string}` ? true : false }[number] ? true : false;
@@ -104,6 +106,7 @@ export interface BuiltinOutputs {
   ranking: 'Json';
   'load-histograms': 'Histograms';
   'load-workspace': 'Workspace';
+  templates: 'Json';
 }
 
 export class GraphBuilder {
@@ -179,6 +182,10 @@ export class GraphBuilder {
   ranking(name: string, workspace: Handle<'Workspace'>, params: RankingParams = {}): Handle<'Json'> {
     return this.node('ranking', name, [workspace], params);
   }
+  /** Template figures (nominal with up/down per systematic and region) and the modifier grid (nodes/templates.ts). */
+  templates(name: string, workspace: Handle<'Workspace'>, params: TemplatesParams = {}): Handle<'Json'> {
+    return this.node('templates', name, [workspace], params);
+  }
   datacard(name: string, histograms: Handle<'Histograms'>, params: DatacardParams): Handle<'Datacards'> {
     return this.node('datacard', name, [histograms], params);
   }
@@ -190,7 +197,7 @@ export class GraphBuilder {
 const builtinOutput: BuiltinOutputs = {
   fetch: 'FileSet', generate: 'FileSet', skim: 'EventChunks', select: 'EventChunks', fill: 'Histograms', merge: 'Histograms', pseudodata: 'Histograms',
   'build-workspace': 'Workspace', fit: 'FitResult', limit: 'LimitResult', datacard: 'Datacards', plot: 'Figures', scan: 'Json', ranking: 'Json',
-  'load-histograms': 'Histograms', 'load-workspace': 'Workspace',
+  'load-histograms': 'Histograms', 'load-workspace': 'Workspace', templates: 'Json',
 };
 
 export function kindName(kind: string | NodeKind): string {
