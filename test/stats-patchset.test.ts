@@ -75,7 +75,8 @@ function sbottomGrid(dir: string) {
 async function capture(fn: () => Promise<number>): Promise<string> {
   const write = process.stdout.write.bind(process.stdout);
   let out = '';
-  process.stdout.write = ((chunk: string) => { out += chunk; return true; }) as typeof process.stdout.write;
+  // the test runner's own messages to its parent (binary chunks) pass through
+  process.stdout.write = ((c: string | Uint8Array, ...rest: never[]) => (typeof c === 'string' ? ((out += c), true) : write(c, ...rest))) as typeof process.stdout.write;
   try { assert.equal(await fn(), 0); } finally { process.stdout.write = write; }
   return out;
 }
