@@ -1,14 +1,11 @@
-// Toy batches on worker threads (piscina) for `flow limit --toys` and the benchmark: the jobs are
-// split into a few groups per thread (each group one task carrying the workspace once), and the
-// results come back in job order. Optionally every finished batch is appended to a JSON-lines file
+// Toy batches on worker threads (src/stats/threads) for `flow limit --toys` and the benchmark,
+// results in job order. Optionally every finished batch is appended to a JSON-lines file
 // and read back on the next run with the same jobs: an interrupted toy limit resumes.
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { moduleExt } from '../../module-ext.ts';
+import { mapOnThreads } from '../threads/pool.ts';
 import type { ModelRef } from '../model-cache.ts';
 import type { ToyJob, ToyRunner } from './toy-limit.ts';
-
-const GROUPS_PER_THREAD = 4;
 
 function jobKey(ref: ModelRef, j: ToyJob): string {
   return createHash('sha256').update(JSON.stringify([ref.model, j.mu, j.pars, j.seed, j.count])).digest('hex');
@@ -34,24 +31,14 @@ export function threadRunner(ref: ModelRef, threads: number, resumeFile?: string
     const keys = jobs.map((j) => jobKey(ref, j));
     const todo = jobs.map((_, k) => k).filter((k) => !done.has(keys[k]!));
     reused += jobs.length - todo.length;
-    const save = (k: number, values: number[]) => {
-      done.set(keys[k]!, values);
-      if (resumeFile) appendFileSync(resumeFile, `${JSON.stringify({ key: keys[k], values })}\n`);
-    };
-    if (todo.length > 0 && threads <= 1) {
-      const { default: run } = await import('./toy-worker.ts');
-      for (const k of todo) save(k, run({ ref, jobs: [jobs[k]!] })[0]!);
-    } else if (todo.length > 0) {
-      const { Piscina } = await import('piscina');
-      const pool = new Piscina({ filename: new URL(`./toy-worker${moduleExt(import.meta.url)}`, import.meta.url).href, minThreads: threads, maxThreads: threads });
-      try {
-        const groups = Array.from({ length: Math.min(todo.length, threads * GROUPS_PER_THREAD) }, (_, g) => todo.filter((_, i) => i % (threads * GROUPS_PER_THREAD) === g));
-        await Promise.all(groups.map(async (g) => {
-          const out = (await pool.run({ ref, jobs: g.map((k) => jobs[k]!) })) as number[][];
-          g.forEach((k, i) => save(k, out[i]!));
-        }));
-      } finally { await pool.destroy(); }
-    }
+    // every finished group is saved at once: an interruption loses only the groups under way
+    await mapOnThreads(ref, 'toys', todo.map((k) => jobs[k]!), undefined, threads, (indices, results) => {
+      indices.forEach((i, r) => {
+        const k = todo[i]!;
+        done.set(keys[k]!, results[r]!);
+        if (resumeFile) appendFileSync(resumeFile, `${JSON.stringify({ key: keys[k], values: results[r] })}\n`);
+      });
+    });
     return keys.map((key) => done.get(key)!);
   };
   return Object.assign(runner, { reused: () => reused });
