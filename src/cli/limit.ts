@@ -10,7 +10,8 @@ import { availableParallelism } from 'node:os';
 import type { Model } from '../stats/model.ts';
 import type { Workspace } from '../stats/workspace.ts';
 
-const usage = `usage: flow limit WS.json [--measurement M] [--poi-value 1] [--scan-limits] [--toys N [--seed S] [--out DIR]] [--json]
+const usage = `usage: flow limit WS.json [--measurement M] [--poi-value 1] [--scan-limits] [--json]
+                  [--toys N [--seed S] [--workers W] [--toy-points P] [--toy-range lo,hi] [--out DIR]]
 
   Asymptotic CLs with the qtilde test statistic at --poi-value (default 1), the 95% CL upper limit on
   the POI (observed and -2..+2 sigma expected, by root finding to a relative 1e-5) and the discovery
@@ -18,10 +19,15 @@ const usage = `usage: flow limit WS.json [--measurement M] [--poi-value 1] [--sc
   flagged; --scan-limits uses pyhf's 201-point scan over the bounds instead (resolution: its step).
   upper_limit_outside says per limit (observed, then expected) 'above' / 'below' / null,
   upper_limit_resolution gives each one's absolute resolution, upper_limit_notes says it in words.
-  --toys N: CLs at --poi-value from N toys per hypothesis (pyhf's ToyCalculator: qtilde, CLs+b and
-  CLb as tail fractions, expected band from the b-only toys; seeded by --seed, default 0) instead of
-  asymptotics; adds "calculator": "toys", "ntoys", "cls_obs_error" (binomial). Upper limits stay
-  asymptotic. --out DIR writes the figure DIR/toys.svg (the two test-statistic distributions).
+  --toys N: pyhf's ToyCalculator with N toys per hypothesis (qtilde, CLs+b and CLb as tail fractions,
+  expected band from the b-only toys; seeded by --seed, default 0): CLs at --poi-value, and the upper
+  limits from toy CLs on a grid of --toy-points POI values (default 10; 0: limits stay asymptotic)
+  over --toy-range (default: half the smallest to 1.5 x the largest asymptotic limit), interpolated
+  where CLs first falls below 0.05. Adds "calculator": "toys", "ntoys", "cls_obs_error",
+  "upper_limit_method": "toys", "upper_limit_obs_error", "upper_limit_obs_asymptotic",
+  "upper_limit_exp_asymptotic", "toy_scan". The batches run on --workers threads (default: the cores);
+  --out DIR writes DIR/toys.svg (the two test-statistic distributions) and keeps finished batches in
+  DIR/toys-batches.jsonl, which the next run with the same settings reuses.
   --json prints {"cls_obs": x, "cls_exp": [5 values], "upper_limit_obs": x, "upper_limit_exp": [5 values],
                  "p0_obs": x, "p0_exp": x, "significance_obs": z, "significance_exp": z}`;
 
