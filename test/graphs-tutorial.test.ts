@@ -103,5 +103,10 @@ test('a missing histogram names the cabinetry config line that wants it (graph a
     assert.notEqual(b.status, 0);
     assert.match(b.stderr, new RegExp(`missing histogram "4j2b_ttbar_PS_var".*wanted by ${AGC_CONFIG_PATH.replaceAll('.', '\\.')}:${upLine}: Systematics\\[1\\] "PS variation" Up`));
     assert.equal(b.stderr.trim().split('\n').length, 1, b.stderr);
+    // without --histograms: the file named by the config's InputPath, next to the config
+    writeFileSync(join(dir, 'cabinetry_config.yml'), readFileSync(AGC_CONFIG_PATH));
+    const c = flow(['workspace', 'build', join(dir, 'cabinetry_config.yml'), '--out', join(dir, 'ws.json')]);
+    assert.notEqual(c.status, 0);
+    assert.ok(c.stderr.includes(`missing histogram "4j2b_ttbar_PS_var" (needed by the cabinetry config) (wanted by ${join(dir, 'cabinetry_config.yml')}:${upLine}: Systematics[1] "PS variation" Up)`), c.stderr);
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
