@@ -143,6 +143,25 @@ export function cleanPartFiles(dir: string, maxAgeMs: number, now = Date.now()):
   return removed;
 }
 
+/** Finished files in `dir` (not the writers' `.part` temp files) and their bytes; none if absent. */
+export function generatedFiles(dir: string): { files: number; bytes: number } {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return { files: 0, bytes: 0 };
+  }
+  let files = 0, bytes = 0;
+  for (const name of names) {
+    if (name.endsWith('.part')) continue;
+    const size = fileSize(join(dir, name));
+    if (size < 0) continue;
+    files++;
+    bytes += size;
+  }
+  return { files, bytes };
+}
+
 /** Whether a process of this machine still runs (EPERM: it does, owned by another user). */
 export function pidAlive(pid: number): boolean {
   try {

@@ -6,6 +6,9 @@
 //                               (sha256 -> bytes for small blobs), `memo` (memo tables)
 //   blobs/ab/cdef...            payloads of at least `inlineMaxBytes` bytes, one file per sha256
 //   tmp/                        temp files of writers in progress, trash of `clear`
+//   index.mdb-walked            index.mdb's identity at the last clean close (index-stamp.ts)
+//   generated/                  the generate node's synthetic samples (counted by stats, removed
+//                               by clear, interrupted writes swept at open and by gc)
 //
 // Crash safety: put() writes every blob file first (temp file, fsync, rename, fsync of the
 // directory) and only then commits the entry in one LMDB write transaction; small blobs go into
@@ -21,7 +24,8 @@
 // read, since LMDB does not checksum its pages. A value that fails its digest or does not decode is
 // a miss: dropped with a warning (`onWarning`) and recomputed by the engine. An index whose meta
 // pages do not fit its file, or whose b-trees cannot be walked, is moved aside before it is used
-// (index-file.ts) and a fresh one is built; the blobs it referred to are swept.
+// (index-file.ts) and a fresh one is built; the blobs it referred to are swept. The b-tree walk is
+// skipped when index.mdb is still exactly the file a store left at close (index-stamp.ts).
 import { mkdirSync, readFileSync, renameSync, rmSync, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -29,8 +33,10 @@ import { deserialize, serialize } from 'node:v8';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { canonicalJson, sha256 } from './hash.ts';
 import { indexFileProblem } from './index-file.ts';
+import { indexUnchangedSinceClose, stampIndexAtClose } from './index-stamp.ts';
 import { seal, unseal } from './sealed.ts';
-import { blobPath, cleanPartFiles, cleanTemp, fileSize, fsyncDir, listBlobFiles, tempName, unlinkQuiet, writeBlobFile } from './blobfiles.ts';
+import { blobPath, cleanPartFiles, cleanTemp, fileSize, fsyncDir, generatedFiles, listBlobFiles, tempName, unlinkQuiet, writeBlobFile } from './blobfiles.ts';
+import { generatedDir } from './location.ts';
 import type { CacheEntry, CacheStats, GcOptions, MemoTable, PutRequest, Store, VerifyReport } from './types.ts';
 
 export interface OpenStoreOptions {
@@ -92,7 +98,7 @@ export async function openStore(dir: string, opts: OpenStoreOptions = {}): Promi
   }
   if (damaged) await store.sweepOrphans(); // their entries went with the old index
   cleanTemp(store.tmpDir, store.staleTempMs);
-  cleanPartFiles(join(root, 'generated'), store.staleTempMs); // samples whose generation was killed
+  cleanPartFiles(generatedDir(root), store.staleTempMs); // samples whose generation was killed
   return store;
 }
 
@@ -107,7 +113,7 @@ function tryOpen(root: string, opts: OpenStoreOptions, warn: (m: string) => void
   }
   try {
     const store = new LmdbStore(root, env, opts, warn);
-    store.walkIndex();
+    if (!indexUnchangedSinceClose(join(root, 'index.mdb'))) store.walkIndex();
     return store;
   } catch (err) {
     env.close().catch(() => {});
@@ -165,6 +171,8 @@ class LmdbStore implements Store {
   /** Drops of corrupt entries found by sync readers (get, ls), awaited by flush and close. */
   private readonly drops = new Map<string, Promise<void>>();
   private closed = false;
+  /** Whether this open walked the index's b-trees (false: the file was as a store left it at close). */
+  indexWalked = false;
 
   constructor(dir: string, env: RootDatabase, opts: OpenStoreOptions, warn: (message: string) => void) {
     this.dir = dir;
@@ -331,7 +339,7 @@ class LmdbStore implements Store {
     }
     let bytes = 0;
     for (const s of sizes.values()) bytes += s;
-    return { dir: this.dir, entries, blobs: sizes.size, bytes, oldest, newest, indexBytes: Math.max(0, fileSize(join(this.dir, 'index.mdb'))) };
+    return { dir: this.dir, entries, blobs: sizes.size, bytes, oldest, newest, indexBytes: Math.max(0, fileSize(join(this.dir, 'index.mdb'))), generated: generatedFiles(generatedDir(this.dir)) };
   }
 
   async gc(opts: GcOptions): Promise<{ removedEntries: number; removedBytes: number }> {
@@ -380,6 +388,7 @@ class LmdbStore implements Store {
       return { removedEntries: evict.size, removedBytes: this.sweepUnreferenced(live) };
     });
     cleanTemp(this.tmpDir, this.staleTempMs);
+    cleanPartFiles(generatedDir(this.dir), this.staleTempMs);
     return result;
   }
 
@@ -391,7 +400,10 @@ class LmdbStore implements Store {
       // moving blobs/ away is one atomic step under the lock; deleting the files can wait
       if (existsSync(this.blobsDir)) renameSync(this.blobsDir, trash);
       mkdirSync(this.blobsDir, { recursive: true });
+      // the generated samples too (a run writes them again when it needs them)
+      if (existsSync(generatedDir(this.dir))) renameSync(generatedDir(this.dir), `${trash}-generated`);
     });
+    rmSync(`${trash}-generated`, { recursive: true, force: true });
     rmSync(trash, { recursive: true, force: true });
   }
 
@@ -457,11 +469,13 @@ class LmdbStore implements Store {
     await Promise.all(this.drops.values());
     this.closed = true;
     await this.env.close();
+    stampIndexAtClose(join(this.dir, 'index.mdb'));
   }
 
   /** Visits every key of every table, so a damaged b-tree is found at open, not mid-run. */
   walkIndex(): void {
     for (const db of [this.entries, this.used, this.inline, this.memos]) for (const _ of db.getKeys()) void _;
+    this.indexWalked = true;
   }
 
   /** Deletes every blob no entry refers to (after a damaged index was replaced). */

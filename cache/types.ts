@@ -40,6 +40,9 @@ export interface CacheStats {
   newest?: number;
   /** Size of the LMDB index file (entries, inline blobs, memos) on disk. */
   indexBytes?: number;
+  /** Samples of the generate node in <cache>/generated/ (location.ts): not entries, but the
+   *  store's files too. */
+  generated?: { files: number; bytes: number };
 }
 
 export interface GcOptions {

@@ -14,9 +14,8 @@
 //   flow run graphs/datacards.ts
 //   flow run graphs/datacards.ts --set years=2016,2017,2018 --set analysis=hzz
 //   flow run graphs/datacards.ts --set filesets=2016=inputs_2016.json,2017=inputs_2017.json
-import { graph, z, type DatacardParams as DatacardOptions, type GraphBuilder, type Handle } from '../src/index.ts';
-import { HZZ_BRANCHES, hzzAxes, hzzFillFn, hzzSelectFn } from '../src/analysis/index.ts';
-import { UserError } from '../src/errors.ts';
+import { graph, z, UserError, type DatacardParams as DatacardOptions, type GraphBuilder, type Handle } from 'hepflow';
+import { HZZ_BRANCHES, hzzAxes, hzzFillFn, hzzSelectFn } from 'hepflow/analysis';
 import {
   AGC_PROCESSES, AGC_TTBAR_VARIATIONS, AGC_XSEC, agcAnalysisParams, agcHistograms, binRangeError, binRangeOk, generatedSamples, missingFromFileset,
   pseudodataSums, rebinnedEdges,

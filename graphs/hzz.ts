@@ -9,9 +9,7 @@
 //   flow run graphs/hzz.ts --set bins=17        only fill and what follows re-run
 //   flow run graphs/hzz.ts --set remote=true    the real ATLAS Open Data 2020 4-lepton files over https
 //   flow run graphs/hzz.ts --set inputs=DIR     the same files, downloaded into DIR
-import { graph, z, type SelectResult } from '../src/index.ts';
-import { and, compress, eq, isIn, times } from '../src/columnar/index.ts';
-import { regular, strCategory } from '../src/hist/index.ts';
+import { graph, z, and, compress, eq, isIn, times, regular, strCategory, type SelectResult } from 'hepflow';
 
 const params = z.object({
   /** Directory with the ATLAS Open Data 4lep files (data_*.4lep.root, mc_*.4lep.root). */
@@ -141,7 +139,8 @@ export default graph('hzz', { params }, (g, p) => {
   const fit = g.fit('fit', ws);
   const limit = g.limit('limit', ws, { poiValue: 1, cl: 0.95 });
   g.plot('figures', [fit, limit], {
-    labels: offline ? ['ATLAS Open Data', 'simulated samples', `√s = 13 TeV, ${p.lumi / 1000} fb⁻¹`] : ['ATLAS Open Data', `√s = 13 TeV, ${p.lumi / 1000} fb⁻¹`],
+    label: 'ATLAS Open Data', sqrts: 13, lumi: p.lumi / 1000,
+    labels: offline ? ['simulated samples'] : [],
     sampleLabels: { Signal: 'H (125 GeV)', 'Background ZZ*': 'ZZ*', 'Background Z, ttbar': 'Z, tt̄' },
     poiLabel: 'Signal strength μ',
     correlation: { threshold: 0.15 },

@@ -1,6 +1,6 @@
 // The README's example: dijet masses in generated CMS NanoAOD ttbar events (the W peak at 80 GeV).
 //   flow run graphs/quickstart.ts --set events=50000
-import { graph, z, regular, strCategory, ge } from '../src/index.ts';
+import { graph, z, regular, strCategory, ge } from 'hepflow';
 
 export default graph('quickstart', { params: z.object({ events: z.number().int().positive().default(100_000), bins: z.number().default(40) }) }, (g, p) => {
   const files = g.generate('inputs', { kind: 'nanoaod', samples: { ttbar: { process: 'ttbar', events: p.events } } });

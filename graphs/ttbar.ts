@@ -17,13 +17,11 @@
 //   flow run graphs/ttbar.ts --set fileset=my_inputs.json     your files (nanoaod_inputs.json format)
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { graph, z, defineNodeKind, type GenerateParams, type GraphBuilder, type Handle } from '../src/index.ts';
-import type { EventColumnBatch, Jagged } from '../src/columns.ts';
-import { AGC_BRANCHES_V1, AGC_BRANCHES_V2, AGC_PSEUDODATA, agcAxes, agcFillFn, agcHistogram, agcSelectFn } from '../src/analysis/index.ts';
-import type { HistogramsArtifact } from '../src/hist/index.ts';
-import type { OutputContext } from '../src/engine/node-kind.ts';
-import { UserError } from '../src/errors.ts';
-import { plotKind } from '../nodes/plot.ts';
+import {
+  graph, z, defineNodeKind, UserError, type EventColumnBatch, type GenerateParams, type GraphBuilder, type Handle, type HistogramsArtifact, type Jagged,
+} from 'hepflow';
+import { AGC_BRANCHES_V1, AGC_BRANCHES_V2, AGC_PSEUDODATA, agcAxes, agcFillFn, agcHistogram, agcSelectFn } from 'hepflow/analysis';
+import { plotKind } from 'hepflow/nodes';
 
 /** Cross-sections in pb, the AGC's table (utils.construct_fileset), used for every input kind. */
 export const AGC_XSEC: Record<string, number> = {
@@ -258,13 +256,13 @@ export const cutflowKind = defineNodeKind({
       const { all, exactly_1l, atleast_4j, ...regions } = a.cutflows[sample] ?? {};
       // the select node's `all` counts the events the skim's preselection kept
       const steps = { preselection: all, exactly_1l, atleast_4j };
-      out[sample] = { events: a.nevents[sample]! };
-      for (const [k, v] of Object.entries(steps)) if (v !== undefined) out[sample][k] = v;
-      Object.assign(out[sample], regions);
+      const row: Record<string, number> = (out[sample] = { events: a.nevents[sample] ?? 0 });
+      for (const [k, v] of Object.entries(steps)) if (v !== undefined) row[k] = v;
+      Object.assign(row, regions);
     }
     return out;
   },
-  async writeOutputs(value: unknown, p: { output: string }, ctx: OutputContext) {
+  async writeOutputs(value, p, ctx) {
     await ctx.writeFile(p.output, `${JSON.stringify(value, null, 1)}\n`);
   },
 });
@@ -297,7 +295,8 @@ export default graph('ttbar', { params: ttbarParams }, (g, p) => {
   g.node(cutflowKind, 'cutflow', filled, {});
   const generated = inputSource(p).kind === 'generated';
   const figures = {
-    labels: [generated ? 'Simulation' : 'CMS Open Data', `√s = 13 TeV, ${(p.lumi / 1000).toPrecision(2)} fb⁻¹`],
+    label: 'CMS Open Data', sqrts: 13, lumi: p.lumi / 1000,
+    labels: generated ? ['simulated samples'] : [],
     xLabels: { '4j1b CR': 'H_{T} [GeV]', '4j2b SR': 'm_{bjj} [GeV]', '4j1b': 'H_{T} [GeV]', '4j2b': 'm_{bjj} [GeV]' },
     histograms: { data: [], signal: [] },
     sampleLabels: AGC_SAMPLE_LABELS,

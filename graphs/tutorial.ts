@@ -10,7 +10,7 @@
 //   flow run graphs/tutorial.ts                                   the AGC's reference histograms and config
 //   flow run graphs/tutorial.ts --set histograms=out/ttbar/histograms.root
 //   flow run graphs/tutorial.ts --set workspace=workspace.json    fit and figures of an existing workspace
-import { graph, z } from '../src/index.ts';
+import { graph, z } from 'hepflow';
 
 const shared = (path: string) => new URL(`../../shared/data/agc/${path}`, import.meta.url).pathname;
 

@@ -213,7 +213,7 @@ export default defineNodeKind({
         if (p.maxFilesPerSample && (perSample.get(sv) ?? 0) >= p.maxFilesPerSample) continue;
         perSample.set(sv, (perSample.get(sv) ?? 0) + 1);
         try {
-          const fp: FileFingerprint = isUrl(path) && p.remote === 'url' ? urlOnly(path) : await fingerprint(path, { content: p.contentHash });
+          const fp: FileFingerprint = isUrl(path) && p.remote === 'url' ? urlOnly(path) : await fingerprint(path, { content: p.contentHash, memo: p.contentHash ? ctx.memoTable?.('content-sha256') : undefined });
           const info: FileInfo = {
             path, sample: pend.sample, process: p.process?.[pend.sample] ?? pend.process ?? pend.sample, variation: pend.variation,
             fingerprint: fp,

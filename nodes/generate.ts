@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { strictParams } from '../src/engine/strict-params.ts';
 import { fingerprintLocal } from '../cache/fingerprint.ts';
-import { resolveCacheDir } from '../cache/location.ts';
+import { generatedDir, resolveCacheDir } from '../cache/location.ts';
 import { defineNodeKind, type FileInfo, type FileSet } from '../src/engine/node-kind.ts';
 import { UserError } from '../src/errors.ts';
 import { moduleExt } from '../src/module-ext.ts';
@@ -87,7 +87,7 @@ export default defineNodeKind({
     const { writeSample, sampleKinds } = await import('../src/gen/index.ts');
     const { nanoaodCrossSections } = await import('../src/gen/nanoaod.ts');
     const kind = sampleKinds[p.kind];
-    const dir = resolve(p.dir ?? join(ctx.cacheDir ?? resolveCacheDir(), 'generated'));
+    const dir = resolve(p.dir ?? generatedDir(ctx.cacheDir ?? resolveCacheDir()));
     const files: FileInfo[] = [];
     const specs = Object.entries(p.samples);
     let done = 0;
@@ -109,10 +109,13 @@ export default defineNodeKind({
           const compression = p.compression === 'none' ? { algorithm: 'none' as const } : { algorithm: p.compression, level: p.compression === 'zstd' ? 3 : 1 };
           await writeSample({ kind: p.kind, out: path, events: s.events, seed, process: s.process, variation: genVariation, compression });
         }
+        const fingerprint = await fingerprintLocal(path);
         let xsec = s.xsec;
         let sumw: number | undefined;
         if (p.kind === 'atlas4lep' && s.process !== 'data') {
-          const md = await atlasMetadata(path);
+          // read once per file version (path, size, mtime): opening it costs jsroot's streamer
+          // parsing, most of a no-change re-run otherwise
+          const md = await ctx.memo(['atlas-metadata', fingerprint], () => atlasMetadata(path));
           xsec ??= md.xsec;
           sumw = md.sumw;
         } else if (p.kind === 'nanoaod' && s.process !== 'data') {
@@ -121,7 +124,7 @@ export default defineNodeKind({
         files.push({
           path, sample, process: s.label ?? sample, variation: s.variation, xsec, nevts: s.events, sumw,
           metadata: { ...(s.metadata ?? {}), isData: s.process === 'data', generator: p.kind, generatorProcess: s.process, tree: kind.tree },
-          fingerprint: await fingerprintLocal(path),
+          fingerprint,
         });
         ctx.progress?.(++done, total, 'files');
       }

@@ -5,12 +5,14 @@
 // the top N).
 import { z } from 'zod';
 import { strictParams } from '../src/engine/strict-params.ts';
+import { experimentOf, experimentParams } from '../src/report/experiment.ts';
 import { defineNodeKind, type NodeContext, type OutputContext } from '../src/engine/node-kind.ts';
 import { pyhfWorkspace, type WorkspaceArtifact } from '../src/report/artifacts.ts';
 import type { ModelRef } from '../src/stats/model-cache.ts';
 import type { RankingJson } from '../src/stats/infer/ranking.ts';
 
 export const params = strictParams({
+  ...experimentParams,
   measurement: z.string().optional(),
   /** parameters in the figure */
   top: z.int().min(1).default(20),
@@ -31,7 +33,7 @@ async function impactTask(item: ImpactItem): Promise<number> {
 export default defineNodeKind({
   kind: 'ranking',
   level: 'global',
-  version: '1',
+  version: '2',
   description: 'impacts of the nuisance parameters on the POI (parallel, resumable), with the ranking figure',
   params,
   inputs: ['Workspace'],
@@ -58,7 +60,7 @@ export default defineNodeKind({
     fits.forEach((f, k) => { shifts[f.slot] = done[k]!; });
     const result = ranking.rankingJson(model, nominal, ranking.impactsFromShifts(model, nominal, plan, shifts));
     ctx.log(`${plan.length} parameters, ${fits.length} fits; largest post-fit impact: ${result.parameters[0]?.name ?? 'none'}`);
-    const svg = p.figure === false ? undefined : await (await import('../src/plot/ranking.ts')).rankingPlot({ ...result, top: p.top });
+    const svg = p.figure === false ? undefined : await (await import('../src/plot/ranking.ts')).rankingPlot({ ...result, top: p.top, experiment: experimentOf(p).experiment });
     return { ...result, measurement: model.measurement, ...(svg ? { svg } : {}) };
   },
   async writeOutputs(value: RankingArtifact, p: Params, ctx: OutputContext) {

@@ -5,12 +5,14 @@
 // `flow scan --json` prints it, and the figure scan.svg (1 and 2 sigma lines; 2D: contours).
 import { z } from 'zod';
 import { strictParams } from '../src/engine/strict-params.ts';
+import { experimentOf, experimentParams } from '../src/report/experiment.ts';
 import { defineNodeKind, type NodeContext, type OutputContext } from '../src/engine/node-kind.ts';
 import { pyhfWorkspace, type WorkspaceArtifact } from '../src/report/artifacts.ts';
 import type { ModelRef } from '../src/stats/model-cache.ts';
 import type { ScanResult } from '../src/stats/infer/scan.ts';
 
 export const params = strictParams({
+  ...experimentParams,
   measurement: z.string().optional(),
   /** one or two parameters (pyhf names, `name[i]` for vector parameters) */
   pars: z.array(z.string()).min(1).max(2),
@@ -35,7 +37,7 @@ async function pointTask(item: PointItem): Promise<number> {
 export default defineNodeKind({
   kind: 'scan',
   level: 'global',
-  version: '1',
+  version: '2',
   description: 'profile-likelihood scan of one or two parameters (parallel, resumable), with its figure',
   params,
   inputs: ['Workspace'],
@@ -59,7 +61,7 @@ export default defineNodeKind({
     const nll = await ctx.parallel<PointItem, number>('point', items, { memo: true });
     const result = scanResult(grid, free.twiceNll, free.bestfit, nll);
     ctx.log(`${p.pars.join(', ')}: ${grid.points.length} points, twice_nll_min ${free.twiceNll.toFixed(4)}`);
-    const svg = p.figure === false ? undefined : await (await import('../src/plot/scan.ts')).scanPlot(result);
+    const svg = p.figure === false ? undefined : await (await import('../src/plot/scan.ts')).scanPlot({ ...result, experiment: experimentOf(p).experiment });
     return { ...result, measurement: model.measurement, ...(svg ? { svg } : {}) };
   },
   async writeOutputs(value: ScanArtifact, p: Params, ctx: OutputContext) {

@@ -16,7 +16,8 @@ export type {
 } from './engine/node-kind.ts';
 export { registerNodeKind } from './engine/registry.ts';
 export type { RunEvent } from './engine/events.ts';
-export type { Column, ColumnBatch, Jagged, NumericArray } from './columns.ts';
+export type { Column, ColumnBatch, EventColumn, EventColumnBatch, FixedSize, Jagged, NumericArray } from './columns.ts';
+export { UserError } from './errors.ts';
 
 /** zod schema of a user function in node params: `where: fn<(e: Row) => boolean>()`. */
 export function fn<T extends (...args: any[]) => unknown>(message = 'expected a function') {
@@ -26,5 +27,6 @@ export function fn<T extends (...args: any[]) => unknown>(message = 'expected a 
 // What graph modules use every day: columnar helpers, histogram axes, node function types.
 export * from './columnar/index.ts';
 export { Hist, regular, variable, strCategory, intCategory } from './hist/index.ts';
+export type { HistogramsArtifact } from './hist/index.ts';
 export type { SelectFn, SelectResult, SelectContext } from '../nodes/select.ts';
 export type { FillFn, FillContext } from '../nodes/fill.ts';

@@ -2,9 +2,10 @@
 // Expected values come from node:crypto and the filesystem, not from the store.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { open } from 'lmdb';
 import { openStore, CorruptBlobError, MissingBlobError, type OpenStoreOptions } from '../cache/store.ts';
 import type { Store } from '../cache/types.ts';
 import { bytes, hex } from './cache-helpers.ts';
@@ -91,7 +92,7 @@ test('a corrupt blob throws CorruptBlobError naming the file, drops its entries,
     await store.put({ key: 'z', label: {}, meta: 3, payloads: [bytes(30_000, 6)] });
     const file = join(dir, 'blobs', h.slice(0, 2), h.slice(2));
     const bad = readFileSync(file);
-    bad[1000] ^= 0xff; // same size, different content
+    bad[1000]! ^= 0xff; // same size, different content
     writeFileSync(file, bad);
 
     await assert.rejects(store.readBlob(h), (err: unknown) => {
@@ -237,5 +238,57 @@ test('bad keys and unserialisable meta are refused before anything is written', 
     await assert.rejects(store.put({ key: 'f', label: {}, meta: { f: () => 1 }, payloads: [bytes(30_000, 50)] }), /cache put f: meta is not serialisable/);
     assert.deepEqual(blobFilesOnDisk(dir), []);
     assert.ok(statSync(join(dir, 'index.mdb')).isFile());
+  });
+});
+
+test('the b-tree walk at open is skipped only for an index exactly as a store closed it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hepflow-store-walk-'));
+  try {
+    const walked = async (at = dir): Promise<boolean> => {
+      const s = await openStore(at);
+      const w = (s as unknown as { indexWalked: boolean }).indexWalked;
+      await s.close();
+      return w;
+    };
+    const first = await openStore(dir);
+    assert.equal((first as unknown as { indexWalked: boolean }).indexWalked, true, 'no stamp yet');
+    await first.put({ key: 'k', label: { node: 'n' }, meta: { v: 1 }, payloads: [new Uint8Array(10)] });
+    await first.close();
+    assert.equal(await walked(), false, 'as the last store left it');
+    // written and not closed cleanly: the process died (its stamp is never written)
+    const env = open({ path: join(dir, 'index.mdb'), compression: false, maxDbs: 8 });
+    await env.openDB({ name: 'used', encoding: 'msgpack' }).put('k', 5);
+    await env.close();
+    assert.equal(await walked(), true, 'written behind the stamp');
+    assert.equal(await walked(), false, 'stamped again by that clean close');
+    const mtime = statSync(join(dir, 'index.mdb')).mtime;
+    utimesSync(join(dir, 'index.mdb'), mtime, new Date(mtime.getTime() - 1000));
+    assert.equal(await walked(), true, 'another mtime');
+    const copy = `${dir}-copy`;
+    cpSync(dir, copy, { recursive: true, preserveTimestamps: true });
+    try {
+      assert.equal(await walked(copy), true, 'a copy is another file');
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('generated samples (<cache>/generated): counted by stats, kept by gc, removed by clear; stale part files swept', async () => {
+  await withStore({ staleTempMs: 0 }, async (store, dir) => {
+    const gen = join(dir, 'generated');
+    mkdirSync(gen, { recursive: true });
+    writeFileSync(join(gen, 'nanoaod-ttbar-100ev-seed1-zstd-abc.root'), bytes(3000, 7));
+    writeFileSync(join(gen, 'atlas4lep-zz-10ev-seed2-zlib-abc.root'), bytes(500, 8));
+    // an interrupted write of a process that is gone (pid 2^22 + 1 is above Linux's pid_max default)
+    writeFileSync(join(gen, `.nanoaod-x.root.${2 ** 22 + 1}.1.part`), bytes(10, 9));
+    assert.deepEqual(store.stats().generated, { files: 2, bytes: 3500 });
+    await store.gc({ olderThanMs: 0 });
+    assert.deepEqual(readdirSync(gen).sort(), ['atlas4lep-zz-10ev-seed2-zlib-abc.root', 'nanoaod-ttbar-100ev-seed1-zstd-abc.root']);
+    await store.clear();
+    assert.equal(existsSync(gen), false);
+    assert.deepEqual(store.stats().generated, { files: 0, bytes: 0 });
   });
 });

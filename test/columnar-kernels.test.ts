@@ -26,10 +26,10 @@ test('combinations: n choose k per event, lexicographic like ak.combinations', (
   const r = new Rng(5);
   const counts = Array.from({ length: 300 }, () => Math.floor(r.uniform() * 9));
   const off = new Int32Array(counts.length + 1);
-  counts.forEach((c, i) => { off[i + 1] = off[i] + c; });
+  counts.forEach((c, i) => { off[i + 1] = off[i]! + c; });
   for (const k of [2, 3, 4]) {
     const c = combinations(off, k);
-    counts.forEach((n, i) => assert.equal(c.offsets[i + 1] - c.offsets[i], choose(n, k)));
+    counts.forEach((n, i) => assert.equal(c.offsets[i + 1]! - c.offsets[i]!, choose(n, k)));
   }
   const c3 = combinations(Int32Array.of(0, 4), 3);
   const triples = Array.from({ length: 4 }, (_, t) => c3.slots.map((s) => s[t]));
@@ -42,15 +42,15 @@ test('four-vectors: invariant masses against hand-computed values', () => {
   // two back-to-back massless 45 GeV objects: m = 90
   const off = Int32Array.of(0, 2);
   const p = P4s.fromPtEtaPhiM(off, [45, 45], [0, 0], [0, Math.PI], [0, 0]);
-  assert.ok(close(p.sumPerEvent().mass().content[0], 90));
+  assert.ok(close(p.sumPerEvent().mass().content[0]!, 90));
   // pt/eta/phi round trip and E for a massive object
   const q = P4s.fromPtEtaPhiM(Int32Array.of(0, 1), [30], [1.2], [-2.0], [10]);
-  assert.ok(close(q.pt().content[0], 30) && close(q.eta().content[0], 1.2) && close(q.phi().content[0], -2.0));
-  assert.ok(close(q.mass().content[0], 10, 1e-7));
-  assert.ok(close(q.E[0], Math.sqrt((30 * Math.cosh(1.2)) ** 2 + 100)));
+  assert.ok(close(q.pt().content[0]!, 30) && close(q.eta().content[0]!, 1.2) && close(q.phi().content[0]!, -2.0));
+  assert.ok(close(q.mass().content[0]!, 10, 1e-7));
+  assert.ok(close(q.E[0]!, Math.sqrt((30 * Math.cosh(1.2)) ** 2 + 100)));
   // ptEtaPhiE and sums over combinations
   const e = P4s.fromPxPyPzE(identityOffsets(1), [3], [4], [12], [14]);
-  assert.ok(close(e.mass().content[0], Math.sqrt(14 * 14 - 9 - 16 - 144)));
+  assert.ok(close(e.mass().content[0]!, Math.sqrt(14 * 14 - 9 - 16 - 144)));
   assert.ok(close(deltaPhi(3, -3), 6 - 2 * Math.PI));
   assert.ok(close(deltaR(0, 0.1, 0.3, -0.3), Math.hypot(0.3, 0.4)));
 });
@@ -99,8 +99,8 @@ test('fused AGC trijet kernel equals the generic combinations -> sum -> filter -
   const r = new Rng(21), n = 400;
   const counts = Array.from({ length: n }, () => Math.floor(r.uniform() * 9));
   const off = new Int32Array(n + 1);
-  counts.forEach((c, i) => { off[i + 1] = off[i] + c; });
-  const m = off[n], col = (f: () => number) => ({ offsets: off, content: Float64Array.from({ length: m }, f) });
+  counts.forEach((c, i) => { off[i + 1] = off[i]! + c; });
+  const m = off[n]!, col = (f: () => number) => ({ offsets: off, content: Float64Array.from({ length: m }, f) });
   const ev = new Events({ entries: n, columns: { Jet_pt: col(() => 20 + 100 * r.uniform()), Jet_eta: col(() => r.uniform() * 4 - 2), Jet_phi: col(() => r.uniform() * 6 - 3), Jet_mass: col(() => 10 * r.uniform()), Jet_btagCSVV2: col(() => r.uniform()) } });
   const jets = ev.collection('Jet');
   const tri = jets.combinations(3), p4 = jets.p4().sumCombinations(tri);
@@ -110,7 +110,7 @@ test('fused AGC trijet kernel equals the generic combinations -> sum -> filter -
   let compared = 0;
   generic.forEach((g, i) => {
     if (Number.isNaN(g)) { assert.ok(Number.isNaN(fused[i])); return; }
-    assert.ok(Math.abs(g - fused[i]) < 1e-9 * g, `event ${i}`); compared++;
+    assert.ok(Math.abs(g - fused[i]!) < 1e-9 * g, `event ${i}`); compared++;
   });
   assert.ok(compared > 100);
 });
@@ -119,7 +119,7 @@ test('normalArray gives the same sequence as repeated normal() calls', () => {
   const a = new Rng(3), b = new Rng(3);
   const one = Array.from({ length: 7 }, () => a.normal(1, 0.05));
   const arr = [...b.normalArray(3, 1, 0.05), ...b.normalArray(4, 1, 0.05)];
-  arr.forEach((x, i) => assert.ok(Math.abs(x - one[i]) < 1e-15, `${i}`));
+  arr.forEach((x, i) => assert.ok(Math.abs(x - one[i]!) < 1e-15, `${i}`));
 });
 
 test('minDeltaR cross-cleaning against a hand computation; field getters', () => {
@@ -131,8 +131,8 @@ test('minDeltaR cross-cleaning against a hand computation; field getters', () =>
   } });
   const d = ev.collection('Jet').minDeltaR(ev.collection('Muon'));
   const dphi = 3 - (-3) - 2 * Math.PI; // wrapped
-  assert.ok(close(d.content[0], Math.hypot(0.3, 3)));
-  assert.ok(close(d.content[1], Math.hypot(0.7, dphi)));
+  assert.ok(close(d.content[0]!, Math.hypot(0.3, 3)));
+  assert.ok(close(d.content[1]!, Math.hypot(0.7, dphi)));
   assert.equal(d.content[2], Infinity);
   assert.deepEqual(ev.collection('Jet').eta.toArrays(), [[0, 1], [2]]);
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { countingReads } from '../src/read-counter.ts';
 import { openSource } from '../src/root/read/source.ts';
 import { ReadTotals } from '../src/engine/read-totals.ts';
-import { reduceAll } from '../src/ui/state.ts';
+import { reduceAll } from './helpers/ui-state.ts';
 import { formatRead } from '../src/ui/format.ts';
 import type { FileInfo } from '../src/engine/node-kind.ts';
 import { tempDir } from './engine/harness.ts';

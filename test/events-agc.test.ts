@@ -23,14 +23,14 @@ function refSelect(r: Row, factor: (j: number) => number, v2: boolean): RefEvent
     for (const pt of arr('Electron_pt')) if (pt > 25) nlep++;
     for (const pt of arr('Muon_pt')) if (pt > 25) nlep++;
   } else {
-    arr('Electron_pt').forEach((pt, i) => { if (pt > 30 && Math.abs(arr('Electron_eta')[i]) < 2.1 && arr('Electron_cutBased')[i] === 4 && arr('Electron_sip3d')[i] < 4) nlep++; });
-    arr('Muon_pt').forEach((pt, i) => { if (pt > 30 && Math.abs(arr('Muon_eta')[i]) < 2.1 && arr('Muon_tightId')[i] && arr('Muon_sip3d')[i] < 4 && arr('Muon_pfRelIso04_all')[i] < 0.15) nlep++; });
+    arr('Electron_pt').forEach((pt, i) => { if (pt > 30 && Math.abs(arr('Electron_eta')[i]!) < 2.1 && arr('Electron_cutBased')[i] === 4 && arr('Electron_sip3d')[i]! < 4) nlep++; });
+    arr('Muon_pt').forEach((pt, i) => { if (pt > 30 && Math.abs(arr('Muon_eta')[i]!) < 2.1 && arr('Muon_tightId')[i] && arr('Muon_sip3d')[i]! < 4 && arr('Muon_pfRelIso04_all')[i]! < 0.15) nlep++; });
   }
   const jets: Array<{ pt: number; eta: number; phi: number; m: number; b: number }> = [];
   arr('Jet_pt').forEach((pt0, j) => {
     const pt = pt0 * factor(j);
-    const ok = v2 ? pt > 30 && Math.abs(arr('Jet_eta')[j]) < 2.4 && (arr('Jet_jetId')[j] & 4) === 4 : pt > 25;
-    if (ok) jets.push({ pt, eta: arr('Jet_eta')[j], phi: arr('Jet_phi')[j], m: arr('Jet_mass')[j], b: arr('Jet_btagCSVV2')[j] });
+    const ok = v2 ? pt > 30 && Math.abs(arr('Jet_eta')[j]!) < 2.4 && (arr('Jet_jetId')[j]! & 4) === 4 : pt > 25;
+    if (ok) jets.push({ pt, eta: arr('Jet_eta')[j]!, phi: arr('Jet_phi')[j]!, m: arr('Jet_mass')[j]!, b: arr('Jet_btagCSVV2')[j]! });
   });
   if (nlep !== 1 || jets.length < 4) return null;
   const nbStrict = jets.filter((j) => j.b > 0.5).length;
@@ -40,7 +40,7 @@ function refSelect(r: Row, factor: (j: number) => number, v2: boolean): RefEvent
   if (nbStrict >= 2) {
     let bestPt = -1, bestM = NaN;
     for (let a = 0; a < jets.length; a++) for (let b = a + 1; b < jets.length; b++) for (let c = b + 1; c < jets.length; c++) {
-      const t = [jets[a], jets[b], jets[c]];
+      const t = [jets[a]!, jets[b]!, jets[c]!];
       if (Math.max(...t.map((j) => j.b)) <= 0.5) continue;
       let px = 0, py = 0, pz = 0, E = 0;
       for (const j of t) {
@@ -68,7 +68,7 @@ function refHist(events: Array<RefEvent | null>, region: string, weight: (e: Ref
 function assertClose(actual: ArrayLike<number>, expected: number[], what: string): void {
   assert.equal(actual.length, expected.length, what);
   for (let i = 0; i < expected.length; i++) {
-    assert.ok(Math.abs(actual[i] - expected[i]) <= 1e-9 * Math.max(1, Math.abs(expected[i])), `${what} bin ${i}: ${actual[i]} vs ${expected[i]}`);
+    assert.ok(Math.abs(actual[i]! - expected[i]!) <= 1e-9 * Math.max(1, Math.abs(expected[i]!)), `${what} bin ${i}: ${actual[i]} vs ${expected[i]}`);
   }
 }
 
@@ -86,7 +86,7 @@ test('AGC selection on real CMS NanoAOD matches a per-event loop (nominal, JES, 
   const variations: Record<string, Array<RefEvent | null>> = {
     nominal: rows.map((r) => refSelect(r, () => 1, false)),
     pt_scale_up: rows.map((r) => refSelect(r, () => 1.03, false)),
-    pt_res_up: rows.map((r, i) => refSelect(r, (j) => smear[jetBase[i] + j], false)),
+    pt_res_up: rows.map((r, i) => refSelect(r, (j) => smear[jetBase[i]! + j]!, false)),
   };
   let selectedSomewhere = 0;
   for (const [name, evs] of Object.entries(variations)) {
@@ -101,7 +101,7 @@ test('AGC selection on real CMS NanoAOD matches a per-event loop (nominal, JES, 
   for (let i = 0; i < 4; i++) {
     for (const [dir, s] of [['up', 1], ['down', -1]] as const) {
       for (const region of ['4j1b', '4j2b']) {
-        const expected = refHist(variations.nominal, region, (e) => W * (1 + (s * 0.075 * (e.jetPt[i] ?? NaN)) / 50));
+        const expected = refHist(variations.nominal!, region, (e) => W * (1 + (s * 0.075 * (e.jetPt[i] ?? NaN)) / 50));
         assertClose(h.withFlow({ region, process: 'ttbar', variation: `btag_var_${i}_${dir}` }).values, expected, `${region} btag_var_${i}_${dir}`);
       }
     }
@@ -109,7 +109,7 @@ test('AGC selection on real CMS NanoAOD matches a per-event loop (nominal, JES, 
   // event counts per region from the selection's cutflow
   const sel = agcSelect(ev, sample, {}, SEED);
   for (const region of ['4j1b', '4j2b']) {
-    assert.equal(sel.meta.cutflow[`${region}__nominal`], variations.nominal.filter((e) => e?.region === region).length, `${region} count`);
+    assert.equal(sel.meta.cutflow[`${region}__nominal`], variations.nominal!.filter((e) => e?.region === region).length, `${region} count`);
   }
 });
 
@@ -125,7 +125,7 @@ test('AGC v2 selection with corrections.json matches a per-event loop; wjets get
     assertClose(h.withFlow({ region, process: 'wjets', variation: 'nominal' }).values, refHist(nominal, region, () => w), `v2 ${region}`);
     assertClose(h.withFlow({ region, process: 'wjets', variation: 'pt_scale_up' }).values, refHist(scale, region, () => w), `v2 ${region} JES`);
     assertClose(h.withFlow({ region, process: 'wjets', variation: 'scale_var_down' }).values, refHist(nominal, region, () => w * 0.975), `v2 ${region} scale_var_down`);
-    assertClose(h.withFlow({ region, process: 'wjets', variation: 'btag_var_1_up' }).values, refHist(nominal, region, (e) => w * (1 + (e.jetPt[1] * 0.075) / 50)), `v2 ${region} btag_var_1_up`);
+    assertClose(h.withFlow({ region, process: 'wjets', variation: 'btag_var_1_up' }).values, refHist(nominal, region, (e) => w * (1 + (e.jetPt[1]! * 0.075) / 50)), `v2 ${region} btag_var_1_up`);
   }
 });
 
@@ -158,7 +158,7 @@ function syntheticRows(n: number, seed: number): Row[] {
       Jet_phi: Array.from({ length: nj }, () => f32(u(-Math.PI, Math.PI))),
       Jet_mass: Array.from({ length: nj }, () => f32(u(2, 25))),
       Jet_btagCSVV2: Array.from({ length: nj }, () => (rng.uniform() < 0.05 ? 0.5 : f32(u(-0.3, 1)))),
-      Jet_jetId: Array.from({ length: nj }, () => [2, 6, 6][int(0, 2)]),
+      Jet_jetId: Array.from({ length: nj }, () => [2, 6, 6][int(0, 2)]!),
       Electron_pt: Array.from({ length: ne }, () => f32(u(10, 80))),
       Electron_eta: Array.from({ length: ne }, () => f32(u(-2.5, 2.5))),
       Electron_cutBased: Array.from({ length: ne }, () => int(2, 4)),
@@ -175,10 +175,10 @@ function syntheticRows(n: number, seed: number): Row[] {
 
 function rowsToBatch(rows: Row[]) {
   const columns: Record<string, { offsets: Int32Array; content: Float32Array }> = {};
-  for (const b of Object.keys(rows[0])) {
+  for (const b of Object.keys(rows[0]!)) {
     const offsets = new Int32Array(rows.length + 1);
-    rows.forEach((r, i) => { offsets[i + 1] = offsets[i] + (r[b] as number[]).length; });
-    const content = new Float32Array(offsets[rows.length]);
+    rows.forEach((r, i) => { offsets[i + 1] = offsets[i]! + (r[b] as number[]).length; });
+    const content = new Float32Array(offsets[rows.length]!);
     rows.forEach((r, i) => content.set(r[b] as number[], offsets[i]));
     columns[b] = { offsets, content };
   }
@@ -190,19 +190,19 @@ for (const selection of ['v1', 'v2'] as const) {
     const rows = syntheticRows(4000, selection === 'v1' ? 11 : 12);
     const batch = rowsToBatch(rows);
     const h = agcProcess(new Events(batch), sample, agcHistogram(), { selection }, SEED);
-    const smear = new Rng(SEED).normalArray(batch.columns.Jet_pt.content.length, 1, 0.05);
-    const base = batch.columns.Jet_pt.offsets;
+    const smear = new Rng(SEED).normalArray(batch.columns.Jet_pt!.content.length, 1, 0.05);
+    const base = batch.columns.Jet_pt!.offsets;
     const variations: Record<string, Array<RefEvent | null>> = {
       nominal: rows.map((r) => refSelect(r, () => 1, selection === 'v2')),
       pt_scale_up: rows.map((r) => refSelect(r, () => 1.03, selection === 'v2')),
-      pt_res_up: rows.map((r, i) => refSelect(r, (j) => smear[base[i] + j], selection === 'v2')),
+      pt_res_up: rows.map((r, i) => refSelect(r, (j) => smear[base[i]! + j]!, selection === 'v2')),
     };
     for (const region of ['4j1b', '4j2b']) {
-      assert.ok(variations.nominal.filter((e) => e?.region === region).length >= 20, `enough ${region} events`);
+      assert.ok(variations.nominal!.filter((e) => e?.region === region).length >= 20, `enough ${region} events`);
       for (const [name, evs] of Object.entries(variations)) {
         assertClose(h.withFlow({ region, process: 'ttbar', variation: name }).values, refHist(evs, region, () => W), `${selection} ${region} ${name}`);
       }
-      const expected = refHist(variations.nominal, region, (e) => W * (1 - (0.075 * e.jetPt[3]) / 50));
+      const expected = refHist(variations.nominal!, region, (e) => W * (1 - (0.075 * e.jetPt[3]!) / 50));
       assertClose(h.withFlow({ region, process: 'ttbar', variation: 'btag_var_3_down' }).values, expected, `${selection} ${region} btag_var_3_down`);
     }
   });

@@ -52,17 +52,17 @@ test('flow run of an AGC graph writes histograms equal to a direct run; new binn
       for (const v of ['nominal', 'pt_scale_up', 'btag_var_0_up']) {
         const name = v === 'nominal' ? `4j1b_${process}` : `4j1b_${process}_${v}`;
         const expected = h.slice({ region: '4j1b', process, variation: v }).rebinFrom('observable', 110, 2).withFlow();
-        assert.deepEqual(written[name].edges, [110, 150, 190, 230, 270, 310, 350, 390, 430, 470, 510, 550]);
-        written[name].contents.forEach((x, i) => assert.ok(Math.abs(x - expected.values[i]) < 1e-9 * Math.max(1, x), `${name} bin ${i}`));
+        assert.deepEqual(written[name]!.edges, [110, 150, 190, 230, 270, 310, 350, 390, 430, 470, 510, 550]);
+        written[name]!.contents.forEach((x, i) => assert.ok(Math.abs(x - expected.values[i]!) < 1e-9 * Math.max(1, x), `${name} bin ${i}`));
       }
-      assert.ok(written[`4j1b_${process}`].contents.some((x) => x > 0));
+      assert.ok(written[`4j1b_${process}`]!.contents.some((x) => x > 0));
     }
     assert.ok(existsSync(join(dir, 'out', 'histograms.root')));
     writeFileSync(join(dir, 'graph.ts'), graphSource(dir, 50));
     const nodes = flowRun(dir);
-    assert.equal(nodes.events.status, 'cached');
-    assert.equal(nodes.agc.status, 'cached');
-    assert.equal(nodes.hists.status, 'computed');
+    assert.equal(nodes.events!.status, 'cached');
+    assert.equal(nodes.agc!.status, 'cached');
+    assert.equal(nodes.hists!.status, 'computed');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -37,8 +37,8 @@ function genEvents(n: number, seed: number): ColumnBatch {
   const columns: ColumnBatch['columns'] = {};
   for (const [k, rows] of Object.entries(cols)) {
     const offsets = new Int32Array(n + 1);
-    rows.forEach((x, i) => { offsets[i + 1] = offsets[i] + x.length; });
-    const content = new Float32Array(offsets[n]);
+    rows.forEach((x, i) => { offsets[i + 1] = offsets[i]! + x.length; });
+    const content = new Float32Array(offsets[n]!);
     rows.forEach((x, i) => content.set(x, offsets[i]));
     columns[k] = { offsets, content };
   }
@@ -52,41 +52,41 @@ test('per-chunk fill + reduce equals one chunk; cutflows and nevents add up', as
   const batch = genEvents(3000, 3), f = file('ttbar');
   const whole = await fillKind.runChunk(await selectKind.runChunk(batch, selectParams, ctx(f, 0, 3000)), fillParams(), ctx(f, 0, 3000)) as HistogramsArtifact;
   // two chunks (the JER smearing seed differs per chunk, so compare seed-independent variations)
-  const halves = await Promise.all([[0, 1700], [1700, 3000]].map(async ([a, b]) => {
+  const halves = await Promise.all(([[0, 1700], [1700, 3000]] as const).map(async ([a, b]) => {
     const sub = sliceBatch(batch, a, b);
     return await fillKind.runChunk(await selectKind.runChunk(sub, selectParams, ctx(f, a, b)), fillParams(), ctx(f, a, b)) as HistogramsArtifact;
   }));
-  const merged = fillKind.reduce!.finish!(fillKind.reduce!.combine(halves[0], halves[1]));
-  const hw = fromData(fillKind.reduce!.finish!(whole).hists.agc), hm = fromData(merged.hists.agc);
+  const merged = fillKind.reduce!.finish!(fillKind.reduce!.combine(halves[0]!, halves[1]!));
+  const hw = fromData(fillKind.reduce!.finish!(whole).hists.agc!), hm = fromData(merged.hists.agc!);
   for (const v of ['nominal', 'pt_scale_up', 'btag_var_2_up']) for (const region of ['4j1b', '4j2b']) {
     const a = hw.withFlow({ region, process: 'ttbar', variation: v }).values, b = hm.withFlow({ region, process: 'ttbar', variation: v }).values;
-    a.forEach((x, i) => assert.ok(Math.abs(x - b[i]) < 1e-9 * Math.max(1, x), `${region} ${v} bin ${i}`));
+    a.forEach((x, i) => assert.ok(Math.abs(x - b[i]!) < 1e-9 * Math.max(1, x), `${region} ${v} bin ${i}`));
     assert.ok(hw.slice({ region, process: 'ttbar', variation: v }).sum() > 0);
   }
   assert.equal(merged.nevents.ttbar__nominal, 3000);
-  assert.equal(merged.cutflows.ttbar__nominal.all, 3000);
-  assert.equal(merged.cutflows.ttbar__nominal['4j1b__nominal'], whole.cutflows.ttbar__nominal['4j1b__nominal']);
+  assert.equal(merged.cutflows.ttbar__nominal!.all, 3000);
+  assert.equal(merged.cutflows.ttbar__nominal!['4j1b__nominal'], whole.cutflows.ttbar__nominal!['4j1b__nominal']);
 });
 
 test('a sample split over files is normalised to xsec*lumi / (sum of the files nevts), in any merge order', async () => {
   const batch = genEvents(2400, 6);
   const files = [file('ttbar', 'nominal', { path: '/d/a.root', nevts: 1000 }), file('ttbar', 'nominal', { path: '/d/b.root', nevts: 3000 })];
-  const ranges: Array<[FileInfo, number, number]> = [[files[0], 0, 500], [files[0], 500, 1000], [files[1], 1000, 1800], [files[1], 1800, 2400]];
+  const ranges: Array<[FileInfo, number, number]> = [[files[0]!, 0, 500], [files[0]!, 500, 1000], [files[1]!, 1000, 1800], [files[1]!, 1800, 2400]];
   const parts = await Promise.all(ranges.map(async ([f, a, b]) => {
     const sub = sliceBatch(batch, a, b);
     return await fillKind.runChunk(await selectKind.runChunk(sub, selectParams, ctx(f, a, b)), fillParams(), ctx(f, a, b));
   }));
   const r = fillKind.reduce!;
   const orders = [[0, 1, 2, 3], [3, 0, 2, 1], [2, 3, 1, 0]];
-  const results = orders.map((o) => r.finish!(o.slice(1).reduce((acc, i) => r.combine(acc, parts[i]), parts[o[0]])) as HistogramsArtifact);
+  const results = orders.map((o) => r.finish!(o.slice(1).reduce((acc, i) => r.combine(acc, parts[i]!), parts[o[0]!]!)) as HistogramsArtifact);
   // expected: every event weighted xsec*lumi/4000 (file() gives xsec 100)
   const expected = agcProcess(new Events(batch), { process: 'ttbar', variation: 'nominal', xsec: 100, nevts: 4000 }, agcHistogram(), {}, 0);
   for (const res of results) {
-    const h = fromData(res.hists.agc);
+    const h = fromData(res.hists.agc!);
     for (const region of ['4j1b', '4j2b']) for (const v of ['nominal', 'btag_var_1_down']) {
       const got = h.withFlow({ region, process: 'ttbar', variation: v }), exp = expected.withFlow({ region, process: 'ttbar', variation: v });
-      got.values.forEach((x, i) => assert.ok(Math.abs(x - exp.values[i]) < 1e-9 * Math.max(1e-9, Math.abs(exp.values[i])), `${region} ${v} bin ${i}: ${x} vs ${exp.values[i]}`));
-      got.variances.forEach((x, i) => assert.ok(Math.abs(x - exp.variances[i]) < 1e-9 * Math.max(1e-12, exp.variances[i]), `${region} ${v} var ${i}`));
+      got.values.forEach((x, i) => assert.ok(Math.abs(x - exp.values[i]!) < 1e-9 * Math.max(1e-9, Math.abs(exp.values[i]!)), `${region} ${v} bin ${i}: ${x} vs ${exp.values[i]}`));
+      got.variances.forEach((x, i) => assert.ok(Math.abs(x - exp.variances[i]!) < 1e-9 * Math.max(1e-12, exp.variances[i]!), `${region} ${v} var ${i}`));
     }
     assert.equal(res.nevents.ttbar__nominal, 2400);
     assert.equal((res as { bySample?: unknown }).bySample, undefined);
@@ -97,7 +97,7 @@ function sliceBatch(b: ColumnBatch, start: number, stop: number): ColumnBatch {
   const columns: ColumnBatch['columns'] = {};
   for (const [k, c] of Object.entries(b.columns)) {
     if (ArrayBuffer.isView(c)) { columns[k] = c.subarray(start, stop); continue; }
-    const base = c.offsets[start];
+    const base = c.offsets[start]!;
     columns[k] = { offsets: c.offsets.slice(start, stop + 1).map((o) => o - base), content: c.content.subarray(base, c.offsets[stop]) };
   }
   return { entries: stop - start, columns };
@@ -112,13 +112,13 @@ test('a variation with factor 1 equals nominal; unit-weight samples sum to xsec*
     histograms: { ht: [regular(10, 0, 500, { name: 'ht' }), strCategory([], { name: 'variation', growth: true })] },
     fill: (ev: Events, h: Record<string, import('../src/hist/index.ts').Hist>, c: { weight: number }) => {
       const ht = ev.col('ht');
-      h.ht.fill({ ht, variation: 'nominal' }, c.weight);
-      h.ht.fill({ ht: Float64Array.from(ht, (x) => x * 1), variation: 'scale1' }, Float64Array.from(ht, () => c.weight * 1));
+      h.ht!.fill({ ht, variation: 'nominal' }, c.weight);
+      h.ht!.fill({ ht: Float64Array.from(ht, (x) => x * 1), variation: 'scale1' }, Float64Array.from(ht, () => c.weight * 1));
     },
     lumi: 10,
   });
   const a = await fillKind.runChunk(out, fp, ctx(f, 0, n)) as HistogramsArtifact;
-  const h = fromData(a.hists.ht);
+  const h = fromData(a.hists.ht!);
   assert.deepEqual(Array.from(h.withFlow({ variation: 'scale1' }).values), Array.from(h.withFlow({ variation: 'nominal' }).values));
   assert.ok(Math.abs(h.slice({ variation: 'nominal' }).sum() - 250 * 10) < 1e-9 * 2500);
 });
@@ -131,10 +131,10 @@ test('merge adds artifacts and groups single-top channels into one process', asy
   }));
   const p = mergeKind.params.parse({ groups: { single_top: ['single_top_s_chan', 'single_top_t_chan'] } });
   const m = mergeHistograms(parts, p);
-  const h = fromData(m.hists.agc);
+  const h = fromData(m.hists.agc!);
   assert.deepEqual((h.axis('process') as unknown as { values: string[] }).values, ['single_top', 'ttbar']);
   const st = h.slice({ region: '4j1b', process: 'single_top', variation: 'nominal' }).sum();
-  const one = fromData(parts[0].hists.agc).slice({ region: '4j1b', process: 'single_top_s_chan', variation: 'nominal' }).sum();
+  const one = fromData(parts[0]!.hists.agc!).slice({ region: '4j1b', process: 'single_top_s_chan', variation: 'nominal' }).sum();
   assert.ok(st > 0 && Math.abs(st - 2 * one) < 1e-9 * st);
   assert.equal(m.nevents.single_top_s_chan__nominal, 1500);
 });
@@ -148,10 +148,10 @@ test('H->ZZ: selection and m4l against a per-event loop; m4l and SF variations',
       phi: Array.from({ length: k }, () => r.uniform() * 6 - 3), charge: Array.from({ length: k }, () => (r.uniform() < 0.5 ? -1 : 1)),
       type: Array.from({ length: k }, () => (r.uniform() < 0.5 ? 11 : 13)), sf: 0.9 + 0.2 * r.uniform(), mcw: r.uniform() < 0.1 ? -1 : 1,
     };
-  }).map((x) => ({ ...x, E: x.pt.map((p, i) => Math.sqrt((p * Math.cosh(x.eta[i])) ** 2 + (x.type[i] === 11 ? 0.511 : 105.7) ** 2)) }));
+  }).map((x) => ({ ...x, E: x.pt.map((p, i) => Math.sqrt((p * Math.cosh(x.eta[i]!)) ** 2 + (x.type[i] === 11 ? 0.511 : 105.7) ** 2)) }));
   const jag = (f: (x: (typeof rows)[number]) => number[]) => {
     const offsets = new Int32Array(n + 1);
-    rows.forEach((x, i) => { offsets[i + 1] = offsets[i] + f(x).length; });
+    rows.forEach((x, i) => { offsets[i + 1] = offsets[i]! + f(x).length; });
     return { offsets, content: Float64Array.from(rows.flatMap(f)) };
   };
   const batch: ColumnBatch = { entries: n, columns: {
@@ -166,14 +166,14 @@ test('H->ZZ: selection and m4l against a per-event loop; m4l and SF variations',
     const q = x.charge.reduce((a, b) => a + b, 0), t = x.type.reduce((a, b) => a + b, 0);
     if (q !== 0 || ![44, 48, 52].includes(t)) continue;
     let px = 0, py = 0, pz = 0, E = 0;
-    for (let i = 0; i < 4; i++) { px += x.pt[i] * Math.cos(x.phi[i]); py += x.pt[i] * Math.sin(x.phi[i]); pz += x.pt[i] * Math.sinh(x.eta[i]); E += x.E[i]; }
+    for (let i = 0; i < 4; i++) { px += x.pt[i]! * Math.cos(x.phi[i]!); py += x.pt[i]! * Math.sin(x.phi[i]!); pz += x.pt[i]! * Math.sinh(x.eta[i]!); E += x.E[i]!; }
     expected.push({ m: Math.sqrt(E * E - px * px - py * py - pz * pz) / 1000, w: x.mcw * x.sf });
   }
   const sel = hzzSelect(new Events(batch));
   assert.equal(sel.entries, expected.length);
   assert.ok(expected.length > 10);
   const m = sel.columns.mllll as Float64Array;
-  expected.forEach((e, i) => assert.ok(Math.abs(m[i] - e.m) < 1e-9 * e.m));
+  expected.forEach((e, i) => assert.ok(Math.abs(m[i]! - e.m) < 1e-9 * e.m));
   const h = hzzFill(sel, { process: 'signal', xsec: 2, sumw: 4, lumi: 10 }, hzzHistogram());
   const norm = (10 * 2) / 4;
   const tot = expected.filter((e) => e.m >= 80 && e.m < 250).reduce((s, e) => s + e.w * norm, 0);
@@ -198,25 +198,25 @@ test('H->ZZ through the select/fill nodes on generated ATLAS 4-lepton events: pe
   const norm = (10000 * 0.028) / (1000 * 0.5);
   let nsel = 0;
   for (let e = 0; e < n; e++) {
-    const o = J('lep_pt').offsets, s = o[e], len = o[e + 1] - s;
+    const o = J('lep_pt').offsets, s = o[e]!, len = o[e + 1]! - s;
     if (len < 4) continue;
     let q = 0, t = 0;
-    for (let k = s; k < s + len; k++) { q += J('lep_charge').content[k]; t += J('lep_type').content[k]; }
+    for (let k = s; k < s + len; k++) { q += J('lep_charge').content[k]!; t += J('lep_type').content[k]!; }
     if (q !== 0 || ![44, 48, 52].includes(t)) continue;
     let px = 0, py = 0, pz = 0, E = 0;
     for (let k = s; k < s + 4; k++) {
-      const pt = J('lep_pt').content[k], eta = J('lep_eta').content[k], phi = J('lep_phi').content[k];
-      px += pt * Math.cos(phi); py += pt * Math.sin(phi); pz += pt * Math.sinh(eta); E += J('lep_E').content[k];
+      const pt = J('lep_pt').content[k]!, eta = J('lep_eta').content[k]!, phi = J('lep_phi').content[k]!;
+      px += pt * Math.cos(phi); py += pt * Math.sin(phi); pz += pt * Math.sinh(eta); E += J('lep_E').content[k]!;
     }
     const m = Math.sqrt(E * E - px * px - py * py - pz * pz) / 1000;
-    const w = norm * F('mcWeight')[e] * F('scaleFactor_ELE')[e] * F('scaleFactor_MUON')[e] * F('scaleFactor_LepTRIGGER')[e] * F('scaleFactor_PILEUP')[e];
+    const w = norm * F('mcWeight')[e]! * F('scaleFactor_ELE')[e]! * F('scaleFactor_MUON')[e]! * F('scaleFactor_LepTRIGGER')[e]! * F('scaleFactor_PILEUP')[e]!;
     bins[m < 80 ? 0 : m >= 250 ? 35 : 1 + Math.floor((m - 80) / 5)] += w;
     nsel++;
   }
   assert.ok(nsel > 1000, `${nsel} events selected`);
   assert.equal(selected.entries, nsel);
-  const h = fromData(a.hists.m4l).withFlow({ process: 'ggH', variation: 'nominal' }).values;
-  bins.forEach((b, i) => assert.ok(Math.abs(h[i] - b) <= 1e-9 * Math.max(1, Math.abs(b)), `bin ${i}: ${h[i]} vs ${b}`));
+  const h = fromData(a.hists.m4l!).withFlow({ process: 'ggH', variation: 'nominal' }).values;
+  bins.forEach((b, i) => assert.ok(Math.abs(h[i]! - b) <= 1e-9 * Math.max(1, Math.abs(b)), `bin ${i}: ${h[i]} vs ${b}`));
   const peak = bins.indexOf(Math.max(...bins.slice(1, 35)));
   assert.ok(80 + 5 * (peak - 1) >= 115 && 80 + 5 * (peak - 1) <= 130, `m4l peak at ${80 + 5 * (peak - 1)} GeV`);
 });

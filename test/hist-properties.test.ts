@@ -40,10 +40,10 @@ test('merging per-chunk histograms equals filling once, whatever order categorie
   b.fill({ obs: x.subarray(1500), process: 'ttbar', variation: 'nominal' }, w.subarray(1500));
   a.fill({ obs: x.subarray(0, 1500), process: 'ttbar', variation: 'nominal' }, w.subarray(0, 1500));
   const merged = a.plus(b);
-  for (const [p, v] of [['ttbar', 'nominal'], ['wjets', 'up']]) {
+  for (const [p, v] of [['ttbar', 'nominal'], ['wjets', 'up']] as const) {
     const m = merged.withFlow({ process: p, variation: v }), o = once.withFlow({ process: p, variation: v });
-    m.values.forEach((val, i) => assert.ok(close(val, o.values[i]), `${p} ${v} bin ${i}`));
-    m.variances.forEach((val, i) => assert.ok(close(val, o.variances[i])));
+    m.values.forEach((val, i) => assert.ok(close(val, o.values[i]!), `${p} ${v} bin ${i}`));
+    m.variances.forEach((val, i) => assert.ok(close(val, o.variances[i]!)));
   }
   assert.equal(merged.withFlow({ process: 'ttbar', variation: 'up' }).values.every((q) => q === 0), true);
 });
@@ -54,15 +54,15 @@ test('rebin preserves sums; rebinFrom(110, 2) gives the AGC binning and keeps to
   const total = h.sum();
   const r2 = h.rebin('observable', 5);
   assert.ok(close(r2.sum(), total));
-  assert.equal(r2.axes[0].bins, 5);
+  assert.equal(r2.axes[0]!.bins, 5);
   const agc = h.rebinFrom('observable', 110, 2);
   assert.deepEqual(agc.toBinned().edges, [110, 150, 190, 230, 270, 310, 350, 390, 430, 470, 510, 550]);
   assert.ok(close(agc.sum(), total));
   // in-range bin k = old bins 3+2k and 4+2k (0-based over in-range bins)
   const old = h.toBinned().values, nb = agc.toBinned().values;
-  nb.forEach((v, k) => assert.ok(close(v, old[3 + 2 * k] + old[4 + 2 * k])));
+  nb.forEach((v, k) => assert.ok(close(v, old[3 + 2 * k]! + old[4 + 2 * k]!)));
   // underflow of the sliced histogram holds the old underflow and the bins below 110
-  assert.ok(close(agc.sumw[0], h.sumw[0] + old[0] + old[1] + old[2]));
+  assert.ok(close(agc.sumw[0]!, h.sumw[0]! + old[0]! + old[1]! + old[2]!));
   const re = h.rebinTo('observable', [50, 150, 350, 550]);
   assert.deepEqual(re.toBinned().values.map((v) => +v.toFixed(9)), [old.slice(0, 5), old.slice(5, 15), old.slice(15)].map((s) => +s.reduce((a, b) => a + b, 0).toFixed(9)));
 });

@@ -33,9 +33,9 @@ test('histograms.root with cabinetry names, AGC rebinning and pseudodata; jsroot
     // expected by hand: rebinned 4j1b wjets from the raw fill values
     const expect = new Array(13).fill(0);
     for (const x of xs.map((v) => v * 1.1)) expect[x < 110 ? 0 : x >= 550 ? 12 : 1 + Math.floor((x - 110) / 40)] += 2;
-    json['4j1b_wjets'].contents.forEach((v, i) => assert.ok(Math.abs(v - expect[i]) < 1e-9, `bin ${i}: ${v} vs ${expect[i]}`));
-    const pd = json['4j1b_pseudodata'].contents, me = json['4j1b_ttbar_ME_var'].contents, ps = json['4j1b_ttbar_PS_var'].contents;
-    pd.forEach((v, i) => assert.ok(Math.abs(v - (0.5 * me[i] + 0.5 * ps[i] + expect[i])) < 1e-9));
+    json['4j1b_wjets']!.contents.forEach((v, i) => assert.ok(Math.abs(v - expect[i]) < 1e-9, `bin ${i}: ${v} vs ${expect[i]}`));
+    const pd = json['4j1b_pseudodata']!.contents, me = json['4j1b_ttbar_ME_var']!.contents, ps = json['4j1b_ttbar_PS_var']!.contents;
+    pd.forEach((v, i) => assert.ok(Math.abs(v - (0.5 * me[i]! + 0.5 * ps[i]! + expect[i])) < 1e-9));
     assert.ok(!('4j1b_ttbar' in json) || json['4j1b_ttbar'].contents.every((v) => v === 0));
 
     const { openFile } = await import('jsroot');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatMeasurement, uniqueSvgIds } from '../src/report/html.ts';
-import { runInProcess, withTempDir, writeGraph } from './nodes-fixtures.ts';
+import { REFS, runInProcess, withTempDir, writeGraph } from './nodes-fixtures.ts';
 
 test('plot node: pre-fit figure from a workspace with the given x label, bin edges and log scale', async () => {
   await withTempDir(async (dir) => {
@@ -54,9 +54,13 @@ test('plot node: the correlation figure keeps the most correlated parameters up 
     const svg = readFileSync(join(dir, 'out', 'figures', 'correlation.svg'), 'utf8');
     const shown = (f.par_names as string[]).filter((n) => svg.includes(`>${n}<`));
     assert.equal(shown.length, 3, `shown: ${shown.join(', ')}`);
-    // the kept ones are the three with the largest off-diagonal |correlation|
-    const strength = (f.par_names as string[]).map((_, i) => Math.max(...f.correlation[i].map((v: number, j: number) => (i === j ? 0 : Math.abs(v)))));
-    const top = [...strength.keys()].sort((a, b) => strength[b]! - strength[a]!).slice(0, 3).map((i) => f.par_names[i]);
+    // the kept ones are the three with the largest off-diagonal |correlation| among the parameters
+    // shown at all: staterror ones are left out by default
+    const staterror = new Set(f.pulls.filter((x: { type: string }) => x.type === 'staterror').map((x: { parameter: string }) => x.parameter));
+    assert.ok(staterror.size > 0, 'the fixture has staterror parameters');
+    const candidates = [...(f.par_names as string[]).keys()].filter((i) => !staterror.has(f.par_names[i]));
+    const strength = (i: number) => Math.max(...candidates.map((j) => (i === j ? 0 : Math.abs(f.correlation[i][j]))));
+    const top = [...candidates].sort((a, b) => strength(b) - strength(a)).slice(0, 3).map((i) => f.par_names[i]);
     assert.deepEqual(shown.sort(), top.sort());
     assert.ok(!existsSync(join(dir, 'out', 'report.html')));
   });
@@ -79,7 +83,7 @@ test('plot node on Histograms: per region the nominal processes stacked, data po
 test('histogramPrediction: nominal MC summed, data apart, band = sqrt of the summed sum w^2', async () => {
   const { histogramPrediction } = await import('../src/report/histogram-prediction.ts');
   const { histogramsKind, syntheticYields } = await import('./nodes-fixtures.ts');
-  const a = histogramsKind.run([], { signalScale: 1 }) as Parameters<typeof histogramPrediction>[0];
+  const a = histogramsKind.run([], histogramsKind.params.parse({ signalScale: 1 }), undefined as never) as Parameters<typeof histogramPrediction>[0];
   const pred = await histogramPrediction(a, { data: ['data'], signal: ['signal'] });
   const y = syntheticYields(1);
   const ch = pred.channels[0]!;
@@ -102,7 +106,7 @@ test('plot node: a scan point with undefined CLs (NaN at POI = 0) is left out of
   const ctx = { node: 'figures', graph: 'g', log() {}, warn() {}, signal: new AbortController().signal, progress() {}, memo: async (_k: unknown, f: () => unknown) => f(), workers: 1 };
   const out = await plot.run([limit], plot.params.parse({ png: false }), ctx as never);
   const fig = out.figures.find((f) => f.name === 'cls_scan');
-  assert.ok(fig && fig.svg.includes('Observed limit: 2.990'));
+  assert.ok(fig && fig.svg.includes('upper limit on mu: 2.99 (expected 3)'), 'the limit in words');
   assert.ok(out.report?.includes('2.99'));
 });
 
@@ -127,4 +131,31 @@ test('fit result codec: the correlation matrix round-trips through its binary pa
   const buf = new Uint8Array(enc.payloads[0]!.byteLength + 3);
   buf.set(enc.payloads[0]!, 3);
   assert.deepEqual(fitResultCodec.decode(JSON.parse(JSON.stringify(enc.meta)), [buf.subarray(3)]).correlation, value.correlation);
+});
+
+test('plot node with a ranking input: its table in report.html and its figure; experiment label and PDFs on every figure', async () => {
+  await withTempDir(async (dir) => {
+    const c = JSON.parse(readFileSync(join(REFS, 'validation_2bin_2channel.json'), 'utf8'));
+    const file = writeGraph(dir, 'ranked', `
+  const ws = g.node(workspaceKind, 'ws', [], { workspace: ${JSON.stringify(c.workspace)} });
+  const fit = g.fit('fit', ws);
+  const ranking = g.ranking('ranking', ws, { figure: false });
+  g.plot('figures', [fit, ranking], { label: 'CMS Open Data', sqrts: 13.6, lumi: 0.5, png: false });
+`);
+    const r = await runInProcess(file, dir);
+    assert.ok(r.summary?.ok, String(r.error));
+    const out = join(dir, 'out');
+    const ranked = JSON.parse(readFileSync(join(out, 'ranking.json'), 'utf8'));
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    const table = /<section id="ranking">([\s\S]*?)<\/section>/.exec(html)?.[1] ?? '';
+    const rows = [...table.matchAll(/<tr><td>([^<]+)<\/td><td>[^<]*<\/td><td>[^<]*<\/td><td>[^<]*<\/td><td>([^<]*)<\/td>/g)].map((m) => [m[1], Number(m[2])]);
+    assert.deepEqual(rows.map((x) => x[0]), ranked.parameters.map((q: { name: string }) => q.name), 'one row per parameter, in ranking order');
+    rows.forEach(([name, up], i) => assert.ok(Math.abs((up as number) - ranked.parameters[i].postfit_up) <= 5e-3 * Math.abs(ranked.parameters[i].postfit_up) + 1e-12, `${name} post-fit up`));
+    assert.ok(html.includes('href="ranking.json"') && html.includes('figures/ranking.svg'));
+    for (const name of ['pulls', 'correlation', 'ranking']) {
+      const svg = readFileSync(join(out, 'figures', `${name}.svg`), 'utf8');
+      assert.ok(svg.includes('>CMS Open Data<') && svg.includes('= 13.6 TeV, 500 pb'), `${name} carries the experiment label`);
+      assert.equal(readFileSync(join(out, 'figures', `${name}.pdf`)).subarray(0, 5).toString('latin1'), '%PDF-');
+    }
+  });
 });

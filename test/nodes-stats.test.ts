@@ -11,12 +11,15 @@ import { fit } from '../src/stats/fit.ts';
 import { hypotestAt, hypotestContext } from '../src/stats/infer/hypotest.ts';
 import { upperLimit } from '../src/stats/infer/upper-limit.ts';
 import { AGC_CENTERS, REFS, ROOT, agcYield, runInProcess, syntheticYields, withTempDir, writeGraph } from './nodes-fixtures.ts';
+import { formatMeasurement } from '../src/report/html.ts';
 
 const AGC_CONFIG = join(ROOT, '../shared/data/agc/cabinetry_config.yml');
 
 const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
 const close = (a: number, b: number, tol: number, what: string) => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b} (tol ${tol})`);
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
+/** A limit as talks quote it: 3 significant digits from 1 up, 2 decimals below. */
+const limitNumber = (x: number) => String(Number(x >= 1 ? x.toPrecision(3) : x >= 0.1 ? x.toFixed(2) : x.toPrecision(2)));
 
 const FULL_GRAPH = `
   const h = g.node(histogramsKind, 'hists', [], { signalScale: 1 });
@@ -92,6 +95,17 @@ test('histograms -> workspace -> fit -> limit -> figures and report; a second ru
     for (const name of ['prefit_SR', 'postfit_SR', 'pulls', 'correlation', 'cls_scan']) assert.ok(html.includes(`figures/${name}.png`), `report links ${name}`);
     assert.equal(html.match(/<figure id="[^"]+"><div class="svg"><svg/g)?.length, 5, 'the five figures are inline');
     assert.ok(html.includes('Best-fit mu'));
+    // the full parameter table (every parameter with its best fit), links to the JSON results, PDFs
+    const table = /<section id="parameters">([\s\S]*?)<\/section>/.exec(html)?.[1] ?? '';
+    for (const p of f.par_names as string[]) assert.ok(table.includes(`<td>${p}</td>`), `parameter table lists ${p}`);
+    assert.ok(table.includes(formatMeasurement(f.bestfit.bkg_norm, f.uncertainty.bkg_norm)), 'with its best fit and error');
+    for (const file of ['workspace.json', 'fit.json', 'limit.json']) assert.ok(html.includes(`href="${file}"`), `report links ${file}`);
+    for (const name of ['prefit_SR', 'pulls', 'cls_scan']) {
+      assert.equal(readFileSync(join(out, 'figures', `${name}.pdf`)).subarray(0, 5).toString('latin1'), '%PDF-', `${name}.pdf is a PDF`);
+      assert.ok(html.includes(`figures/${name}.pdf`), `report links ${name}.pdf`);
+    }
+    // the CLs figure states the limit it shows
+    assert.ok(readFileSync(join(out, 'figures', 'cls_scan.svg'), 'utf8').includes(`upper limit on mu: ${limitNumber(l.upper_limit_obs)} (expected ${limitNumber(l.upper_limit_exp[2])})`));
     assert.ok(html.includes(l.upper_limit_obs.toPrecision(3).replace(/0+$/, '').replace(/\.$/, '')), 'report shows the observed limit');
 
     // nothing changed: every node is served from the cache; deleted outputs are rewritten from it

@@ -49,9 +49,20 @@ export default graph('outside', { params: z.object({ events: z.number().int().po
 });
 `;
 
+// the subpath exports a graph may use, at run time and in the shipped declarations
+const SUBPATHS = `import { agcAxes } from 'hepflow/analysis';
+import { buildModel } from 'hepflow/stats';
+import { plotKind } from 'hepflow/nodes';
+import { UserError, type HistogramsArtifact } from 'hepflow';
+const axes: unknown[] = agcAxes(4, 0, 1);
+const kind: { output: 'Figures' } = plotKind(['Histograms']);
+const none: HistogramsArtifact | undefined = undefined;
+console.log(JSON.stringify({ axes: axes.length, model: typeof buildModel, kind: kind.output, user: new UserError('x') instanceof Error, none }));
+`;
+
 const TSCONFIG = {
-  compilerOptions: { target: 'esnext', module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, skipLibCheck: false, types: [] },
-  include: ['graph.ts', 'wrong.ts'],
+  compilerOptions: { target: 'esnext', module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, skipLibCheck: false, types: [], noUncheckedIndexedAccess: true },
+  include: ['graph.ts', 'wrong.ts', 'subpaths.ts', 'quickstart.ts', 'hzz.ts'],
 };
 
 test('npm pack, npm install into a new folder: a graph importing hepflow runs and type-checks', { timeout: 600_000 }, async () => {
@@ -81,6 +92,18 @@ test('npm pack, npm install into a new folder: a graph importing hepflow runs an
   assert.deepEqual(Object.keys(done.nodes).sort(), ['all', 'inputs', 'mjj', 'skim']);
   const hist = JSON.parse(readFileSync(join(user, 'out/outside/histograms.json'), 'utf8')) as unknown;
   assert.ok(JSON.stringify(hist).includes('mjj'), 'histograms.json holds the filled histogram');
+
+  writeFileSync(join(user, 'subpaths.ts'), SUBPATHS);
+  const sub = await sh(process.execPath, ['subpaths.ts'], user);
+  assert.equal(sub.code, 0, sub.stderr);
+  assert.deepEqual(JSON.parse(sub.stdout), { axes: 4, model: 'function', kind: 'Figures', user: true });
+  // the example graphs import only the public API: they load from the installed package as they are
+  for (const example of ['quickstart', 'hzz', 'ttbar', 'datacards']) {
+    cpSync(join(ROOT, 'graphs', `${example}.ts`), join(user, `${example}.ts`));
+    const shown = await sh(join(user, 'node_modules/.bin/flow'), ['graph', `${example}.ts`], user);
+    assert.equal(shown.code, 0, `${example}: ${shown.stderr}`);
+    assert.match(shown.stdout, new RegExp(`^graph ${example} \\(${example}\\.ts\\): \\d+ nodes`));
+  }
 
   // the shipped declarations type the API: the graph checks, a wrong option type does not
   writeFileSync(join(user, 'wrong.ts'), `import { graph } from 'hepflow';\nexport default graph('w', (g) => { g.skim('s', g.fetch('f', { samples: {} }), { tree: 1, branches: [] }); });\n`);

@@ -40,7 +40,7 @@ for (const alg of ['ZL', 'ZS'] as const) {
     const raw = sample(50_000, 7);
     const good = compress[alg](raw);
     const bad = Uint8Array.from(good);
-    for (let i = 8; i < bad.length; i += 97) bad[i] ^= 0x5a;
+    for (let i = 8; i < bad.length; i += 97) bad[i]! ^= 0x5a;
     const out = new Uint8Array(raw.length + 1);
     assert.throws(() => {
       const n = decompressBlockInto(alg, bad, out);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { lz4CompressBlock, lz4CompressBound } from '../src/root/lz4-compress.ts';
 import { lz4DecodeRoot } from '../src/root/lz4.ts';
 import { lz4DecodeStaged, NO_ROOM, stagingArea } from '../src/root/bswap-wasm.ts';
-import { xxhash64 } from '../src/root/xxhash64.ts';
+import { xxhash64 } from '../src/xxhash64.ts';
 
 /** Float-like data with repeats (short matches, literal runs), deterministic. */
 function sample(n: number, seed: number): Uint8Array {

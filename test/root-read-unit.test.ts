@@ -3,11 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { xxhash64 } from '../src/root/xxhash64.ts';
+import { xxhash64 } from '../src/xxhash64.ts';
 import { xxhash64Wasm } from '../src/root/xxhash64-wasm.ts';
 import { lz4DecodeBlock } from '../src/root/lz4.ts';
-import { swapInPlace, swapInPlaceJs } from '../src/root/read/decode.ts';
-import { coalesceRanges } from '../src/root/read/source.ts';
+import { swapInPlace, swapInPlaceJs } from '../src/root/read/byte-swap.ts';
+import { coalesceRanges } from '../src/root/read/coalesce.ts';
 import { chunksFromBoundaries } from '../src/root/read/clusters.ts';
 import { openRootFile } from '../src/root/read/index.ts';
 

@@ -61,8 +61,8 @@ test('fetch: a root:// glob lists what the server has (kXR_dirlist), fingerprint
   assert.equal(fp.kind, 'xrootd');
   assert.equal(fp.size, readFileSync(join(dir, ttbar[0]!)).length);
   assert.ok(fp.mtime > 0 && fp.id !== '', JSON.stringify(fp));
-  await assert.rejects(fetchKind.run([], fetchKind.params.parse({ files: srv.url('/nothing-*.root') }), ctx), /no file matches root:\/\/.*nothing-\*\.root/);
-  await assert.rejects(fetchKind.run([], fetchKind.params.parse({ files: srv.url('/nodir/*.root') }), ctx), /root:\/\/127\.0\.0\.1:\d+\/\/nodir: kXR_NotFound/);
+  await assert.rejects(async () => fetchKind.run([], fetchKind.params.parse({ files: srv.url('/nothing-*.root') }), ctx), /no file matches root:\/\/.*nothing-\*\.root/);
+  await assert.rejects(async () => fetchKind.run([], fetchKind.params.parse({ files: srv.url('/nodir/*.root') }), ctx), /root:\/\/127\.0\.0\.1:\d+\/\/nodir: kXR_NotFound/);
 });
 
 test('fetch: an AGC fileset mixing root:// and XrdHttp keeps is_data and the other fields; one identity per file content', { skip: missing }, async (t) => {

@@ -12,7 +12,7 @@ import { lz4CompressBlock, lz4CompressBlockJs, lz4CompressBound } from '../src/r
 import { lz4CompressBlockWasm } from '../src/root/lz4-compress-wasm.ts';
 import { lz4DecodeBlock, lz4DecodeBlockJs } from '../src/root/lz4.ts';
 import { lz4DecodeBlockWasm } from '../src/root/lz4-wasm.ts';
-import { xxhash64 } from '../src/root/xxhash64.ts';
+import { xxhash64 } from '../src/xxhash64.ts';
 import { createRootFile, compressionSetting, type BranchSpec } from '../src/root/write/index.ts';
 import { openRootFile } from '../src/root/read/index.ts';
 import type { Column, ColumnBatch, NumericArray } from '../src/columns.ts';

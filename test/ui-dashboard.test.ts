@@ -10,7 +10,7 @@ import { Dashboard, LiveDashboard } from '../src/ui/dashboard.ts';
 import { fakeRunSchedule } from '../src/ui/fake-run.ts';
 import { holdUntilSubscribed } from '../src/ui/hold.ts';
 import { attachUi, defaultUiMode } from '../src/ui/index.ts';
-import { reduceAll } from '../src/ui/state.ts';
+import { reduceAll } from './helpers/ui-state.ts';
 
 const h = React.createElement;
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
@@ -126,21 +126,23 @@ test('a frame never reaches the terminal height, even with more running nodes th
   app.unmount();
 });
 
-test('attachUi ink: renders to a terminal stream and resolves after the final frame', async () => {
-  class FakeTty extends EventEmitter {
-    columns = 90;
-    // Shorter than the final frame: Ink must not clear the screen (and the user's scrollback).
-    rows = 12;
-    isTTY = true;
-    written = '';
-    write(chunk: string, cb?: () => void): boolean {
-      this.written += chunk;
-      cb?.();
-      return true;
-    }
+class FakeTerminal extends EventEmitter {
+  columns = 90;
+  rows = 40;
+  isTTY = true;
+  written = '';
+  write(chunk: string, cb?: () => void): boolean {
+    this.written += chunk;
+    cb?.();
+    return true;
   }
-  const stdout = new FakeTty();
-  const stderr = new FakeTty();
+}
+
+test('attachUi ink: renders to a terminal stream and resolves after the final frame', async () => {
+  const stdout = new FakeTerminal();
+  // Shorter than the final frame: Ink must not clear the screen (and the user's scrollback).
+  stdout.rows = 12;
+  const stderr = new FakeTerminal();
   const subject = new Subject<RunEvent>();
   const { done } = attachUi(subject, 'ink', { stdout: stdout as unknown as NodeJS.WriteStream, stderr: stderr as unknown as NodeJS.WriteStream });
   // Published before Ink has even loaded: must not be lost.
@@ -153,6 +155,27 @@ test('attachUi ink: renders to a terminal stream and resolves after the final fr
   assert.match(text, /ttbar-skim/);
   assert.match(text, /20\/20/);
   assert.match(text, /cache hits 5\/40 chunk results/);
+});
+
+test('attachUi ink with inkAfterMs: a run over sooner prints the plain lines (Ink never loads); a longer one gets the dashboard', async () => {
+  const quick = { out: new FakeTerminal(), err: new FakeTerminal(), subject: new Subject<RunEvent>() };
+  const q = attachUi(quick.subject, 'ink', { stdout: quick.out as unknown as NodeJS.WriteStream, stderr: quick.err as unknown as NodeJS.WriteStream, inkAfterMs: 10_000 });
+  for (const e of fakeRunSchedule({ chunks: 4, cachedChunks: 4 })) quick.subject.next(e);
+  quick.subject.complete();
+  await q.done;
+  const plain = quick.out.written.replace(ANSI, '');
+  assert.match(plain, /^run \S+ ok in [\d.]+ s: /m, 'the plain summary line');
+  assert.doesNotMatch(plain, /run finished/, 'not the dashboard\'s final frame');
+
+  const slow = { out: new FakeTerminal(), err: new FakeTerminal(), subject: new Subject<RunEvent>() };
+  const s = attachUi(slow.subject, 'ink', { stdout: slow.out as unknown as NodeJS.WriteStream, stderr: slow.err as unknown as NodeJS.WriteStream, inkAfterMs: 20 });
+  const events = fakeRunSchedule({ chunks: 4, cachedChunks: 1 });
+  for (const e of events.slice(0, 3)) slow.subject.next(e);
+  await new Promise((r) => setTimeout(r, 100)); // the run is still going after inkAfterMs
+  for (const e of events.slice(3)) slow.subject.next(e);
+  slow.subject.complete();
+  await s.done;
+  assert.match(slow.out.written.replace(ANSI, ''), /✔ run finished/, 'the dashboard, with every event from the first');
 });
 
 test('default mode: dashboard on a terminal, plain lines when piped or in CI', () => {

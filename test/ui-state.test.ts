@@ -5,7 +5,8 @@ import {
   cachedChunks, chunksDone, elapsedOf, etaOf, eventsOf, progressOf, rateOf, runEta, runRate, totals,
 } from '../src/ui/figures.ts';
 import { completeRunDone, synthesizeRunDone } from '../src/ui/run-report.ts';
-import { initialState, KEEP_WARNINGS, reduce, reduceAll } from '../src/ui/state.ts';
+import { initialState, KEEP_WARNINGS, reduce } from '../src/ui/state.ts';
+import { reduceAll } from './helpers/ui-state.ts';
 
 // A skim over 40 chunks: 12 served from cache, 28 computed, events drawn so the sums are known here.
 function skimRun(opts: { announceCached: boolean; cachedChunkEvents: boolean }) {

@@ -57,7 +57,8 @@ test('the final table is printed exactly once (tmux, 160x45 and 80x24, several r
       // a server per run: a new session right after kill-server on the same socket can fail
       const socket = `hepflow-ui-once-${process.pid}-${x}-${run}`;
       const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-      const flowRun = [process.execPath, CLI, ...args].join(' ');
+      // --ui ink: without it a run this short prints the plain lines (the dashboard waits 0.4 s)
+      const flowRun = [process.execPath, CLI, ...args, '--ui', 'ink'].join(' ');
       const command = `cd ${project} && env -i PATH=/usr/bin:/bin HOME=/tmp TERM=xterm-256color ${flowRun}; echo RUN-EXITED; sleep 60`;
       tmux('new-session', '-d', '-x', String(x), '-y', String(y), command);
       let screen = '';

@@ -86,12 +86,12 @@ export function trijetMass(jets: Collection, bTagThreshold: number): Float64Arra
   const { px, py, pz, E } = p4, out = new Float64Array(n).fill(NaN);
   for (let e = 0; e < n; e++) {
     let best = -1;
-    for (let a = o[e]; a < o[e + 1]; a++) for (let b = a + 1; b < o[e + 1]; b++) for (let c = b + 1; c < o[e + 1]; c++) {
-      if (!(btag[a] > bTagThreshold || btag[b] > bTagThreshold || btag[c] > bTagThreshold)) continue;
-      const x = px[a] + px[b] + px[c], y = py[a] + py[b] + py[c], pt2 = x * x + y * y;
+    for (let a = o[e]!; a < o[e + 1]!; a++) for (let b = a + 1; b < o[e + 1]!; b++) for (let c = b + 1; c < o[e + 1]!; c++) {
+      if (!(btag[a]! > bTagThreshold || btag[b]! > bTagThreshold || btag[c]! > bTagThreshold)) continue;
+      const x = px[a]! + px[b]! + px[c]!, y = py[a]! + py[b]! + py[c]!, pt2 = x * x + y * y;
       if (pt2 <= best) continue;
       best = pt2;
-      const z = pz[a] + pz[b] + pz[c], en = E[a] + E[b] + E[c], m2 = en * en - pt2 - z * z;
+      const z = pz[a]! + pz[b]! + pz[c]!, en = E[a]! + E[b]! + E[c]!, m2 = en * en - pt2 - z * z;
       out[e] = m2 >= 0 ? Math.sqrt(m2) : -Math.sqrt(-m2);
     }
   }
@@ -127,21 +127,21 @@ export function agcSelect(ev: Events, sample: AgcSample, opts: AgcOptions = {}, 
       observables[obsColumn(region, ptVar)] = scatter(obs, mask, ev.entries);
       if (ptVar === 'nominal') {
         const rpt = rj.pt;
-        jetPt.forEach((col, i) => { const v = rpt.at(i); let k = 0; for (let e = 0; e < mask.length; e++) if (mask[e]) col[e] = v[k++]; });
+        jetPt.forEach((col, i) => { const v = rpt.at(i); let k = 0; for (let e = 0; e < mask.length; e++) if (mask[e]) col[e] = v[k++]!; });
       }
-      for (let e = 0; e < mask.length; e++) anyRegion[e] |= mask[e];
+      for (let e = 0; e < mask.length; e++) anyRegion[e]! |= mask[e]!;
       cutflow[`${region}__${ptVar}`] = rj.length;
     }
     if (ptVar === 'nominal') {
       const cf = sel.cutflow('exactly_1l', 'atleast_4j');
-      cutflow.exactly_1l = cf.cumulative[0]; cutflow.atleast_4j = cf.cumulative[1];
+      cutflow.exactly_1l = cf.cumulative[0]!; cutflow.atleast_4j = cf.cumulative[1]!;
     }
   }
   const columns: ColumnBatch['columns'] = {};
   for (const [k, v] of Object.entries(observables)) columns[k] = compress(v, anyRegion);
   jetPt.forEach((v, i) => { columns[`jet_pt_${i}`] = compress(v, anyRegion); });
   let n = 0;
-  for (let e = 0; e < anyRegion.length; e++) n += anyRegion[e];
+  for (let e = 0; e < anyRegion.length; e++) n += anyRegion[e]!;
   return { entries: n, columns, meta: { cutflow } };
 }
 
@@ -154,7 +154,7 @@ function tightLeptonVeto(jets: Collection): Jag {
 function scatter(values: Float64Array, mask: Mask, n: number): Float64Array {
   const out = new Float64Array(n).fill(NaN);
   let k = 0;
-  for (let e = 0; e < n; e++) if (mask[e]) out[e] = values[k++];
+  for (let e = 0; e < n; e++) if (mask[e]) out[e] = values[k++]!;
   return out;
 }
 
@@ -181,7 +181,7 @@ export function agcFill(selected: EventColumnBatch, sample: AgcSample, h: Hist, 
       const factors: Record<string, number | Float64Array> = {};
       for (const dir of ['up', 'down'] as const) {
         if (process === 'wjets') factors[`scale_var_${dir}`] = cs ? cs.evaluateScalar('scale_var', dir, 0) : dir === 'up' ? 1.025 : 0.975;
-        for (let i = 0; i < 4; i++) factors[`btag_var_${i}_${dir}`] = cs ? cs.evaluate('btag_var', dir, jetPt[i]) : btagWeight(jetPt[i], dir === 'up' ? 1 : -1);
+        jetPt.forEach((pt, i) => { factors[`btag_var_${i}_${dir}`] = cs ? cs.evaluate('btag_var', dir, pt) : btagWeight(pt, dir === 'up' ? 1 : -1); });
       }
       fillWeightVariations(h, { observable: obs, region, process }, xsecWeight, factors);
     }
@@ -192,7 +192,7 @@ export function agcFill(selected: EventColumnBatch, sample: AgcSample, h: Hist, 
 /** Notebook 001's b-tag weight variation: 1 +- 7.5% x (i-th jet pT / 50 GeV). */
 function btagWeight(pt: Float64Array | ArrayLike<number>, sign: number): Float64Array {
   const out = new Float64Array(pt.length);
-  for (let k = 0; k < out.length; k++) out[k] = 1 + (sign * 0.075 * pt[k]) / 50;
+  for (let k = 0; k < out.length; k++) out[k] = 1 + (sign * 0.075 * pt[k]!) / 50;
   return out;
 }
 

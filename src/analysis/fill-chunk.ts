@@ -18,7 +18,8 @@ export interface FillContext<O extends Record<string, unknown> = Record<string, 
   options: O;
 }
 
-export type FillFn<O extends Record<string, unknown> = Record<string, unknown>> = (ev: Events, h: Record<string, Hist>, ctx: FillContext<O>) => void;
+/** `H`: the names of the booked histograms (`h.Signal_region` is typed from `histograms`). */
+export type FillFn<O extends Record<string, unknown> = Record<string, unknown>, H extends string = string> = (ev: Events, h: Record<H, Hist>, ctx: FillContext<O>) => void;
 
 export interface FillChunkParams {
   histograms: Record<string, Array<AxisJSON | { toJSON(): AxisJSON }>>;

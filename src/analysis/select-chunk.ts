@@ -26,7 +26,7 @@ function cutflowCounts(c: PackedSelection | Cutflow | Record<string, number> | u
   const cf = c instanceof PackedSelection ? c.cutflow() : c;
   if ('cumulative' in cf && Array.isArray(cf.cumulative)) {
     const out: Record<string, number> = { all: (cf as Cutflow).total };
-    (cf as Cutflow).names.forEach((n, i) => { out[n] = (cf as Cutflow).cumulative[i]; });
+    (cf as Cutflow).names.forEach((n, i) => { out[n] = (cf as Cutflow).cumulative[i]!; });
     return out;
   }
   return c as Record<string, number>;

@@ -25,7 +25,7 @@ export function fillWeightVariations(
     else {
       const n = typeof f === 'number' ? (base as ArrayLike<number>).length : f.length;
       w = new Float64Array(n);
-      for (let k = 0; k < n; k++) w[k] = (typeof base === 'number' ? base : base[k]) * (typeof f === 'number' ? f : f[k]);
+      for (let k = 0; k < n; k++) w[k] = (typeof base === 'number' ? base : base[k]!) * (typeof f === 'number' ? f : f[k]!);
     }
     h.fill({ ...values, [axis]: name }, w);
   }

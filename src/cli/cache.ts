@@ -1,9 +1,8 @@
 // `flow cache stats|ls|gc|clear|verify [--cache-dir DIR]`: inspect and manage the content-addressed cache.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { UserError } from '../errors.ts';
-import { parseArgsError } from './parse-args.ts';
+import { parseCommandArgs } from './parse-args.ts';
 import { openStore, StoreOpenError } from '../../cache/store.ts';
 import { resolveCacheDir } from '../../cache/location.ts';
 import { formatAge, formatBytes, parseDuration, parseSize } from '../../cache/units.ts';
@@ -12,15 +11,16 @@ import type { CacheEntry, GcOptions, Store } from '../../cache/types.ts';
 const HELP = `usage: flow cache <command> [--cache-dir DIR]
 
 commands:
-  stats                      entries, blobs, bytes, oldest and newest entry   [--json]
+  stats                      entries, blobs, bytes, oldest and newest entry, generated samples   [--json]
   ls                         one line per entry: age, last use, size, graph/node (kind) chunk, key
                              [--node NAME] [--graph NAME] [--json (one JSON object per line)]
   gc                         remove least recently used entries until the cache fits, and entries
                              not used for a while; then blobs no entry refers to
                              [--max-size SIZE (with a unit: 2GB, 500MB, 50KiB, 4096B)] [--older-than AGE (e.g. 7d, 12h)]
                              [--yes (needed when gc would remove more than half of the cache)] [--json]
-                             (without options: only incomplete entries, orphan blobs, stale temp files)
-  clear                      remove every entry and blob
+                             (without options: only incomplete entries, orphan blobs, stale temp files
+                             and interrupted sample writes; generated samples stay)
+  clear                      remove every entry and blob, and the generated samples
   verify                     re-hash every blob and check the digest of every entry and memo record;
                              drop corrupt or missing ones and their entries
                              (exit code 1 if any were found)   [--json]
@@ -56,13 +56,7 @@ const ALLOWED: Record<string, string[]> = {
 };
 
 export async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw parseArgsError('cache', err);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs('cache', argv, OPTIONS);
   if (values.help) {
     console.log(HELP);
     return 0;
@@ -129,7 +123,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'clear': {
         const before = store.stats();
         await store.clear();
-        console.log(`cleared ${dir}: ${before.entries} entries, ${formatBytes(before.bytes)}`);
+        const samples = before.generated?.files ? `, ${before.generated.files} generated samples (${formatBytes(before.generated.bytes)})` : '';
+        console.log(`cleared ${dir}: ${before.entries} entries, ${formatBytes(before.bytes)}${samples}`);
         break;
       }
     }
@@ -191,6 +186,7 @@ function printStats(store: Store, json: boolean): void {
   console.log(`blobs   ${s.blobs}`);
   console.log(`bytes   ${formatBytes(s.bytes)} (${s.bytes})`);
   if (s.indexBytes !== undefined) console.log(`index   ${formatBytes(s.indexBytes)} on disk`);
+  if (s.generated?.files) console.log(`generated samples ${s.generated.files} files, ${formatBytes(s.generated.bytes)} (kept by gc, removed by clear)`);
   if (s.oldest !== undefined) console.log(`oldest  ${new Date(s.oldest).toISOString()} (${formatAge(now - s.oldest)} ago)`);
   if (s.newest !== undefined) console.log(`newest  ${new Date(s.newest).toISOString()} (${formatAge(now - s.newest)} ago)`);
 }

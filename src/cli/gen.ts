@@ -1,7 +1,6 @@
 // `flow gen nanoaod|atlas4lep --events N --out F.root [--seed S] [--process P] [--compression zlib|zstd|lz4|none] [--level L]`
-import { parseArgs } from 'node:util';
 import { UserError } from '../errors.ts';
-import { parseArgsError } from './parse-args.ts';
+import { parseCommandArgs } from './parse-args.ts';
 import { sampleKinds, writeSample, type SampleKind } from '../gen/write.ts';
 import type { CompressionAlgorithm } from '../root/write/index.ts';
 
@@ -27,21 +26,11 @@ function integer(value: string | undefined, flag: string, min: number): number |
 }
 
 export async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        events: { type: 'string', short: 'n' }, out: { type: 'string', short: 'o' }, seed: { type: 'string' },
-        process: { type: 'string' }, variation: { type: 'string' }, compression: { type: 'string' }, level: { type: 'string' },
-        'cluster-entries': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw parseArgsError('gen', err);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs('gen', argv, {
+    events: { type: 'string', short: 'n' }, out: { type: 'string', short: 'o' }, seed: { type: 'string' },
+    process: { type: 'string' }, variation: { type: 'string' }, compression: { type: 'string' }, level: { type: 'string' },
+    'cluster-entries': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) { console.log(usage()); return 0; }
   const kind = positionals[0];
   if (!kind || !(kind in sampleKinds)) throw new UserError(`gen: expected a sample kind (${Object.keys(sampleKinds).join(' or ')}), got '${kind ?? ''}'`);

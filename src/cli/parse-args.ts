@@ -1,5 +1,5 @@
-// node:util parseArgs for `flow <command>`: positionals allowed, and its errors turned into one-line
-// UserErrors naming the command.
+// node:util parseArgs for every `flow <command>` (the one way commands parse their arguments):
+// positionals allowed, strict, and its errors turned into one-line UserErrors naming the command.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UserError } from '../errors.ts';
 
@@ -11,8 +11,8 @@ export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options'
   }
 }
 
-/** node:util parseArgs' error as one line naming the command (for commands that call parseArgs themselves). */
-export function parseArgsError(command: string, err: unknown): UserError {
+/** node:util parseArgs' error as one line naming the command. */
+function parseArgsError(command: string, err: unknown): UserError {
   // node's messages run over several sentences and lines; the first sentence names the option
   const message = (err as Error).message;
   const first = message.split(/\.\s/)[0]!.replace(/\.$/, '');

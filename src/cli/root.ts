@@ -1,7 +1,6 @@
 // `flow root ls FILE` and `flow root dump FILE --tree T [--branches a,b] [--json]`.
-import { parseArgs } from 'node:util';
 import { UserError } from '../errors.ts';
-import { parseArgsError } from './parse-args.ts';
+import { parseCommandArgs } from './parse-args.ts';
 import { openRootFile, type RootFile } from '../root/read/file.ts';
 import type { BranchInfo } from '../root/read/branch-layout.ts';
 import type { TreeReader } from '../root/read/tree-reader.ts';
@@ -25,19 +24,10 @@ export async function main(argv: string[]): Promise<number> {
     console.log(usage);
     return sub ? 0 : 2;
   }
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: rest, allowPositionals: true,
-      options: {
-        tree: { type: 'string', short: 't' }, branches: { type: 'string', short: 'b' },
-        json: { type: 'boolean' }, chunk: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw parseArgsError(`root ${sub}`, err);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs(`root ${sub}`, rest, {
+    tree: { type: 'string', short: 't' }, branches: { type: 'string', short: 'b' },
+    json: { type: 'boolean' }, chunk: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) { console.log(usage); return 0; }
   if (sub !== 'ls' && sub !== 'dump') throw new UserError(`flow root: unknown subcommand '${sub}' (ls, dump)`);
   if (positionals.length !== 1) throw new UserError(`flow root ${sub}: expected one FILE, got ${positionals.length}`);

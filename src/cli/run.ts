@@ -4,7 +4,8 @@
 import '../engine/compile-cache.ts';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { Subject } from 'rxjs';
+// the one class, not rxjs's index (its ~220 CommonJS modules cost ~50-100 ms of every run)
+import { Subject } from 'rxjs/internal/Subject';
 import { UserError } from '../errors.ts';
 import { intOption, parseCommandArgs } from './parse-args.ts';
 import { checkWritableDir } from './writable-dir.ts';
@@ -83,6 +84,9 @@ export async function main(argv: string[]): Promise<number> {
   const scaleout = executor ? await import('../scaleout/coordinator.ts') : undefined;
   if (executor) (await import('../scaleout/connection.ts')).parseExecutorUrl(executor);
 
+  // zod compiles a fast parser per object schema on its first parse (new Function): worth it for a
+  // schema parsed many times, not for params parsed once per run (~30 ms of a no-change re-run)
+  (await import('zod')).z.config({ jitless: true });
   const { loadGraph } = await import('../engine/load.ts');
   const g = await loadGraph(args.positionals[0]!, sets);
   for (const f of o.force) {
@@ -149,12 +153,17 @@ export async function main(argv: string[]): Promise<number> {
   return code;
 }
 
+/** A default-dashboard run over within this many ms prints plain lines instead (src/ui/index.ts). */
+const INK_AFTER_MS = 400;
+
 /** The UI from src/ui/; if it cannot load, minimal NDJSON / plain lines so a run is never blocked by
  *  its display. */
 async function attachView(events: Subject<RunEvent>, ui: 'ink' | 'plain' | 'json' | undefined): Promise<{ done: Promise<void> }> {
   try {
     const { attachUi, defaultUiMode } = await import('../ui/index.ts');
-    return attachUi(events, ui ?? defaultUiMode(process.stdout, process.env));
+    // the default dashboard waits for a run that lasts (a no-change re-run would spend more on
+    // loading Ink than on itself); --ui ink asks for it at once
+    return attachUi(events, ui ?? defaultUiMode(process.stdout, process.env), { inkAfterMs: ui === undefined ? INK_AFTER_MS : 0 });
   } catch (err) {
     console.error(`flow: the run display failed to load (${(err as Error).message.split('\n')[0]}); printing plain events`);
     const done = new Promise<void>((res) => {

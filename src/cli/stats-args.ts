@@ -1,7 +1,6 @@
 // Argument parsing shared by `flow inspect|fit|limit|scan|ranking`.
-import { parseArgs } from 'node:util';
 import { UserError } from '../errors.ts';
-import { parseArgsError } from './parse-args.ts';
+import { parseCommandArgs } from './parse-args.ts';
 import type { ModelOptions } from '../stats/model.ts';
 
 export interface StatsArgs {
@@ -21,25 +20,17 @@ export interface StatsArgs {
 type OwnOptions = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
 
 export function parseStatsArgs(cmd: string, argv: string[], extra: { poiValue?: boolean; optimizer?: boolean; scanLimits?: boolean; options?: OwnOptions } = {}): StatsArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv, allowPositionals: true,
-      options: {
-        measurement: { type: 'string', short: 'm' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        'normsys-code': { type: 'string' },
-        'histosys-code': { type: 'string' },
-        ...(extra.poiValue ? { 'poi-value': { type: 'string' } } : {}),
-        ...extra.options,
-        ...(extra.scanLimits ? { 'scan-limits': { type: 'boolean' } } : {}),
-        ...(extra.optimizer ? { optimizer: { type: 'string' }, tolerance: { type: 'string' } } : {}),
-      },
-    });
-  } catch (err) {
-    throw parseArgsError(cmd, err);
-  }
+  const parsed = parseCommandArgs(cmd, argv, {
+    measurement: { type: 'string', short: 'm' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+    'normsys-code': { type: 'string' },
+    'histosys-code': { type: 'string' },
+    ...(extra.poiValue ? { 'poi-value': { type: 'string' } } : {}),
+    ...extra.options,
+    ...(extra.scanLimits ? { 'scan-limits': { type: 'boolean' } } : {}),
+    ...(extra.optimizer ? { optimizer: { type: 'string' }, tolerance: { type: 'string' } } : {}),
+  } as OwnOptions);
   const v = parsed.values as Record<string, string | boolean | string[] | undefined>;
   if (v.help) return { file: '', json: false, help: true, model: {}, own: {} };
   if (parsed.positionals.length !== 1) throw new UserError(`flow ${cmd}: expected one workspace file (flow ${cmd} --help)`);

@@ -21,7 +21,7 @@ export class Collection {
   }
 
   get length(): number { return this.offsets.length - 1; }
-  get size(): number { return this.offsets[this.length]; }
+  get size(): number { return this.offsets[this.length]!; }
 
   fields(): string[] { return [...new Set([...Object.keys(this.source), ...this.own.keys()])]; }
   has(field: string): boolean { return this.own.has(field) || field in this.source; }
@@ -50,9 +50,9 @@ export class Collection {
     const eta = this.eta.content, phi = this.phi.content, oe = other.eta.content, op = other.phi.content;
     const o = this.offsets, p = other.offsets, out = new Float64Array(this.size).fill(Infinity);
     for (let e = 0; e < this.length; e++) {
-      for (let i = o[e]; i < o[e + 1]; i++) for (let j = p[e]; j < p[e + 1]; j++) {
-        const d = deltaR(eta[i], phi[i], oe[j], op[j]);
-        if (d < out[i]) out[i] = d;
+      for (let i = o[e]!; i < o[e + 1]!; i++) for (let j = p[e]!; j < p[e + 1]!; j++) {
+        const d = deltaR(eta[i]!, phi[i]!, oe[j]!, op[j]!);
+        if (d < out[i]!) out[i] = d;
       }
     }
     return new Jag(this.offsets, out);
@@ -97,7 +97,7 @@ export class Collection {
 
   counts(): Int32Array {
     const n = this.length, o = this.offsets, out = new Int32Array(n);
-    for (let i = 0; i < n; i++) out[i] = o[i + 1] - o[i];
+    for (let i = 0; i < n; i++) out[i] = o[i + 1]! - o[i]!;
     return out;
   }
 
@@ -112,18 +112,21 @@ export class Collection {
   /** Field values of the s-th member of each combination, as a jagged array over combinations. */
   member(c: Combinations, slot: number, field: string): Jag {
     const src = this.get(field).content;
-    return new Jag(c.offsets, gather(src, c.slots[slot]));
+    const index = c.slots[slot];
+    if (!index) throw new RangeError(`${this.name}.member: slot ${slot} of ${c.slots.length}-combinations`);
+    return new Jag(c.offsets, gather(src, index));
   }
 }
 
 /** Per-event concatenation of collections (electrons + muons -> leptons) over the given fields;
  *  a `source` field records which input collection each item came from (0, 1, ...). */
 export function concat(name: string, parts: Collection[], fields: string[]): Collection {
+  if (!parts[0]) throw new Error(`concat ${name}: no collections`);
   const n = parts[0].length;
   for (const p of parts) if (p.length !== n) throw new Error(`concat ${name}: ${p.name} has ${p.length} events, expected ${n}`);
   const counts = new Int32Array(n);
-  for (const p of parts) for (let i = 0; i < n; i++) counts[i] += p.offsets[i + 1] - p.offsets[i];
-  const offsets = countsToOffsets(counts), total = offsets[n];
+  for (const p of parts) for (let i = 0; i < n; i++) counts[i]! += p.offsets[i + 1]! - p.offsets[i]!;
+  const offsets = countsToOffsets(counts), total = offsets[n]!;
   const out: Record<string, Flat> = {};
   const src = new Uint8Array(total);
   for (const f of [...fields, '__src']) {
@@ -131,7 +134,7 @@ export function concat(name: string, parts: Collection[], fields: string[]): Col
     const cursor = offsets.slice(0, n);
     parts.forEach((p, pi) => {
       const c = f === '__src' ? null : p.get(f).content, po = p.offsets;
-      for (let i = 0; i < n; i++) for (let k = po[i]; k < po[i + 1]; k++) dst[cursor[i]++] = c ? c[k] : pi;
+      for (let i = 0; i < n; i++) for (let k = po[i]!; k < po[i + 1]!; k++) dst[cursor[i]!++] = c ? c[k]! : pi;
     });
     if (f !== '__src') out[f] = dst;
   }

@@ -13,22 +13,22 @@ export interface Combinations {
 export function combinations(offsets: Int32Array, k: number): Combinations {
   if (!Number.isInteger(k) || k < 1) throw new Error(`combinations: k must be a positive integer, got ${k}`);
   const n = offsets.length - 1, off = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) off[i + 1] = off[i] + choose(offsets[i + 1] - offsets[i], k);
-  const total = off[n], slots = Array.from({ length: k }, () => new Int32Array(total));
+  for (let i = 0; i < n; i++) off[i + 1] = off[i]! + choose(offsets[i + 1]! - offsets[i]!, k);
+  const total = off[n]!, slots = Array.from({ length: k }, () => new Int32Array(total));
   const idx = new Int32Array(k);
   let w = 0;
   for (let e = 0; e < n; e++) {
-    const base = offsets[e], len = offsets[e + 1] - base;
+    const base = offsets[e]!, len = offsets[e + 1]! - base;
     if (len < k) continue;
     for (let s = 0; s < k; s++) idx[s] = s;
     for (;;) {
-      for (let s = 0; s < k; s++) slots[s][w] = base + idx[s];
+      for (let s = 0; s < k; s++) slots[s]![w] = base + idx[s]!;
       w++;
       let s = k - 1;
       while (s >= 0 && idx[s] === len - k + s) s--;
       if (s < 0) break;
-      idx[s]++;
-      for (let t = s + 1; t < k; t++) idx[t] = idx[t - 1] + 1;
+      idx[s]!++;
+      for (let t = s + 1; t < k; t++) idx[t] = idx[t - 1]! + 1;
     }
   }
   return { k, offsets: off, slots };
@@ -37,11 +37,11 @@ export function combinations(offsets: Int32Array, k: number): Combinations {
 /** Pairs (i, j) from two different collections of the same events: ak.cartesian. */
 export function cartesian(offsetsA: Int32Array, offsetsB: Int32Array): Combinations {
   const n = offsetsA.length - 1, off = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) off[i + 1] = off[i] + (offsetsA[i + 1] - offsetsA[i]) * (offsetsB[i + 1] - offsetsB[i]);
-  const a = new Int32Array(off[n]), b = new Int32Array(off[n]);
+  for (let i = 0; i < n; i++) off[i + 1] = off[i]! + (offsetsA[i + 1]! - offsetsA[i]!) * (offsetsB[i + 1]! - offsetsB[i]!);
+  const a = new Int32Array(off[n]!), b = new Int32Array(off[n]!);
   let w = 0;
   for (let e = 0; e < n; e++) {
-    for (let i = offsetsA[e]; i < offsetsA[e + 1]; i++) for (let j = offsetsB[e]; j < offsetsB[e + 1]; j++) { a[w] = i; b[w] = j; w++; }
+    for (let i = offsetsA[e]!; i < offsetsA[e + 1]!; i++) for (let j = offsetsB[e]!; j < offsetsB[e + 1]!; j++) { a[w] = i; b[w] = j; w++; }
   }
   return { k: 2, offsets: off, slots: [a, b] };
 }

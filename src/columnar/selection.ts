@@ -29,8 +29,8 @@ export class PackedSelection {
     const bit = this.masks.size;
     this.masks.set(name, m);
     if ((bit & 31) === 0) this.words.push(new Uint32Array(this.entries));
-    const w = this.words[bit >> 5], b = (1 << (bit & 31)) >>> 0;
-    for (let i = 0; i < m.length; i++) if (m[i] !== 0) w[i] |= b;
+    const w = this.words[bit >> 5]!, b = (1 << (bit & 31)) >>> 0;
+    for (let i = 0; i < m.length; i++) if (m[i] !== 0) w[i]! |= b;
     return this;
   }
 
@@ -53,8 +53,8 @@ export class PackedSelection {
     const need = new Map<number, number>();
     for (const n of names) { const b = this.bit(n); need.set(b >> 5, ((need.get(b >> 5) ?? 0) | (1 << (b & 31))) >>> 0); }
     for (const [wi, m] of need) {
-      const w = this.words[wi];
-      for (let i = 0; i < out.length; i++) if ((w[i] & m) >>> 0 !== m) out[i] = 0;
+      const w = this.words[wi]!;
+      for (let i = 0; i < out.length; i++) if ((w[i]! & m) >>> 0 !== m) out[i] = 0;
     }
     return out;
   }
@@ -81,8 +81,8 @@ export class PackedSelection {
   cutflow(...names: string[]): Cutflow {
     const ns = names.length ? names : this.names;
     const cumulative: number[] = [], oneCut: number[] = [], nMinusOne: number[] = [];
-    for (let i = 0; i < ns.length; i++) {
-      oneCut.push(this.count(ns[i]));
+    for (const [i, name] of ns.entries()) {
+      oneCut.push(this.count(name));
       cumulative.push(countTrue(this.all(...ns.slice(0, i + 1))));
       nMinusOne.push(countTrue(this.all(...ns.filter((_, j) => j !== i))));
     }
@@ -93,6 +93,6 @@ export class PackedSelection {
 /** Add cutflows of chunks (same cut names). */
 export function mergeCutflows(a: Cutflow, b: Cutflow): Cutflow {
   if (a.names.join('\u0000') !== b.names.join('\u0000')) throw new Error(`cutflows with different cuts: ${a.names} vs ${b.names}`);
-  const add = (x: number[], y: number[]) => x.map((v, i) => v + y[i]);
+  const add = (x: number[], y: number[]) => x.map((v, i) => v + y[i]!);
   return { names: a.names, total: a.total + b.total, oneCut: add(a.oneCut, b.oneCut), cumulative: add(a.cumulative, b.cumulative), nMinusOne: add(a.nMinusOne, b.nMinusOne) };
 }

@@ -30,10 +30,10 @@ function findBin(x: number, edges: Edges, flow: Flow, where: string): number {
     return Math.min(Math.floor(n * z), n - 1);
   }
   const e = edges.e, n = e.length - 1;
-  if (flow === 'wrap') { const lo = e[0], hi = e[n]; let z = (x - lo) / (hi - lo); z -= Math.floor(z); x = lo + z * (hi - lo); }
+  if (flow === 'wrap') { const lo = e[0]!, hi = e[n]!; let z = (x - lo) / (hi - lo); z -= Math.floor(z); x = lo + z * (hi - lo); }
   // upper_bound: first edge > x
   let lo = 0, hi = e.length;
-  while (lo < hi) { const mid = (lo + hi) >> 1; if (x < e[mid]) hi = mid; else lo = mid + 1; }
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (x < e[mid]!) hi = mid; else lo = mid + 1; }
   if (lo === 0 || lo === e.length) {
     if (flow === 'value') return n;
     if (flow === 'error') throw new Error(`${where}: value ${x} is ${lo === 0 ? 'below' : 'above'} the bin edges [${e[0]}, ${e[n]}]`);
@@ -45,7 +45,7 @@ function findBin(x: number, edges: Edges, flow: Flow, where: string): number {
 function parseEdges(j: unknown, where: string): Edges {
   if (Array.isArray(j)) {
     const e = Float64Array.from(j, (x) => (x === 'inf' || x === '+inf' ? Infinity : x === '-inf' ? -Infinity : Number(x)));
-    for (let i = 1; i < e.length; i++) if (!(e[i] > e[i - 1])) throw new Error(`${where}: binning edges are not increasing`);
+    for (let i = 1; i < e.length; i++) if (!(e[i]! > e[i - 1]!)) throw new Error(`${where}: binning edges are not increasing`);
     return { kind: 'edges', e };
   }
   const u = j as { n: number; low: number; high: number };
@@ -72,6 +72,12 @@ class Compiler {
     return i;
   }
 
+  private inputAt(i: number): InputSpec {
+    const inp = this.c.inputs[i];
+    if (!inp) throw new RangeError(`correction ${this.c.name}: no input ${i}`);
+    return inp;
+  }
+
   compile(j: unknown, path: string): Eval {
     if (typeof j === 'number') return () => j;
     const node = j as { nodetype?: string } & Record<string, unknown>;
@@ -83,14 +89,15 @@ class Compiler {
         if (content.length !== nbins(edges)) throw new Error(`${where}: ${content.length} contents for ${nbins(edges)} bins`);
         const flowJ = node.flow, flow: Flow = flowJ === 'clamp' || flowJ === 'error' || flowJ === 'wrap' ? flowJ : 'value';
         if (flow === 'value') content.push(this.compile(flowJ, `${path}.flow`));
-        return (v) => content[findBin(v[i] as number, edges, flow, where)](v);
+        // findBin returns a bin of `edges` (or the flow slot pushed above) or throws
+        return (v) => content[findBin(v[i] as number, edges, flow, where)]!(v);
       }
       case 'multibinning': {
         const inputs = (node.inputs as string[]).map((n) => this.input(n, where));
         const edges = (node.edges as unknown[]).map((e) => parseEdges(e, where));
         const strides: number[] = new Array(edges.length);
         let size = 1;
-        for (let d = edges.length - 1; d >= 0; d--) { strides[d] = size; size *= nbins(edges[d]); }
+        edges.reduceRight((_, e, d) => { strides[d] = size; size *= nbins(e); return 0; }, 0);
         const content = (node.content as unknown[]).map((x, k) => this.compile(x, `${path}.content[${k}]`));
         if (content.length !== size) throw new Error(`${where}: ${content.length} contents for ${size} bins`);
         const flowJ = node.flow, flow: Flow = flowJ === 'clamp' || flowJ === 'error' || flowJ === 'wrap' ? flowJ : 'value';
@@ -98,11 +105,12 @@ class Compiler {
         return (v) => {
           let idx = 0;
           for (let d = 0; d < edges.length; d++) {
-            const b = findBin(v[inputs[d]] as number, edges[d], flow, where);
-            if (b === nbins(edges[d])) return dflt!(v);
-            idx += b * strides[d];
+            const e = edges[d]!, b = findBin(v[inputs[d]!] as number, e, flow, where);
+            if (b === nbins(e)) return dflt!(v);
+            idx += b * strides[d]!;
           }
-          return content[idx](v);
+          // every per-axis bin is in range, so idx is below size = content.length
+          return content[idx]!(v);
         };
       }
       case 'category': {
@@ -110,9 +118,9 @@ class Compiler {
         const map = new Map<Value, Eval>();
         for (const item of node.content as Array<{ key: Value; value: unknown }>) map.set(item.key, this.compile(item.value, `${path}[${item.key}]`));
         const dflt = node.default === undefined || node.default === null ? null : this.compile(node.default, `${path}.default`);
-        const name = this.c.inputs[i].name;
+        const name = this.inputAt(i).name;
         return (v) => {
-          const f = map.get(v[i]) ?? dflt;
+          const f = map.get(v[i]!) ?? dflt;
           if (!f) throw new Error(`${where}: no category '${v[i]}' for input ${name} and no default`);
           return f(v);
         };
@@ -133,10 +141,10 @@ class Compiler {
         return (v) => g.fn(a >= 0 ? (v[a] as number) : 0, b >= 0 ? (v[b] as number) : 0, c >= 0 ? (v[c] as number) : 0, d >= 0 ? (v[d] as number) : 0, p);
       }
       case 'transform': {
-        const i = this.input(node.input as string, where), isInt = this.c.inputs[i].type === 'int';
+        const i = this.input(node.input as string, where), isInt = this.inputAt(i).type === 'int';
         const rule = this.compile(node.rule, `${path}.rule`), content = this.compile(node.content, `${path}.content`);
         return (v) => {
-          const old = v[i], nv = rule(v);
+          const old = v[i]!, nv = rule(v);
           v[i] = isInt ? Math.round(nv) : nv;
           try { return content(v); } finally { v[i] = old; }
         };
@@ -144,7 +152,7 @@ class Compiler {
       case 'hashprng': {
         const inputs = (node.inputs as string[]).map((n) => this.input(n, where));
         const dist = node.distribution as 'stdflat' | 'stdnormal' | 'normal';
-        const ints = inputs.map((k) => this.c.inputs[k].type === 'int');
+        const ints = inputs.map((k) => this.inputAt(k).type === 'int');
         return (v) => hashPrng(inputs.map((k) => v[k] as number), ints, dist);
       }
       default:
@@ -187,7 +195,7 @@ export class Correction {
     const arrays = args.map((a, i) => (typeof a === 'number' || typeof a === 'string' ? null : { i, a: a as ArrayLike<Value> })).filter((x) => x !== null);
     const out = new Float64Array(n);
     for (let k = 0; k < n; k++) {
-      for (const { i, a } of arrays) v[i] = a[k];
+      for (const { i, a } of arrays) v[i] = a[k]!;
       out[k] = this.root(v);
     }
     return out;
@@ -197,9 +205,9 @@ export class Correction {
     if (args.length !== this.inputs.length) {
       throw new Error(`correction ${this.name} takes ${this.inputs.length} inputs (${this.inputs.map((i) => i.name).join(', ')}), got ${args.length}`);
     }
-    args.forEach((a, i) => {
-      const want = this.inputs[i].type, isStr = typeof a === 'string' || (Array.isArray(a) && typeof a[0] === 'string');
-      if ((want === 'string') !== isStr) throw new Error(`correction ${this.name}: input ${this.inputs[i].name} must be ${want}`);
+    this.inputs.forEach((inp, i) => {
+      const a = args[i], isStr = typeof a === 'string' || (Array.isArray(a) && typeof a[0] === 'string');
+      if ((inp.type === 'string') !== isStr) throw new Error(`correction ${this.name}: input ${inp.name} must be ${inp.type}`);
     });
   }
 }
@@ -218,7 +226,8 @@ function compileCompound(j: CompoundJSON, set: Map<string, Correction>): Correct
     const iv = values.slice();
     let out = 0;
     stack.forEach(({ c, map }, s) => {
-      const sf = c.evaluateScalar(...map.map((i) => iv[i]));
+      // map and upd index j.inputs (checked above), as iv does
+      const sf = c.evaluateScalar(...map.map((i) => iv[i]!));
       for (const i of upd) iv[i] = op(iv[i] as number, sf, j.input_op);
       out = s === 0 ? sf : op(out, sf, j.output_op);
     });

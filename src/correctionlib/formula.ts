@@ -31,7 +31,7 @@ class Parser {
   constructor(s: string) { this.s = s; }
 
   fail(msg: string): never { throw new Error(`formula "${this.s}": ${msg} at position ${this.pos}`); }
-  ws(): void { while (this.pos < this.s.length && /\s/.test(this.s[this.pos])) this.pos++; }
+  ws(): void { while (this.pos < this.s.length && /\s/.test(this.s.charAt(this.pos))) this.pos++; }
   peek(tok: string): boolean { this.ws(); return this.s.startsWith(tok, this.pos); }
   eat(tok: string): boolean { if (this.peek(tok)) { this.pos += tok.length; return true; } return false; }
   expect(tok: string): void { if (!this.eat(tok)) this.fail(`expected '${tok}'`); }
@@ -97,14 +97,19 @@ class Parser {
   }
 }
 
+/** The parser only builds known variables and functions: a miss here is a bug in it. */
+function fail(what: string): never {
+  throw new Error(`formula compiler: unknown ${what}`);
+}
+
 function emit(n: Node): string {
   switch (n.t) {
     case 'num': return `(${n.v})`;
-    case 'var': return VARS[n.i];
+    case 'var': return VARS[n.i] ?? fail(`variable ${n.i}`);
     case 'par': return `p[${n.i}]`;
     case 'neg': return `(-${emit(n.a)})`;
     case 'not': return `(+!${emit(n.a)})`;
-    case 'call': return `${FUNCS[n.f].js}(${n.args.map(emit).join(', ')})`;
+    case 'call': return `${(FUNCS[n.f] ?? fail(`function ${n.f}`)).js}(${n.args.map(emit).join(', ')})`;
     case 'bin':
       if (n.op === '^') return `Math.pow(${emit(n.a)}, ${emit(n.b)})`;
       if (n.op === '&&' || n.op === '||') return `(+(${emit(n.a)} !== 0 ${n.op} ${emit(n.b)} !== 0))`;

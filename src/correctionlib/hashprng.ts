@@ -1,6 +1,6 @@
 // correctionlib's HashPRNG: XXH64 (seed 0) of the inputs' 64-bit patterns seeds a pcg32 (one
 // stream); flat and normal draws follow libstdc++'s generate_canonical and Marsaglia polar method.
-import { xxhash64 } from '../root/xxhash64.ts';
+import { xxhash64 } from '../xxhash64.ts';
 
 const MULT = 6364136223846793005n, INC = 1442695040888963407n, M64 = (1n << 64n) - 1n;
 

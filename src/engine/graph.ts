@@ -58,8 +58,12 @@ export type SelectParams<O extends Record<string, unknown> = Record<string, unkn
   /** JSON-able options handed to the function (part of the cache key) */
   options?: O;
 };
-export type FillParams<O extends Record<string, unknown> = Record<string, unknown>> = Omit<z.input<typeof FillSchema>, 'fill' | 'options'> & {
-  fill: FillFn<O>;
+/** Generic over the options (`O`) and the histogram names (`H`): the fill function sees
+ *  `h.Signal_region` and `options.lumi` typed, from the params' own `histograms` and `options`. */
+export type FillParams<O extends Record<string, unknown> = Record<string, unknown>, H extends string = string> = Omit<z.input<typeof FillSchema>, 'histograms' | 'fill' | 'options'> & {
+  /** histogram name -> axes */
+  histograms: Record<H, z.input<typeof FillSchema>['histograms'][string]>;
+  fill: FillFn<O, H>;
   options?: O;
 };
 export type MergeParams = z.input<typeof MergeSchema>;
@@ -155,7 +159,7 @@ export class GraphBuilder {
   select<O extends Record<string, unknown> = Record<string, unknown>>(name: string, events: Handle<'EventChunks'>, params: SelectParams<O>): Handle<'EventChunks'> {
     return this.node('select', name, [events], params);
   }
-  fill<O extends Record<string, unknown> = Record<string, unknown>>(name: string, events: Handle<'EventChunks'>, params: FillParams<O>): Handle<'Histograms'> {
+  fill<O extends Record<string, unknown> = Record<string, unknown>, H extends string = string>(name: string, events: Handle<'EventChunks'>, params: FillParams<O, H>): Handle<'Histograms'> {
     return this.node('fill', name, [events], params);
   }
   merge(name: string, histograms: Handle<'Histograms'> | Handle<'Histograms'>[], params: MergeParams = {}): Handle<'Histograms'> {

@@ -8,6 +8,7 @@ import { UserError } from '../errors.ts';
 import { GraphBuilder, type GraphDef, instantiate, isGraphDef } from './graph.ts';
 import { moduleContext, type ModuleContext } from './module-context.ts';
 import { parseGraphParams } from './params.ts';
+import { resolveHepflowFromSource } from '../source-conditions.ts';
 import { buildPlan, type Plan } from './validate.ts';
 
 export interface LoadedGraph {
@@ -33,6 +34,7 @@ export async function importGraphModule(file: string): Promise<{ def: GraphDef; 
   if (!existsSync(path)) throw new UserError(`graph file not found: ${file}`);
   if (statSync(path).isDirectory()) throw new UserError(`${shown} is a directory; give the graph's .ts file`);
   let mod: { default?: unknown };
+  resolveHepflowFromSource();
   try {
     mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
   } catch (err) {

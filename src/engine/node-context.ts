@@ -35,6 +35,7 @@ export function nodeContext(run: RunContext, n: PlanNode, key: string): NodeCont
     skipBadFiles: opts.skipBadFiles,
     progress: (done, total, unit = 'steps') => run.emit({ type: 'node-progress', node: n.name, done, total, unit }),
     memo: memoised,
+    memoTable: (name) => store?.memo?.(name),
     parallel: async <T, R>(task: string, items: readonly T[], popts: { memo?: boolean } = {}): Promise<R[]> => {
       if (typeof kind.tasks?.[task] !== 'function') throw new Error(`node '${n.name}' (${kind.kind}): no task '${task}'`);
       let done = 0;

@@ -20,7 +20,7 @@
 // Rules for `run` / `runChunk`: pure functions of (inputs, params, chunk). Anything else that the
 // result depends on must be in `version` (bump it when the kind's code changes behaviour) or in
 // the params. User functions in params are hashed by their source text (see docs/engine.md).
-import type { ZodType } from 'zod';
+import type { output, ZodType } from 'zod';
 import type { EventColumnBatch } from '../columns.ts';
 
 /** The artifact types flowing along edges. `Json` is a catch-all for small JSON-able results. */
@@ -28,9 +28,6 @@ export type ArtifactType =
   | 'FileSet' | 'EventChunks' | 'Histograms' | 'Workspace' | 'FitResult' | 'LimitResult'
   | 'Datacards' | 'Figures' | 'Json';
 
-export const artifactTypes: readonly ArtifactType[] = [
-  'FileSet', 'EventChunks', 'Histograms', 'Workspace', 'FitResult', 'LimitResult', 'Datacards', 'Figures', 'Json',
-];
 
 // ---------------------------------------------------------------------------------------------
 // FileSet (output of fetch) and chunks
@@ -39,6 +36,7 @@ export const artifactTypes: readonly ArtifactType[] = [
  *  sha256?}, remote {url, size, etag, lastModified}. */
 export type { FileFingerprint } from '../../cache/fingerprint.ts';
 import type { FileFingerprint } from '../../cache/fingerprint.ts';
+import type { MemoTable } from '../../cache/types.ts';
 
 /** One input file with the metadata later nodes need (weights: xsec * lumi / nevts or / sumw). */
 export interface FileInfo {
@@ -126,6 +124,10 @@ export interface NodeContext extends BaseContext {
    *  resumes: `key` is any JSON-able value (hashed together with this node's cache key). The value
    *  must be JSON-able. Without a cache (`--no-cache`) it simply calls `compute`. */
   memo<T>(key: unknown, compute: () => Promise<T> | T): Promise<T>;
+  /** A named memo table of the run's store, shared by every node and run (undefined without a
+   *  cache): small facts keyed by their own identity, e.g. fetch's file content hashes
+   *  (cache/fingerprint.ts `contentHash`), so an unchanged file is not read again. */
+  memoTable?(name: string): MemoTable | undefined;
   /** Worker count of this run (e.g. to split a scan). */
   readonly workers: number;
   /** `flow run --skip-bad-files`: input nodes skip (and list) unreadable files. */
@@ -171,7 +173,7 @@ export type InputSpec =
   /** Any number of inputs, each of the given type or one of the given types (e.g. plot). */
   | { readonly variadic: ArtifactType | readonly ArtifactType[]; readonly min?: number };
 
-interface KindCommon<P, O> {
+interface KindCommon<P, O, A extends ArtifactType = ArtifactType> {
   /** Kind name, e.g. 'fill', 'build-workspace'; equals the module name nodes/<kind>.ts. */
   readonly kind: string;
   /** Bump whenever the kind's behaviour changes: part of every cache key of this kind. */
@@ -181,7 +183,7 @@ interface KindCommon<P, O> {
   /** zod schema of the params. Functions: use `fn()` from src/index.ts (z.custom on functions). */
   readonly params: ZodType<P>;
   readonly inputs: InputSpec;
-  readonly output: ArtifactType;
+  readonly output: A;
   /** Cache codec of the output (global nodes) or of the per-chunk output (chunk nodes). */
   readonly codec?: Codec<O>;
   /** Write the node's final value to the output directory (histograms.root, fit.json, ...).
@@ -203,7 +205,7 @@ interface KindCommon<P, O> {
   readonly sampleMetadata?: boolean;
 }
 
-export interface GlobalNodeKind<P = any, O = any> extends KindCommon<P, O> {
+export interface GlobalNodeKind<P = any, O = any, A extends ArtifactType = ArtifactType> extends KindCommon<P, O, A> {
   readonly level: 'global';
   /** inputs: the upstream values in input order (variadic: all of them). */
   run(inputs: any[], params: P, ctx: NodeContext): Promise<O> | O;
@@ -218,7 +220,7 @@ export interface Reducer<Part, O> {
   empty?(): Part;
 }
 
-export interface ChunkNodeKind<P = any, Part = any, O = any> extends KindCommon<P, Part> {
+export interface ChunkNodeKind<P = any, Part = any, O = any, A extends ArtifactType = ArtifactType> extends KindCommon<P, Part, A> {
   readonly level: 'chunk';
   /** Chunk source only (input 'FileSet'): split the files into entry ranges, in the main thread
    *  (the engine calls it with one file at a time and builds the chunk ids). Must be
@@ -237,7 +239,11 @@ export interface ChunkNodeKind<P = any, Part = any, O = any> extends KindCommon<
 export type NodeKind = GlobalNodeKind | ChunkNodeKind;
 
 /** Identity function that gives a kind module good type inference:
- *  `export default defineNodeKind({ kind: 'fill', level: 'chunk', ... })`. */
-export function defineNodeKind<K extends NodeKind>(kind: K): K {
+ *  `export default defineNodeKind({ kind: 'fill', level: 'chunk', params: z.object({...}), ... })`:
+ *  the params type is inferred from the zod schema (`run(inputs, p)` sees `p` typed, no
+ *  annotation), and the output artifact type stays literal (`g.node(kind, ...)` returns its handle). */
+export function defineNodeKind<S extends ZodType, O, A extends ArtifactType>(kind: GlobalNodeKind<output<S>, O, A> & { readonly params: S }): GlobalNodeKind<output<S>, O, A>;
+export function defineNodeKind<S extends ZodType, Part, O, A extends ArtifactType>(kind: ChunkNodeKind<output<S>, Part, O, A> & { readonly params: S }): ChunkNodeKind<output<S>, Part, O, A>;
+export function defineNodeKind(kind: NodeKind): NodeKind {
   return kind;
 }

@@ -32,7 +32,6 @@ export interface Plan {
   nodes: Map<string, PlanNode>;
   /** Chunk source name -> its chunk nodes in topological order (source first). */
   groups: Map<string, PlanNode[]>;
-  dag: InstanceType<typeof graphology.DirectedGraph>;
 }
 
 /** What a node name may be: letters, digits, _ and - (not leading): four-leptons, 4l_2016. */
@@ -110,7 +109,7 @@ export async function buildPlan(graphName: string, file: string, g: GraphBuilder
   const order = topo.map((n) => nodes.get(n)!);
   const groups = new Map<string, PlanNode[]>();
   for (const n of order) if (n.source) (groups.get(n.source) ?? groups.set(n.source, []).get(n.source)!).push(n);
-  return { graph: graphName, file, order, nodes, groups, dag };
+  return { graph: graphName, file, order, nodes, groups };
 }
 
 function checkInputs(d: NodeDecl, kind: NodeKind, kinds: Map<string, NodeKind>, where: string, fail: (m: string) => never): void {

@@ -41,17 +41,17 @@ export class VariableAxis {
   constructor(edges: ArrayLike<number>, meta: AxisMeta = {}) {
     this.name = meta.name ?? ''; this.label = meta.label ?? this.name;
     if (edges.length < 2) throw new Error(`variable axis ${this.name}: need at least two edges`);
-    for (let i = 1; i < edges.length; i++) if (!(edges[i] > edges[i - 1])) throw new Error(`variable axis ${this.name}: edges must increase (${edges[i - 1]} >= ${edges[i]})`);
+    for (let i = 1; i < edges.length; i++) if (!(edges[i]! > edges[i - 1]!)) throw new Error(`variable axis ${this.name}: edges must increase (${edges[i - 1]} >= ${edges[i]})`);
     this.e = Float64Array.from(edges);
   }
   get bins(): number { return this.e.length - 1; }
   get extent(): number { return this.bins + 2; }
   index(x: number): number {
     const e = this.e, n = e.length;
-    if (x < e[0]) return 0;
-    if (!(x < e[n - 1])) return n;
+    if (x < e[0]!) return 0;
+    if (!(x < e[n - 1]!)) return n;
     let lo = 0, hi = n - 1; // e[lo] <= x < e[hi]
-    while (hi - lo > 1) { const mid = (lo + hi) >> 1; if (x < e[mid]) hi = mid; else lo = mid; }
+    while (hi - lo > 1) { const mid = (lo + hi) >> 1; if (x < e[mid]!) hi = mid; else lo = mid; }
     return lo + 1;
   }
   edges(): number[] { return Array.from(this.e); }

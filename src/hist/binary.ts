@@ -12,7 +12,7 @@ export function histToBinary(h: Hist): Uint8Array {
   const dv = new DataView(out.buffer);
   dv.setUint32(0, MAGIC, true); dv.setUint32(4, header.length, true);
   out.set(header, 8);
-  for (let i = 0; i < n; i++) { dv.setFloat64(start + 8 * i, h.sumw[i], true); dv.setFloat64(start + 8 * (n + i), h.sumw2[i], true); }
+  for (let i = 0; i < n; i++) { dv.setFloat64(start + 8 * i, h.sumw[i]!, true); dv.setFloat64(start + 8 * (n + i), h.sumw2[i]!, true); }
   return out;
 }
 

@@ -47,7 +47,7 @@ export function toNamedHistograms(
         if (opts.transform) one = opts.transform(one);
         const f = one.withFlow();
         const name = p === null ? region : cabinetryName(region, p, v ?? 'nominal');
-        out.set(name, { edges: f.edges, values: f.values, variances: f.variances, title: name, xTitle: one.axes[0].label });
+        out.set(name, { edges: f.edges, values: f.values, variances: f.variances, title: name, xTitle: one.axis(0).label });
       }
     }
   }
@@ -100,7 +100,7 @@ export function combine(named: Map<string, Hist1D>, terms: Array<{ name: string;
     const f = t.factor ?? 1;
     if (!acc) acc = { edges: h.edges, values: new Float64Array(h.values.length), variances: new Float64Array(h.values.length), title, xTitle: h.xTitle };
     if (acc.values.length !== h.values.length) throw new Error(`pseudodata: '${t.name}' has a different binning`);
-    for (let i = 0; i < h.values.length; i++) { acc.values[i] += f * h.values[i]; acc.variances[i] += f * f * h.variances[i]; }
+    for (let i = 0; i < h.values.length; i++) { acc.values[i]! += f * h.values[i]!; acc.variances[i]! += f * f * h.variances[i]!; }
   }
   if (!acc) throw new Error('pseudodata: no terms');
   return acc;

@@ -37,7 +37,7 @@ export class Hist {
   private strides(): number[] {
     const s = new Array<number>(this.axes.length);
     let acc = 1;
-    for (let i = this.axes.length - 1; i >= 0; i--) { s[i] = acc; acc *= this.axes[i].extent; }
+    for (let i = this.axes.length - 1; i >= 0; i--) { s[i] = acc; acc *= this.axis(i).extent; }
     return s;
   }
 
@@ -48,15 +48,17 @@ export class Hist {
     return i;
   }
 
-  axis(name: string | number): Axis { return this.axes[this.axisIndex(name)]; }
+  axis(name: string | number): Axis {
+    const a = this.axes[this.axisIndex(name)];
+    if (!a) throw new RangeError(`histogram has no axis ${name} (it has ${this.axes.length})`);
+    return a;
+  }
 
   /** Vectorised fill: one array (or a scalar / category value broadcast) per axis, by axis name
    *  (`{observable: ht, region: '4j1b'}`) or in axis order (`[ht, '4j1b']`). */
-  fill(values: Record<string, FillValue> | FillValue[], weight: ArrayLike<number> | number = 1): this {
-    if (Array.isArray(values)) {
-      if (values.length !== this.axes.length) throw new Error(`fill: ${values.length} values for ${this.axes.length} axes`);
-      values = Object.fromEntries(this.axes.map((a, i) => [a.name, (values as FillValue[])[i]]));
-    }
+  fill(given: Record<string, FillValue> | FillValue[], weight: ArrayLike<number> | number = 1): this {
+    if (Array.isArray(given) && given.length !== this.axes.length) throw new Error(`fill: ${given.length} values for ${this.axes.length} axes`);
+    const values: Record<string, FillValue | undefined> = Array.isArray(given) ? Object.fromEntries(this.axes.map((a, i) => [a.name, given[i]])) : given;
     let n = typeof weight === 'number' ? -1 : weight.length;
     for (const a of this.axes) {
       const v = values[a.name];
@@ -81,53 +83,54 @@ export class Hist {
     let base = 0;
     const arrays: Array<{ ai: number; v: ArrayLike<unknown> }> = [];
     for (let ai = 0; ai < this.axes.length; ai++) {
-      const a = this.axes[ai], v = values[a.name];
+      const a = this.axis(ai), v = values[a.name];
       if (typeof v === 'number' || typeof v === 'string') {
         const i = indexOf(a, v);
         if (i < 0) return this; // unknown category on a non-growth axis: nothing to fill
-        base += i * strides[ai];
+        base += i * strides[ai]!;
       } else arrays.push({ ai, v: v as ArrayLike<unknown> });
     }
     const sw = this.sumw, sw2 = this.sumw2;
-    if (arrays.length === 1 && isNumeric(this.axes[arrays[0].ai])) {
+    const [only] = arrays;
+    if (arrays.length === 1 && only && isNumeric(this.axis(only.ai))) {
       // the common case (observable x fixed categories): no index buffer
-      const a = this.axes[arrays[0].ai] as NumericAxis, v = arrays[0].v as ArrayLike<number>, st = strides[arrays[0].ai];
+      const a = this.axis(only.ai) as NumericAxis, v = only.v as ArrayLike<number>, st = strides[only.ai]!;
       if (a instanceof RegularAxis) {
         const lo = a.lo, over = a.bins + 1, width = a.hi - a.lo;
         for (let k = 0; k < n; k++) {
-          const z = (v[k] - lo) / width;
+          const z = (v[k]! - lo) / width;
           const i = z < 0 ? 0 : z >= 1 || z !== z ? over : Math.floor(z * a.bins) + 1;
-          const c = base + i * st, w = typeof weight === 'number' ? weight : weight[k];
-          sw[c] += w; sw2[c] += w * w;
+          const c = base + i * st, w = typeof weight === 'number' ? weight : weight[k]!;
+          sw[c]! += w; sw2[c]! += w * w;
         }
       } else {
         for (let k = 0; k < n; k++) {
-          const c = base + a.index(v[k]) * st, w = typeof weight === 'number' ? weight : weight[k];
-          sw[c] += w; sw2[c] += w * w;
+          const c = base + a.index(v[k]!) * st, w = typeof weight === 'number' ? weight : weight[k]!;
+          sw[c]! += w; sw2[c]! += w * w;
         }
       }
       return this;
     }
     const idx = new Int32Array(n).fill(base);
     for (const { ai, v } of arrays) {
-      const a = this.axes[ai], st = strides[ai];
+      const a = this.axis(ai), st = strides[ai]!;
       for (let k = 0; k < n; k++) {
-        if (idx[k] < 0) continue;
+        if (idx[k]! < 0) continue;
         const i = indexOf(a, v[k] as number | string);
-        idx[k] = i < 0 ? -1 : idx[k] + i * st;
+        idx[k] = i < 0 ? -1 : idx[k]! + i * st;
       }
     }
     for (let k = 0; k < n; k++) {
-      const c = idx[k];
+      const c = idx[k]!;
       if (c < 0) continue;
-      const w = typeof weight === 'number' ? weight : weight[k];
-      sw[c] += w; sw2[c] += w * w;
+      const w = typeof weight === 'number' ? weight : weight[k]!;
+      sw[c]! += w; sw2[c]! += w * w;
     }
     return this;
   }
 
   private grow(ai: number, value: string | number): void {
-    const a = this.axes[ai];
+    const a = this.axis(ai);
     const old = a.extent;
     const grown = cloneAxis(a) as unknown as CategoryAxis<string | number>;
     grown.push(value);
@@ -140,14 +143,14 @@ export class Hist {
    *  into one new); newAxis null sums the axis away. */
   private remap(ai: number, newAxis: Axis | null, map: Int32Array): Hist {
     const ext = this.axes.map((a) => a.extent), inner = ext.slice(ai + 1).reduce((p, x) => p * x, 1);
-    const outer = ext.slice(0, ai).reduce((p, x) => p * x, 1), oldExt = ext[ai], newExt = newAxis ? newAxis.extent : 1;
+    const outer = ext.slice(0, ai).reduce((p, x) => p * x, 1), oldExt = ext[ai]!, newExt = newAxis ? newAxis.extent : 1;
     const w = new Float64Array(outer * newExt * inner), w2 = new Float64Array(outer * newExt * inner);
     for (let o = 0; o < outer; o++) {
       for (let e = 0; e < oldExt; e++) {
-        const t = map[e];
+        const t = map[e]!;
         if (t < 0) continue;
         const src = (o * oldExt + e) * inner, dst = (o * newExt + t) * inner;
-        for (let i = 0; i < inner; i++) { w[dst + i] += this.sumw[src + i]; w2[dst + i] += this.sumw2[src + i]; }
+        for (let i = 0; i < inner; i++) { w[dst + i]! += this.sumw[src + i]!; w2[dst + i]! += this.sumw2[src + i]!; }
       }
     }
     const axes = this.axes.map(cloneAxis);
@@ -159,7 +162,7 @@ export class Hist {
 
   /** Multiply contents by f (variances by f^2). In place. */
   scale(f: number): this {
-    for (let i = 0; i < this.sumw.length; i++) { this.sumw[i] *= f; this.sumw2[i] *= f * f; }
+    for (let i = 0; i < this.sumw.length; i++) { this.sumw[i]! *= f; this.sumw2[i]! *= f * f; }
     return this;
   }
 
@@ -169,7 +172,7 @@ export class Hist {
     const r = this.copy();
     let other = o;
     for (let ai = 0; ai < this.axes.length; ai++) {
-      const a = r.axes[ai], b = other.axes[ai];
+      const a = r.axis(ai), b = other.axis(ai);
       if (!sameAxis(a, b)) throw new Error(`cannot add histograms: axis ${ai} differs (${a.name}:${a.type} vs ${b.name}:${b.type})`);
       if (a instanceof CategoryAxis) {
         const bc = b as CategoryAxis<string | number>, ac = a as CategoryAxis<string | number>;
@@ -177,18 +180,18 @@ export class Hist {
           if (!ac.growth) throw new Error(`cannot add histograms: category '${v}' missing on non-growth axis '${a.name}'`);
           r.grow(ai, v);
         }
-        const target = r.axes[ai] as CategoryAxis<string | number>;
+        const target = r.axis(ai) as CategoryAxis<string | number>;
         other = other.remap(ai, cloneAxis(target as unknown as Axis), Int32Array.from(bc.values, (v) => target.index(v)));
       }
     }
-    for (let i = 0; i < r.sumw.length; i++) { r.sumw[i] += f * other.sumw[i]; r.sumw2[i] += f * f * other.sumw2[i]; }
+    for (let i = 0; i < r.sumw.length; i++) { r.sumw[i]! += f * other.sumw[i]!; r.sumw2[i]! += f * f * other.sumw2[i]!; }
     return r;
   }
 
   /** Merge categories: `groupCategories('process', { single_top: ['single_top_s_chan', 'single_top_t_chan', 'single_top_tW'] })`.
    *  Values not in any group keep their name; the new axis lists values in order of first appearance. */
   groupCategories(axisName: string, groups: Record<string, readonly (string | number)[]>): Hist {
-    const ai = this.axisIndex(axisName), a = this.axes[ai];
+    const ai = this.axisIndex(axisName), a = this.axis(ai);
     if (!(a instanceof CategoryAxis)) throw new Error(`groupCategories: axis '${axisName}' is not a category axis`);
     const ac = a as unknown as CategoryAxis<string | number>;
     const groupOf = new Map<string | number, string | number>();
@@ -208,8 +211,8 @@ export class Hist {
   project(...names: string[]): Hist {
     let h: Hist = this;
     for (let ai = this.axes.length - 1; ai >= 0; ai--) {
-      if (names.includes(this.axes[ai].name)) continue;
-      h = h.remap(ai, null, new Int32Array(this.axes[ai].extent));
+      if (names.includes(this.axis(ai).name)) continue;
+      h = h.remap(ai, null, new Int32Array(this.axis(ai).extent));
     }
     return h;
   }
@@ -219,7 +222,7 @@ export class Hist {
   slice(sel: Record<string, AxisSelection>): Hist {
     let h: Hist = this;
     for (const [name, s] of Object.entries(sel)) {
-      const ai = h.axisIndex(name), a = h.axes[ai];
+      const ai = h.axisIndex(name), a = h.axis(ai);
       if (a instanceof CategoryAxis) {
         const ac = a as CategoryAxis<string | number>;
         if (typeof s === 'string' || typeof s === 'number') {
@@ -252,7 +255,7 @@ export class Hist {
 
   /** Merge each `factor` consecutive bins of a numeric axis. */
   rebin(name: string, factor: number): Hist {
-    const ai = this.axisIndex(name), a = this.axes[ai];
+    const ai = this.axisIndex(name), a = this.axis(ai);
     if (!isNumeric(a)) throw new Error(`rebin: axis '${name}' is not numeric`);
     if (!Number.isInteger(factor) || factor < 1 || a.bins % factor !== 0) throw new Error(`rebin: axis '${name}' has ${a.bins} bins, not divisible by ${factor}`);
     const edges = a.edges().filter((_, i) => i % factor === 0);
@@ -263,9 +266,9 @@ export class Hist {
 
   /** Rebin to new edges, each an existing edge; bins outside go to the flow bins. */
   rebinTo(name: string, newEdges: number[]): Hist {
-    const ai = this.axisIndex(name), a = this.axes[ai];
+    const ai = this.axisIndex(name), a = this.axis(ai);
     if (!isNumeric(a)) throw new Error(`rebin: axis '${name}' is not numeric`);
-    const old = a.edges(), tol = 1e-9 * (old[old.length - 1] - old[0]);
+    const old = a.edges(), tol = 1e-9 * (old[old.length - 1]! - old[0]!);
     const pos = newEdges.map((e) => {
       const j = old.findIndex((o) => Math.abs(o - e) <= tol);
       if (j < 0) throw new Error(`rebin: ${e} is not a bin edge of axis '${name}' (edges ${old.join(', ')})`);
@@ -276,11 +279,11 @@ export class Hist {
       if (b === 0) { map[b] = 0; continue; }
       if (b === a.bins + 1) { map[b] = newEdges.length; continue; }
       const lowEdge = b - 1; // old bin [old[b-1], old[b])
-      if (lowEdge < pos[0]) map[b] = 0;
-      else if (lowEdge >= pos[pos.length - 1]) map[b] = newEdges.length;
-      else { let k = 0; while (pos[k + 1] <= lowEdge) k++; map[b] = k + 1; }
+      if (lowEdge < pos[0]!) map[b] = 0;
+      else if (lowEdge >= pos[pos.length - 1]!) map[b] = newEdges.length;
+      else { let k = 0; while (pos[k + 1]! <= lowEdge) k++; map[b] = k + 1; }
     }
-    return this.remap(ai, variableOrRegular(a, pos.map((j) => old[j])), map);
+    return this.remap(ai, variableOrRegular(a, pos.map((j) => old[j]!)), map);
   }
 
   /** The AGC's `h[110j::hist.rebin(2)]`: start at the bin holding `lo`, then merge by `factor`. */
@@ -292,18 +295,19 @@ export class Hist {
   toBinned(sel: Record<string, AxisSelection> = {}): Binned {
     const h = this.slice(sel);
     const numeric = h.axes.filter(isNumeric);
-    if (h.axes.length !== 1 || numeric.length !== 1) {
-      throw new Error(`toBinned: need exactly one axis left after selection, have ${h.axes.map((a) => a.name).join(', ')}`);
+    const [a] = numeric;
+    if (h.axes.length !== 1 || !a) {
+      throw new Error(`toBinned: need exactly one axis left after selection, have ${h.axes.map((x) => x.name).join(', ')}`);
     }
-    const a = numeric[0];
     return { edges: a.edges(), values: Array.from(h.sumw.subarray(1, a.bins + 1)), variances: Array.from(h.sumw2.subarray(1, a.bins + 1)) };
   }
 
   /** 1D contents including under/overflow (for ROOT's TH1, and the AGC reference format). */
   withFlow(sel: Record<string, AxisSelection> = {}): { edges: number[]; values: Float64Array; variances: Float64Array } {
     const h = this.slice(sel);
-    if (h.axes.length !== 1 || !isNumeric(h.axes[0])) throw new Error('withFlow: need exactly one numeric axis left after selection');
-    return { edges: (h.axes[0] as NumericAxis).edges(), values: h.sumw, variances: h.sumw2 };
+    const [a, ...rest] = h.axes;
+    if (!a || rest.length || !isNumeric(a)) throw new Error('withFlow: need exactly one numeric axis left after selection');
+    return { edges: a.edges(), values: h.sumw, variances: h.sumw2 };
   }
 
   sum(flow = true): number {
@@ -312,12 +316,12 @@ export class Hist {
     const strides = this.strides(), n = this.sumw.length;
     outer: for (let c = 0; c < n; c++) {
       for (let ai = 0; ai < this.axes.length; ai++) {
-        const a = this.axes[ai];
+        const a = this.axis(ai);
         if (!isNumeric(a)) continue;
-        const i = Math.floor(c / strides[ai]) % a.extent;
+        const i = Math.floor(c / strides[ai]!) % a.extent;
         if (i === 0 || i === a.extent - 1) continue outer;
       }
-      t += this.sumw[c];
+      t += this.sumw[c]!;
     }
     return t;
   }
@@ -338,7 +342,7 @@ function indexOf(a: Axis, v: number | string): number {
 
 function variableOrRegular(a: NumericAxis, edges: number[]): NumericAxis {
   const meta = { name: a.name, label: a.label };
-  if (a instanceof RegularAxis) return regular(edges.length - 1, edges[0], edges[edges.length - 1], meta);
+  if (a instanceof RegularAxis) return regular(edges.length - 1, edges[0]!, edges[edges.length - 1]!, meta);
   if (a instanceof VariableAxis) return variable(edges, meta);
   throw new Error('not a numeric axis');
 }

@@ -3,22 +3,25 @@
 import { box, canvas, line, th1, setAxes } from './root-objects.ts';
 import * as jsroot from 'jsroot';
 import { renderSvg } from './render.ts';
+import { DEFAULT_EXPERIMENT, headerLatex, type ExperimentLabel } from './label.ts';
 
 export interface PullsSpec {
   names: string[];
   pulls: ArrayLike<number>;
   /** Post-fit uncertainty in units of the pre-fit one. */
   errors: ArrayLike<number>;
+  experiment?: ExperimentLabel;
 }
 
 export async function pullsPlot(spec: PullsSpec): Promise<string> {
   const n = spec.names.length;
-  const height = Math.max(320, 90 + 30 * n);
+  const height = Math.max(340, 110 + 30 * n);
   const longest = Math.max(8, ...spec.names.map((s) => s.length));
   const left = Math.min(0.5, 0.04 + longest * 0.0105);
   const bottom = 60 / height;
-  const top = 15 / height;
-  const c = canvas('pulls', { left, right: 0.04, top, bottom });
+  const top = 34 / height;
+  const margins = { left, right: 0.04, top, bottom };
+  const c = canvas('pulls', margins);
   const frame = th1({ name: 'frame', edges: [-3, 3], values: [0] });
   setAxes(frame, '(#hat{#theta} - #theta_{0}) / #Delta#theta', '', { labelSize: 18 / height * 1.0, titleSize: 20 / height });
   frame.fYaxis.fLabelSize = 0;
@@ -45,5 +48,6 @@ export async function pullsPlot(spec: PullsSpec): Promise<string> {
     Object.assign(t, { fTitle: name, fX: -3.1, fY: y, fTextSize: 16 / height, fTextFont: 42, fTextAlign: 32 });
     c.fPrimitives.Add(t, '');
   });
+  for (const t of headerLatex(spec.experiment ?? DEFAULT_EXPERIMENT, margins, 16 / Math.min(800, height))) c.fPrimitives.Add(t, '');
   return renderSvg(c, { width: 800, height });
 }

@@ -5,12 +5,14 @@
 import * as jsroot from 'jsroot';
 import { box, canvas, color, latex, line, pad, setAxes, th1 } from './root-objects.ts';
 import { renderSvg } from './render.ts';
+import { DEFAULT_EXPERIMENT, headerLatex, type ExperimentLabel } from './label.ts';
 
 export interface RankingFigureSpec {
   poi: string;
   parameters: Array<{ name: string; pull: number | null; uncertainty: number; prefit_uncertainty: number; prefit_up: number; prefit_down: number; postfit_up: number; postfit_down: number }>;
   /** at most this many parameters (default 20) */
   top?: number;
+  experiment?: ExperimentLabel;
 }
 
 export const RANKING_COLORS = { up: '#e42536', down: '#5790fc' } as const;
@@ -27,8 +29,8 @@ export function impactRange(spec: RankingFigureSpec): number {
 export async function rankingPlot(spec: RankingFigureSpec): Promise<string> {
   const rows = spec.parameters.slice(0, spec.top ?? 20);
   const n = Math.max(1, rows.length);
-  const height = Math.max(360, 110 + 28 * n);
-  const bottom = 70 / height, top = 40 / height;
+  const height = Math.max(380, 128 + 28 * n);
+  const bottom = 70 / height, top = 58 / height;
   const c = canvas('ranking', { left: 0, right: 0, top: 0, bottom: 0 });
   // names | pulls | impacts
   const pulls = pad('pulls', [0, 0, 0.62, 1], { left: 0.48, right: 0.02, top, bottom });
@@ -63,7 +65,7 @@ export async function rankingPlot(spec: RankingFigureSpec): Promise<string> {
   const r = impactRange(spec);
   const f = th1({ name: 'impactframe', edges: [-r, r], values: [0] });
   setAxes(f, `#Delta${spec.poi}`, '', { labelSize: px(14, 0.38), titleSize: px(16, 0.38) });
-  impacts.fPrimitives.Add(latex('post-fit filled, pre-fit open; red: +, blue: -', 0.05, 1 - 28 / height, { size: px(12, 0.38) }), '');
+  impacts.fPrimitives.Add(latex('post-fit filled, pre-fit open; red: +, blue: -', 0.05, 1 - 48 / height, { size: px(12, 0.38) }), '');
   Object.assign(f, { fMinimum: 0, fMaximum: n, fLineColor: 0 });
   Object.assign(f.fYaxis, { fLabelSize: 0, fNdivisions: 0, fTickLength: 0 });
   f.fXaxis.fNdivisions = 505;
@@ -81,5 +83,6 @@ export async function rankingPlot(spec: RankingFigureSpec): Promise<string> {
     }
   });
   impacts.fPrimitives.Add(line(0, 0, 0, n, { style: 2, width: 1 }), '');
+  for (const t of headerLatex(spec.experiment ?? DEFAULT_EXPERIMENT, { left: 0.02, right: 0.02, top: 24 / height }, 16 / Math.min(WIDTH, height))) c.fPrimitives.Add(t, '');
   return renderSvg(c, { width: WIDTH, height });
 }

@@ -15,8 +15,9 @@ const PNG_FONT_FAMILY = `font-family="Arimo, 'DejaVu Sans', sans-serif"`;
 const ARIMO_STYLES = ['400Regular', '700Bold', '400Regular_Italic', '700Bold_Italic'];
 
 let fontFiles: string[] | undefined;
-/** Arimo's TrueType files from the installed package (missing files are skipped: resvg falls back). */
-function arimoFiles(): string[] {
+/** Arimo's TrueType files from the installed package: regular, bold, italic, bold italic (missing
+ *  files are skipped: resvg falls back). */
+export function arimoFiles(): string[] {
   if (fontFiles) return fontFiles;
   const require = createRequire(import.meta.url);
   fontFiles = [];

@@ -5,12 +5,22 @@ import * as jsroot from 'jsroot';
 import { canvas, graph, latex, line, setAxes, th1 } from './root-objects.ts';
 import { contourSegments } from './contour.ts';
 import { renderSvg } from './render.ts';
+import { DEFAULT_EXPERIMENT, headerLatex, type ExperimentLabel } from './label.ts';
 
 export interface ScanFigureSpec {
   pars: string[];
   bestfit: number[];
   /** [p, (q,) delta], the first parameter varying slowest (as the scan writes them) */
   points: number[][];
+  experiment?: ExperimentLabel;
+}
+
+/** Margins of both scan figures: the top one holds the experiment label. */
+const MARGINS = { left: 0.12, right: 0.04, top: 0.07, bottom: 0.12 };
+
+function withHeader(c: any, spec: ScanFigureSpec): Promise<string> {
+  for (const t of headerLatex(spec.experiment ?? DEFAULT_EXPERIMENT, MARGINS, 0.035)) c.fPrimitives.Add(t, '');
+  return renderSvg(c);
 }
 
 /** 2 dNLL of the 1 and 2 sigma lines (one parameter) and of the 68.3% / 95% contours (two). */
@@ -30,25 +40,25 @@ async function scan1d(spec: ScanFigureSpec): Promise<string> {
   const xs = spec.points.map((p) => p[0]!), ys = spec.points.map((p) => p[1]!);
   const lo = xs[0]!, hi = xs.at(-1)!;
   const top = scan1dTop(spec.points);
-  const c = canvas('scan', { left: 0.12, right: 0.04, top: 0.05, bottom: 0.12 });
+  const c = canvas('scan', MARGINS);
   const frame = th1({ name: 'frame', edges: [lo, hi > lo ? hi : lo + 1], values: [0] });
   setAxes(frame, spec.pars[0]!, '-2 #Delta ln L');
   Object.assign(frame, { fMinimum: 0, fMaximum: top, fLineColor: 0 });
   c.fPrimitives.Add(frame, 'axis');
   SIGMA_LEVELS_1D.forEach((level, k) => {
     c.fPrimitives.Add(line(lo, level, hi, level, { color: '#9c9ca1', style: 2, width: 2 }), '');
-    c.fPrimitives.Add(latex(`${k + 1}#sigma`, 0.9, 0.12 + (0.83 * level) / top + 0.015, { size: 0.035 }), '');
+    c.fPrimitives.Add(latex(`${k + 1}#sigma`, 0.9, MARGINS.bottom + ((1 - MARGINS.top - MARGINS.bottom) * level) / top + 0.015, { size: 0.035 }), '');
   });
   const g = graph(xs, ys, { name: 'scan' });
   Object.assign(g, { fLineWidth: 3, fLineColor: 1, fMarkerStyle: 20, fMarkerSize: 0.8 });
   c.fPrimitives.Add(g, 'LP same');
-  return renderSvg(c);
+  return withHeader(c, spec);
 }
 
 async function scan2d(spec: ScanFigureSpec): Promise<string> {
   const xs = [...new Set(spec.points.map((p) => p[0]!))], ys = [...new Set(spec.points.map((p) => p[1]!))];
   const z = xs.map((_, i) => ys.map((_, j) => spec.points[i * ys.length + j]![2]!));
-  const c = canvas('scan2d', { left: 0.12, right: 0.04, top: 0.05, bottom: 0.12 });
+  const c = canvas('scan2d', MARGINS);
   const frame = th1({ name: 'frame', edges: [xs[0]!, xs.at(-1)!], values: [0] });
   setAxes(frame, spec.pars[0]!, spec.pars[1]!);
   Object.assign(frame, { fMinimum: ys[0]!, fMaximum: ys.at(-1)!, fLineColor: 0 });
@@ -60,6 +70,6 @@ async function scan2d(spec: ScanFigureSpec): Promise<string> {
   const m: any = jsroot.create('TMarker');
   Object.assign(m, { fX: spec.bestfit[0], fY: spec.bestfit[1], fMarkerStyle: 34, fMarkerSize: 2, fMarkerColor: 1 });
   c.fPrimitives.Add(m, '');
-  c.fPrimitives.Add(latex('solid 68.3%, dashed 95% CL', 0.55, 0.9, { size: 0.035 }), '');
-  return renderSvg(c);
+  c.fPrimitives.Add(latex('solid 68.3%, dashed 95% CL', 0.55, 0.88, { size: 0.035 }), '');
+  return withHeader(c, spec);
 }

@@ -1,7 +1,9 @@
 // report.html: one self-contained page with the run's key numbers (best-fit POI, CLs, limits),
-// the post-fit yields table and every figure inline (SVG, ids made unique per figure so clip paths
-// of one figure never capture another's), with links to the SVG/PNG files next to it.
+// the post-fit yields table, every fitted parameter, the cutflow, the ranking, links to the JSON
+// results and every figure inline (SVG, ids made unique per figure so clip paths of one figure
+// never capture another's), with links to the SVG/PNG/PDF files next to it.
 import type { FitResultArtifact, LimitResultArtifact } from './artifacts.ts';
+import type { RankingResult } from './ranking-result.ts';
 import { formatCell, yieldTables, type YieldTable } from './yield-tables.ts';
 
 export interface ReportFigure {
@@ -18,10 +20,18 @@ export interface ReportSpec {
   subtitle: string[];
   fit?: FitResultArtifact;
   limit?: LimitResultArtifact;
+  ranking?: RankingResult;
+  /** per sample: cut -> events after it (the select node's cutflow, summed over chunks) */
+  cutflows?: Record<string, Record<string, number>>;
+  /** per sample: events read */
+  nevents?: Record<string, number>;
   figures: ReportFigure[];
   /** figures folder relative to report.html, for the file links */
   figuresDir: string;
-  png: boolean;
+  /** the files beside each SVG */
+  formats: Array<'png' | 'pdf'>;
+  /** result files relative to report.html, linked at the top (undefined: not linked) */
+  files?: { workspace?: string; fit?: string; limit?: string; ranking?: string };
 }
 
 const escapeHtml = (s: string): string =>
@@ -94,8 +104,50 @@ function yieldTableHtml(t: YieldTable): string {
 
 function figureHtml(f: ReportFigure, i: number, spec: ReportSpec): string {
   const base = `${spec.figuresDir}/${f.name}`;
-  const links = `<a href="${escapeHtml(base)}.svg">SVG</a>${spec.png ? ` · <a href="${escapeHtml(base)}.png">PNG</a>` : ''}`;
+  const links = [`<a href="${escapeHtml(base)}.svg">SVG</a>`, ...spec.formats.map((f) => `<a href="${escapeHtml(base)}.${f}">${f.toUpperCase()}</a>`)].join(' · ');
   return `<figure id="${escapeHtml(f.name)}"><div class="svg">${uniqueSvgIds(f.svg, `f${i}-`)}</div><figcaption>${escapeHtml(f.title)} <span class="links">${links}</span></figcaption></figure>`;
+}
+
+/** Every fitted parameter: best fit ± Hesse error, its kind (from the pulls' modifier types), the pull. */
+export function parameterTable(fit: FitResultArtifact): string {
+  const pulls = new Map(fit.pulls.map((x) => [x.parameter, x]));
+  const rows = fit.par_names.map((name) => {
+    const v = fit.bestfit[name]!, e = fit.uncertainty[name]!;
+    const pull = pulls.get(name);
+    const kind = name === fit.poi ? 'POI' : !(e > 0) ? 'fixed' : pull ? pull.type : 'free';
+    const m = fit.minos?.[name];
+    return `<tr><td>${escapeHtml(name)}</td><td>${kind}</td><td>${e > 0 ? formatMeasurement(v, e) : num(v)}</td>` +
+      `<td>${m ? `${num(m[0], 3)} / +${num(m[1], 3)}` : ''}</td><td>${pull ? `${pull.pull.toFixed(2)} ± ${pull.error.toFixed(2)}` : ''}</td></tr>`;
+  });
+  return `<details open><summary>${fit.par_names.length} parameters</summary><div class="wide"><table class="yields params"><thead><tr><th>parameter</th><th>kind</th><th>best fit ± error</th><th>MINOS</th><th>pull</th></tr></thead><tbody>${rows.join('')}</tbody></table></div></details>`;
+}
+
+/** The cutflow: one column per sample, one row per cut, in the select node's order. */
+export function cutflowTable(cutflows: Record<string, Record<string, number>>, nevents: Record<string, number> = {}): string {
+  const samples = Object.keys(cutflows);
+  if (!samples.length) return '';
+  const cuts: string[] = [];
+  for (const s of samples) for (const c of Object.keys(cutflows[s]!)) if (!cuts.includes(c)) cuts.push(c);
+  const read = samples.some((s) => nevents[s] !== undefined);
+  const head = `<tr><th>cut</th>${samples.map((s) => `<th>${escapeHtml(s)}</th>`).join('')}</tr>`;
+  const row = (label: string, cell: (s: string) => number | undefined) =>
+    `<tr><td>${escapeHtml(label)}</td>${samples.map((s) => { const v = cell(s); return `<td>${v === undefined ? '' : num(v, 8)}</td>`; }).join('')}</tr>`;
+  const rows = [...(read ? [row('events read', (s) => nevents[s])] : []), ...cuts.map((c) => row(c, (s) => cutflows[s]![c]))];
+  return `<div class="wide"><table class="yields cutflow"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table></div>`;
+}
+
+/** The ranking: impacts on the POI, largest post-fit impact first (as the ranking node sorts them). */
+export function rankingTable(r: RankingResult): string {
+  const f = (x: number) => (x === 0 ? '0' : x.toPrecision(3));
+  const rows = r.parameters.map((q) => `<tr><td>${escapeHtml(q.name)}</td><td>${q.pull === null ? '—' : q.pull.toFixed(2)}</td>` +
+    `<td>${f(q.prefit_up)}</td><td>${f(q.prefit_down)}</td><td>${f(q.postfit_up)}</td><td>${f(q.postfit_down)}</td></tr>`);
+  return `<p class="note">${escapeHtml(r.poi)} = ${formatMeasurement(r.poi_bestfit, r.poi_uncertainty)}; Δ${escapeHtml(r.poi)} with each parameter held at its best fit ± its pre-fit / post-fit uncertainty.</p>` +
+    `<div class="wide"><table class="yields ranking"><thead><tr><th>parameter</th><th>pull</th><th>pre-fit +</th><th>pre-fit −</th><th>post-fit +</th><th>post-fit −</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+}
+
+function filesLinks(files: NonNullable<ReportSpec['files']>): string {
+  const links = (['workspace', 'fit', 'limit', 'ranking'] as const).filter((k) => files[k]).map((k) => `<a href="${escapeHtml(files[k]!)}">${escapeHtml(files[k]!)}</a>`);
+  return links.length ? `<p class="files">Results: ${links.join(' · ')}</p>` : '';
 }
 
 export function reportHtml(spec: ReportSpec): string {
@@ -103,7 +155,12 @@ export function reportHtml(spec: ReportSpec): string {
   spec.figures.forEach((f, i) => (sections.get(f.section) ?? sections.set(f.section, []).get(f.section)!).push(figureHtml(f, i, spec)));
   const nav = [...sections.keys()].map((s) => `<a href="#${slug(s)}">${escapeHtml(s)}</a>`).join('');
   const body = [...sections].map(([s, figs]) => `<section id="${slug(s)}"><h2>${escapeHtml(s)}</h2><div class="grid">${figs.join('')}</div></section>`).join('\n');
-  const fitSection = spec.fit ? `<section id="yields"><h2>Yields</h2>${yieldsTable(spec.fit)}${[spec.fit.prefit, spec.fit.postfit].map((p) => yieldTableHtml(yieldTables(p).bins)).join('')}<p class="note">Uncertainties: pre-fit from the constraint widths, post-fit from the fit's covariance (cabinetry's convention). Fit message: ${escapeHtml(spec.fit.message)}</p></section>` : '';
+  const fitSection = spec.fit ? `<section id="yields"><h2>Yields</h2>${yieldsTable(spec.fit)}${[spec.fit.prefit, spec.fit.postfit].map((p) => yieldTableHtml(yieldTables(p).bins)).join('')}<p class="note">Uncertainties: pre-fit from the constraint widths, post-fit from the fit's covariance (cabinetry's convention). Fit message: ${escapeHtml(spec.fit.message)}</p></section>` +
+    `<section id="parameters"><h2>Parameters</h2>${parameterTable(spec.fit)}</section>` : '';
+  const cutflow = spec.cutflows ? cutflowTable(spec.cutflows, spec.nevents) : '';
+  const cutflowSection = cutflow ? `<section id="cutflow"><h2>Cutflow</h2>${cutflow}</section>` : '';
+  const rankingSection = spec.ranking?.parameters.length ? `<section id="ranking"><h2>Ranking</h2>${rankingTable(spec.ranking)}</section>` : '';
+  const navTables = [spec.fit ? '<a href="#yields">Yields</a><a href="#parameters">Parameters</a>' : '', cutflow ? '<a href="#cutflow">Cutflow</a>' : '', rankingSection ? '<a href="#ranking">Ranking</a>' : ''].join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(spec.title)}</title>
@@ -137,13 +194,18 @@ table.yields { border-collapse: collapse; background: #fff; border: 1px solid va
 .yields td.indent { padding-left: 28px; }
 .tag { font-size: 11px; color: #fff; background: var(--accent); border-radius: 3px; padding: 0 5px; }
 .note { color: var(--muted); font-size: 13px; }
+.files { margin: 8px 0 0; font-size: 14px; }
+.files a { color: var(--accent); }
+.wide { overflow-x: auto; }
 </style></head>
 <body>
 <header><h1>${escapeHtml(spec.title)}</h1>${spec.subtitle.length ? `<p class="subtitle">${spec.subtitle.map(escapeHtml).join(' · ')}</p>` : ''}
-<nav>${spec.fit ? '<a href="#yields">Yields</a>' : ''}${nav}</nav></header>
+<nav>${navTables}${nav}</nav>${spec.files ? filesLinks(spec.files) : ''}</header>
 <main>
 ${keyNumbers(spec.fit, spec.limit)}
 ${fitSection}
+${cutflowSection}
+${rankingSection}
 ${body}
 </main></body></html>
 `;

@@ -1,5 +1,6 @@
 // Public API of the statistics module (the fit / limit graph nodes wrap these).
-export { loadWorkspace, getMeasurement, pruneWorkspace, renameWorkspace, combineWorkspaces, workspaceSchema, MODIFIER_TYPES } from './workspace.ts';
+export { loadWorkspace, getMeasurement, pruneWorkspace, renameWorkspace, combineWorkspaces, MODIFIER_TYPES } from './workspace.ts';
+export { workspaceSchema } from './workspace-schema.ts';
 export type { Workspace, Channel, Sample, Modifier, ModifierType, Measurement, ParameterConfig, Observation, PruneSpec, RenameSpec } from './workspace.ts';
 export { readWorkspaceFile } from './load.ts';
 export { Model, buildModel } from './model.ts';

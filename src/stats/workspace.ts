@@ -1,61 +1,20 @@
-// pyhf JSON workspace (schema 1.0.0): zod schema, consistency checks with errors naming the JSON path,
-// and the workspace operations of `pyhf prune` / `pyhf rename` / `pyhf combine`.
-import { z } from 'zod';
+// pyhf JSON workspace (schema 1.0.0): loading (the schema in workspace-schema.ts), consistency checks
+// with errors naming the JSON path, and the workspace operations of `pyhf prune` / `pyhf rename` /
+// `pyhf combine`.
+import { createRequire } from 'node:module';
+import type { z } from 'zod';
 import { UserError } from '../errors.ts';
+import type * as schema from './workspace-schema.ts';
+import { conformsToWorkspaceSchema } from './workspace-shape.ts';
 
-// As strict as pyhf's own JSON schema (schemas/1.0.0/defs.json): every object refuses keys it does
-// not define (so a typo such as `bound` for `bounds` is an error, not an ignored setting), arrays of
-// numbers have at least one element, `version` is required, and the lumi modifier is named `lumi`.
-// Only the `data` objects of histosys and normsys allow extra keys, as in pyhf.
-const num = z.number();
-const nums = z.array(num).min(1);
-
-const normfactor = z.strictObject({ name: z.string(), type: z.literal('normfactor'), data: z.null() });
-const shapefactor = z.strictObject({ name: z.string(), type: z.literal('shapefactor'), data: z.null() });
-const lumi = z.strictObject({ name: z.literal('lumi'), type: z.literal('lumi'), data: z.null() });
-const normsys = z.strictObject({ name: z.string(), type: z.literal('normsys'), data: z.looseObject({ hi: num, lo: num }) });
-const histosys = z.strictObject({
-  name: z.string(),
-  type: z.literal('histosys'),
-  data: z.looseObject({ hi_data: nums, lo_data: nums }),
-});
-const staterror = z.strictObject({ name: z.string(), type: z.literal('staterror'), data: nums });
-const shapesys = z.strictObject({ name: z.string(), type: z.literal('shapesys'), data: nums });
-
-export const modifierSchema = z.discriminatedUnion('type', [
-  normfactor, shapefactor, lumi, normsys, histosys, staterror, shapesys,
-]);
-export const sampleSchema = z.strictObject({ name: z.string(), data: nums, modifiers: z.array(modifierSchema) });
-export const channelSchema = z.strictObject({ name: z.string(), samples: z.array(sampleSchema).min(1) });
-export const observationSchema = z.strictObject({ name: z.string(), data: nums });
-export const parameterConfigSchema = z.strictObject({
-  name: z.string(),
-  inits: nums.optional(),
-  bounds: z.array(z.tuple([num, num])).min(1).optional(),
-  fixed: z.boolean().optional(),
-  auxdata: nums.optional(),
-  sigmas: nums.optional(),
-  factors: nums.optional(),
-});
-export const measurementSchema = z.strictObject({
-  name: z.string(),
-  config: z.strictObject({ poi: z.string(), parameters: z.array(parameterConfigSchema) }),
-});
-export const workspaceSchema = z.strictObject({
-  version: z.literal('1.0.0'),
-  channels: z.array(channelSchema).min(1),
-  observations: z.array(observationSchema),
-  measurements: z.array(measurementSchema).min(1),
-});
-
-export type Modifier = z.infer<typeof modifierSchema>;
+export type Modifier = z.infer<typeof schema.modifierSchema>;
 export type ModifierType = Modifier['type'];
-export type Sample = z.infer<typeof sampleSchema>;
-export type Channel = z.infer<typeof channelSchema>;
-export type Observation = z.infer<typeof observationSchema>;
-export type ParameterConfig = z.infer<typeof parameterConfigSchema>;
-export type Measurement = z.infer<typeof measurementSchema>;
-export type Workspace = z.infer<typeof workspaceSchema>;
+export type Sample = z.infer<typeof schema.sampleSchema>;
+export type Channel = z.infer<typeof schema.channelSchema>;
+export type Observation = z.infer<typeof schema.observationSchema>;
+export type ParameterConfig = z.infer<typeof schema.parameterConfigSchema>;
+export type Measurement = z.infer<typeof schema.measurementSchema>;
+export type Workspace = z.infer<typeof schema.workspaceSchema>;
 
 export const MODIFIER_TYPES: readonly ModifierType[] = [
   'histosys', 'lumi', 'normfactor', 'normsys', 'shapefactor', 'shapesys', 'staterror',
@@ -89,18 +48,25 @@ function zodMessage(issue: z.core.$ZodIssue, json: unknown): string {
 
 /** Validate a parsed JSON value as a pyhf workspace; throws UserError naming the JSON path at fault. */
 export function loadWorkspace(json: unknown, source = 'workspace'): Workspace {
-  const parsed = workspaceSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more problems)` : '';
-    throw new UserError(`${source}: ${jsonPath(issue.path)}: ${zodMessage(issue, json)}${more}`);
-  }
-  const problems = [...checkConsistency(parsed.data), ...checkMeaning(parsed.data)];
+  // a copy, as zod's parse gives (callers may change the result; the input stays theirs)
+  const data = conformsToWorkspaceSchema(json) ? (structuredClone(json) as Workspace) : parseWithSchema(json, source);
+  const problems = [...checkConsistency(data), ...checkMeaning(data)];
   if (problems.length > 0) {
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more problems)` : '';
     throw new UserError(`${source}: ${problems[0]}${more}`);
   }
-  return parsed.data;
+  return data;
+}
+
+/** The zod schema's verdict: its first issue as one line, or the data when it accepts after all. */
+function parseWithSchema(json: unknown, source: string): Workspace {
+  const require = createRequire(import.meta.url);
+  const { workspaceSchema } = require('./workspace-schema.ts') as typeof schema;
+  const parsed = workspaceSchema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more problems)` : '';
+  throw new UserError(`${source}: ${jsonPath(issue.path)}: ${zodMessage(issue, json)}${more}`);
 }
 
 function lengthProblem(path: string, got: number, want: number): string | null {

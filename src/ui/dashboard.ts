@@ -10,6 +10,7 @@ import { followRun } from './follow.ts';
 import { describeReason, firstLine, formatBytes, formatCount, formatRate, formatRead, formatSeconds, formatWorkers, padLeft, padRight, truncate } from './format.ts';
 import { cachedChunks, elapsedOf, eventsOf, isEventLevel, isFinal, progressOf, rateOf, runEta, runRate, totals } from './figures.ts';
 import { initialState, type NodePhase, type NodeView, type RunState } from './state.ts';
+import { listedOutputs } from './outputs.ts';
 
 const h = React.createElement;
 
@@ -293,7 +294,7 @@ function summaryLines(state: RunState, tot: ReturnType<typeof totals>, columns: 
   }
   if (state.outputs.length > 0) {
     lines.push(h(Text, { key: 'outs' }, '  outputs:'));
-    state.outputs.slice(0, MAX_LISTED).forEach((o, i) => {
+    listedOutputs(state.outputs).slice(0, MAX_LISTED).forEach((o, i) => {
       lines.push(h(Text, { key: `out${i}`, dimColor: true, wrap: 'truncate' }, truncate(`    ${o.path}`, columns - 1)));
     });
     if (state.outputs.length > MAX_LISTED) lines.push(h(Text, { key: 'outm', dimColor: true }, `    … and ${state.outputs.length - MAX_LISTED} more`));

@@ -1,7 +1,8 @@
 // The engine's stream is hot: events published before a UI has subscribed would be lost. The
 // dashboard subscribes late (after Ink loads and React runs its effects), so the stream is held
 // here from attach time and handed over, in order, to the first subscriber.
-import { Observable, type Subscriber } from 'rxjs';
+import type { Subscriber } from 'rxjs';
+import { Observable } from 'rxjs/internal/Observable'; // not rxjs's whole index (see cli/run.ts)
 
 type Held<T> = { kind: 'next'; value: T } | { kind: 'error'; error: unknown } | { kind: 'complete' };
 

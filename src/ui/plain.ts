@@ -11,6 +11,7 @@ import { describeReason, firstLine, formatCount, formatRate, formatRead, formatS
 import { LineWriter } from './line-writer.ts';
 import { cachedChunks, chunksDone, elapsedOf, etaOf, eventsOf, isEventLevel, progressOf, rateOf, totals } from './figures.ts';
 import type { NodeView, RunState } from './state.ts';
+import { listedOutputs } from './outputs.ts';
 
 /** A progress line at least this often while a node runs... */
 const PROGRESS_EVERY_MS = 2000;
@@ -181,7 +182,7 @@ export function createPlainFormatter(opts: { color?: boolean } = {}): PlainForma
       if (state.warningCount > 0) out.push(paint('yellow', `${state.warningCount} warning${state.warningCount === 1 ? '' : 's'}`));
       if (state.outputs.length > 0) {
         out.push('outputs:');
-        for (const o of state.outputs) out.push(`  ${o.path}`);
+        for (const o of listedOutputs(state.outputs)) out.push(`  ${o.path}`);
       }
       return out;
     },

@@ -249,9 +249,3 @@ function applyRunDone(state: RunState, event: Extract<RunEvent, { type: 'run-don
   };
 }
 
-/** Fold a whole sequence (tests, replays). */
-export function reduceAll(events: Iterable<RunEvent>, state: RunState = initialState()): RunState {
-  let s = state;
-  for (const e of events) s = reduce(s, e);
-  return s;
-}

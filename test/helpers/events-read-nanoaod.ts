@@ -33,8 +33,8 @@ export async function readWithJsroot(path: string, treeName: string, branches: s
   for (const b of branches) {
     if (Array.isArray(rows[0]?.[b])) {
       const offsets = new Int32Array(rows.length + 1);
-      rows.forEach((r, i) => { offsets[i + 1] = offsets[i] + (r[b] as number[]).length; });
-      const content = new Float64Array(offsets[rows.length]);
+      rows.forEach((r, i) => { offsets[i + 1] = offsets[i]! + (r[b] as number[]).length; });
+      const content = new Float64Array(offsets[rows.length]!);
       rows.forEach((r, i) => content.set(r[b] as number[], offsets[i]));
       columns[b] = { offsets, content };
     } else columns[b] = Float64Array.from(rows, (r) => r[b] as number);

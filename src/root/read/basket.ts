@@ -2,7 +2,7 @@
 // whose fKeylen covers the TBasket fields; the payload may be compressed; variable-size entries
 // are located by the entry-offset array ROOT appends after the payload.
 import { decompressRoot, decompressRootSync, needsAsyncDecompression, type Allocate } from '../decompress.ts';
-import { swapInPlace } from './decode.ts';
+import { swapInPlace } from './byte-swap.ts';
 
 export interface BasketData {
   /** The entries' bytes, position 0 = first entry. */

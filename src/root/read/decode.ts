@@ -4,7 +4,8 @@
 import { dtypeArray, type DType, type NumericArray, type Column } from '../../columns.ts';
 import type { BasketData } from './basket.ts';
 import type { BranchLayout } from './branch-layout.ts';
-import { bswapWasm, convertEntryOffsets, finishStaged, stagingArea } from '../bswap-wasm.ts';
+import { convertEntryOffsets, finishStaged, stagingArea } from '../bswap-wasm.ts';
+import { swapInPlaceJs, WASM_MIN_BYTES } from './byte-swap.ts';
 
 /** The entries [from, to) of one basket that a read needs. */
 export interface BasketSlice {
@@ -19,44 +20,8 @@ const size: Record<DType, number> = {
   bool: 1, int8: 1, uint8: 1, int16: 2, uint16: 2, int32: 4, uint32: 4, int64: 8, uint64: 8, float32: 4, float64: 8,
 };
 
-/** Below this many bytes the JavaScript loop beats the WebAssembly call and copies. */
-const WASM_MIN_BYTES = 2048;
 /** The same for entry offsets converted in WebAssembly (`convertEntryOffsets`). */
 const OFFSETS_WASM_MIN = 64;
-
-/** Reverses the byte order of every element of a typed array, in place. */
-export function swapInPlace(arr: NumericArray): void {
-  const width = arr.BYTES_PER_ELEMENT;
-  if (width === 1 || arr.length === 0) return;
-  if (arr.byteLength >= WASM_MIN_BYTES) {
-    bswapWasm(new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength), width as 2 | 4 | 8);
-    return;
-  }
-  swapInPlaceJs(arr);
-}
-
-/** The plain JavaScript byte swap (small arrays; the reference for the SIMD version). */
-export function swapInPlaceJs(arr: NumericArray): void {
-  const width = arr.BYTES_PER_ELEMENT;
-  if (width === 1 || arr.length === 0) return;
-  if (width === 2) {
-    const a = new Uint16Array(arr.buffer, arr.byteOffset, arr.length);
-    for (let i = 0; i < a.length; i++) { const x = a[i]!; a[i] = (x >>> 8) | (x << 8); }
-  } else if (width === 4) {
-    const a = new Int32Array(arr.buffer, arr.byteOffset, arr.length);
-    for (let i = 0; i < a.length; i++) {
-      const x = a[i]!;
-      a[i] = (x << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24);
-    }
-  } else {
-    const a = new Int32Array(arr.buffer, arr.byteOffset, arr.length * 2);
-    for (let i = 0; i < a.length; i += 2) {
-      const lo = a[i]!, hi = a[i + 1]!;
-      a[i] = (hi << 24) | ((hi & 0xff00) << 8) | ((hi >>> 8) & 0xff00) | (hi >>> 24);
-      a[i + 1] = (lo << 24) | ((lo & 0xff00) << 8) | ((lo >>> 8) & 0xff00) | (lo >>> 24);
-    }
-  }
-}
 
 /** The big-endian bytes of one column, appended basket by basket in WebAssembly memory (baskets
  *  decompressed there stay in place, others are copied in), then byte-swapped there with SIMD

@@ -1,7 +1,8 @@
 // HTTP(S) files via range requests: nearby ranges merged into few requests, a few in parallel,
 // each retried as a whole with exponential backoff on any failure up to its last byte.
 import { UserError } from '../../errors.ts';
-import { readCoalesced, type ByteRange, type ByteSource, type SourceOptions } from './source.ts';
+import { readCoalesced } from './coalesce.ts';
+import type { ByteRange, ByteSource, SourceOptions } from './byte-source.ts';
 
 /** Over HTTP a round trip costs about as much as a few hundred kB of transfer. */
 const MAX_GAP = 256 * 1024;

@@ -2,7 +2,8 @@
 import fs from 'node:fs/promises';
 import { UserError } from '../../errors.ts';
 import { acquireBuffer } from './buffer-pool.ts';
-import { readCoalesced, type ByteRange, type ByteSource } from './source.ts';
+import { readCoalesced } from './coalesce.ts';
+import type { ByteRange, ByteSource } from './byte-source.ts';
 
 /** Ranges closer than this are read as one span: one syscall beats two for small gaps. */
 const MAX_GAP = 64 * 1024;

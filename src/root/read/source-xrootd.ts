@@ -4,7 +4,8 @@
 // shared connection when not. A single span goes as kXR_read.
 import { UserError } from '../../errors.ts';
 import { countRead } from '../../read-counter.ts';
-import { coalesceRanges, type ByteRange, type ByteSource, type SourceOptions } from './source.ts';
+import { coalesceRanges } from './coalesce.ts';
+import type { ByteRange, ByteSource, SourceOptions } from './byte-source.ts';
 import { XrdClientError, XrdServerError, XrdTransportError } from './xrootd/errors.ts';
 import { XrdFile } from './xrootd/file.ts';
 import { parseXrdUrl } from './xrootd/url.ts';

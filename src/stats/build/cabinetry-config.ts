@@ -1,9 +1,9 @@
 // cabinetry's configuration (General, Regions, Samples, NormFactors, Systematics) as a zod schema.
 // Follows cabinetry's JSON schema (src/cabinetry/schemas/config.json) and the extra checks of
 // cabinetry.configuration.validate; hepflow extensions are marked as such.
+import { createRequire } from 'node:module';
 import { readTextInput } from '../../input-file.ts';
 import { z } from 'zod';
-import { parse as parseYaml } from 'yaml';
 import { UserError } from '../../errors.ts';
 import { formatZodIssues } from './zod-issues.ts';
 import { carryConfigText, rememberConfigText } from './config-lines.ts';
@@ -202,7 +202,10 @@ export function validateCabinetryConfig(input: unknown, source = 'cabinetry conf
 export function parseCabinetryConfig(yamlText: string, source = 'cabinetry config'): CabinetryConfig {
   let doc: unknown;
   try {
-    doc = parseYaml(yamlText, { version: '1.1' });
+    // required here, not imported: yaml is ~70 modules that every graph with a workspace node
+    // would otherwise load at start-up, YAML config or not
+    const yaml = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+    doc = yaml.parse(yamlText, { version: '1.1' });
   } catch (err) {
     throw new UserError(`${source}: not valid YAML: ${(err as Error).message.split('\n')[0]}`, { cause: err });
   }

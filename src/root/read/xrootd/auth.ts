@@ -4,7 +4,6 @@
 // is one more XrdAuthProtocol.
 import { userInfo } from 'node:os';
 import { readFileSync } from 'node:fs';
-import type { XrdConnection } from './connection.ts';
 import { XrdServerError } from './errors.ts';
 import { REQ, STATUS } from './protocol.ts';
 
@@ -56,7 +55,13 @@ export const unixAuth: XrdAuthProtocol = {
 
 export const DEFAULT_AUTH: readonly XrdAuthProtocol[] = [unixAuth];
 
-export async function authenticate(conn: XrdConnection, offer: SecurityOffer, available: readonly XrdAuthProtocol[]): Promise<void> {
+/** The part of a connection the handshake uses (connection.ts's XrdConnection; auth.ts does not
+ *  import it, so the two modules do not depend on each other). */
+export interface AuthChannel {
+  request(requestId: number, params: (p: Buffer) => void, data?: Uint8Array): Promise<{ status: number; body: Buffer }>;
+}
+
+export async function authenticate(conn: AuthChannel, offer: SecurityOffer, available: readonly XrdAuthProtocol[]): Promise<void> {
   const chosen = available.find((a) => offer.protocols.has(a.id));
   if (!chosen) {
     const offered = [...offer.protocols.keys()].join(', ') || 'none';

@@ -1,6 +1,8 @@
-// XXH64 (seed 0) in plain JavaScript on 32-bit halves (BigInt would be far slower). ROOT's LZ4
-// framing stores XXH64 of each compressed block; the reader verifies it with the WebAssembly
-// version (xxhash64-wasm.ts), and the tests check the two against each other and the test vectors.
+// XXH64 (seed 0) in plain JavaScript on 32-bit halves (BigInt would be far slower): hepflow's one
+// portable XXH64, shared by correctionlib's HashPRNG and the ROOT LZ4 tests. ROOT's LZ4 framing
+// stores XXH64 of each compressed block; the reader and writer use the WebAssembly version
+// (src/root/xxhash64-wasm.ts, built from the same algorithm), and the tests check the two against
+// each other and the test vectors.
 
 // 64-bit values are (hi, lo) pairs of uint32; results of the helpers land in H/L.
 let H = 0;
