@@ -10,7 +10,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { markdownTable, type GroupFigure, type RunAbout } from './markdown.ts';
 
-const GROUPS = ['startup', 'engine', 'root', 'events', 'stats', 'remote', 'scaleout'];
+const GROUPS = ['startup', 'engine', 'root', 'events', 'stats', 'model-size', 'remote', 'scaleout'];
 const DEFAULT_MARKDOWN = fileURLToPath(new URL('./results.md', import.meta.url));
 
 interface Figure {

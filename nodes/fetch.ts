@@ -34,7 +34,9 @@ const sampleSpec = z.union([
 ]);
 
 export const params = strictParams({
+    /** Paths, globs, https:// or root:// URLs of one sample named 'default'. */
     files: pathList.optional(),
+    /** sample name -> its files, or {files, process, variation, xsec, nevts, sumw, metadata}. A sample is data (weight 1, never normalised) when its name or process is 'data' or its metadata has is_data: true. */
     samples: z.record(z.string(), sampleSpec).optional(),
     /** AGC-style fileset object, or the path of such a JSON file (its relative paths are resolved against it). */
     fileset: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
@@ -42,10 +44,15 @@ export const params = strictParams({
     variations: z.array(z.string()).optional(),
     /** Cross-sections (pb) and process names per sample. */
     xsec: z.record(z.string(), z.number().positive()).optional(),
+    /** Process name per sample (default: the sample name); merge and the workspace group by it. */
     process: z.record(z.string(), z.string()).optional(),
+    /** Use at most this many files per sample and variation (quick looks). */
     maxFilesPerSample: z.number().int().positive().optional(),
+    /** Read at most this many entries of each file. */
     maxEventsPerFile: z.number().int().positive().optional(),
+    /** Skip (and list in the run summary) files that cannot be opened or read, as --skip-bad-files does. */
     skipBadFiles: z.boolean().default(false),
+    /** Fingerprint local files by a hash of their content instead of size and modification time. */
     contentHash: z.boolean().default(false),
     /** Remote files: 'head' fingerprints by size/ETag/Last-Modified (one HEAD each); 'url' trusts the
      *  URL alone (immutable datasets, offline planning). */

@@ -19,13 +19,17 @@ const axisJson = z.custom<AxisJSON | { toJSON(): AxisJSON }>((v) => typeof v ===
 export const params = strictParams({
   /** histogram name -> axes */
   histograms: z.record(z.string(), z.array(axisJson).min(1)),
+  /** `(ev, hists, ctx) => void`: fills the booked histograms; ctx.weight is the sample's xsec*lumi/norm (1 for data). */
   fill: z.custom<FillFn>((v) => typeof v === 'function', { message: 'fill: expected a function (ev, hists, ctx) => void' }),
   /** integrated luminosity in /pb for xsec*lumi/norm */
   lumi: z.number().positive().default(1),
+  /** MC weight xsec*lumi/nevts, xsec*lumi/sumw, or 'none' (unweighted; no xsec metadata needed). */
   normalise: z.enum(['nevts', 'sumw', 'none']).default('nevts'),
+  /** JSON-able options handed to the fill function as ctx.options (part of the cache key). */
   options: z.record(z.string(), z.unknown()).default({}),
   /** a NaN or infinite weight filled into a histogram: a warning naming node and chunk, or an error */
   nonFiniteWeights: z.enum(['warn', 'error']).default('warn'),
+  /** Also write the histograms: {root: 'histograms.root', json: 'histograms.json', ...} under --out. */
   output: outputParams.optional(),
 });
 type Params = z.infer<typeof params>;

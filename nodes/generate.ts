@@ -35,11 +35,13 @@ const sampleSpec = strictParams({
 });
 
 export const params = strictParams({
+  /** Generator: CMS NanoAOD-like ttbar samples (the AGC) or ATLAS Open Data-like 4-lepton samples (H->ZZ*). */
   kind: z.enum(['nanoaod', 'atlas4lep']),
   /** sample name -> what to generate */
   samples: z.record(z.string(), sampleSpec),
   /** Directory of the generated files (default: <cache dir>/generated). */
   dir: z.string().optional(),
+  /** Compression of the written ROOT files. */
   compression: z.enum(['zlib', 'zstd', 'none']).default('zstd'),
 });
 type Params = z.infer<typeof params>;

@@ -13,6 +13,7 @@ import type { Workspace } from '../src/stats/workspace.ts';
 import { pyhfWorkspace, type ClsPoint, type LimitResultArtifact, type WorkspaceArtifact } from '../src/report/artifacts.ts';
 
 export const params = strictParams({
+  /** Measurement of the workspace to use (default: its first). */
   measurement: z.string().optional(),
   /** POI value of the CLs test */
   poiValue: z.number().default(1),
@@ -35,6 +36,7 @@ export const params = strictParams({
     /** their range (default: half the smallest to 1.5 x the largest asymptotic limit) */
     range: z.tuple([z.number(), z.number()]).refine(([a, b]) => a < b, { message: 'lo must be below hi' }).optional(),
   }).default({ ntoys: 1000, seed: 0, points: 10 }),
+  /** File under --out for the result (flow limit --json's format); false: none. */
   output: z.union([z.string(), z.literal(false)]).default('limit.json'),
   /** the toys' test-statistic figure (calculator 'toys') */
   toysFigure: z.union([z.string(), z.literal(false)]).default('toys.svg'),

@@ -10,7 +10,9 @@ import { outputParams } from '../src/analysis/output-params.ts';
 export const params = strictParams({
   /** new category -> categories merged into it, on axis `axis` (default 'process') */
   groups: z.record(z.string(), z.array(z.string())).default({}),
+  /** The category axis `groups` merges on. */
   axis: z.string().default('process'),
+  /** Also write the merged histograms: {root: 'histograms.root', json: 'histograms.json', ...}. */
   output: outputParams.optional(),
 });
 type Params = z.infer<typeof params>;

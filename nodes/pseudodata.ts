@@ -21,7 +21,9 @@ const term = strictParams({ process: z.string(), variation: z.string().default('
 export const params = strictParams({
   /** Category value the pseudodata gets on the process axis. */
   name: z.string().default('data'),
+  /** The category axis of the processes (summed, and given `name`). */
   processAxis: z.string().default('process'),
+  /** The category axis of the variations (`nominal` is summed). */
   variationAxis: z.string().default('variation'),
   /** Variation category the pseudodata is filed under. */
   nominal: z.string().default('nominal'),
@@ -30,6 +32,7 @@ export const params = strictParams({
   /** Draw each bin from a Poisson distribution around the sum (seeded: reproducible, and the same
    *  pseudo-events for every binning of the same histograms). */
   poisson: z.boolean().default(false),
+  /** User seed of the Poisson draw (with the histograms' content; never the binning). */
   seed: z.number().int().nonnegative().default(1),
 });
 type Params = z.infer<typeof params>;

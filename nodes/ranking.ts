@@ -13,10 +13,13 @@ import type { RankingJson } from '../src/stats/infer/ranking.ts';
 
 export const params = strictParams({
   ...experimentParams,
+  /** Measurement of the workspace to use (default: its first). */
   measurement: z.string().optional(),
   /** parameters in the figure */
   top: z.int().min(1).default(20),
+  /** File under --out for the impacts; false: none. */
   output: z.union([z.string(), z.literal(false)]).default('ranking.json'),
+  /** Ranking figure under --out; false: none. */
   figure: z.union([z.string(), z.literal(false)]).default('ranking.svg'),
 });
 type Params = z.infer<typeof params>;

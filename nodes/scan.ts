@@ -13,6 +13,7 @@ import type { ScanResult } from '../src/stats/infer/scan.ts';
 
 export const params = strictParams({
   ...experimentParams,
+  /** Measurement of the workspace to use (default: its first). */
   measurement: z.string().optional(),
   /** one or two parameters (pyhf names, `name[i]` for vector parameters) */
   pars: z.array(z.string()).min(1).max(2),
@@ -20,7 +21,9 @@ export const params = strictParams({
   points: z.int().min(1).max(10_000).default(21),
   /** [lo, hi] per parameter (default: the parameter's bounds) */
   ranges: z.array(z.tuple([z.number(), z.number()])).optional(),
+  /** File under --out for the scan points; false: none. */
   output: z.union([z.string(), z.literal(false)]).default('scan.json'),
+  /** Figure of the scan under --out; false: none. */
   figure: z.union([z.string(), z.literal(false)]).default('scan.svg'),
 });
 type Params = z.infer<typeof params>;

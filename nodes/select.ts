@@ -12,6 +12,7 @@ import type { SelectFn } from '../src/analysis/select-chunk.ts';
 export type { SelectContext, SelectFn, SelectResult } from '../src/analysis/select-chunk.ts';
 
 export const params = strictParams({
+  /** `(ev, ctx) => ({ columns, cutflow? })`: the columns kept per selected event (ev: Events; ctx: sample, options, seed). */
   select: z.custom<SelectFn>((v) => typeof v === 'function', { message: 'select: expected a function (ev, ctx) => result' }),
   /** JSON-able options handed to the function (part of the cache key) */
   options: z.record(z.string(), z.unknown()).default({}),

@@ -20,10 +20,13 @@ export type BatchFilter = (batch: EventColumnBatch) => ArrayLike<number | boolea
 const fn = <T>() => z.custom<T>((v) => typeof v === 'function', { message: 'expected a function' });
 
 export const params = strictParams({
+  /** Name of the TTree (or RNTuple) in every file: `Events` for NanoAOD, `mini` for ATLAS Open Data. */
   tree: z.string().min(1),
   /** Branch names or glob patterns (`Jet_*`, `lep_?`); default: all branches. */
   branches: z.array(z.string().min(1)).optional(),
+  /** Per-event filter on the listed branches: `(row) => row.nMuon >= 2`; a field that is not a listed branch is an error. */
   where: fn<RowFilter>().optional(),
+  /** Vectorised filter: `(batch) => mask` with one byte per event (faster than where on large chunks). */
   mask: fn<BatchFilter>().optional(),
 });
 type Params = z.infer<typeof params>;

@@ -13,3 +13,18 @@ export class UserError extends Error {
     this.exitCode = options?.exitCode ?? 2;
   }
 }
+
+/** Runs `fn` (sync or async) for input `culprit` (a file, a node): a UserError it throws that does
+ *  not name the culprit gets it in front (`card.txt: datacard channel "a": no observation line`). */
+export function naming<T>(culprit: string, fn: () => T): T {
+  const rename = (err: unknown): never => {
+    if (!(err instanceof UserError) || err.message.includes(culprit)) throw err;
+    throw new UserError(`${culprit}: ${err.message}`, { cause: err, code: err.code, exitCode: err.exitCode });
+  };
+  try {
+    const v = fn();
+    return (v instanceof Promise ? v.catch(rename) : v) as T;
+  } catch (err) {
+    return rename(err);
+  }
+}

@@ -17,7 +17,7 @@ test('a failing chunk is retried, then its nodes fail and dependents are skipped
   assert.equal(done.ok, false);
   assert.equal(done.nodes.read.status, 'failed');
   assert.match(done.nodes.read.error, /f1\.f64.*toy read error/);
-  assert.equal(done.nodes.hist.status, 'failed');
+  assert.deepEqual([done.nodes.hist.status, done.nodes.hist.reason], ['skipped', "input 'read' failed"]);
   assert.equal(done.nodes.summary.status, 'skipped');
   const retries = r.events.filter((e) => e.type === 'warning' && /f1\.f64\[0:5000\] failed \(attempt/.test(e.message));
   assert.equal(retries.length, 2);
@@ -87,4 +87,27 @@ test('an exception in a user function is not retried: it would fail the same way
   assert.match(done.nodes.map.error, /user bug/);
   const retries = r.events.filter((e) => e.type === 'warning' && /failed \(attempt/.test(e.message));
   assert.equal(retries.length, 0);
+});
+
+test('--skip-bad-files skips unreadable files, not exceptions in user code (issue 13 item 9)', async () => {
+  const d = makeToyProject('faults-skip-user');
+  writeToyGraph(d, { mapFn: "(x) => { if (x > 0.99) throw new Error('user bug'); return x * 2; }" });
+  const r = await runToy(d, ['--skip-bad-files', '--retries', '0']);
+  assert.equal(r.code, 1, r.stdout.slice(-2000));
+  const done = runDone(r);
+  assert.equal(done.nodes.map.status, 'failed');
+  assert.match(done.nodes.map.error, /node 'map' \(toy-map\): user bug/);
+  assert.equal(done.skippedFiles, undefined);
+});
+
+test('a run where every file was skipped fails, naming the source and the first reason (issue 13 item 9)', async () => {
+  const d = makeToyProject('faults-skip-all');
+  writeToyGraph(d, { fail: '.f64' });
+  const r = await runToy(d, ['--skip-bad-files', '--retries', '0']);
+  assert.equal(r.code, 1, r.stdout.slice(-2000));
+  const done = runDone(r);
+  assert.equal(done.nodes.read.status, 'failed');
+  assert.match(done.nodes.read.error, /every file of node 'read' was skipped \(--skip-bad-files\); the first, \S+f\d\.f64: .*toy read error/);
+  assert.equal(done.nodes.summary.status, 'skipped');
+  assert.equal(done.skippedFiles.length, 3);
 });

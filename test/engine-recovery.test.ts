@@ -95,6 +95,27 @@ test('an output file edited between runs is rewritten; untouched ones are not (i
   assert.equal(read('o6/summary.json'), read('ref/summary.json'));
 });
 
+test('a corrupt entry that only a worker reads is a warning on the run\'s events, not a line on stderr (issue 13)', async () => {
+  cpSync(join(dir, 'cache'), join(dir, 'cw'), { recursive: true });
+  // with read's entry of one chunk gone, map's key for that chunk hangs on read's output, known only
+  // in the worker that recomputes read: the worker is the one to look map's entry up
+  const [victim] = await entries('cw', (e) => e.label.node === 'map' && e.label.chunk !== undefined);
+  const [source] = await entries('cw', (e) => e.label.node === 'read' && e.label.chunk === victim!.label.chunk);
+  const { open } = await import('lmdb');
+  const env = open({ path: join(dir, 'cw', 'index.mdb'), compression: false, maxDbs: 8 });
+  const db = env.openDB<Uint8Array, string>({ name: 'entries', encoding: 'binary' });
+  await db.remove(source!.key);
+  await db.put(victim!.key, new Uint8Array([1, 2, 3]));
+  await env.close();
+  const r = await runToy(dir, ['--cache-dir', 'cw', '--out', 'ow'], { env: { FLOW_IN_THREAD_EVENTS: '0' } });
+  assert.equal(r.code, 0, r.stderr);
+  const warnings = r.events.filter((e) => e.type === 'warning' && e.message.includes(victim!.key.slice(0, 16)));
+  assert.equal(warnings.length, 1, `${r.stderr}\n${JSON.stringify(r.events.filter((e) => e.type === 'warning'))}`);
+  assert.match(warnings[0].message, /cache entry \w+ in .*index\.mdb is corrupt/);
+  assert.doesNotMatch(r.stderr, /warning/);
+  assert.equal(read('ow/summary.json'), read('ref/summary.json'));
+});
+
 /** `flow run` that is sent `sig` once the user function is stuck; killed after 60 s if it does not end. */
 function interrupted(args: string[], sig: NodeJS.Signals, env: Record<string, string> = {}): Promise<{ code: number | null; signal: string | null; last: any; stdout: string }> {
   return new Promise((res) => {
@@ -145,7 +166,69 @@ test('Ctrl-C and SIGTERM end the in-thread re-fill from cached skims stuck in us
   assert.equal(a.code, 130, a.stdout.slice(-2000));
   assert.equal(a.last?.type, 'run-done');
   const b = await interrupted(toyArgs(['--workers', '1']), 'SIGTERM');
-  assert.ok(b.signal === 'SIGTERM' || b.code === 143, `ended by SIGTERM (code ${b.code}, signal ${b.signal})`);
+  assertEndedBy(b, 'SIGTERM');
+});
+
+/** Ended by `sig` (exit 130 for SIGINT, 143 or the signal itself for SIGTERM) with a last line that
+ *  is run-done, interrupted. */
+function assertEndedBy(r: Awaited<ReturnType<typeof interrupted>>, sig: 'SIGINT' | 'SIGTERM'): void {
+  if (sig === 'SIGINT') assert.equal(r.code, 130, r.stdout.slice(-2000));
+  else assert.ok(r.signal === 'SIGTERM' || r.code === 143, `ended by SIGTERM (code ${r.code}, signal ${r.signal})`);
+  assert.equal(r.last?.type, 'run-done', r.stdout.slice(-2000));
+  assert.equal(r.last?.ok, false);
+  assert.equal(r.last?.interrupted, true);
+}
+
+test('SIGTERM ends a run stuck in user code with --workers 0 with a run-done line (issue 13 item 9)', async () => {
+  writeToyGraph(dir, stuck);
+  const r = await interrupted(toyArgs(['--workers', '0']), 'SIGTERM');
+  assertEndedBy(r, 'SIGTERM');
+  assert.equal(r.last.nodes.map.status, 'failed', 'the node that was running is reported');
+});
+
+/** A graph of one global node whose user function is `f` (source). */
+function writeCallGraph(f: string): void {
+  writeFileSync(join(dir, 'call.ts'), `import { writeFileSync } from 'node:fs';
+import { graph } from ${JSON.stringify(join(ROOT, 'src/index.ts'))};
+import { toyCall } from ${JSON.stringify(join(ROOT, 'test/engine/toy-kinds.ts'))};
+export default graph('call', (g) => {
+  g.node(toyCall, 'call', [], { f: ${f} });
+});
+`);
+}
+const callArgs = ['run', 'call.ts', '--ui', 'json', '--no-cache', '--out', 'o-call'];
+
+test('Ctrl-C and SIGTERM end a global node stuck in its user function, with a run-done line (issue 13 item 9)', async () => {
+  writeCallGraph("() => { writeFileSync('stuck.flag', ''); for (;;) {} }");
+  assertEndedBy(await interrupted(callArgs, 'SIGINT'), 'SIGINT');
+  const b = await interrupted(callArgs, 'SIGTERM');
+  assertEndedBy(b, 'SIGTERM');
+  assert.equal(b.last.nodes.call.status, 'failed');
+});
+
+test('SIGTERM while the run waits (not in user code) ends it with run-done and exit 143 (issue 13 item 9)', async () => {
+  writeCallGraph("async () => { writeFileSync('stuck.flag', ''); await new Promise((r) => setTimeout(r, 60_000)); }");
+  const r = await interrupted(callArgs, 'SIGTERM');
+  assert.equal(r.code, 143, r.stdout.slice(-2000));
+  assertEndedBy(r, 'SIGTERM');
+});
+
+test('process.exit() in user code fails the node, in the main thread and in a worker; after an await it still ends with run-done and exit 1 (issue 13 item 9)', async () => {
+  writeToyGraph(dir, { mapFn: '(x) => process.exit(0)' });
+  for (const [workers, env] of [['0', {}], ['1', { FLOW_IN_THREAD_EVENTS: '0' }]] as Array<[string, Record<string, string>]>) {
+    const r = await flow([...toyArgs(['--workers', workers]), '--no-cache'], dir, { env });
+    assert.equal(r.code, 1, `--workers ${workers}: ${r.stderr}`);
+    const done = runDone(r);
+    assert.equal(done.nodes.map.status, 'failed');
+    assert.match(done.nodes.map.error, /node 'map' \(toy-map\): process\.exit\(0\) called in node code/);
+  }
+  writeToyGraph(dir);
+  writeCallGraph('async () => { await null; process.exit(0); }');
+  const r = await flow(callArgs, dir);
+  assert.equal(r.code, 1, r.stderr);
+  const done = runDone(r);
+  assert.equal(done.interrupted, true);
+  assert.equal(done.nodes.call.status, 'failed');
 });
 
 test('--task-timeout fails a chunk stuck in user code, in a worker and in the main thread, naming the node (issue 13 item 9)', async () => {
@@ -156,7 +239,8 @@ test('--task-timeout fails a chunk stuck in user code, in a worker and in the ma
     const done = runDone(r);
     assert.equal(done.nodes.map.status, 'failed');
     assert.match(done.nodes.map.error, /node 'map' \(toy-map\): no result after 0\.5 s \(--task-timeout\)/);
-    assert.equal(done.nodes.hist.status, 'failed');
+    assert.equal(done.nodes.hist.status, 'skipped');
+    assert.equal(done.nodes.read.reason, "stopped: node 'map' failed on the same chunks");
   }
   writeToyGraph(dir);
   rmSync(join(dir, 'o9'), { recursive: true, force: true });

@@ -37,8 +37,11 @@ test('--ui json: every line is an event with a type; the last is run-done with p
 });
 
 test('SIGKILL mid-run, then re-run: resumes from the cache and gives byte-identical outputs', async () => {
+  // The last chunk blocks (TOY_HOLD) in one of two workers, so the run cannot finish before the
+  // kill however busy the machine is, and the other worker gives the 3 finished hist chunks.
   let seen = 0;
-  const killed = await runToy(dir, ['--cache-dir', 'c1', '--out', 'o1'], {
+  const killed = await runToy(dir, ['--cache-dir', 'c1', '--out', 'o1', '--workers', '2'], {
+    env: { TOY_HOLD: 'f2.f64:10000' },
     onEvent: (e, kill) => {
       if (e.type === 'chunk-done' && e.node === 'hist' && ++seen === 3) kill();
     },
@@ -61,7 +64,8 @@ test('SIGKILL mid-run, then re-run: resumes from the cache and gives byte-identi
 });
 
 test('Ctrl-C (SIGINT): exit 130, nothing written, next run resumes', async () => {
-  const p = spawn(process.execPath, [CLI, 'run', 'toy.ts', '--ui', 'json', '--cache-dir', 'c3', '--out', 'o3', '--chunk-size', '5000', '--workers', '1'], { cwd: dir, env: { ...process.env, CI: '1' } });
+  // as above: the last chunk blocks, so the run is still going when SIGINT arrives
+  const p = spawn(process.execPath, [CLI, 'run', 'toy.ts', '--ui', 'json', '--cache-dir', 'c3', '--out', 'o3', '--chunk-size', '5000', '--workers', '2'], { cwd: dir, env: { ...process.env, CI: '1', TOY_HOLD: 'f2.f64:10000' } });
   let out = '';
   let sent = false;
   p.stdout.on('data', (d: Buffer) => {

@@ -107,7 +107,10 @@ test('the ChunkPool seam carries plain data: tasks through JSON, results through
   assert.match(f.message, /^too big: /);
   assert.match(f.at, /toy-bad\.ts:7:\d+$/);
   assert.match(bad.summary.nodes.map!.error!, /node 'map' \(toy-map\): RangeError: too big: .* \(at .*toy-bad\.ts:7:\d+\)$/);
-  assert.equal(bad.summary.nodes.read!.error, "stopped: node 'map' failed on the same chunks");
-  assert.match(bad.summary.nodes.hist!.error!, /^input chunk failed: .*f\d\.f64 \[\d+:\d+\]: node 'map'/);
+  // only the node whose code threw failed: the source stopped with it, the nodes it feeds are skipped
+  assert.deepEqual(bad.summary.nodes.read, { status: 'skipped', reason: "stopped: node 'map' failed on the same chunks", seconds: 0 });
+  assert.deepEqual(bad.summary.nodes.hist, { status: 'skipped', reason: "input 'map' failed", seconds: 0 });
+  assert.equal(bad.summary.nodes['hist-raw']!.status, 'skipped');
+  assert.deepEqual(Object.entries(bad.summary.nodes).filter(([, n]) => n.status === 'failed').map(([k]) => k), ['map']);
   writeToyGraph(dir);
 });

@@ -27,3 +27,9 @@ test('the checker sees static, type-only, re-exported and dynamic imports, and f
   assert.deepEqual(findCycles(planted), [['a', 'b', 'c'], ['e']]);
   assert.deepEqual(libraryToNodeKind(new Map([['src/x.ts', ['nodes/skim.ts', 'src/y.ts']], ['nodes/fill.ts', ['nodes/skim.ts']]])), ['src/x.ts -> nodes/skim.ts']);
 });
+
+test('src/hist does not load the ROOT writer (or any of src/root): histograms are data, files are written by their users', () => {
+  const graph = importGraph(undefined, 'runtime');
+  const offending = [...graph].filter(([from]) => from.startsWith('src/hist/')).flatMap(([from, deps]) => deps.filter((d) => d.startsWith('src/root/')).map((d) => `${from} -> ${d}`));
+  assert.deepEqual(offending, []);
+});

@@ -8,7 +8,7 @@ import { arrowFactor, arrowInverse, arrowPlan, arrowPlanFromBins } from '../src/
 import { fit, hesse } from '../src/stats/fit.ts';
 import { cholesky, choleskySolve, invert } from '../src/stats/linalg.ts';
 import { buildModel } from '../src/stats/model.ts';
-import { syntheticWorkspace } from '../src/stats/synthetic.ts';
+import { scalingWorkspace, syntheticWorkspace } from '../src/stats/synthetic.ts';
 import { loadWorkspace } from '../src/stats/workspace.ts';
 
 /** m x m SPD matrix: `p` dense rows/columns at random positions, the rest diagonal. */
@@ -84,18 +84,34 @@ test('the model\'s per-bin parameters cover every nonzero of its Hessian', { ski
   }
 });
 
+/** Hesse at the best fit with dense algebra and with the model's block plan: their covariances. */
+function denseAndBlockHesse(model: ReturnType<typeof buildModel>, best: Float64Array, plan: ReturnType<typeof arrowPlanFromBins>) {
+  const free = Int32Array.from({ length: model.nPars }, (_, i) => i).filter((i) => !model.fixed[i]);
+  const fg = (x: Float64Array, g: Float64Array) => model.twiceNllGrad(x, model.observed, g);
+  const hess = (x: Float64Array, w: ArrayLike<number>) => model.twiceNllHessian(x, model.observed, w);
+  return { dense: hesse(fg, best, free, model.lower, model.upper, hess, null)!, block: hesse(fg, best, free, model.lower, model.upper, hess, plan)! };
+}
+
 test('a fit with 811 parameters (per-bin staterror) takes the block path and matches the dense Hesse', () => {
   const model = buildModel(loadWorkspace(syntheticWorkspace({ channels: 40, bins: 20, staterror: true })));
   const free = Array.from({ length: model.nPars }, (_, i) => i).filter((i) => !model.fixed[i]);
-  assert.ok(arrowPlanFromBins(model.paramsPerBin(), free, model.nPars), 'block structure');
+  const plan = arrowPlanFromBins(model.paramsPerBin(), free, model.nPars);
+  assert.ok(plan, 'block structure');
   const r = fit(model);
   assert.ok(r.converged, r.message);
-  // the same Hesse with the dense inverse
-  const fg = (x: Float64Array, g: Float64Array) => model.twiceNllGrad(x, model.observed, g);
-  const hess = (x: Float64Array, w: ArrayLike<number>) => model.twiceNllHessian(x, model.observed, w);
-  const freeI = Int32Array.from(free);
-  const dense = hesse(fg, r.bestfit, freeI, model.lower, model.upper, hess, null)!;
-  const block = hesse(fg, r.bestfit, freeI, model.lower, model.upper, hess, arrowPlanFromBins(model.paramsPerBin(), free, model.nPars))!;
+  const { dense, block } = denseAndBlockHesse(model, r.bestfit, plan);
   for (let k = 0; k < model.nPars * model.nPars; k++) assert.ok(Math.abs(dense.covariance[k]! - block.covariance[k]!) < 1e-12, `covariance entry ${k}`);
   for (const i of free) assert.equal(r.uncertainty[i], block.uncertainty[i]);
+});
+
+test('staterror and shapesys on the same bins: grouped blocks give the dense Hesse', () => {
+  const model = buildModel(loadWorkspace(scalingWorkspace({ channels: 10, bins: 10, staterror: true, shapesys: true, normsys: 3 })));
+  const free = Array.from({ length: model.nPars }, (_, i) => i).filter((i) => !model.fixed[i]);
+  const plan = arrowPlanFromBins(model.paramsPerBin(), free, model.nPars);
+  assert.ok(plan, 'block structure');
+  assert.ok(plan.groups.length - 1 < plan.local.length, 'groups of more than one parameter');
+  const r = fit(model);
+  assert.ok(r.converged, r.message);
+  const { dense, block } = denseAndBlockHesse(model, r.bestfit, plan);
+  for (let k = 0; k < model.nPars * model.nPars; k++) assert.ok(Math.abs(dense.covariance[k]! - block.covariance[k]!) < 1e-10, `covariance entry ${k}`);
 });

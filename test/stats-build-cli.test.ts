@@ -14,6 +14,18 @@ import { AGC_CONFIG_PATH, AGC_REFERENCE_HISTOS } from './stats-build-fixtures.ts
 
 const card = (name: string): string => new URL(`../../shared/data/combine/${name}.txt`, import.meta.url).pathname;
 
+async function stderrOf(run: () => Promise<number>): Promise<string> {
+  const write = process.stderr.write;
+  let text = '';
+  process.stderr.write = ((chunk: string) => { text += chunk; return true; }) as typeof process.stderr.write;
+  try {
+    assert.equal(await run(), 0);
+  } finally {
+    process.stderr.write = write;
+  }
+  return text;
+}
+
 test('flow workspace build / datacard / combine-cards write what the library functions give', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'hepflow-ws-cli-'));
   try {
@@ -24,9 +36,14 @@ test('flow workspace build / datacard / combine-cards write what the library fun
     const configText = readFileSync(AGC_CONFIG_PATH, 'utf8');
     await writeFile(join(dir, 'cabinetry_config.yml'), configText);
 
-    assert.equal(await main(['build', join(dir, 'cabinetry_config.yml'), '--out', join(dir, 'ws.json')]), 0);
+    const said = await stderrOf(() => main(['build', join(dir, 'cabinetry_config.yml'), '--out', join(dir, 'ws.json')]));
     const expected = buildWorkspace(configText, (n) => raw[n] && { edges: raw[n].edges, values: raw[n].contents, variances: raw[n].contents.map(Math.abs) });
     assert.deepEqual(JSON.parse(await readFile(join(dir, 'ws.json'), 'utf8')), JSON.parse(JSON.stringify(expected)));
+    // it says what it wrote: counted here from the workspace itself
+    const bins = expected.channels.reduce((n, c) => n + c.samples[0]!.data.length, 0);
+    const samples = new Set(expected.channels.flatMap((c) => c.samples.map((x) => x.name))).size;
+    const mods = new Set(expected.channels.flatMap((c) => c.samples.flatMap((x) => x.modifiers.map((m) => m.name)))).size;
+    assert.equal(said, `wrote ${join(dir, 'ws.json')}: pyhf workspace, ${expected.channels.length} channels (${bins} bins), ${samples} samples, ${mods} modifiers; measurement ${expected.measurements[0]!.name} (POI ${expected.measurements[0]!.config.poi})\n`);
 
     assert.equal(await main(['datacard', card('realistic-counting-experiment'), `--out=${join(dir, 'card.json')}`]), 0);
     const cardWs = datacardToWorkspace(parseDatacard(readFileSync(card('realistic-counting-experiment'), 'utf8')));

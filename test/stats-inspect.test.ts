@@ -44,5 +44,13 @@ test('flow inspect prints the pyhf-style summary line and the per-bin detail', {
     assert.equal(Number(m[3]), sets);
     assert.equal(Number(m[5]), c.reference.nbins_total);
     assert.match(r.stdout, new RegExp(`per bin: ${c.reference.n_parameters} parameters`));
+    // a systematic that is a histosys and a normsys of one name (cabinetry's NormPlusShape) says both
+    const types = new Map<string, Set<string>>();
+    for (const ch of c.workspace.channels) for (const s of ch.samples) for (const m of s.modifiers) (types.get(m.name) ?? types.set(m.name, new Set()).get(m.name)!).add(m.type);
+    const both = [...types].filter(([, t]) => t.size === 2 && t.has('histosys') && t.has('normsys')).map(([n]) => n);
+    assert.ok(both.length > 0);
+    for (const name of both) assert.match(r.stdout, new RegExp(`^  ${name} +histosys\\+normsys +1 `, 'm'), name);
+    const lumi = [...types].find(([, t]) => t.size === 1 && t.has('normsys'))?.[0];
+    if (lumi) assert.match(r.stdout, new RegExp(`^  ${lumi} +normsys +1 `, 'm'));
   });
 });

@@ -49,13 +49,13 @@ test('one line per state change, progress throttled, summary table at the end', 
 
   const summary = lines.slice(lines.indexOf('') + 1);
   assert.match(summary[0]!, /^run agc-ttbar FAILED in [\d.]+ s: 4 computed, 1 cached, 1 failed, 2 skipped/);
-  assert.match(summary[1]!, /^node +status +reason +chunks +events +time$/);
+  assert.match(summary[1]!, /^node +status +reason +chunks +events +time +cpu$/);
   const row = (name: string): string[] => summary.find((l) => l.startsWith(name + ' '))!.trim().split(/ {2,}/);
   const skimEvents = schedule.reduce((s, e) => s + (e.type === 'chunk-done' && e.node === 'ttbar-skim' ? e.events : 0), 0);
   assert.deepEqual(row('ttbar-skim').slice(0, 4), ['ttbar-skim', 'computed', 'input changed', '200 (20 cached)']);
   assert.equal(row('ttbar-skim')[4], `${(skimEvents / 1e6).toFixed(1)}M`);
   assert.deepEqual(row('fit').slice(0, 3), ['fit', 'failed', 'fit did not converge: twice_nll is NaN at ttbar_norm = 2.31…']);
-  assert.deepEqual(row('fileset'), ['fileset', 'cached', '-', '-', '-', '-']);
+  assert.deepEqual(row('fileset'), ['fileset', 'cached', '-', '-', '-', '-', '-']);
   assert.deepEqual(row('plots').slice(0, 3), ['plots', 'skipped', 'input fit failed']);
   assert.ok(summary.includes('skipped files (1):'));
   assert.ok(summary.includes('  data/ttbar_bad.root: not a ROOT file (bad magic bytes)'));
@@ -113,7 +113,7 @@ test('a run stopped with Ctrl-C says so and that it resumes', async () => {
   ]);
   assert.ok(lines.some((l) => /^run g INTERRUPTED in 0\.20 s: 0 computed, 0 cached, 0 failed, 1 skipped, 1 interrupted/.test(l)), lines.join('\n'));
   assert.ok(lines.includes('finished chunks are cached: run again to resume'));
-  assert.ok(lines.some((l) => /^skim +interrupted +run stopped while it ran +1 +10 +0\.20 s$/.test(l)), lines.join('\n'));
+  assert.ok(lines.some((l) => /^skim +interrupted +run stopped while it ran +1 +10 +0\.20 s +-$/.test(l)), lines.join('\n'));
 });
 
 test('a quiet stretch while a node runs gets a "still running" line', async () => {

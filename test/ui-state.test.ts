@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RunEvent } from '../src/engine/events.ts';
 import {
-  cachedChunks, chunksDone, elapsedOf, etaOf, eventsOf, progressOf, rateOf, runEta, runRate, totals,
+  cachedChunks, chunksDone, cpuOf, elapsedOf, etaOf, eventsOf, progressOf, rateOf, runEta, runRate, totals,
 } from '../src/ui/figures.ts';
 import { completeRunDone, synthesizeRunDone } from '../src/ui/run-report.ts';
 import { initialState, KEEP_WARNINGS, reduce } from '../src/ui/state.ts';
@@ -202,4 +202,54 @@ test('ETA from the pace of computed chunks', () => {
   // 4 computed and 4 cached, so 12 of 20 left: 6 s.
   assert.equal(etaOf(s.nodes['skim']!), 6);
   assert.equal(runEta(s), 6);
+});
+
+test('progress moves inside a first slow chunk: events, rate from the first basket, a partial bar; chunk-done takes over', () => {
+  const start: RunEvent[] = [
+    { type: 'run-start', graph: 'g', file: 'g.ts', nodes: ['skim'], workers: 2, cacheDir: null, t: 0 },
+    { type: 'node-start', node: 'skim', kind: 'skim', reason: 'new', chunks: 4, t: 0 },
+  ];
+  let s = reduceAll(start);
+  assert.equal(eventsOf(s.nodes.skim!), 0);
+  assert.equal(rateOf(s.nodes.skim!), 0);
+  // two chunks of 200k in flight, 6 s each: after the first basket (0.5 s) the row already moves
+  s = reduce(s, { type: 'chunk-progress', node: 'skim', chunk: 'f.root[0:200000]', events: 10_000, total: 200_000, t: 500 });
+  assert.equal(eventsOf(s.nodes.skim!), 10_000);
+  assert.equal(rateOf(s.nodes.skim!), 20_000);
+  s = reduce(s, { type: 'chunk-progress', node: 'skim', chunk: 'f.root[200000:400000]', events: 50_000, total: 200_000, t: 3000 });
+  s = reduce(s, { type: 'chunk-progress', node: 'skim', chunk: 'f.root[0:200000]', events: 100_000, total: 200_000, t: 3000 });
+  assert.equal(eventsOf(s.nodes.skim!), 150_000);
+  assert.equal(rateOf(s.nodes.skim!), 50_000);
+  assert.deepEqual(progressOf(s.nodes.skim!), { done: 0, total: 4, unit: 'chunks', partial: 0.75 });
+  // the finished chunk's own count replaces its partial one (no double count)
+  s = reduce(s, { type: 'chunk-done', node: 'skim', chunk: 'f.root[0:200000]', events: 200_000, bytes: 0, cached: false, seconds: 5.9, t: 6000 });
+  assert.equal(eventsOf(s.nodes.skim!), 250_000);
+  assert.deepEqual(progressOf(s.nodes.skim!), { done: 1, total: 4, unit: 'chunks', partial: 0.25 });
+  // a late progress message of a finished node changes nothing
+  s = reduce(s, { type: 'node-done', node: 'skim', kind: 'skim', seconds: 23.6, chunks: 4, events: 800_000, cachedChunks: 0, t: 12_000 });
+  const done = reduce(s, { type: 'chunk-progress', node: 'skim', chunk: 'f.root[600000:800000]', events: 1, total: 200_000, t: 12_001 });
+  assert.equal(done.nodes.skim, s.nodes.skim);
+  assert.equal(eventsOf(s.nodes.skim!), 800_000);
+  assert.equal(progressOf(s.nodes.skim!)!.partial, undefined);
+});
+
+test('the time of a chunk node is wall time; its CPU time (summed over workers) is apart', () => {
+  const s = reduceAll([
+    { type: 'run-start', graph: 'g', file: 'g.ts', nodes: ['skim', 'fit'], workers: 2, cacheDir: null, t: 0 },
+    { type: 'node-start', node: 'skim', kind: 'skim', reason: 'new', chunks: 2, t: 1000 },
+    { type: 'chunk-done', node: 'skim', chunk: 'a', events: 10, bytes: 0, cached: false, seconds: 4, t: 5000 },
+    { type: 'chunk-done', node: 'skim', chunk: 'b', events: 10, bytes: 0, cached: false, seconds: 4, t: 5000 },
+    { type: 'node-done', node: 'skim', kind: 'skim', seconds: 8, chunks: 2, events: 20, cachedChunks: 0, t: 5000 },
+    { type: 'node-start', node: 'fit', kind: 'fit', reason: 'new', t: 5000 },
+    { type: 'node-done', node: 'fit', kind: 'fit', seconds: 1.5, t: 6500 },
+    // a whole-artifact node announced when it ends keeps the engine's seconds
+    { type: 'node-start', node: 'gen', kind: 'generate', reason: 'new', t: 7000 },
+    { type: 'node-done', node: 'gen', kind: 'generate', seconds: 32, t: 7000 },
+  ]);
+  assert.equal(elapsedOf(s.nodes.gen!, 9999), 32);
+  assert.equal(elapsedOf(s.nodes.skim!, 9999), 4);
+  assert.equal(cpuOf(s.nodes.skim!), 8);
+  assert.equal(rateOf(s.nodes.skim!), 5);
+  assert.equal(elapsedOf(s.nodes.fit!, 9999), 1.5);
+  assert.equal(cpuOf(s.nodes.fit!), undefined);
 });

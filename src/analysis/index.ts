@@ -7,4 +7,4 @@ export * from './agc.ts';
 export * from './hzz.ts';
 export * from './variations.ts';
 export * from './sample.ts';
-export { writeHistogramOutputs, outputParams, type OutputParams } from './histogram-outputs.ts';
+export { writeHistogramOutputs, writeHistogramsRoot, outputParams, type OutputParams } from './histogram-outputs.ts';

@@ -1,5 +1,6 @@
 // Per-chunk sample metadata for user selections and fills, derived from the fetch node's FileInfo.
 import type { FileInfo } from '../engine/node-kind.ts';
+import { UserError } from '../errors.ts';
 
 export interface SampleInfo {
   sample: string;
@@ -25,7 +26,7 @@ export function normalisation(s: SampleInfo, lumi: number, normalise: 'nevts' | 
   const total = s.metadata[normalise === 'sumw' ? 'sumw_total' : 'nevts_total'];
   const denom = (normalise === 'sumw' ? s.sumw : s.nevts) ?? (typeof total === 'number' ? total : undefined);
   if (s.xsec === undefined || denom === undefined) {
-    throw new Error(`sample '${s.sample}' (${s.variation}) needs xsec and ${normalise} metadata for the event weight xsec*lumi/${normalise}`);
+    throw new UserError(`sample '${s.sample}' (${s.variation}) needs xsec and ${normalise} metadata for the event weight xsec*lumi/${normalise} (give them in fetch's samples, or fill with normalise: 'none' for unweighted histograms)`);
   }
   return (s.xsec * lumi) / denom;
 }

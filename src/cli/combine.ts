@@ -1,5 +1,5 @@
 // `flow combine WS1.json WS2.json [--join none|outer] [--output-file F]` as `pyhf combine`.
-import { UserError } from '../errors.ts';
+import { naming, UserError } from '../errors.ts';
 import { parseCommandArgs } from './parse-args.ts';
 import { writeWorkspace } from './workspace-output.ts';
 
@@ -21,6 +21,6 @@ export async function main(argv: string[]): Promise<number> {
   const { combineWorkspaces } = await import('../stats/workspace.ts');
   const { readWorkspaceFile } = await import('../stats/load.ts');
   const [a, b] = positionals.map(readWorkspaceFile) as [ReturnType<typeof readWorkspaceFile>, ReturnType<typeof readWorkspaceFile>];
-  writeWorkspace(combineWorkspaces(a, b, { join }), v['output-file']);
+  writeWorkspace(naming(`flow combine ${positionals.join(' ')}`, () => combineWorkspaces(a, b, { join })), v['output-file']);
   return 0;
 }

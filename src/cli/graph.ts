@@ -1,5 +1,7 @@
 // `flow graph GRAPH.ts [--dot]`: print the validated DAG (text, or Graphviz dot).
+import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.ts';
+import { paramDocs, type ParamDoc } from '../engine/param-docs.ts';
 import { parseCommandArgs } from './parse-args.ts';
 import { loadGraph } from '../engine/load.ts';
 import { parseSetArgs } from '../engine/params.ts';
@@ -8,7 +10,8 @@ import type { Plan } from '../engine/validate.ts';
 export const HELP = `usage: flow graph GRAPH.ts [--set NAME=VALUE]... [--dot]
 
 Validate a graph and print its DAG: one line per node (topological order) with its kind, level,
-inputs and output type. --dot prints Graphviz instead (flow graph g.ts --dot | dot -Tsvg > g.svg).`;
+inputs and output type, then the graph's parameters (type, value, default, doc comment). --dot
+prints Graphviz instead (flow graph g.ts --dot | dot -Tsvg > g.svg).`;
 
 export function formatText(plan: Plan): string {
   const w = Math.max(...plan.order.map((n) => n.name.length));
@@ -19,6 +22,26 @@ export function formatText(plan: Plan): string {
     const ins = n.inputs.length ? `<- ${n.inputs.join(', ')}` : '';
     lines.push(`  ${n.name.padEnd(w)}  ${n.kind.kind.padEnd(k)}  ${level.padEnd(15)}  -> ${n.kind.output.padEnd(11)}  ${ins}`.trimEnd());
   }
+  return lines.join('\n');
+}
+
+/** Where a graph module declares its parameters: `const params = z.object({` or `params: z.object({`. */
+const PARAMS_ANCHOR = /(?:\bparams\s*=|\bparams\s*:)\s*(?:z\.object|z\.strictObject|strictParams)\(/;
+
+/** The graph's parameters, one per line: name, type, value in use (and the default when --set
+ *  changed it, or "optional"), doc comment from the graph file. */
+export function formatParams(schema: unknown, source: string, values: Record<string, unknown>): string {
+  const rows = schema ? paramDocs(schema, source, PARAMS_ANCHOR) : [];
+  if (rows.length === 0) return '';
+  const value = (r: ParamDoc): string => {
+    const v = values[r.name];
+    const now = v === undefined ? (r.required ? 'required' : 'optional') : JSON.stringify(v);
+    return r.default !== undefined && r.default !== now ? `${now} (default ${r.default})` : now;
+  };
+  const cells = rows.map((r) => [r.name, r.type, value(r), r.doc]);
+  const w = [0, 1, 2].map((i) => Math.max(...cells.map((c) => c[i]!.length)));
+  const lines = ['params (flow run GRAPH --set NAME=VALUE):'];
+  for (const c of cells) lines.push(`  ${c[0]!.padEnd(w[0]!)}  ${c[1]!.padEnd(w[1]!)}  ${c[2]!.padEnd(w[2]!)}  ${c[3]}`.trimEnd());
   return lines.join('\n');
 }
 
@@ -49,8 +72,8 @@ export async function main(argv: string[]): Promise<number> {
   if (args.values.dot) console.log(formatDot(g.plan));
   else {
     console.log(formatText(g.plan));
-    const params = Object.entries((g.params ?? {}) as Record<string, unknown>);
-    if (params.length) console.log(`params: ${params.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}`);
+    const params = formatParams(g.def.paramsSchema, readFileSync(g.path, 'utf8'), (g.params ?? {}) as Record<string, unknown>);
+    if (params) console.log(params);
   }
   return 0;
 }

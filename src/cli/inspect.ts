@@ -34,9 +34,13 @@ async function runInspect(args: StatsArgs): Promise<number> {
   const model = buildModel(ws, args.measurement, args.model);
   const modifiers = new Map<string, string>();
   for (const ch of ws.channels) for (const s of ch.samples) for (const m of s.modifiers) modifiers.set(`${m.name}\u0000${m.type}`, m.type);
+  // a cabinetry NormPlusShape systematic is a histosys and a normsys of one name, one parameter
+  const typesOf = new Map<string, Set<string>>();
+  for (const m of modifiers.keys()) { const [name, type] = m.split('\u0000'); (typesOf.get(name!) ?? typesOf.set(name!, new Set()).get(name!)!).add(type!); }
   const counts = inspectCounts(ws, model);
   const params = model.paramSets.map((p) => ({
     name: p.name, type: p.type, n: p.n, constraint: p.constraint ?? 'none',
+    modifier_types: [...(typesOf.get(p.name) ?? [p.type])].sort(),
     init: Array.from(model.init.subarray(p.offset, p.offset + p.n)),
     bounds: Array.from({ length: p.n }, (_, i) => [model.lower[p.offset + i]!, model.upper[p.offset + i]!]),
     fixed: Array.from(model.fixed.subarray(p.offset, p.offset + p.n), Boolean),
@@ -61,11 +65,12 @@ async function runInspect(args: StatsArgs): Promise<number> {
   out.push(`  per bin: ${model.nPars} parameters (vector parameters name[i] counted per element), ${summary.modifiers.length} (name, type) modifier pairs, ${model.nAux} auxdata`);
   out.push('', `  ${'channel'.padEnd(cw)} bins  samples`);
   for (const c of summary.channels) out.push(`  ${c.name.padEnd(cw)} ${String(c.bins).padStart(4)}  ${c.samples.join(', ')}`);
-  out.push('', `  ${'parameter'.padEnd(pw)} ${'type'.padEnd(12)} ${'n'.padStart(3)}  constraint  init / bounds`);
+  const tw = Math.max(12, ...params.map((p) => p.modifier_types.join('+').length));
+  out.push('', `  ${'parameter'.padEnd(pw)} ${'type'.padEnd(tw)} ${'n'.padStart(3)}  constraint  init / bounds`);
   for (const p of params) {
     const b = p.bounds[0]!;
     const fx = p.fixed.every(Boolean) ? '  fixed' : p.fixed.some(Boolean) ? `  fixed ${p.fixed.filter(Boolean).length}/${p.n}` : '';
-    out.push(`  ${p.name.padEnd(pw)} ${p.type.padEnd(12)} ${String(p.n).padStart(3)}  ${p.constraint.padEnd(10)}  ${p.init[0]} / [${b[0]}, ${b[1]}]${fx}${p.name === model.poiName ? '  (POI)' : ''}`);
+    out.push(`  ${p.name.padEnd(pw)} ${p.modifier_types.join('+').padEnd(tw)} ${String(p.n).padStart(3)}  ${p.constraint.padEnd(10)}  ${p.init[0]} / [${b[0]}, ${b[1]}]${fx}${p.name === model.poiName ? '  (POI)' : ''}`);
   }
   out.push('', '  measurements');
   for (const m of summary.measurements) out.push(`    ${m.name} (POI ${m.poi})${m.parameters.length ? `: configures ${m.parameters.join(', ')}` : ''}`);

@@ -5,15 +5,20 @@ import { openRootFile, type RootFile } from '../root/read/file.ts';
 import type { BranchInfo } from '../root/read/branch-layout.ts';
 import type { TreeReader } from '../root/read/tree-reader.ts';
 import { SummaryAccumulator, type ColumnSummary } from '../root/read/summary.ts';
+import { histogramDump, isHistogramClass, type HistogramDump } from '../root/read/histogram.ts';
 
 const usage = `usage: flow root ls FILE [--tree T] [--json]
        flow root dump FILE [--tree T] [--branches a,b,Jet_*] [--json] [--chunk N]
+       flow root dump FILE --hist NAME[,NAME] [--json]
 
   ls     keys with their classes; trees with entries and branches with types (--tree: that tree only)
   dump   per-branch count, sum, min, max and first values of a tree (all readable branches
          unless --branches; names may use * and ? wildcards). --json prints
          {"entries": n, "branches": {name: {"type", "jagged", "count", "sum", "min", "max", "first"}},
           "skipped": {name: reason}}
+         --hist (or a file without trees): histograms (TH1*, TH2*, TProfile): edges, in-range
+         values (TProfile: means), under/overflow, variances (sumw2) where stored; --json prints
+         {"histograms": {name: {"class", "entries", "edges", "values", ...}}}
 FILE is a local path, an https:// URL or a root:// (XRootD) URL; trees are TTrees or RNTuples.`;
 
 const treeClasses = new Set(['TTree', 'TNtuple', 'TNtupleD']);
@@ -26,7 +31,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const { values, positionals } = parseCommandArgs(`root ${sub}`, rest, {
     tree: { type: 'string', short: 't' }, branches: { type: 'string', short: 'b' },
-    json: { type: 'boolean' }, chunk: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    json: { type: 'boolean' }, chunk: { type: 'string' }, hist: { type: 'string' }, help: { type: 'boolean', short: 'h' },
   });
   if (values.help) { console.log(usage); return 0; }
   if (sub !== 'ls' && sub !== 'dump') throw new UserError(`flow root: unknown subcommand '${sub}' (ls, dump)`);
@@ -34,6 +39,7 @@ export async function main(argv: string[]): Promise<number> {
   const file = await openRootFile(positionals[0]!);
   try {
     if (sub === 'ls') await list(file, values.tree, !!values.json);
+    else if (values.hist !== undefined || (values.tree === undefined && !hasTree(file))) await dumpHistograms(file, values.hist, !!values.json);
     else await dump(file, values.tree, values.branches, !!values.json, values.chunk);
   } finally {
     await file.close();
@@ -69,6 +75,39 @@ async function list(file: RootFile, tree: string | undefined, json: boolean): Pr
     for (const b of t.branches) {
       lines.push(`      ${b.name.padEnd(width)}  ${b.typeName}${b.supported ? '' : `  (not readable: ${b.reason})`}`);
     }
+  }
+  console.log(lines.join('\n'));
+}
+
+function hasTree(file: RootFile): boolean {
+  return file.keys().some((k) => treeClasses.has(k.className) || k.className.includes('RNTuple'));
+}
+
+async function dumpHistograms(file: RootFile, spec: string | undefined, json: boolean): Promise<void> {
+  const all = [...new Set(file.keys().filter((k) => isHistogramClass(k.className)).map((k) => k.path))];
+  const names = spec === undefined ? all : spec.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw new UserError(`${file.source}: no tree or histogram to dump (flow root ls ${file.source} lists its keys)`);
+  const out: Record<string, HistogramDump> = {};
+  for (const name of names) {
+    const key = file.keys().find((k) => k.path === name.replace(/;\d+$/, ''));
+    if (!key || !isHistogramClass(key.className)) {
+      throw new UserError(`${file.source}: no histogram '${name}'${key ? ` ('${name}' is a ${key.className})` : ''} (histograms: ${all.join(', ') || 'none'})`);
+    }
+    out[name] = histogramDump(await file.object(name));
+  }
+  if (json) {
+    console.log(JSON.stringify({ histograms: out }));
+    return;
+  }
+  const fmt = (x: number): string => (Number.isInteger(x) ? String(x) : x.toPrecision(7));
+  const lines = [`${file.source}: ${names.length} histogram${names.length === 1 ? '' : 's'}`];
+  for (const [name, h] of Object.entries(out)) {
+    const flat = (h.values as Array<number | number[]>).flat();
+    const bins = Array.isArray(h.edges[0]) ? (h.edges as number[][]).map((e) => e.length - 1).join('x') : String(h.edges.length - 1);
+    const sum = flat.reduce((a, b) => a + b, 0);
+    const flow = h.flow !== undefined ? `, outside ${fmt(h.flow)}` : `, underflow ${fmt(h.underflow ?? 0)}, overflow ${fmt(h.overflow ?? 0)}`;
+    lines.push(`  ${name}  ${h.class}  ${bins} bins, ${fmt(h.entries)} entries, ${h.class === 'TProfile' ? 'mean of y per bin' : `sum ${fmt(sum)}`}${h.class === 'TProfile' ? '' : flow}${h.variances ? ', sumw2 stored' : ''}`);
+    lines.push(`    first: ${flat.slice(0, 8).map(fmt).join(' ')}`);
   }
   console.log(lines.join('\n'));
 }

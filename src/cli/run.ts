@@ -28,6 +28,8 @@ options:
   --chunk-size N       target entries per chunk (default 200000)
   --skip-bad-files     skip unreadable files / chunks and list them in the summary
   --task-timeout S     fail a chunk whose node code runs longer than S seconds (default: no limit)
+  --strict             a warning of node code (a NaN or infinite weight, a fit that did not
+                       converge, a file fetch skipped) fails its node, naming node and chunk
   --executor URL       run chunk tasks on \`flow worker\` processes through Redis:
                        redis://[:PASSWORD@]HOST:PORT[/DB] or rediss:// (default $FLOW_EXECUTOR)
   --workers-timeout S  with --executor: fail when no worker is connected for S seconds (default 120)
@@ -47,6 +49,7 @@ export async function main(argv: string[]): Promise<number> {
     'chunk-size': { type: 'string' },
     'skip-bad-files': { type: 'boolean', default: false },
     'task-timeout': { type: 'string' },
+    strict: { type: 'boolean', default: false },
     executor: { type: 'string' },
     'workers-timeout': { type: 'string' },
     'blob-dir': { type: 'string' },
@@ -115,11 +118,15 @@ export async function main(argv: string[]): Promise<number> {
   warn = (message) => events.next({ type: 'warning', message, t: Date.now() });
   for (const m of early) warn(m);
 
+  const words = await lastWordsOf(events, ui === 'json', g.plan.graph);
   const abort = new AbortController();
   let interrupts = 0;
-  const onSigint = () => {
+  let signalCode = 130;
+  const onSigint = (sig: NodeJS.Signals) => {
     interrupts++;
-    if (interrupts > 1) process.exit(130); // second Ctrl-C: leave now (the cache is still consistent)
+    signalCode = sig === 'SIGTERM' ? 143 : 130;
+    // second Ctrl-C: leave now (the cache is still consistent; the run-done line is the last words')
+    if (interrupts > 1) process.exit(signalCode);
     abort.abort();
   };
   process.on('SIGINT', onSigint);
@@ -131,7 +138,7 @@ export async function main(argv: string[]): Promise<number> {
     const summary = await executeGraph(g, {
       // remote: `workers` is the number of jobs kept in flight on the queue
       workers: coordinator ? Math.max(workers, 64) : workers, store, cacheDir, outDir, force: o.force, retries, chunkSize, skipBadFiles: o['skip-bad-files'],
-      signal: abort.signal, sets, makePool: coordinator ? coordinator.makePool : piscinaPool, inThreadMaxEvents,
+      signal: abort.signal, sets, makePool: coordinator ? coordinator.makePool : piscinaPool, inThreadMaxEvents, strict: o.strict,
       ...(taskTimeout !== undefined ? { taskTimeoutMs: Math.round(taskTimeout * 1000) } : {}),
     }, events);
     code = summary.ok ? 0 : 1;
@@ -139,9 +146,10 @@ export async function main(argv: string[]): Promise<number> {
     if (!(err instanceof RunCancelled)) {
       events.error(err);
       await view.done.catch(() => {});
+      words.disarm();
       throw err;
     }
-    code = 130;
+    code = signalCode;
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
@@ -150,11 +158,36 @@ export async function main(argv: string[]): Promise<number> {
   }
   events.complete();
   await view.done;
+  words.disarm();
+  // the run is over: a timer or socket node code left open (a cancelled node's) does not keep the process
+  setTimeout(() => process.exit(), 1000).unref();
   return code;
 }
 
 /** A default-dashboard run over within this many ms prints plain lines instead (src/ui/index.ts). */
 const INK_AFTER_MS = 400;
+
+/** The run's last line should the process end before the run writes it (src/cli/last-words.ts):
+ *  armed before every call of node code that blocks this thread. */
+async function lastWordsOf(events: Subject<RunEvent>, json: boolean, graph: string): Promise<{ disarm(): void }> {
+  const [{ lastWords }, { initialState, reduce }, { synthesizeRunDone }, { setBlockingCallHook }] = await Promise.all([
+    import('./last-words.ts'), import('../ui/state.ts'), import('../ui/run-report.ts'), import('../engine/interrupt.ts'),
+  ]);
+  let state = initialState();
+  events.subscribe({ next: (e) => void (state = reduce(state, e)), error: () => {} });
+  const words = lastWords(() => {
+    if (json) return JSON.stringify({ ...synthesizeRunDone({ ...state, now: Date.now() }), interrupted: true });
+    const running = state.order.filter((n) => state.nodes[n]!.phase === 'running');
+    return `run ${graph} INTERRUPTED: the process ended while ${running.length ? `node ${running.map((n) => `'${n}'`).join(', ')}` : 'the run'} ran; finished chunks are cached: run again to resume`;
+  });
+  setBlockingCallHook(() => words.arm());
+  return {
+    disarm() {
+      setBlockingCallHook(undefined);
+      words.disarm();
+    },
+  };
+}
 
 /** The UI from src/ui/; if it cannot load, minimal NDJSON / plain lines so a run is never blocked by
  *  its display. */

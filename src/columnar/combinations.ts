@@ -10,6 +10,7 @@ export interface Combinations {
   readonly slots: Int32Array[];
 }
 
+/** All k-subsets of the objects of each event (ak.combinations): `jets.combinations(3)` for trijets, `member(c, slot, field)` for their fields. */
 export function combinations(offsets: Int32Array, k: number): Combinations {
   if (!Number.isInteger(k) || k < 1) throw new Error(`combinations: k must be a positive integer, got ${k}`);
   const n = offsets.length - 1, off = new Int32Array(n + 1);

@@ -90,12 +90,14 @@ export class Jag<A extends Flat = Flat> implements Jagged<A> {
     return new Jag(o, out);
   }
 
+  /** `f` of every item (same shape); prefer the named ops below on hot paths. */
   map(f: (x: number) => number): Jag<Float64Array> {
     const c = this.content, out = new Float64Array(c.length);
     for (let k = 0; k < c.length; k++) out[k] = f(c[k]!);
     return new Jag(this.offsets, out);
   }
 
+  /** Elementwise arithmetic with a scalar, one value per event (broadcast) or a same-shaped jagged array: `mu.get('pt').mul(1.01)`. */
   add(y: Operand): Jag<Float64Array> { return this.zipWith(y, (a, b) => a + b, Float64Array); }
   sub(y: Operand): Jag<Float64Array> { return this.zipWith(y, (a, b) => a - b, Float64Array); }
   div(y: Operand): Jag<Float64Array> { return this.zipWith(y, (a, b) => a / b, Float64Array); }
@@ -125,6 +127,7 @@ export class Jag<A extends Flat = Flat> implements Jagged<A> {
     }
     return new Jag(o, out);
   }
+  /** Elementwise comparisons give jagged masks (1/0 bytes): `jets.get('pt').gt(25)`; combine with and/or/not. */
   gt(y: Operand): Jag<Mask> { return this.cmp(y, 0, (a, b) => +(a > b)); }
   ge(y: Operand): Jag<Mask> { return this.cmp(y, 1, (a, b) => +(a >= b)); }
   lt(y: Operand): Jag<Mask> { return this.cmp(y, 2, (a, b) => +(a < b)); }
@@ -176,6 +179,7 @@ export class Jag<A extends Flat = Flat> implements Jagged<A> {
     return out;
   }
 
+  /** Per-event sum (0 for empty events): `jets.get('pt').sum()` is HT. */
   sum(): Float64Array {
     const n = this.length, o = this.offsets, c = this.content, out = new Float64Array(n);
     for (let i = 0; i < n; i++) { let a = 0; for (let k = o[i]!; k < o[i + 1]!; k++) a += c[k]!; out[i] = a; }
@@ -189,6 +193,7 @@ export class Jag<A extends Flat = Flat> implements Jagged<A> {
     return out;
   }
 
+  /** Per-event masks: any()/all() of a jagged mask. */
   any(): Mask { const c = this.countTrue(), out = new Uint8Array(c.length); for (let i = 0; i < c.length; i++) out[i] = +(c[i]! > 0); return out; }
   all(): Mask {
     const c = this.countTrue(), o = this.offsets, out = new Uint8Array(c.length);
@@ -196,6 +201,7 @@ export class Jag<A extends Flat = Flat> implements Jagged<A> {
     return out;
   }
   /** NaN for empty events (awkward gives None). */
+  /** Per-event maximum / minimum; NaN for empty events (awkward gives None). */
   max(): Float64Array { return this.reduce((a, x) => (Number.isNaN(a) || x > a ? x : a), NaN); }
   min(): Float64Array { return this.reduce((a, x) => (Number.isNaN(a) || x < a ? x : a), NaN); }
 

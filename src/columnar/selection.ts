@@ -14,6 +14,8 @@ export interface Cutflow {
   nMinusOne: number[];
 }
 
+/** Named per-event cuts (coffea's PackedSelection): `sel.add('4j', ge(nJet, 4))`, then
+ *  `sel.all('4j', '1b')` for the events passing them and `sel.cutflow([...])` for select's cutflow. */
 export class PackedSelection {
   readonly entries: number;
   private readonly masks = new Map<string, Mask>();
@@ -22,6 +24,7 @@ export class PackedSelection {
 
   constructor(entries: number) { this.entries = entries; }
 
+  /** Add a cut by name (one mask byte per event). */
   add(name: string, mask: ArrayLike<number>): this {
     if (mask.length !== this.entries) throw new Error(`selection '${name}': mask has ${mask.length} entries, expected ${this.entries}`);
     if (this.masks.has(name)) throw new Error(`selection '${name}' is already defined`);

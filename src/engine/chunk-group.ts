@@ -12,6 +12,7 @@ import { errorMessage, type NodeResult, type RunContext } from './run-context.ts
 import { ChunkError, ChunkScheduler } from './schedule.ts';
 import type { RecomputeReason } from './events.ts';
 import { chunkLabel } from './failure.ts';
+import { UserError } from '../errors.ts';
 import type { PlanNode } from './validate.ts';
 
 export async function runGroup(run: RunContext, src: PlanNode): Promise<Map<string, NodeResult>> {
@@ -37,7 +38,7 @@ export async function runGroup(run: RunContext, src: PlanNode): Promise<Map<stri
   const keys = new GroupKeyPlan(run, src, members, chunks);
   const reasons = announce(run, keys);
   const red = new OrderedReduction(run, keys);
-  const groupError = await reduceChunks(run, keys, red, skipBad);
+  const groupError = (await reduceChunks(run, keys, red, skipBad)) ?? everyChunkSkipped(run, keys, red, skipBad);
   if (groupError !== undefined) {
     failGroup(run, members, src, groupError, tStart, out);
     return out;
@@ -91,7 +92,7 @@ async function reduceChunks(run: RunContext, keys: GroupKeyPlan, red: OrderedRed
       red.add(i, outcome!);
       return true;
     }
-    if (skipBad && err instanceof ChunkError) {
+    if (skipBad && err instanceof ChunkError && isUnreadable(err, keys.src.name)) {
       const c = keys.chunks[i]!;
       const path = c.file.path;
       if (!run.skippedFiles.some((f) => f.path === path)) run.skippedFiles.push({ path, reason: `${chunkLabel(c)}: ${err.reason}` });
@@ -104,17 +105,33 @@ async function reduceChunks(run: RunContext, keys: GroupKeyPlan, red: OrderedRed
   return groupError;
 }
 
-/** The node whose code threw fails; the others of the group only shared its chunks. */
+/** A chunk --skip-bad-files may skip: its source failed reading, not in a user function of the
+ *  graph (its error has no location in the graph file), nor by --strict. */
+function isUnreadable(err: ChunkError, src: string): boolean {
+  const f = err.failure;
+  return f !== undefined && f.node === src && f.at === undefined && f.code !== 'FLOW_STRICT';
+}
+
+/** With every chunk skipped there is no result: a run over no data fails (naming the first reason). */
+function everyChunkSkipped(run: RunContext, keys: GroupKeyPlan, red: OrderedReduction, skipBad: boolean): UserError | undefined {
+  if (!skipBad || keys.chunks.length === 0 || red.included.length > 0) return undefined;
+  const paths = new Set(keys.chunks.map((c) => c.file.path));
+  const first = run.skippedFiles.find((f) => paths.has(f.path));
+  return new UserError(`every file of node '${keys.src.name}' was skipped (--skip-bad-files)${first ? `; the first, ${first.path}: ${first.reason}` : ''}`);
+}
+
+/** The node whose code threw fails; the others of the group did not: those fed by it are skipped
+ *  (their input failed, as for any node downstream of a failure), the rest only shared its chunks
+ *  and stopped with it (their finished chunks stay cached). */
 function failGroup(run: RunContext, members: PlanNode[], src: PlanNode, err: unknown, tStart: number, out: Map<string, NodeResult>): void {
   const named = err instanceof ChunkError ? err.failure?.node : undefined;
   const culprit = members.find((m) => m.name === named) ?? src;
-  const before = new Set(members.slice(0, members.indexOf(culprit)));
+  const fed = new Set([culprit.name]);
+  for (const m of members) if (m.inputs.some((i) => fed.has(i))) fed.add(m.name);
   for (const m of members) {
     if (m === culprit) out.set(m.name, run.fail(m, err, tStart));
-    else {
-      const msg = before.has(m) ? `stopped: node '${culprit.name}' failed on the same chunks` : `input chunk failed: ${errorMessage(err)}`;
-      out.set(m.name, run.failWith(m, msg));
-    }
+    else if (fed.has(m.name)) out.set(m.name, run.skip(m, culprit.name));
+    else out.set(m.name, run.stopped(m, culprit.name));
   }
 }
 

@@ -13,10 +13,11 @@
 // is a result (`failure`), not an exception.
 import type { Store } from '../../cache/types.ts';
 import { codecOf, hashEncoded, isCacheCorruption, readEncoded, type EncodedValue, type EntryMeta } from './cached-value.ts';
-import { chunkLabel, failureOf, type ChunkFailure } from './failure.ts';
+import { chunkLabel, failureOf, StrictWarning, type ChunkFailure } from './failure.ts';
 import { callInterruptibly, RunCancelled } from './interrupt.ts';
 import { chunkKey, chunkSeed, chunkSeedId, type NodeBase } from './keys.ts';
 import { countingReads, type ReadCounter } from '../read-counter.ts';
+import { postingProgress } from './chunk-progress.ts';
 import type { ChunkContext, ChunkNodeKind, ChunkSpec, EventBatch } from './node-kind.ts';
 import type { Plan } from './validate.ts';
 
@@ -52,6 +53,10 @@ export interface ChunkTask {
   nodes: ChunkTaskNode[];
   /** --task-timeout, per node call. */
   timeoutMs?: number;
+  /** BroadcastChannel name for the source node's in-chunk read progress (chunk-progress.ts). */
+  progress?: string;
+  /** --strict: ctx.warn fails the chunk. */
+  strict?: boolean;
 }
 
 export interface ChunkNodeResult {
@@ -76,6 +81,8 @@ export interface ChunkTaskResult {
   failure?: ChunkFailure;
   /** Which worker ran the task (pools that know it: piscina's thread id, a queue's worker name). */
   worker?: string;
+  /** The worker's cache store warnings since its previous result (a corrupt entry dropped). */
+  storeWarnings?: string[];
 }
 
 const never = new AbortController().signal;
@@ -154,12 +161,17 @@ class TaskRun {
     const ctx: ChunkContext = {
       graph: task.graph, node: t.name, chunk, seed: chunkSeed(t.name, chunkSeedId(chunk)), signal: never,
       log: (message) => this.logs.push({ node: t.name, level: 'log', message }),
-      warn: (message) => this.logs.push({ node: t.name, level: 'warn', message }),
+      warn: (message) => {
+        if (task.strict) throw new StrictWarning(message);
+        this.logs.push({ node: t.name, level: 'warn', message });
+      },
     };
     let out: unknown;
     let read: ReadCounter;
     try {
-      ({ value: out, read } = await countingReads(() => callInterruptibly(() => kind.runChunk(input, node.params, ctx), this.interrupt)));
+      const progress = t.parent ? undefined : task.progress;
+      const runIt = () => callInterruptibly(() => kind.runChunk(input, node.params, ctx), this.interrupt);
+      ({ value: out, read } = await countingReads(() => postingProgress(progress, { node: t.name, chunk: chunkLabel(chunk), total: chunk.stop - chunk.start }, runIt)));
     } catch (err) {
       if (err instanceof RunCancelled) throw err;
       throw new NodeFailed(failureOf(t.name, kind.kind, err, task.graphPath, chunkLabel(chunk)));

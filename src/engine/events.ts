@@ -14,6 +14,8 @@ export type RunEvent =
   | { type: 'node-start'; node: string; kind: string; reason: RecomputeReason; chunks?: number; cachedChunks?: number; t: number }
   | { type: 'node-progress'; node: string; done: number; total: number; unit: string; t: number }
   /** bytes: the chunk's output; read: what the node read from the input file (source nodes) */
+  /** A chunk still being read: `events` of its `total` so far (the source node, throttled) */
+  | { type: 'chunk-progress'; node: string; chunk: string; events: number; total: number; t: number }
   | { type: 'chunk-done'; node: string; chunk: string; events: number; bytes: number; cached: boolean; seconds: number; read?: { bytes: number; requests: number }; t: number }
   | { type: 'node-cached'; node: string; kind: string; t: number }
   /** outputUnchanged: early cut-off (recomputed, same output hash as the cached one) */
@@ -29,6 +31,8 @@ export type RunEvent =
   | {
       type: 'run-done';
       ok: boolean;
+      /** The run was stopped (Ctrl-C, SIGTERM, a process ended inside node code) before it finished. */
+      interrupted?: boolean;
       seconds: number;
       nodes: Record<string, {
         status: NodeStatus;

@@ -50,7 +50,7 @@ export async function executeGraph(g: LoadedGraph, opts: RunOptions, events: Sub
   const { summary, skippedFiles } = run;
   const ok = !cancelled && plan.order.every((n) => summary[n.name]?.status === 'cached' || summary[n.name]?.status === 'computed');
   const done: RunSummary = {
-    type: 'run-done', ok, seconds: (performance.now() - t0) / 1000, nodes: summary,
+    type: 'run-done', ok, ...(cancelled ? { interrupted: true } : {}), seconds: (performance.now() - t0) / 1000, nodes: summary,
     ...(skippedFiles.length ? { skippedFiles: skippedFiles.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) } : {}),
     ...(run.readTotals.summary() ? { read: run.readTotals.summary() } : {}),
     ...(run.workerStats() ? { workers: run.workerStats() } : {}), t: Date.now(),

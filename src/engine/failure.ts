@@ -19,6 +19,14 @@ export interface ChunkFailure {
   code?: string;
 }
 
+/** A warning of node code under --strict: thrown from ctx.warn, it fails the node (or the chunk). */
+export class StrictWarning extends Error {
+  readonly code = 'FLOW_STRICT';
+  constructor(message: string) {
+    super(`${message} (a warning, an error with --strict)`);
+  }
+}
+
 /** What node `node` of kind `kind` threw, as data. */
 export function failureOf(node: string, kind: string, err: unknown, graphPath: string, chunk = ''): ChunkFailure {
   const e = err instanceof Error ? err : new Error(String(err));

@@ -10,7 +10,7 @@ import { structuredCodec } from './codecs.ts';
 import type { RecomputeReason } from './events.ts';
 import { describeError } from './failure.ts';
 import { once } from './finalise.ts';
-import { callInterruptibly, RunCancelled } from './interrupt.ts';
+import { callInterruptibly, RunCancelled, untilCancelled } from './interrupt.ts';
 import { globalKey } from './keys.ts';
 import { nodeContext } from './node-context.ts';
 import type { Codec, FileSet, GlobalNodeKind } from './node-kind.ts';
@@ -91,7 +91,7 @@ async function compute(run: RunContext, n: PlanNode, key: string, ins: Ok[], rea
   const ctx = nodeContext(run, n, key);
   let value: unknown;
   try {
-    value = await callInterruptibly(() => kind.run(values, n.params, ctx), { signals: true });
+    value = await untilCancelled(Promise.resolve(callInterruptibly(() => kind.run(values, n.params, ctx), { signals: true })), run.opts.signal);
   } catch (err) {
     if (err instanceof RunCancelled || err instanceof UserError) throw err;
     throw new Error(describeError(n.name, kind.kind, err, run.g.path), { cause: err });

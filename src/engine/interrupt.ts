@@ -4,8 +4,11 @@
 // a vm script with `breakOnSigint` (V8 stops the script on SIGINT: the run is cancelled as on any
 // Ctrl-C, with its run-done line and exit 130) and with the process's SIGTERM listeners detached,
 // so SIGTERM has its default effect and ends the process (exit 143; cache entries are only ever
-// committed whole, output files by rename). `timeoutMs` (--task-timeout) stops a call that runs
-// longer. Costs ~0.2 ms a call (~0.8 ms with a timeout): used once per node and chunk, never per event.
+// committed whole, output files by rename; the run-done line is then written by the CLI's
+// sentinel, src/cli/last-words.ts, armed by the hook below). `timeoutMs` (--task-timeout) stops a
+// call that runs longer. `process.exit()` in the synchronous part of node code throws instead of
+// ending the process: the node fails, the run ends with its report. Costs ~0.2 ms a call (~0.8 ms
+// with a timeout): used once per node and chunk, never per event.
 import vm from 'node:vm';
 import { UserError } from '../errors.ts';
 
@@ -42,9 +45,37 @@ export function clearInterrupt(): void {
   interrupted = false;
 }
 
+let onBlockingCall: (() => void) | undefined;
+
+/** `hook` runs before each main-thread call (signals: true), while the event loop can still turn:
+ *  the CLI records there what to print should a signal end the process inside the call. */
+export function setBlockingCallHook(hook: (() => void) | undefined): void {
+  onBlockingCall = hook;
+}
+
+/** `process.exit(code)` called by node code: a failure of the node, not the end of the process. */
+export class ProcessExitCalled extends Error {
+  constructor(code: unknown) {
+    super(`process.exit(${code === undefined ? '' : String(code)}) called in node code (throw an error to fail a node)`);
+  }
+}
+
 /** Calls `fn` (its synchronous part) so that signals and the timeout can stop it. */
 export function callInterruptibly<T>(fn: () => T, o: InterruptOptions): T {
   if (o.signals && interrupted) throw new RunCancelled();
+  if (o.signals) onBlockingCall?.();
+  const exit = process.exit;
+  process.exit = ((code?: unknown) => {
+    throw new ProcessExitCalled(code);
+  }) as typeof process.exit;
+  try {
+    return callStoppable(fn, o);
+  } finally {
+    process.exit = exit;
+  }
+}
+
+function callStoppable<T>(fn: () => T, o: InterruptOptions): T {
   if (!o.signals && !o.timeoutMs) return fn();
   const term = o.signals ? process.listeners('SIGTERM') : [];
   for (const l of term) process.off('SIGTERM', l);
@@ -68,4 +99,15 @@ export function callInterruptibly<T>(fn: () => T, o: InterruptOptions): T {
     g[CALL] = prev;
     for (const l of term) process.on('SIGTERM', l);
   }
+}
+
+/** `p`, or RunCancelled as soon as `signal` aborts: node code awaiting something that never settles
+ *  (a timer, a socket) does not keep a cancelled run from ending. */
+export function untilCancelled<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new RunCancelled());
+  return new Promise<T>((res, rej) => {
+    const onAbort = () => rej(new RunCancelled());
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(res, rej).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

@@ -26,6 +26,12 @@ export interface NodeBase {
  *  `graphParams`: the graph's parameters. User functions close over them (`where: (e) => e.n >= p.min`)
  *  and a source hash cannot see their values, so the values of the graph params whose names occur
  *  in a function's source are part of the node's params hash (over-inclusion is harmless). */
+/** The kind version as keys see it: `--strict` changes what node code does with its warnings
+ *  (they fail the node), so a strict run never reuses a result computed without it. */
+export function keyVersion(version: string, strict: boolean | undefined): string {
+  return strict ? `${version}+strict` : version;
+}
+
 export function nodeBase(kind: string, version: string, params: unknown, graphParams: unknown = {}, moduleContext?: ModuleContext): NodeBase {
   const fns: string[] = [];
   const sources: string[] = [];

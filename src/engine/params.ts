@@ -101,7 +101,8 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return s;
 }
 
-/** zod v4 says "Invalid input: expected number, received string"; keep the useful part. */
+/** zod v4 says "Invalid input: expected number, received string"; keep the useful part, in words
+ *  ("expected int, received number" for 17.5 reads as a type error: it is "expected an integer"). */
 export function cleanMessage(msg: string): string {
-  return msg.replace(/^Invalid input: /, '').replace(/, received \w+$/, '');
+  return msg.replace(/^Invalid input: /, '').replace(/, received \w+$/, '').replace(/^expected int$/, 'expected an integer');
 }

@@ -7,7 +7,7 @@ import type { GroupKeyPlan } from './key-plan.ts';
 import type { ChunkNodeKind } from './node-kind.ts';
 import { chunkLabel } from './failure.ts';
 import type { RunContext } from './run-context.ts';
-import type { ChunkOutcome } from './schedule.ts';
+import { emitTaskLogs, type ChunkOutcome } from './schedule.ts';
 
 export interface NodeTally {
   computedChunks: number;
@@ -46,7 +46,7 @@ export class OrderedReduction {
     this.included.push(i);
     let partials: Map<string, { meta: unknown; payloads: Uint8Array[] } | undefined> | undefined;
     if (r && 'nodes' in r) {
-      for (const l of r.logs) run.emit({ type: l.level === 'warn' ? 'warning' : 'log', node: l.node, message: `${chunkLabel(chunk)}: ${l.message}` });
+      emitTaskLogs(run, chunk, r);
       partials = new Map();
       for (const nr of r.nodes) {
         const preChecked = keys.cachedRef(nr.name, i) !== undefined;

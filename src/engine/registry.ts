@@ -10,6 +10,8 @@ const registered = new Map<string, NodeKind>();
 const nodesDir = new URL('../../nodes/', import.meta.url);
 const ext = moduleExt(import.meta.url);
 const kindFile = new RegExp(`^[a-z][a-z0-9-]*\\${ext}$`);
+/** nodes/index.ts is the package's `hepflow/nodes` entry (kind factories), not a kind. */
+const NOT_A_KIND = 'index';
 
 export function registerNodeKind(kind: NodeKind): void {
   registered.set(kind.kind, kind);
@@ -18,7 +20,7 @@ export function registerNodeKind(kind: NodeKind): void {
 /** Names of the kinds that can be resolved (registered + modules in nodes/). */
 export function knownKinds(): string[] {
   const names = new Set(registered.keys());
-  for (const f of readdirSync(fileURLToPath(nodesDir))) if (kindFile.test(f)) names.add(f.slice(0, -ext.length));
+  for (const f of readdirSync(fileURLToPath(nodesDir))) if (kindFile.test(f) && f !== NOT_A_KIND + ext) names.add(f.slice(0, -ext.length));
   return [...names].sort();
 }
 
@@ -26,7 +28,7 @@ export function knownKinds(): string[] {
 export async function loadNodeKind(name: string): Promise<NodeKind | undefined> {
   const hit = registered.get(name);
   if (hit) return hit;
-  if (!/^[a-z][a-z0-9-]*$/.test(name)) return undefined;
+  if (!/^[a-z][a-z0-9-]*$/.test(name) || name === NOT_A_KIND) return undefined;
   const url = new URL(`${name}${ext}`, nodesDir);
   if (!existsSync(fileURLToPath(url))) return undefined;
   const mod = (await import(url.href)) as { default?: NodeKind };

@@ -6,7 +6,8 @@ import type { Subject } from 'rxjs';
 import type { Store } from '../../cache/types.ts';
 import { UserError } from '../errors.ts';
 import type { RecomputeReason, RunEvent } from './events.ts';
-import { nodeBase, type NodeBase } from './keys.ts';
+import { keyVersion, nodeBase, type NodeBase } from './keys.ts';
+import { StrictWarning } from './failure.ts';
 import type { LoadedGraph } from './load.ts';
 import type { BaseContext } from './node-kind.ts';
 import { RunCancelled } from './interrupt.ts';
@@ -15,6 +16,7 @@ import { OutputWriter } from './outputs.ts';
 import type { ChunkPool } from './pool.ts';
 import type { Plan, PlanNode } from './validate.ts';
 import { ReadTotals } from './read-totals.ts';
+import { listenForProgress } from './chunk-progress.ts';
 
 export interface RunOptions {
   /** Worker threads; 0 runs chunk tasks in the main thread. */
@@ -39,6 +41,9 @@ export interface RunOptions {
   /** --task-timeout: a chunk task (or a `ctx.parallel` item) without a result after this many ms
    *  fails its chunk. Default: none. */
   taskTimeoutMs?: number;
+  /** --strict: a warning raised by node code (ctx.warn: a NaN weight, a fit that did not converge)
+   *  fails the node instead (part of every key: see keyVersion). */
+  strict?: boolean;
 }
 
 export const DEFAULT_IN_THREAD_MAX_EVENTS = 500_000;
@@ -65,6 +70,9 @@ export class RunContext {
   readonly records: NodeRecords;
   readonly outputs: OutputWriter;
   private pool?: ChunkPool;
+  private progress?: { name: string; close(): void };
+  /** Chunks submitted, with their size once a progress message came. */
+  private readonly inFlight = new Map<string, number | undefined>();
 
   readonly g: LoadedGraph;
   readonly opts: RunOptions;
@@ -76,7 +84,7 @@ export class RunContext {
     this.events = events;
     this.plan = g.plan;
     this.store = opts.store;
-    this.bases = new Map(g.plan.order.map((n) => [n.name, nodeBase(n.kind.kind, n.kind.version, n.params, g.params, g.context)]));
+    this.bases = new Map(g.plan.order.map((n) => [n.name, nodeBase(n.kind.kind, keyVersion(n.kind.version, opts.strict), n.params, g.params, g.context)]));
     this.forced = forcedSet(g.plan, opts.force);
     this.records = new NodeRecords(opts.store, g.plan.graph);
     this.outputs = outputs;
@@ -103,6 +111,32 @@ export class RunContext {
     if (this.opts.signal.aborted) throw new RunCancelled();
   }
 
+  /** The channel chunk tasks post their in-chunk read progress on (opened on first use). Messages
+   *  come on their own port: one arriving after its task's result is dropped (chunkAnswered). */
+  progressChannel(): string {
+    this.progress ??= listenForProgress((m) => {
+      const key = `${m.node}\0${m.chunk}`;
+      if (!this.inFlight.has(key)) return;
+      this.inFlight.set(key, m.total);
+      this.emit({ type: 'chunk-progress', ...m });
+    });
+    return this.progress.name;
+  }
+
+  /** The source node's chunk is submitted to a worker. */
+  chunkSubmitted(node: string, chunk: string): void {
+    this.inFlight.set(`${node}\0${chunk}`, undefined);
+  }
+
+  /** The chunk's task answered: its partial count becomes whole until its chunk-done comes (in
+   *  chunk order, possibly after others). */
+  chunkAnswered(node: string, chunk: string, ok: boolean): void {
+    const key = `${node}\0${chunk}`;
+    const total = this.inFlight.get(key);
+    this.inFlight.delete(key);
+    if (ok && total !== undefined) this.emit({ type: 'chunk-progress', node, chunk, events: total, total });
+  }
+
   /** The worker pool, started on first use; undefined when chunk tasks run in this thread. */
   workerPool(): ChunkPool | undefined {
     if (this.opts.workers === 0 || !this.opts.makePool) return undefined;
@@ -119,6 +153,7 @@ export class RunContext {
   }
 
   async destroyPool(): Promise<void> {
+    this.progress?.close();
     await this.pool?.destroy();
   }
 
@@ -135,14 +170,27 @@ export class RunContext {
       node,
       signal: this.opts.signal,
       log: (message: string) => this.emit({ type: 'log', node, message }),
-      warn: (message: string) => this.emit({ type: 'warning', node, message }),
+      warn: (message: string) => {
+        if (this.opts.strict) throw new StrictWarning(message);
+        this.emit({ type: 'warning', node, message });
+      },
     };
   }
 
+  /** Node `n` is not run: its input `because` failed. */
   skip(n: PlanNode, because: string): NodeResult {
-    this.emit({ type: 'node-skipped', node: n.name, kind: n.kind.kind, because: `input '${because}' failed` });
-    this.summary[n.name] = { status: 'skipped', reason: `input '${because}' failed`, seconds: 0 };
-    return { ok: false, because };
+    return this.notRun(n, `input '${because}' failed`, because);
+  }
+
+  /** Node `n` did not fail but could not finish: `culprit`, which shares its chunks, failed. */
+  stopped(n: PlanNode, culprit: string): NodeResult {
+    return this.notRun(n, `stopped: node '${culprit}' failed on the same chunks`, culprit);
+  }
+
+  private notRun(n: PlanNode, reason: string, failed: string): NodeResult {
+    this.emit({ type: 'node-skipped', node: n.name, kind: n.kind.kind, because: reason });
+    this.summary[n.name] = { status: 'skipped', reason, seconds: 0 };
+    return { ok: false, because: failed };
   }
 
   /** Node `n` failed with `err` (a cancellation is rethrown: it ends the run, not the node). */

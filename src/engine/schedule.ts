@@ -128,23 +128,28 @@ export class ChunkScheduler {
       // built per attempt: a retry after a corrupt entry must not 'use' it again
       const task: ChunkTask = {
         type: 'chunk-task', graphPath: run.g.path, sets: opts.sets, cacheDir: opts.cacheDir, graph: run.plan.graph, chunk, nodes: keys.steps(i),
-        ...(opts.taskTimeoutMs ? { timeoutMs: opts.taskTimeoutMs } : {}),
+        ...(opts.taskTimeoutMs ? { timeoutMs: opts.taskTimeoutMs } : {}), ...(opts.strict ? { strict: true } : {}),
+        ...(this.inThread ? {} : { progress: run.progressChannel() }),
       };
       let r: ChunkTaskResult | undefined;
       let err: unknown;
+      const label = chunkLabel(chunk);
       try {
         run.checkCancel();
+        run.chunkSubmitted(src.name, label);
         r = await this.submit(task);
       } catch (e) {
         if (e instanceof RunCancelled || opts.signal.aborted || this.abort.signal.aborted) throw new RunCancelled();
         err = e;
+      } finally {
+        run.chunkAnswered(src.name, label, r !== undefined && !r.failure);
       }
       if (r && !r.failure) return r;
       const failure = r?.failure;
       if (r) this.emitLogs(chunk, r);
       // Only the chunk source's failures are retried (a read can be transient); an exception in a
       // select/fill function, or a timeout, fails the same way every time.
-      const retriable = failure === undefined || (failure.node === src.name && failure.code !== 'FLOW_TASK_TIMEOUT');
+      const retriable = failure === undefined || (failure.node === src.name && failure.code !== 'FLOW_TASK_TIMEOUT' && failure.code !== 'FLOW_STRICT');
       if (attempt >= opts.retries || !retriable) throw new ChunkError(chunk, failure, err);
       const why = failure ? describeFailure(failure) : errorMessage(err);
       run.emit({ type: 'warning', node: failure?.node ?? src.name, message: `chunk ${chunkLabel(chunk)} failed (attempt ${attempt + 1}/${opts.retries + 1}), retrying: ${why}` });
@@ -170,6 +175,12 @@ export class ChunkScheduler {
   }
 
   emitLogs(chunk: ChunkSpec, r: ChunkTaskResult): void {
-    for (const l of r.logs) this.run.emit({ type: l.level === 'warn' ? 'warning' : 'log', node: l.node, message: `${chunkLabel(chunk)}: ${l.message}` });
+    emitTaskLogs(this.run, chunk, r);
   }
+}
+
+/** A task's logs and its worker's store warnings, on the run's events. */
+export function emitTaskLogs(run: RunContext, chunk: ChunkSpec, r: Pick<ChunkTaskResult, 'logs' | 'storeWarnings'>): void {
+  for (const m of r.storeWarnings ?? []) run.emit({ type: 'warning', message: m });
+  for (const l of r.logs) run.emit({ type: l.level === 'warn' ? 'warning' : 'log', node: l.node, message: `${chunkLabel(chunk)}: ${l.message}` });
 }

@@ -11,6 +11,9 @@ import type { NodeTask } from './pool.ts';
 
 const graphs = new Map<string, Promise<LoadedGraph>>();
 const stores = new Map<string, Promise<Store>>();
+/** The stores' warnings (a corrupt entry dropped, a damaged index replaced), sent back with the
+ *  next task result: the main thread puts them on the run's events, as it does its own store's. */
+const storeWarnings: string[] = [];
 
 function graphFor(task: { graphPath: string; sets: Record<string, string> }): Promise<LoadedGraph> {
   const id = `${task.graphPath}\0${JSON.stringify(task.sets)}`;
@@ -21,7 +24,7 @@ function graphFor(task: { graphPath: string; sets: Record<string, string> }): Pr
 
 function storeFor(dir: string): Promise<Store> {
   let s = stores.get(dir);
-  if (!s) stores.set(dir, (s = import('../../cache/store.ts').then((m) => m.openStore(dir))));
+  if (!s) stores.set(dir, (s = import('../../cache/store.ts').then((m) => m.openStore(dir, { onWarning: (m) => void storeWarnings.push(m) }))));
   return s;
 }
 
@@ -30,6 +33,7 @@ export default async function runTask(task: ChunkTask | NodeTask): Promise<unkno
   const g = await graphFor(task);
   const store = task.cacheDir ? await storeFor(task.cacheDir) : null;
   const result: ChunkTaskResult = { ...(await runChunkTask(task, g.plan, store)), worker: `thread-${threadId}` };
+  if (storeWarnings.length) result.storeWarnings = storeWarnings.splice(0);
   const transfer: ArrayBuffer[] = [];
   for (const n of result.nodes) {
     if (!n.partial) continue;

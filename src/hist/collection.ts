@@ -113,14 +113,6 @@ export function toReferenceJSON(named: Map<string, Hist1D>): Record<string, { co
   return o;
 }
 
-/** histograms.root: one TH1D per name (flow bins and sum w^2 kept), via src/root/write. */
-export async function writeHistogramsRoot(path: string, named: Map<string, Hist1D>): Promise<void> {
-  const { createRootFile } = await import('../root/write/index.ts');
-  const f = await createRootFile(path);
-  for (const [name, h] of named) f.putHist(name, { edges: h.edges, values: h.values, sumw2: h.variances, title: h.title ?? name, xTitle: h.xTitle });
-  await f.close();
-}
-
 export async function writeHistogramsJSON(path: string, named: Map<string, Hist1D>): Promise<void> {
   await writeFile(path, JSON.stringify(toReferenceJSON(named)));
 }

@@ -9,7 +9,7 @@ import { QueueEventsProducer, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Store } from '../../cache/types.ts';
 import { runChunkTask, type ChunkTask } from '../engine/chunk-task.ts';
-import { nodeBase } from '../engine/keys.ts';
+import { keyVersion, nodeBase } from '../engine/keys.ts';
 import { loadGraph, type LoadedGraph } from '../engine/load.ts';
 import type { NodeTask } from '../engine/pool.ts';
 import { materialiseCode } from './bundle.ts';
@@ -209,7 +209,7 @@ function checkSameGraph(task: ChunkTask, g: LoadedGraph, id: string): void {
   for (const t of task.nodes) {
     const n = g.plan.nodes.get(t.name);
     if (!n) throw new Error(`worker ${id}: node '${t.name}' is not in its rebuild of graph '${task.graph}'`);
-    const b = nodeBase(n.kind.kind, n.kind.version, n.params, g.params, g.context);
+    const b = nodeBase(n.kind.kind, keyVersion(n.kind.version, task.strict), n.params, g.params, g.context);
     if (b.hash !== t.base.hash) {
       const what = b.version !== t.base.version ? `kind version ${b.version} vs ${t.base.version}` : b.code !== t.base.code ? 'code' : b.params !== t.base.params ? 'params' : 'kind';
       throw new Error(`node '${t.name}' (${n.kind.kind}): worker ${id} rebuilds it differently from the coordinator (${what} differ): refused`);

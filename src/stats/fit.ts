@@ -6,8 +6,10 @@
 import { UserError } from '../errors.ts';
 import { arrowInverse, arrowPlan, arrowPlanFromBins, type ArrowPlan } from './arrow.ts';
 import { invert } from './linalg.ts';
+import { lowRankDiag, lowRankInverse, lowRankScaled, type LowRank } from './lowrank.ts';
 import { minuitFit } from './minuit/index.ts';
 import { EPS2 as MINUIT_EPS2 } from './minuit/precision.ts';
+import { kinkedParameters, searchAcrossKinks } from './kinks.ts';
 import { hessianByGradient, minimize } from './minimize.ts';
 import type { Dataset, Model } from './model.ts';
 
@@ -34,10 +36,16 @@ export interface FitOptions {
   /** with the default optimizer, take the errors of parameters at a limit from the Minuit emulation
    *  (default true; models up to 500 free parameters) */
   minuitAtLimits?: boolean;
+  /** kinked interpolation (histosys code0, normsys code1): 'lowest' (default) restarts each kinked
+   *  parameter across its kink and keeps the lowest minimum, listing all in `minima` and the message;
+   *  'ignore' fits from the start only */
+  kinks?: 'lowest' | 'ignore';
 }
 
 const MINUIT_TOLERANCE = 1e-4;
 const MINUIT_AT_LIMIT_MAX_PARS = 500;
+/** the low-rank Hessian pays when its columns are at most a third of the working set's size */
+const LOW_RANK_MIN_PARS = 150, LOW_RANK_RATIO = 3;
 
 export interface FitResult {
   bestfit: Float64Array;
@@ -50,6 +58,9 @@ export interface FitResult {
   message: string;
   iterations: number;
   evaluations: number;
+  /** twice_nll of each distinct minimum found across interpolation kinks, lowest (the result) first;
+   *  absent when there was one */
+  minima?: number[];
 }
 
 /** Free parameters above which the dense Hessian (n x n doubles, 800 MB at the limit) is refused. */
@@ -91,14 +102,31 @@ export function fit(model: Model, opts: FitOptions = {}): FitResult {
     if (key !== planKey) { planKey = key; planValue = arrowPlanFromBins(model.paramsPerBin(), work, n); }
     return planValue;
   };
-  const res = minimize(fg, x0, lower, upper, free, { edmTolerance: opts.edmTolerance, hessian: hess, plan });
+  // many parameters on few bins: the Hessian as diagonal plus low rank (lowrank.ts), no m x m matrix
+  const lowRankPays = (m: number) => m >= LOW_RANK_MIN_PARS && LOW_RANK_RATIO * model.lowRankColumns() <= m;
+  const lowRank = (x: Float64Array, work: ArrayLike<number>) => lowRankPays(work.length) ? model.twiceNllHessianLowRank(x, data, work) : null;
+  const mopts = { edmTolerance: opts.edmTolerance, hessian: hess, plan, lowRank };
+  let res = minimize(fg, x0, lower, upper, free, mopts);
+  // kinked interpolation (code0 / code1): minima on both sides of a kink; restart across each kink
+  // and keep the lowest (kinks.ts)
+  const kinked = opts.kinks === 'ignore' ? [] : kinkedParameters(model, free);
+  let minima: number[] | undefined;
+  if (kinked.length > 0 && res.converged) {
+    const search = searchAcrossKinks({ x: res.x, f: res.f }, kinked, lower, upper, (start) => {
+      const r = minimize(fg, start, lower, upper, free, mopts);
+      return r.converged ? { x: r.x, f: r.f } : null;
+    });
+    if (search.best.x !== res.x) res = { ...res, x: search.best.x, f: search.best.f };
+    if (search.minima.length > 1) minima = search.minima.map((m) => model.twiceNll(m.x, data));
+  }
   const twiceNll = model.twiceNll(res.x, data);
   let covariance: Float64Array | null = null, correlation: Float64Array | null = null;
   const uncertainty = new Float64Array(n);
   let message = res.message;
+  if (minima) message += `; ${minima.length} minima across interpolation kinks (twice_nll ${minima.map((f) => f.toFixed(4)).join(', ')}): the lowest kept`;
   let converged = res.converged;
   if (opts.hesse !== false && free.length > 0) {
-    const h = hesse(fg, res.x, free, lower, upper, hess, plan(free));
+    const h = hesse(fg, res.x, free, lower, upper, hess, lowRankPays(free.length) ? null : plan(free), lowRank);
     // at a limit pyhf's errors are Minuit's numerical artefacts: reproduce them by running its algorithm
     const atLimit = h ? h.atLimit : Array.from(free);
     const m = atLimit.length > 0 && opts.minuitAtLimits !== false && free.length <= MINUIT_AT_LIMIT_MAX_PARS
@@ -118,8 +146,9 @@ export function fit(model: Model, opts: FitOptions = {}): FitResult {
       uncertainty.set(h.uncertainty);
       if (h.notPositive) message += '; Hesse: covariance not positive definite';
     }
+    if (h && h.onBound.length > 0 && !m?.converged) message += `; ${h.onBound.map((i) => model.parNames[i]).join(', ')} on a bound: the other uncertainties with it held there`;
   }
-  return { bestfit: res.x, uncertainty, twiceNll, covariance, correlation, converged, message, iterations: res.iterations, evaluations: res.evaluations };
+  return { bestfit: res.x, uncertainty, twiceNll, covariance, correlation, converged, message, iterations: res.iterations, evaluations: res.evaluations, ...(minima ? { minima } : {}) };
 }
 
 function fitMinuit(model: Model, data: Dataset, x0: Float64Array, lower: Float64Array, upper: Float64Array, fixedMask: Uint8Array, opts: FitOptions): FitResult {
@@ -141,15 +170,19 @@ interface HesseResult {
   /** free parameters so close to a limit that Minuit's Hesse steps reach past the fold of its sine
    *  transformation: there its errors depend on its own iterates, not on the local curvature */
   atLimit: number[];
+  /** free parameters on a bound with a clear outward gradient (not in atLimit) */
+  onBound: number[];
 }
 
 /** Minuit-style Hesse over the free parameters at the minimum x. */
 export function hesse(
   fg: (x: Float64Array, g: Float64Array) => number, x: Float64Array, free: Int32Array, lower: Float64Array, upper: Float64Array,
   hessian?: (x: Float64Array, work: ArrayLike<number>) => Float64Array, plan?: ArrowPlan | null,
+  lowRank?: (x: Float64Array, work: ArrayLike<number>) => LowRank | null,
 ): HesseResult | null {
   const n = x.length, m = free.length;
-  const hExt = hessian ? hessian(x, free) : hessianByGradient(fg, x, free, lower, upper);
+  const lr = lowRank ? lowRank(x, free) : null;
+  const hExt = lr ? null : hessian ? hessian(x, free) : hessianByGradient(fg, x, free, lower, upper);
   const g = new Float64Array(n);
   const f = fg(x, g);
   // internal coordinates of each free parameter: x = mid + half * sin(theta)
@@ -166,21 +199,39 @@ export function hesse(
       half[r] = NaN; jac[r] = 1; curv[r] = 0;
     }
   }
-  const hInt = new Float64Array(m * m);
-  for (let r = 0; r < m; r++) {
-    for (let c = 0; c < m; c++) hInt[r * m + c] = jac[r]! * hExt[r * m + c]! * jac[c]!;
-    hInt[r * m + r]! += g[free[r]!]! * curv[r]!;
+  const extra = Float64Array.from({ length: m }, (_, r) => g[free[r]!]! * curv[r]!);
+  let hIntDiag: Float64Array, inverseInt: () => Float64Array | null, inverseExt: () => Float64Array | null;
+  if (lr) {
+    const lrInt = lowRankScaled(lr, jac, extra);
+    hIntDiag = lowRankDiag(lrInt);
+    inverseInt = () => lowRankInverse(lrInt);
+    inverseExt = () => lowRankInverse(lr);
+  } else {
+    const h = hExt!;
+    const hInt = new Float64Array(m * m);
+    for (let r = 0; r < m; r++) {
+      for (let c = 0; c < m; c++) hInt[r * m + c] = jac[r]! * h[r * m + c]! * jac[c]!;
+      hInt[r * m + r]! += extra[r]!;
+    }
+    hIntDiag = Float64Array.from({ length: m }, (_, r) => hInt[r * m + r]!);
+    inverseInt = () => invertLarge(hInt, m, plan);
+    inverseExt = () => invertLarge(h, m, plan);
   }
   // Minuit's Hesse step d solves sag = f''d²/2 = aimsag (its target change of f); past a tenth of the
   // internal distance to the fold (θ = ±π/2) the function is no longer quadratic over the step
   const aimsag = Math.sqrt(MINUIT_EPS2) * (Math.abs(f) + 1);
-  const atLimit: number[] = [];
+  const atLimit: number[] = [], onBound: number[] = [];
   for (let r = 0; r < m; r++) {
     if (Number.isNaN(half[r]!)) continue;
-    const d = Math.sqrt(2 * aimsag / Math.abs(hInt[r * m + r]!));
-    if (!(d <= 0.1 * (0.5 * Math.PI - Math.abs(theta[r]!)))) atLimit.push(free[r]!);
+    const d = Math.sqrt(2 * aimsag / Math.abs(hIntDiag[r]!));
+    // on its bound with the gradient pushing outwards: its internal curvature g x'' decouples it
+    // (x' = 0 there), so the others' errors are those with it held at the bound (what minuit gives
+    // there), at any model size; its own error is the local g x'' one
+    const i = free[r]!;
+    if ((x[i]! <= lower[i]! && g[i]! > 0) || (x[i]! >= upper[i]! && g[i]! < 0)) onBound.push(i);
+    else if (!(d <= 0.1 * (0.5 * Math.PI - Math.abs(theta[r]!)))) atLimit.push(i);
   }
-  const inv = invertLarge(hInt, m, plan);
+  const inv = inverseInt();
   if (!inv) return null;
   const covariance = new Float64Array(n * n), correlation = new Float64Array(n * n), uncertainty = new Float64Array(n);
   let notPositive = false;
@@ -198,7 +249,7 @@ export function hesse(
   if (notPositive) {
     // a minimum on a bound with vanishing gradient (internal curvature ~ 0): fall back to the
     // plain external-coordinate covariance, 2 * inverse(Hessian)
-    const ext = invertLarge(hExt, m, plan);
+    const ext = inverseExt();
     if (ext) {
       notPositive = false;
       for (let r = 0; r < m; r++) {
@@ -209,7 +260,7 @@ export function hesse(
     }
   }
   fillCorrelation(covariance, correlation, n);
-  return { covariance, correlation, uncertainty, notPositive, atLimit };
+  return { covariance, correlation, uncertainty, notPositive, atLimit, onBound };
 }
 
 /** Dense inverse, by blocks when per-bin parameters make the matrix arrow-shaped (see arrow.ts). */

@@ -5,6 +5,7 @@
 // iterate inside the bounds. It stops when the estimated distance to the minimum is ~1e-10 in f.
 import { arrowFactor, arrowPlan, type ArrowPlan } from './arrow.ts';
 import { cholesky, choleskySolve } from './linalg.ts';
+import { lowRankDiag, lowRankFactor, type LowRank } from './lowrank.ts';
 
 /** Objective returning f(x) and writing its gradient into g. */
 export type ObjectiveWithGradient = (x: Float64Array, g: Float64Array) => number;
@@ -17,6 +18,9 @@ export interface MinimizeOptions {
   maxIterations?: number;
   /** the Hessian's arrow structure over a working set (see arrow.ts); default: found by scanning it */
   plan?: (work: number[]) => ArrowPlan | null;
+  /** the exact Hessian over the working set as diagonal plus low rank (lowrank.ts), used instead of
+   *  `hessian` when it returns one: many parameters on few bins */
+  lowRank?: (x: Float64Array, work: number[]) => LowRank | null;
 }
 
 export interface MinimizeResult {
@@ -88,9 +92,8 @@ export function minimize(
   let gNew = new Float64Array(n);
   const xNew = new Float64Array(n);
   let damping = 0;
-  let hess: Float64Array = new Float64Array(0);
+  let curv: Curvature = denseCurvature(new Float64Array(0), 0, null);
   let hessWork: number[] = [];
-  let plan: ArrowPlan | null = null;
   let fresh = false;
   let prevEdm = Infinity;
   for (let it = 1; it <= maxIt; it++) {
@@ -103,8 +106,12 @@ export function minimize(
     const m = work.length;
     if (m === 0) return { x, f, converged: true, message: 'all free parameters at their bounds', iterations: it, evaluations };
     if (m !== hessWork.length || work.some((v, k) => v !== hessWork[k])) {
-      hess = opts.hessian ? opts.hessian(x, work) : hessianByGradient(eval_, x, work, lower, upper, g);
-      plan = opts.plan ? opts.plan(work) : arrowPlan(hess, m);
+      const lr = opts.lowRank ? opts.lowRank(x, work) : null;
+      if (lr) curv = lowRankCurvature(lr);
+      else {
+        const hess = opts.hessian ? opts.hessian(x, work) : hessianByGradient(eval_, x, work, lower, upper, g);
+        curv = denseCurvature(hess, m, opts.plan ? opts.plan(work) : arrowPlan(hess, m));
+      }
       hessWork = work;
       fresh = true;
     } else {
@@ -113,21 +120,9 @@ export function minimize(
     const gw = Float64Array.from(work, (i) => g[i]!);
     let d: Float64Array | null = null;
     for (let attempt = 0; attempt < 30 && !d; attempt++) {
-      if (plan) {
-        // many per-bin parameters: block elimination, no dense factorisation
-        const shift = damping > 0 ? Float64Array.from({ length: m }, (_, r) => damping * Math.max(Math.abs(hess[r * m + r]!), 1e-8)) : undefined;
-        const fac = arrowFactor(hess, m, plan, shift);
-        if (fac) { d = Float64Array.from(gw, (v) => -v); fac.solve(d); } else damping = damping === 0 ? 1e-6 : damping * 10;
-        continue;
-      }
-      const a = Float64Array.from(hess);
-      if (damping > 0) for (let r = 0; r < m; r++) a[r * m + r]! += damping * Math.max(Math.abs(hess[r * m + r]!), 1e-8);
-      if (cholesky(a, m)) {
-        d = Float64Array.from(gw, (v) => -v);
-        choleskySolve(a, m, d);
-      } else {
-        damping = damping === 0 ? 1e-6 : damping * 10;
-      }
+      const shift = damping > 0 ? Float64Array.from({ length: m }, (_, r) => damping * Math.max(Math.abs(curv.diag[r]!), 1e-8)) : undefined;
+      const fac = curv.factor(shift);
+      if (fac) { d = Float64Array.from(gw, (v) => -v); fac.solve(d); } else damping = damping === 0 ? 1e-6 : damping * 10;
     }
     if (!d) return { x, f, converged: false, message: 'Hessian could not be made positive definite', iterations: it, evaluations };
     let edm = 0;
@@ -168,4 +163,29 @@ export function minimize(
     }
   }
   return { x, f, converged: false, message: `did not converge in ${maxIt} iterations`, iterations: maxIt, evaluations };
+}
+
+/** The Hessian over the working set as the minimiser needs it: its diagonal (for damping) and a
+ *  factorisation of H + diag(shift) that fails when that is not positive definite. */
+interface Curvature {
+  diag: Float64Array;
+  factor(shift?: Float64Array): { solve(b: Float64Array): void } | null;
+}
+
+function denseCurvature(hess: Float64Array, m: number, plan: ArrowPlan | null): Curvature {
+  return {
+    diag: Float64Array.from({ length: m }, (_, r) => hess[r * m + r]!),
+    factor(shift) {
+      // many per-bin parameters: block elimination, no dense factorisation
+      if (plan) return arrowFactor(hess, m, plan, shift);
+      const a = Float64Array.from(hess);
+      if (shift) for (let r = 0; r < m; r++) a[r * m + r]! += shift[r]!;
+      if (!cholesky(a, m)) return null;
+      return { solve: (b) => choleskySolve(a, m, b) };
+    },
+  };
+}
+
+function lowRankCurvature(h: LowRank): Curvature {
+  return { diag: lowRankDiag(h), factor: (shift) => lowRankFactor(h, shift) };
 }

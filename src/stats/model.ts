@@ -2,7 +2,9 @@
 // expected data (main bins of all channels in sorted channel order, then auxdata), and twice_nll
 // (-2 log L with every constant term) with its analytic gradient. Hot paths run over Float64Arrays.
 import { UserError } from '../errors.ts';
+import { binsLowRank, lowRankColumns, type BlockScratch } from './hessian-lowrank.ts';
 import type { HistosysCode, NormsysCode } from './interpolation.ts';
+import type { LowRank } from './lowrank.ts';
 import { MODIFIER_KINDS } from './modifiers/index.ts';
 import type { Occurrence, ParamSetSpec, Term } from './modifiers/types.ts';
 import { lgamma, xlogy } from './special.ts';
@@ -72,6 +74,8 @@ export class Model {
   /** nominal auxdata (the observed global observables) */
   readonly auxdata: Float64Array;
   readonly observed: Dataset;
+  /** the interpolation codes in use */
+  readonly codes: { readonly normsys: NormsysCode; readonly histosys: HistosysCode };
   // constraint terms, one entry per constrained parameter
   private readonly gaussPar: Int32Array;
   private readonly gaussAux: Int32Array;
@@ -82,11 +86,12 @@ export class Model {
   private readonly poisFactor: Float64Array;
   // scratch space reused by every evaluation
   private readonly lam: Float64Array;
-  private readonly scratch: Array<{ nf: number; nd: number; d2f: Float64Array; d2d: Float64Array; fv: Float64Array; dfv: Float64Array; dv: Float64Array; ddv: Float64Array; base: Float64Array; prod: Float64Array }>;
+  private readonly scratch: BlockScratch[];
 
   constructor(ws: Workspace, measurement: Measurement, opts: ModelOptions = {}) {
     this.measurement = measurement.name;
     const codes = { normsys: opts.normsys ?? 'code4', histosys: opts.histosys ?? 'code4p' } as const;
+    this.codes = codes;
     // pyhf iterates channels, samples and (modifier name, type) pairs in sorted order
     const chIdx = ws.channels.map((_, i) => i).sort((a, b) => byCodePoint(ws.channels[a]!.name, ws.channels[b]!.name));
     const obs = new Map(ws.observations.map((o) => [o.name, o.data]));
@@ -468,17 +473,39 @@ export class Model {
         for (let a = 0; a < nt; a++) { jrow[touched[a]!] = 0; mark[touched[a]!] = 0; }
       }
     }
+    this.constraintCurvature(pars, data, pos, (r, v) => { h[r * m + r]! += v; });
+    return h;
+  }
+
+  /** The same Hessian as diagonal plus low rank (hessian-lowrank.ts, lowrank.ts): O(bins x parameters)
+   *  to build, for models with many parameters on few bins. */
+  twiceNllHessianLowRank(pars: Float64Array, data: Dataset, work: ArrayLike<number>): LowRank {
+    this.evaluate(pars, true);
+    const m = work.length;
+    const pos = new Int32Array(this.nPars).fill(-1);
+    for (let r = 0; r < m; r++) pos[work[r]!] = r;
+    const b = binsLowRank({ channels: this.channels, blocks: this.blocks, scratch: this.scratch, lam: this.lam, main: data.main }, pos, m);
+    this.constraintCurvature(pars, data, pos, (r, v) => { b.d[r]! += v; });
+    return b.done();
+  }
+
+  /** The constraint terms' (diagonal) curvature, per row of the working set (`pos`: -1 if not in it). */
+  private constraintCurvature(pars: Float64Array, data: Dataset, pos: Int32Array, add: (r: number, v: number) => void): void {
     for (let q = 0; q < this.gaussPar.length; q++) {
       const r = pos[this.gaussPar[q]!]!;
-      if (r >= 0) h[r * m + r]! += 2 * this.gaussInvVar[q]!;
+      if (r >= 0) add(r, 2 * this.gaussInvVar[q]!);
     }
     for (let q = 0; q < this.poisPar.length; q++) {
       const r = pos[this.poisPar[q]!]!;
       if (r < 0) continue;
       const th = pars[this.poisPar[q]!]!;
-      h[r * m + r]! += (2 * data.aux[this.poisAux[q]!]!) / (th * th);
+      add(r, (2 * data.aux[this.poisAux[q]!]!) / (th * th));
     }
-    return h;
+  }
+
+  /** Upper bound on the low-rank form's columns (independent of parameter values). */
+  lowRankColumns(): number {
+    return lowRankColumns({ channels: this.channels, blocks: this.blocks, scratch: this.scratch });
   }
 
   private binParamsCache?: Int32Array[];

@@ -8,7 +8,7 @@ import type { Observable } from 'rxjs';
 import type { RunEvent } from '../engine/events.ts';
 import { followRun } from './follow.ts';
 import { describeReason, firstLine, formatBytes, formatCount, formatRate, formatRead, formatSeconds, formatWorkers, padLeft, padRight, truncate } from './format.ts';
-import { cachedChunks, elapsedOf, eventsOf, isEventLevel, isFinal, progressOf, rateOf, runEta, runRate, totals } from './figures.ts';
+import { cachedChunks, chunkCpu, elapsedOf, eventsOf, isEventLevel, isFinal, progressOf, rateOf, runEta, runRate, totals } from './figures.ts';
 import { initialState, type NodePhase, type NodeView, type RunState } from './state.ts';
 import { listedOutputs } from './outputs.ts';
 
@@ -113,7 +113,7 @@ function nodeRow(n: NodeView, L: Layout, now: number, frame: number, columns: nu
   const showFigures = p !== undefined || eventLevel;
 
   if (n.phase === 'running' && p) {
-    const bar = progressBar(p.done, p.total, L.bar);
+    const bar = progressBar(p.done + (p.partial ?? 0), p.total, L.bar);
     parts.push(h(Text, { key: 'b', color: 'blue' }, bar.filled), h(Text, { key: 'r', color: 'gray' }, bar.rest + ' '));
     parts.push(h(Text, { key: 'f' }, figureText + ' '));
   } else if (showFigures && n.phase !== 'skipped') {
@@ -274,6 +274,8 @@ function summaryLines(state: RunState, tot: ReturnType<typeof totals>, columns: 
     const allCached = tot.chunks > 0 && tot.cachedChunks === tot.chunks;
     if (tot.events > 0) bits.push(`${formatCount(tot.events)} events${allCached ? '' : ' read'}`);
     if (tot.chunks > 0) bits.push(`cache hits ${tot.cachedChunks}/${tot.chunks} chunk results`);
+    const cpu = chunkCpu(state);
+    if (cpu > 0) bits.push(`chunk CPU ${formatSeconds(cpu)}`);
     lines.push(h(Text, { key: 'ev', wrap: 'truncate' }, `  ${bits.join('  ·  ')}`));
   }
   if (f.read) lines.push(h(Text, { key: 'io', wrap: 'truncate' }, `  ${formatRead(f.read)}`));

@@ -1,9 +1,9 @@
 // Figures derived from the run state, the same in every UI: chunks done and cached, events,
 // rates, elapsed time, ETA, run totals.
-import type { NodeView, RunState } from './state.ts';
+import { isFinalPhase, type NodeView, type RunState } from './state.ts';
 
 export function isFinal(n: NodeView): boolean {
-  return n.phase === 'cached' || n.phase === 'computed' || n.phase === 'failed' || n.phase === 'skipped';
+  return isFinalPhase(n.phase);
 }
 
 /** Whether the node works chunk by chunk (shows a chunk bar, events and cache hits). */
@@ -24,29 +24,57 @@ export function chunksTotal(n: NodeView): number | undefined {
   return n.finalChunks ?? n.chunksTotal;
 }
 
+/** Events read so far, inside the chunks still being read (chunk-progress) included. */
 export function eventsOf(n: NodeView): number {
-  return n.finalEvents ?? n.events;
+  return n.finalEvents ?? n.events + inChunk(n).events;
 }
 
-/** Progress to draw: chunks for event-level nodes, else the node's own unit (scan points...). */
-export function progressOf(n: NodeView): { done: number; total: number; unit: string } | undefined {
+/** The chunks being read: their events so far, and how many chunks' worth that is. */
+function inChunk(n: NodeView): { events: number; chunks: number } {
+  let events = 0, chunks = 0;
+  if (n.phase !== 'running') return { events, chunks };
+  for (const c of Object.values(n.inChunk)) {
+    events += c.events;
+    if (c.total > 0) chunks += c.events / c.total;
+  }
+  return { events, chunks };
+}
+
+/** Progress to draw: chunks for event-level nodes, else the node's own unit (scan points...).
+ *  `partial`: the fraction of chunks read so far inside chunks in flight (the bar moves with it). */
+export function progressOf(n: NodeView): { done: number; total: number; unit: string; partial?: number } | undefined {
   const total = chunksTotal(n);
-  if (total !== undefined) return { done: chunksDone(n), total, unit: 'chunks' };
+  if (total !== undefined) {
+    const done = chunksDone(n);
+    const partial = Math.min(inChunk(n).chunks, Math.max(0, total - done));
+    return partial > 0 ? { done, total, unit: 'chunks', partial } : { done, total, unit: 'chunks' };
+  }
   return n.progress;
 }
 
-/** Seconds the node has been running (or ran), given the current time on the event clock. */
+/** Wall seconds the node has been running (or ran), given the current time on the event clock.
+ *  For chunk nodes too: the engine's `seconds` of those is CPU time summed over workers (cpuOf). */
 export function elapsedOf(n: NodeView, now: number): number | undefined {
-  if (n.seconds !== undefined && isFinal(n)) return n.seconds;
+  const wall = n.startT !== undefined && n.endT !== undefined && isEventLevel(n);
+  if (n.seconds !== undefined && isFinal(n) && !wall) return n.seconds;
   if (n.startT === undefined) return undefined;
   return Math.max(0, ((n.endT ?? now) - n.startT) / 1000);
 }
 
-/** Wall-clock rate of freshly computed events (cached chunks excluded: they cost nothing). */
+/** CPU seconds of a finished chunk node (the sum of its chunks' compute times over all workers). */
+export function cpuOf(n: NodeView): number | undefined {
+  return isEventLevel(n) && n.phase === 'computed' ? n.seconds : undefined;
+}
+
+/** Wall-clock rate of freshly computed events (cached chunks excluded: they cost nothing), from the
+ *  first basket read on (chunk-progress), not only from the first finished chunk. */
 export function rateOf(n: NodeView): number {
-  if (n.startT === undefined || n.lastChunkT === undefined || n.eventsComputed === 0) return 0;
-  const seconds = n.phase === 'computed' && n.seconds ? n.seconds : (n.lastChunkT - n.startT) / 1000;
-  return seconds > 0 ? n.eventsComputed / seconds : 0;
+  const reading = inChunk(n).events;
+  const lastT = Math.max(n.lastChunkT ?? -Infinity, reading > 0 ? n.lastProgressT ?? -Infinity : -Infinity);
+  const events = n.eventsComputed + reading;
+  if (n.startT === undefined || lastT === -Infinity || events === 0) return 0;
+  const seconds = (n.endT !== undefined ? n.endT - n.startT : lastT - n.startT) / 1000;
+  return seconds > 0 ? events / seconds : 0;
 }
 
 /** Seconds left for a running event-level node at its pace since its first computed chunk (the
@@ -126,4 +154,11 @@ export function runRate(state: RunState): number {
     max = Math.max(max, r);
   }
   return hasSkim ? skims : max;
+}
+
+/** CPU seconds of the run's chunk work: every computed chunk node's compute time, all workers. */
+export function chunkCpu(state: RunState): number {
+  let cpu = 0;
+  for (const name of state.order) cpu += cpuOf(state.nodes[name]!) ?? 0;
+  return cpu;
 }

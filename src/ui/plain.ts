@@ -9,7 +9,7 @@ import type { RunEvent } from '../engine/events.ts';
 import { followRun, type RunEnd } from './follow.ts';
 import { describeReason, firstLine, formatCount, formatRate, formatRead, formatSeconds, formatWorkers, truncate } from './format.ts';
 import { LineWriter } from './line-writer.ts';
-import { cachedChunks, chunksDone, elapsedOf, etaOf, eventsOf, isEventLevel, progressOf, rateOf, totals } from './figures.ts';
+import { cachedChunks, chunksDone, cpuOf, elapsedOf, etaOf, eventsOf, isEventLevel, progressOf, rateOf, totals } from './figures.ts';
 import type { NodeView, RunState } from './state.ts';
 import { listedOutputs } from './outputs.ts';
 
@@ -92,6 +92,7 @@ export function createPlainFormatter(opts: { color?: boolean } = {}): PlainForma
           return [`${head(next, event.t, event.node)} ${tag('blue', 'start')} ${what.join(', ')}`];
         }
         case 'chunk-done':
+        case 'chunk-progress':
         case 'node-progress':
           return progressLine(event, next);
         case 'node-cached':
@@ -99,7 +100,7 @@ export function createPlainFormatter(opts: { color?: boolean } = {}): PlainForma
         case 'node-done': {
           const n = next.nodes[event.node]!;
           const figures = chunkFigures(n);
-          const tail = [figures, `in ${formatSeconds(event.seconds)}`, event.outputUnchanged ? 'output unchanged' : ''].filter(Boolean).join('  ');
+          const tail = [figures, `in ${formatSeconds(elapsedOf(n, event.t) ?? event.seconds)}`, event.outputUnchanged ? 'output unchanged' : ''].filter(Boolean).join('  ');
           return [`${head(next, event.t, event.node)} ${tag('green', 'done')} ${tail}`];
         }
         case 'node-failed': {
@@ -154,13 +155,14 @@ export function createPlainFormatter(opts: { color?: boolean } = {}): PlainForma
       if (error !== undefined) out.push(paint('red', `run ended with an error: ${firstLine(error)}`));
       else if (synthesized) out.push(paint('red', 'run ended without a report'));
 
-      const header = ['node', 'status', 'reason', 'chunks', 'events', 'time'];
+      // time: wall; cpu: a chunk node's compute time summed over the workers
+      const header = ['node', 'status', 'reason', 'chunks', 'events', 'time', 'cpu'];
       const rows = state.order.map((name) => summaryRow(state.nodes[name]!, state.now));
       const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r.cells[i]!.length)));
       const fmt = (cells: string[], status?: Style): string =>
         cells
           .map((c, i) => {
-            const padded = i === 3 || i === 4 || i === 5 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!);
+            const padded = i >= 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!);
             return i === 1 && status ? paint(status, padded) : padded;
           })
           .join('  ')
@@ -207,7 +209,9 @@ function summaryRow(n: NodeView, now: number): { cells: string[]; style?: Style 
   // A cache hit or a skipped node took no time worth a number.
   const seconds = n.phase === 'cached' || n.phase === 'skipped' ? undefined : elapsedOf(n, now);
   const style: Style | undefined = n.interrupted ? 'yellow' : STATUS_STYLE[n.phase];
-  return { cells: [n.name, n.interrupted ? 'interrupted' : n.phase, reason || '-', chunks, events, seconds === undefined ? '-' : formatSeconds(seconds)], ...(style ? { style } : {}) };
+  const cpu = cpuOf(n);
+  const cells = [n.name, n.interrupted ? 'interrupted' : n.phase, reason || '-', chunks, events, seconds === undefined ? '-' : formatSeconds(seconds), cpu === undefined ? '-' : formatSeconds(cpu)];
+  return { cells, ...(style ? { style } : {}) };
 }
 
 export interface PlainOptions {

@@ -7,7 +7,7 @@ import type { RunState } from './state.ts';
 type RunDone = Extract<RunEvent, { type: 'run-done' }>;
 
 /** The run report for a stream that ended without one (engine crash, Ctrl-C): every node with
- *  what is known, ok = false. */
+ *  what is known, ok = false; `interrupted` unless it ended with an error. */
 export function synthesizeRunDone(state: RunState, error?: string): RunDone {
   const nodes: RunDone['nodes'] = {};
   for (const name of state.order) {
@@ -28,7 +28,8 @@ export function synthesizeRunDone(state: RunState, error?: string): RunDone {
   }
   const seconds = state.startT === undefined ? 0 : (state.now - state.startT) / 1000;
   const done: RunDone = { type: 'run-done', ok: false, seconds, nodes, t: state.now };
-  return error === undefined ? done : { ...done, error } as RunDone;
+  // a stream that completes without a report was cancelled (Ctrl-C, SIGTERM); one that errs crashed
+  return error === undefined ? { ...done, interrupted: true } : { ...done, error } as RunDone;
 }
 
 /** The engine's run-done with the per-node chunk figures filled in from the stream wherever the

@@ -38,6 +38,10 @@ export interface NodeView {
   /** Times of the first and the latest freshly computed chunk. */
   readonly firstChunkT?: number;
   readonly lastChunkT?: number;
+  /** Chunks being read (chunk-progress, cleared by their chunk-done): events so far of each. */
+  readonly inChunk: Readonly<Record<string, { readonly events: number; readonly total: number }>>;
+  /** Time of the latest chunk-progress. */
+  readonly lastProgressT?: number;
   /** Non-chunk progress (e.g. limit scan points). */
   readonly progress?: { readonly done: number; readonly total: number; readonly unit: string };
   readonly error?: string;
@@ -111,7 +115,7 @@ export function initialState(): RunState {
 function blankNode(name: string, kind: string): NodeView {
   return {
     name, kind, phase: 'pending', reason: '', chunksComputed: 0, cachedAnnounced: 0, cachedSeen: 0, reportedDone: 0,
-    events: 0, eventsComputed: 0, bytes: 0, outputUnchanged: false,
+    events: 0, eventsComputed: 0, bytes: 0, outputUnchanged: false, inChunk: {},
   };
 }
 
@@ -154,6 +158,14 @@ export function reduce(state: RunState, event: RunEvent): RunState {
         if (event.unit === 'chunks') return { ...n, chunksTotal: event.total, reportedDone: Math.max(n.reportedDone, event.done) };
         return { ...n, progress: { done: event.done, total: event.total, unit: event.unit } };
       }, event.t);
+    case 'chunk-progress':
+      return withNode(state, event.node, undefined, (n) => (isFinalPhase(n.phase) ? n : {
+        ...n,
+        phase: n.phase === 'pending' || n.phase === 'queued' ? 'running' : n.phase,
+        startT: n.startT ?? event.t,
+        inChunk: { ...n.inChunk, [event.chunk]: { events: event.events, total: event.total } },
+        lastProgressT: event.t,
+      }), event.t);
     case 'chunk-done': {
       const read = event.read ? { readBytes: (state.readBytes ?? 0) + event.read.bytes, readRequests: (state.readRequests ?? 0) + event.read.requests } : {};
       return withNode({ ...state, ...read }, event.node, undefined, (n) => ({
@@ -167,6 +179,7 @@ export function reduce(state: RunState, event: RunEvent): RunState {
         bytes: n.bytes + event.bytes,
         firstChunkT: event.cached ? n.firstChunkT : (n.firstChunkT ?? event.t),
         lastChunkT: event.cached ? n.lastChunkT : event.t,
+        inChunk: event.chunk in n.inChunk ? without(n.inChunk, event.chunk) : n.inChunk,
       }), event.t);
     }
     case 'node-cached':
@@ -210,6 +223,16 @@ export function reduce(state: RunState, event: RunEvent): RunState {
     case 'run-done':
       return applyRunDone(state, event);
   }
+}
+
+export function isFinalPhase(p: NodePhase): boolean {
+  return p === 'cached' || p === 'computed' || p === 'failed' || p === 'skipped';
+}
+
+function without<V>(r: Readonly<Record<string, V>>, key: string): Record<string, V> {
+  const out = { ...r };
+  delete out[key];
+  return out;
 }
 
 function applyRunDone(state: RunState, event: Extract<RunEvent, { type: 'run-done' }>): RunState {

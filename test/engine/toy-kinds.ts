@@ -2,7 +2,7 @@
 // engine tests exercise planning, per-chunk caching, reductions and outputs without ROOT files.
 import { appendFileSync, readFileSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { z } from 'zod';
-import { defineNodeKind, type ChunkRange, type EventBatch, type OutputContext } from '../../src/engine/node-kind.ts';
+import { defineNodeKind, type ChunkRange, type ChunkSpec, type EventBatch, type OutputContext } from '../../src/engine/node-kind.ts';
 import { fn } from '../../src/index.ts';
 
 /** Outputs of the toy kinds: out/<node>.json */
@@ -29,6 +29,7 @@ export const toySource = defineNodeKind({
     const c = ctx.chunk;
     if (p.fail && c.file.path.endsWith(p.fail)) throw new Error(`toy read error in ${c.file.path}`);
     if (p.slowMs) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, p.slowMs);
+    holdIfAsked(c);
     const buf = Buffer.alloc((c.stop - c.start) * 8);
     const fd = openSync(c.file.path, 'r');
     try {
@@ -41,6 +42,15 @@ export const toySource = defineNodeKind({
     return { entries: x.length, columns: { x } };
   },
 });
+
+/**
+ * TOY_HOLD=<file suffix>:<start> (environment, so the cache keys do not change): that chunk blocks
+ * for up to a minute, so a test can kill a run at a known point before it can finish.
+ */
+function holdIfAsked(c: ChunkSpec): void {
+  const [suffix, start] = (process.env.TOY_HOLD ?? '').split(':');
+  if (suffix && c.file.path.endsWith(suffix) && c.start === Number(start)) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000);
+}
 
 /** Transform: applies a user function elementwise to x and keeps events where it is finite. */
 export const toyMap = defineNodeKind({
@@ -206,4 +216,18 @@ export const toyConst = defineNodeKind({
   async writeOutputs(value: { v: Float64Array }, _p, ctx) {
     await ctx.writeFile(`${ctx.node}.json`, `${JSON.stringify({ sum: value.v.reduce((s, x) => s + x, 0) })}\n`);
   },
+});
+
+/** Global without inputs whose value is what the user function `f(ctx)` returns (sync or async). */
+export const toyCall = defineNodeKind({
+  kind: 'toy-call',
+  version: '1',
+  level: 'global',
+  params: z.object({ f: fn<(ctx: { warn(m: string): void }) => unknown>() }),
+  inputs: [],
+  output: 'Json',
+  async run(_in: unknown[], p, ctx) {
+    return { v: await p.f(ctx) };
+  },
+  writeOutputs: writeJson,
 });

@@ -9,6 +9,7 @@ import { columnBuilder } from './decode.ts';
 import { acquireBuffer, releaseBuffer } from './buffer-pool.ts';
 import { clusterBoundaries, chunksFromBoundaries } from './clusters.ts';
 import { suggest } from '../../suggest.ts';
+import { readProgress } from '../../read-progress.ts';
 
 export interface EntryRange {
   start: number;
@@ -163,6 +164,8 @@ export class TTreeReader implements TreeReader {
     toRead.forEach((k, i) => rawOf.set(k, raws[i]!));
 
     const columns: Record<string, Column> = {};
+    const basketsTotal = plan.reduce((n, { refs }) => n + refs.length, 0);
+    let basketsDone = 0;
     for (const { r, refs } of plan) {
       const name = r.info.name;
       const layout = r.layout!;
@@ -212,6 +215,7 @@ export class TTreeReader implements TreeReader {
           builder.add({ data, from: Math.max(start, k.start) - k.start, to: Math.min(stop, k.stop) - k.start, where });
           if (keepThis) keep = data;
           else if (pooled) releaseBuffer(data.buffer!);
+          readProgress(++basketsDone, basketsTotal);
         }
         columns[name] = builder.finish();
       } catch (err) {

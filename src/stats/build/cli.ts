@@ -7,7 +7,7 @@ import { readTextInput } from '../../input-file.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { checkWritableDir } from '../../cli/writable-dir.ts';
 import { dirname, resolve } from 'node:path';
-import { UserError } from '../../errors.ts';
+import { naming, UserError } from '../../errors.ts';
 import { readCabinetryConfig } from './cabinetry-config.ts';
 import { combineDatacards } from './datacard-combine-cards.ts';
 import { parseDatacard } from './datacard-parse.ts';
@@ -51,7 +51,8 @@ function readText(path: string, what: string): string {
   return readTextInput(path, what);
 }
 
-async function emit(text: string, out: string | undefined): Promise<void> {
+/** To stdout, or to --out with one line on stderr saying what was written there. */
+async function emit(text: string, out: string | undefined, what: string): Promise<void> {
   if (out === undefined) {
     process.stdout.write(text);
     return;
@@ -59,6 +60,23 @@ async function emit(text: string, out: string | undefined): Promise<void> {
   checkWritableDir(dirname(resolve(out)), '--out');
   await mkdir(dirname(resolve(out)), { recursive: true });
   await writeFile(out, text);
+  process.stderr.write(`wrote ${out}: ${what}\n`);
+}
+
+/** `pyhf workspace: 2 channels (8 bins), 3 samples, 5 modifiers; measurement meas (POI mu)` */
+export function describeWorkspace(ws: { channels: Array<{ name: string; samples: Array<{ name: string; data: number[]; modifiers: Array<{ name: string }> }> }>; measurements: Array<{ name: string; config: { poi: string } }> }): string {
+  const samples = new Set<string>(), modifiers = new Set<string>();
+  let bins = 0;
+  for (const ch of ws.channels) {
+    bins += ch.samples[0]?.data.length ?? 0;
+    for (const s of ch.samples) {
+      samples.add(s.name);
+      for (const m of s.modifiers) modifiers.add(m.name);
+    }
+  }
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  const meas = ws.measurements.map((m) => `${m.name} (POI ${m.config.poi})`).join(', ');
+  return `pyhf workspace, ${plural(ws.channels.length, 'channel')} (${plural(bins, 'bin')}), ${plural(samples.size, 'sample')}, ${plural(modifiers.size, 'modifier')}; measurement ${meas}`;
 }
 
 async function build(argv: string[]): Promise<number> {
@@ -69,12 +87,12 @@ async function build(argv: string[]): Promise<number> {
   const histogramsFile = flags.get('histograms');
   const hists = histogramsFile !== undefined
     ? await readRootHistograms(histogramsFile, requiredHistogramNames(config))
-    : await collectTemplates(config, { baseDir: dirname(resolve(configPath)) }).catch((err: unknown) => {
+    : await naming(configPath, () => collectTemplates(config, { baseDir: dirname(resolve(configPath)) })).catch((err: unknown) => {
       if (err instanceof UserError && /no such file \(from the config/.test(err.message)) throw new UserError(`${err.message}; --histograms FILE.root reads another file`);
       throw err;
     });
-  const ws = buildWorkspace(config, hists);
-  await emit(`${JSON.stringify(ws, null, 1)}\n`, flags.get('out'));
+  const ws = naming(configPath, () => buildWorkspace(config, hists));
+  await emit(`${JSON.stringify(ws, null, 1)}\n`, flags.get('out'), describeWorkspace(ws));
   return 0;
 }
 
@@ -84,11 +102,11 @@ async function datacard(argv: string[]): Promise<number> {
   if (cardPath === undefined || positional.length > 1) throw new UserError(`flow workspace datacard: expected one CARD.txt (flow workspace --help)`);
   const card = parseDatacard(readText(cardPath, 'datacard'), cardPath);
   const mass = flags.get('mass') ?? '';
-  const shapes = card.shapes.length > 0 ? await loadDatacardShapes(card, dirname(resolve(cardPath)), mass) : undefined;
-  const { workspace, notes, modifierSettings } = convertDatacard(card, shapes, { mass });
+  const shapes = card.shapes.length > 0 ? await naming(cardPath, () => loadDatacardShapes(card, dirname(resolve(cardPath)), mass)) : undefined;
+  const { workspace, notes, modifierSettings } = naming(cardPath, () => convertDatacard(card, shapes, { mass }));
   for (const note of notes) process.stderr.write(`note: ${note}\n`);
   process.stderr.write(`note: closest pyhf settings: normsys ${modifierSettings.normsys.interpcode}, histosys ${modifierSettings.histosys.interpcode}\n`);
-  await emit(`${JSON.stringify(workspace, null, 1)}\n`, flags.get('out'));
+  await emit(`${JSON.stringify(workspace, null, 1)}\n`, flags.get('out'), describeWorkspace(workspace));
   return 0;
 }
 
@@ -101,7 +119,8 @@ async function combineCards(argv: string[]): Promise<number> {
     const path = arg.slice(eq + 1);
     return { label: arg.slice(0, eq), card: parseDatacard(readText(path, 'datacard'), path) };
   });
-  await emit(writeDatacard(combineDatacards(cards), { header: [`Combination of ${positional.join(' ')}`] }), flags.get('out'));
+  const combined = naming(positional.join(' '), () => combineDatacards(cards));
+  await emit(writeDatacard(combined, { header: [`Combination of ${positional.join(' ')}`] }), flags.get('out'), `Combine datacard of ${cards.length} cards (${cards.map((c) => c.label).join(', ')})`);
   return 0;
 }
 

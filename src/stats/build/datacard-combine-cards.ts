@@ -5,13 +5,13 @@ import { UserError } from '../../errors.ts';
 import { withCountedSizes } from './datacard-model.ts';
 import type { Datacard, DatacardEffect, DatacardUncertainty, UncertaintyType } from './datacard-model.ts';
 
-function mergedType(a: UncertaintyType, b: UncertaintyType, name: string): UncertaintyType {
+function mergedType(a: UncertaintyType, b: UncertaintyType, name: string, cards: [string, string]): UncertaintyType {
   if (a === b) return a;
   const pair = new Set([a.replace('?', ''), b.replace('?', '')]);
   // a nuisance that is lnN in one card and shape in another: shape where templates exist
   if (pair.size === 2 && pair.has('lnN') && pair.has('shape')) return 'shape?';
   if (pair.size === 1) return `${[...pair][0]}?` as UncertaintyType;
-  throw new UserError(`combining datacards: nuisance "${name}" is ${a} in one card and ${b} in another`);
+  throw new UserError(`combining datacards: nuisance "${name}" is ${a} in card "${cards[0]}" and ${b} in card "${cards[1]}"`);
 }
 
 /** Combines labelled cards into one (the model of `combineCards.py A=a.txt B=b.txt`). */
@@ -29,7 +29,7 @@ export function combineDatacards(cards: ReadonlyArray<{ label: string; card: Dat
   let nextBackground = 1;
   for (const [process, signal] of isSignal) ids.set(process, signal ? nextSignal-- : nextBackground++);
 
-  const byName = new Map<string, { u: DatacardUncertainty; effects: Array<DatacardEffect | null> }>();
+  const byName = new Map<string, { u: DatacardUncertainty; effects: Array<DatacardEffect | null>; card: string }>();
   for (const { label, card } of cards) {
     if (labels.has(label)) throw new UserError(`combining datacards: label "${label}" used twice`);
     labels.add(label);
@@ -44,11 +44,11 @@ export function combineDatacards(cards: ReadonlyArray<{ label: string; card: Dat
     for (const u of card.uncertainties) {
       let entry = byName.get(u.name);
       if (entry === undefined) {
-        entry = { u: { name: u.name, type: u.type, ...(u.gmN !== undefined ? { gmN: u.gmN } : {}), effects: [] }, effects: [] };
+        entry = { u: { name: u.name, type: u.type, ...(u.gmN !== undefined ? { gmN: u.gmN } : {}), effects: [] }, effects: [], card: label };
         byName.set(u.name, entry);
       } else {
-        entry.u.type = mergedType(entry.u.type, u.type, u.name);
-        if (u.gmN !== entry.u.gmN) throw new UserError(`combining datacards: gmN "${u.name}" has ${entry.u.gmN} events in one card and ${u.gmN} in "${label}"`);
+        entry.u.type = mergedType(entry.u.type, u.type, u.name, [entry.card, label]);
+        if (u.gmN !== entry.u.gmN) throw new UserError(`combining datacards: gmN "${u.name}" has ${entry.u.gmN} events in card "${entry.card}" and ${u.gmN} in card "${label}"`);
       }
       u.effects.forEach((e, k) => (entry.effects[offset + k] = e));
     }

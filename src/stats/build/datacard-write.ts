@@ -3,8 +3,9 @@ import type { Datacard, DatacardEffect } from './datacard-model.ts';
 
 const SEPARATOR = '-'.repeat(80);
 
-/** Shortest decimal that reads back as the same float64. */
-const fmt = (x: number): string => String(x);
+/** 8 significant digits (98677.616, 1.025, 0.00012345679): a card is read by people and its
+ *  yields carry no more; integers and short decimals are written as they are. */
+export const fmt = (x: number): string => (Number.isFinite(x) ? String(Number(x.toPrecision(8))) : String(x));
 
 const effectText = (e: DatacardEffect | null): string => (e === null ? '-' : typeof e === 'number' ? fmt(e) : `${fmt(e.down)}/${fmt(e.up)}`);
 
