@@ -23,6 +23,8 @@ const commands: Record<string, { summary: string; load: () => Promise<{ main(arg
   prune: { summary: 'drop channels, samples, modifiers, measurements of a workspace (pyhf prune)', load: () => import('./src/cli/prune.ts') },
   rename: { summary: 'rename channels, samples, modifiers, measurements of a workspace (pyhf rename)', load: () => import('./src/cli/rename.ts') },
   combine: { summary: 'combine two workspaces (pyhf combine)', load: () => import('./src/cli/combine.ts') },
+  templates: { summary: 'systematic template figures and the modifier grid of a workspace (cabinetry visualize.templates / modifier_grid)', load: () => import('./src/cli/templates.ts') },
+  patchset: { summary: 'signal grids as patchsets: inspect | apply | extract | verify (pyhf patchset)', load: () => import('./src/cli/patchset.ts') },
   ranking: { summary: 'impacts of the nuisance parameters on the POI, with the ranking figure (cabinetry fit.ranking)', load: () => import('./src/cli/ranking.ts') },
   scan: { summary: 'profile-likelihood scan of one or two parameters of a pyhf workspace', load: () => import('./src/cli/scan.ts') },
 };

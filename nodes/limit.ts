@@ -26,9 +26,16 @@ export const params = strictParams({
   /** scan points on the worker pool (with --workers > 1): 'auto' when the rest of the scan would
    *  take over a second at the pace of the points done here */
   parallel: z.union([z.boolean(), z.literal('auto')]).default('auto'),
-  /** CLs at poiValue: 'asymptotics', or 'toys' (pyhf's ToyCalculator; the upper limits stay asymptotic) */
+  /** 'asymptotics', or 'toys': CLs at poiValue and the upper limits from toys (pyhf's ToyCalculator,
+   *  limits interpolated on a grid of toys.points POI values) */
   calculator: z.enum(['asymptotics', 'toys']).default('asymptotics'),
-  toys: z.strictObject({ ntoys: z.int().min(1).max(1_000_000).default(1000), seed: z.int().min(0).default(0) }).default({ ntoys: 1000, seed: 0 }),
+  toys: z.strictObject({
+    ntoys: z.int().min(1).max(1_000_000).default(1000), seed: z.int().min(0).default(0),
+    /** POI values of the toy upper limits (0: the limits stay asymptotic) */
+    points: z.int().min(0).max(1000).default(10),
+    /** their range (default: half the smallest to 1.5 x the largest asymptotic limit) */
+    range: z.tuple([z.number(), z.number()]).refine(([a, b]) => a < b, { message: 'lo must be below hi' }).optional(),
+  }).default({ ntoys: 1000, seed: 0, points: 10 }),
   /** File under --out for the result (flow limit --json's format); false: none. */
   output: z.union([z.string(), z.literal(false)]).default('limit.json'),
   /** the toys' test-statistic figure (calculator 'toys') */
@@ -85,18 +92,19 @@ async function toysTask(item: ToyItem): Promise<number[]> {
   return toyBatch(modelOf(item), item.mu, Float64Array.from(item.pars), item.seed, item.count);
 }
 
-/** Toy CLs at mu, the batches on the worker pool and in the cache. */
-async function toyCls(ctx: NodeContext, base: Omit<ClsItem, 'poi'>, model: Model, mu: number, p: Params) {
-  const toys = await import('../src/stats/infer/toys.ts');
-  const items = (['sb', 'b'] as const).flatMap((h) => {
-    const pars = Array.from(toys.toyParameters(model, mu, h));
-    return toys.batches(p.toys.ntoys).map(([k, count]): ToyItem => ({ ...base, mu, pars, seed: toys.batchSeed(p.toys.seed, h, k), count }));
-  });
-  const done = await ctx.parallel<ToyItem, number[]>('toys', items, { memo: true });
-  const half = done.length / 2;
-  const r = toys.toyCls(mu, toys.qtildeOf(model, mu, model.observed), done.slice(0, half).flat(), done.slice(half).flat());
+/** Toy CLs at mu and the toy upper limits, every batch on the worker pool and in the cache. */
+async function toyCls(ctx: NodeContext, base: Omit<ClsItem, 'poi'>, model: Model, mu: number, p: Params, asymptotic: number[]) {
+  const [{ toyGrid, linearGrid, toyScan, toyLimitFromScan, toyLimitNotes }] = await Promise.all([import('../src/stats/infer/toy-limit.ts')]);
+  const run = (jobs: Array<{ mu: number; pars: number[]; seed: number; count: number }>) =>
+    ctx.parallel<ToyItem, number[]>('toys', jobs.map((j): ToyItem => ({ ...base, mu: j.mu, pars: j.pars, seed: j.seed, count: j.count })), { memo: true });
+  const lower = model.lower[model.poiIndex]!;
+  const grid = p.toys.points === 0 ? [] : p.toys.range ? linearGrid(p.toys.range[0], p.toys.range[1], p.toys.points) : toyGrid(asymptotic, p.toys.points, lower);
+  const all = [...new Set([mu, ...grid])];
+  const results = await toyScan(model, all, { ntoys: p.toys.ntoys, seed: p.toys.seed }, run);
+  const r = results[all.indexOf(mu)]!;
+  const limit = grid.length ? toyLimitFromScan(grid.map((g) => results[all.indexOf(g)]!)) : undefined;
   const svg = p.toysFigure === false ? undefined : await (await import('../src/plot/toys.ts')).toysPlot({ poi: model.poiName, mu, qObs: r.qObs, sb: r.sb, b: r.b });
-  return { r, svg };
+  return { r, svg, limit, notes: limit ? toyLimitNotes(limit, model.poiName) : [] };
 }
 
 async function clsTask(item: ClsItem): Promise<ClsPoint> {
@@ -109,7 +117,7 @@ async function clsTask(item: ClsItem): Promise<ClsPoint> {
 export default defineNodeKind({
   kind: 'limit',
   level: 'global',
-  version: '5',
+  version: '6',
   description: 'asymptotic CLs, upper limit with the expected band, CLs scan (resumable, parallel)',
   params,
   inputs: ['Workspace'],
@@ -133,15 +141,17 @@ export default defineNodeKind({
     };
 
     const asymptotic = await point(p.poiValue);
-    const toys = p.calculator === 'toys' ? await toyCls(ctx, base, model, p.poiValue, p) : undefined;
-    const at = toys ? { cls_obs: toys.r.clsObs, cls_exp: toys.r.clsExp } : asymptotic;
-    if (toys) ctx.log(`CLs(${p.poiValue}) from ${p.toys.ntoys} toys per hypothesis: ${toys.r.clsObs.toPrecision(4)} ± ${toys.r.clsObsError.toPrecision(2)} (asymptotic ${asymptotic.cls_obs.toPrecision(4)})`);
     const ul = await ctx.memo(['upper-limit', p.cl], () => {
       const r = upperLimit(model, { context: hypo(), level: 1 - p.cl });
       const notes = limitNotes(r, model.poiName, model.lower[model.poiIndex]!, model.upper[model.poiIndex]!);
       return { obs: r.obs, exp: r.exp, method: r.method, outside: r.outside, resolution: r.resolution, notes };
     });
     for (const n of ul.notes) ctx.warn(n);
+    const toys = p.calculator === 'toys' ? await toyCls(ctx, base, model, p.poiValue, p, [ul.obs, ...ul.exp]) : undefined;
+    const at = toys ? { cls_obs: toys.r.clsObs, cls_exp: toys.r.clsExp } : asymptotic;
+    if (toys) ctx.log(`CLs(${p.poiValue}) from ${p.toys.ntoys} toys per hypothesis: ${toys.r.clsObs.toPrecision(4)} ± ${toys.r.clsObsError.toPrecision(2)} (asymptotic ${asymptotic.cls_obs.toPrecision(4)})`);
+    const tl = toys?.limit;
+    if (tl) ctx.log(`toy upper limit: observed ${tl.obs.toPrecision(4)} ± ${tl.obsError.toPrecision(2)} (asymptotic ${ul.obs.toPrecision(4)})`);
     const sig = await ctx.memo(['significance'], () => {
       try {
         const s = significance(model);
@@ -176,10 +186,12 @@ export default defineNodeKind({
       ctx.log(`CLs scan: ${grid.length} points over [${grid[0]}, ${grid.at(-1)}]${onPool ? ' on the worker pool' : reused > 0 ? `, ${reused} reused from the cache` : ''}`);
     }
     return {
-      cls_obs: at.cls_obs, cls_exp: at.cls_exp, upper_limit_obs: ul.obs, upper_limit_exp: ul.exp,
+      cls_obs: at.cls_obs, cls_exp: at.cls_exp, upper_limit_obs: tl?.obs ?? ul.obs, upper_limit_exp: tl?.exp ?? ul.exp,
       p0_obs: sig.p0Obs, p0_exp: sig.p0Exp, significance_obs: sig.zObs, significance_exp: sig.zExp,
-      poi: model.poiName, poi_value: p.poiValue, upper_limit_method: ul.method,
-      upper_limit_outside: ul.outside, upper_limit_resolution: ul.resolution, upper_limit_notes: ul.notes,
+      poi: model.poiName, poi_value: p.poiValue, upper_limit_method: tl ? 'toys' : ul.method,
+      upper_limit_outside: tl?.outside ?? ul.outside, upper_limit_resolution: tl ? new Array(6).fill(tl.resolution) : ul.resolution,
+      upper_limit_notes: tl ? [...ul.notes.map((n) => `asymptotic: ${n}`), ...toys!.notes] : ul.notes,
+      ...(tl ? { upper_limit_obs_error: tl.obsError, upper_limit_obs_asymptotic: ul.obs, upper_limit_exp_asymptotic: ul.exp, toy_scan: tl.points } : {}),
       measurement: model.measurement, cl: p.cl, scan,
       calculator: p.calculator,
       ...(toys ? { ntoys: p.toys.ntoys, seed: p.toys.seed, cls_obs_error: toys.r.clsObsError, toys: { q_obs: toys.r.qObs, sb: Array.from(toys.r.sb), b: Array.from(toys.r.b), svg: toys.svg } } : {}),

@@ -132,7 +132,7 @@ test("limit node calculator 'toys': batches on the worker pool equal the library
     };
     const file = writeGraph(dir, 'toys', `
   const ws = g.node(workspaceKind, 'ws', [], { workspace: ${JSON.stringify(ws)} });
-  g.limit('limit', ws, { poiValue: 1.5, calculator: 'toys', toys: { ntoys: 450, seed: 4 }, scan: { lo: 0, hi: 2, points: 0 } });
+  g.limit('limit', ws, { poiValue: 1.5, calculator: 'toys', toys: { ntoys: 450, seed: 4, points: 4, range: [0.5, 3] }, scan: { lo: 0, hi: 2, points: 0 } });
 `);
     const r = await runInProcess(file, dir, { workers: 2 });
     assert.ok(r.summary?.ok, String(r.error));
@@ -142,6 +142,15 @@ test("limit node calculator 'toys': batches on the worker pool equal the library
     assert.equal(out.cls_obs, want.clsObs);
     assert.deepEqual(out.cls_exp, want.clsExp);
     assert.equal(out.toys.sb.length, 450);
+    // the toy upper limits: the library's scan of the same seeded batches, interpolated
+    const { linearGrid, runHere, toyLimitFromScan, toyScan } = await import('../src/stats/infer/toy-limit.ts');
+    const model = buildModel(loadWorkspace(ws));
+    const lim = toyLimitFromScan(await toyScan(model, linearGrid(0.5, 3, 4), { ntoys: 450, seed: 4 }, runHere(model)));
+    assert.equal(out.upper_limit_method, 'toys');
+    assert.equal(out.upper_limit_obs, lim.obs);
+    assert.deepEqual(out.upper_limit_exp, lim.exp);
+    assert.deepEqual(out.toy_scan.map((q: { poi: number }) => q.poi), [0.5, 1.33333333333, 2.16666666667, 3]);
+    assert.ok(Number.isFinite(out.upper_limit_obs_asymptotic));
     assert.ok(readFileSync(join(dir, 'out', 'toys.svg'), 'utf8').startsWith('<svg'));
     const again = await runInProcess(file, dir);
     assert.equal(again.summary!.nodes.limit!.status, 'cached');

@@ -14,10 +14,10 @@ export interface StatsArgs {
   minuitTolerance?: number;
   scanLimits?: boolean;
   /** values of the command's own options (`extra.options`) */
-  own: Record<string, string | boolean | undefined>;
+  own: Record<string, string | boolean | string[] | undefined>;
 }
 
-type OwnOptions = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+type OwnOptions = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
 
 export function parseStatsArgs(cmd: string, argv: string[], extra: { poiValue?: boolean; optimizer?: boolean; scanLimits?: boolean; options?: OwnOptions } = {}): StatsArgs {
   const parsed = parseCommandArgs(cmd, argv, {
@@ -31,7 +31,7 @@ export function parseStatsArgs(cmd: string, argv: string[], extra: { poiValue?: 
     ...(extra.scanLimits ? { 'scan-limits': { type: 'boolean' } } : {}),
     ...(extra.optimizer ? { optimizer: { type: 'string' }, tolerance: { type: 'string' } } : {}),
   } as OwnOptions);
-  const v = parsed.values as Record<string, string | boolean | undefined>;
+  const v = parsed.values as Record<string, string | boolean | string[] | undefined>;
   if (v.help) return { file: '', json: false, help: true, model: {}, own: {} };
   if (parsed.positionals.length !== 1) throw new UserError(`flow ${cmd}: expected one workspace file (flow ${cmd} --help)`);
   const model: ModelOptions = {};

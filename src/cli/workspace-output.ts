@@ -14,7 +14,12 @@ function sortKeys(v: unknown): unknown {
 }
 
 export function writeWorkspace(ws: Workspace, outputFile: string | undefined): void {
-  const text = `${JSON.stringify(sortKeys(ws), null, 4)}\n`;
+  writeSortedJson(ws, outputFile);
+}
+
+/** JSON with sorted keys and indent 4 (pyhf's output) to stdout or `outputFile`. */
+export function writeSortedJson(value: unknown, outputFile: string | undefined): void {
+  const text = `${JSON.stringify(sortKeys(value), null, 4)}\n`;
   if (outputFile === undefined) { process.stdout.write(text); return; }
   try {
     writeFileSync(outputFile, text);

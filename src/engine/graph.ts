@@ -24,6 +24,9 @@ import type { params as ScanSchema } from '../../nodes/scan.ts';
 import type { params as RankingSchema } from '../../nodes/ranking.ts';
 import type { params as DatacardSchema } from '../../nodes/datacard.ts';
 import type { params as PlotSchema } from '../../nodes/plot.ts';
+import type { params as LoadHistogramsSchema } from '../../nodes/load-histograms.ts';
+import type { params as LoadWorkspaceSchema } from '../../nodes/load-workspace.ts';
+import type { params as TemplatesSchema } from '../../nodes/templates.ts';
 import type { cabinetryConfigSchema } from '../stats/build/cabinetry-config.ts';
 
 /** A typed reference to a node's output; mistyped inputs fail at type-check and at validation. */
@@ -73,6 +76,9 @@ export type ScanParams = z.input<typeof ScanSchema>;
 export type RankingParams = z.input<typeof RankingSchema>;
 export type DatacardParams = z.input<typeof DatacardSchema>;
 export type PlotParams = z.input<typeof PlotSchema>;
+export type LoadHistogramsParams = z.input<typeof LoadHistogramsSchema>;
+export type LoadWorkspaceParams = z.input<typeof LoadWorkspaceSchema>;
+export type TemplatesParams = z.input<typeof TemplatesSchema>;
 
 /** Names containing a glob character match several branches: their row type cannot be known. */
 type HasGlob<B extends readonly string[]> = true extends { [I in keyof B]: B[I] extends `${string}${'*' | '?'}${string}` ? true : false }[number] ? true : false;
@@ -102,6 +108,9 @@ export interface BuiltinOutputs {
   plot: 'Figures';
   scan: 'Json';
   ranking: 'Json';
+  'load-histograms': 'Histograms';
+  'load-workspace': 'Workspace';
+  templates: 'Json';
 }
 
 export class GraphBuilder {
@@ -130,6 +139,14 @@ export class GraphBuilder {
 
   fetch(name: string, params: FetchParams): Handle<'FileSet'> {
     return this.node('fetch', name, [], params);
+  }
+  /** An existing histograms.root or histograms JSON file: a graph with no event processing. */
+  loadHistograms(name: string, params: LoadHistogramsParams): Handle<'Histograms'> {
+    return this.node('load-histograms', name, [], params);
+  }
+  /** An existing pyhf workspace.json. */
+  loadWorkspace(name: string, params: LoadWorkspaceParams): Handle<'Workspace'> {
+    return this.node('load-workspace', name, [], params);
   }
   /** Synthetic input samples (`flow gen`), written once into the cache: offline inputs. */
   generate(name: string, params: GenerateParams): Handle<'FileSet'> {
@@ -169,6 +186,10 @@ export class GraphBuilder {
   ranking(name: string, workspace: Handle<'Workspace'>, params: RankingParams = {}): Handle<'Json'> {
     return this.node('ranking', name, [workspace], params);
   }
+  /** Template figures (nominal with up/down per systematic and region) and the modifier grid (nodes/templates.ts). */
+  templates(name: string, workspace: Handle<'Workspace'>, params: TemplatesParams = {}): Handle<'Json'> {
+    return this.node('templates', name, [workspace], params);
+  }
   datacard(name: string, histograms: Handle<'Histograms'>, params: DatacardParams): Handle<'Datacards'> {
     return this.node('datacard', name, [histograms], params);
   }
@@ -180,6 +201,7 @@ export class GraphBuilder {
 const builtinOutput: BuiltinOutputs = {
   fetch: 'FileSet', generate: 'FileSet', skim: 'EventChunks', select: 'EventChunks', fill: 'Histograms', merge: 'Histograms', pseudodata: 'Histograms',
   'build-workspace': 'Workspace', fit: 'FitResult', limit: 'LimitResult', datacard: 'Datacards', plot: 'Figures', scan: 'Json', ranking: 'Json',
+  'load-histograms': 'Histograms', 'load-workspace': 'Workspace', templates: 'Json',
 };
 
 export function kindName(kind: string | NodeKind): string {

@@ -107,7 +107,7 @@ export interface LimitResultArtifact {
   significance_exp: number;
   poi: string;
   poi_value: number;
-  upper_limit_method: 'root' | 'scan';
+  upper_limit_method: 'root' | 'scan' | 'toys';
   /** per limit (observed, then expected): 'above' / 'below' the bounds searched, or null */
   upper_limit_outside?: Array<'above' | 'below' | null>;
   /** absolute resolution per limit (observed, then expected) */
@@ -122,6 +122,11 @@ export interface LimitResultArtifact {
   cls_obs_error?: number;
   /** the toys' qtilde values (s+b, b-only) and the observed one; svg: their figure */
   toys?: { q_obs: number; sb: number[]; b: number[]; svg?: string };
+  /** with toy limits: the observed limit's statistical error, the asymptotic limits, the toy CLs grid */
+  upper_limit_obs_error?: number;
+  upper_limit_obs_asymptotic?: number;
+  upper_limit_exp_asymptotic?: number[];
+  toy_scan?: Array<{ poi: number; cls_obs: number; cls_exp: number[]; cls_obs_error: number }>;
   // hepflow extensions
   measurement: string;
   cl: number;

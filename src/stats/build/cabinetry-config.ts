@@ -6,6 +6,7 @@ import { readTextInput } from '../../input-file.ts';
 import { z } from 'zod';
 import { UserError } from '../../errors.ts';
 import { formatZodIssues } from './zod-issues.ts';
+import { carryConfigText, rememberConfigText } from './config-lines.ts';
 
 const nameList = z.union([z.string(), z.array(z.string()).min(1)], {
   error: 'expected a name or a list of names',
@@ -193,6 +194,7 @@ export function validateCabinetryConfig(input: unknown, source = 'cabinetry conf
   const result = cabinetryConfigSchema.safeParse(input);
   if (!result.success) throw new UserError(`${source}: ${formatZodIssues(result.error)}`);
   checkRules(result.data, source);
+  carryConfigText(input, result.data);
   return result.data;
 }
 
@@ -207,7 +209,9 @@ export function parseCabinetryConfig(yamlText: string, source = 'cabinetry confi
   } catch (err) {
     throw new UserError(`${source}: not valid YAML: ${(err as Error).message.split('\n')[0]}`, { cause: err });
   }
-  return validateCabinetryConfig(doc, source);
+  const config = validateCabinetryConfig(doc, source);
+  rememberConfigText(config, source, yamlText);
+  return config;
 }
 
 export function readCabinetryConfig(path: string): CabinetryConfig {

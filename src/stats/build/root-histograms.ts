@@ -5,6 +5,7 @@ import { UserError } from '../../errors.ts';
 import { loadCabinetryConfig } from './cabinetry-config.ts';
 import type { CabinetryConfig } from './cabinetry-config.ts';
 import { requiredTemplates, templateLocation } from './template-histograms.ts';
+import { wantedBy } from './config-lines.ts';
 import type { TemplateHistogram, TemplateRef } from './template-histograms.ts';
 
 interface JsrootAxis { fNbins: number; fXmin: number; fXmax: number; fXbins?: ArrayLike<number> }
@@ -81,6 +82,7 @@ export async function readRootHistograms(path: string, names?: Iterable<string>)
 export async function collectTemplates(config: CabinetryConfig | string | object, opts: { baseDir?: string } = {}): Promise<Map<string, TemplateHistogram>> {
   const cfg = loadCabinetryConfig(config);
   const byFile = new Map<string, Set<string>>();
+  const wanting = new Map<string, TemplateRef>();
   const add = (ref: TemplateRef): void => {
     const loc = templateLocation(cfg, ref);
     if (loc.file === '') throw new UserError(`cabinetry config: General.InputPath "${cfg.General.InputPath}" has no "file.root:" part`);
@@ -88,6 +90,7 @@ export async function collectTemplates(config: CabinetryConfig | string | object
     let set = byFile.get(file);
     if (set === undefined) byFile.set(file, (set = new Set()));
     set.add(loc.object);
+    if (!wanting.has(loc.object)) wanting.set(loc.object, ref);
   };
   for (const ref of requiredTemplates(cfg)) add(ref);
   const out = new Map<string, TemplateHistogram>();
@@ -97,7 +100,7 @@ export async function collectTemplates(config: CabinetryConfig | string | object
     const hists = await readRootHistograms(file, names);
     for (const name of names) {
       const h = hists.get(name);
-      if (h === undefined) throw new UserError(`${file}: missing histogram "${name}" (needed by the cabinetry config)`);
+      if (h === undefined) throw new UserError(`${file}: missing histogram "${name}" (needed by the cabinetry config)${wantedBy(cfg, wanting.get(name)!)}`);
       if (out.has(name)) throw new UserError(`histogram "${name}" found in more than one input file`);
       out.set(name, h);
     }

@@ -8,6 +8,7 @@ import {
 import type { CabinetryConfig, CabinetryRegion, CabinetrySample, CabinetrySystematic } from './cabinetry-config.ts';
 import type { Channel, Measurement, Modifier, Observation, ParameterConfig, Sample, Workspace } from './pyhf-types.ts';
 import { smooth353QHTwice } from './smooth-353qh.ts';
+import { wantedBy } from './config-lines.ts';
 import { lookupHistogram, requiredTemplates, similarNames, templateLocation, toBinning } from './template-histograms.ts';
 import type { BinnedYields, HistogramSource, TemplateRef } from './template-histograms.ts';
 
@@ -71,7 +72,7 @@ class TemplateStore {
     const hist = lookupHistogram(this.source, name);
     if (hist === undefined) {
       const similar = similarNames(this.source, name);
-      throw new UserError(`missing histogram "${name}" (${describeRef(ref)})${similar.length > 0 ? `; similar names: ${similar.join(', ')}` : ''}`);
+      throw new UserError(`missing histogram "${name}" (${describeRef(ref)})${wantedBy(this.config, ref)}${similar.length > 0 ? `; similar names: ${similar.join(', ')}` : ''}`);
     }
     const binning = this.opts.rebinToRegionBinning === false ? undefined : ref.region.Binning;
     const binned = toBinning(hist, binning, () => `"${name}" (${describeRef(ref)})`);
