@@ -22,7 +22,14 @@ function context(cacheDir: string, memo: Map<string, unknown>, reads: { n: numbe
       memo.set(k, v);
       return v;
     },
-    parallel: () => Promise.reject(new Error('not used')),
+    // the node's tasks run here, one after another (the engine spreads them over the pool)
+    parallel: (async (task: string, items: readonly unknown[]) => {
+      const run = generate.tasks?.[task] as ((item: unknown) => unknown) | undefined;
+      if (!run) throw new Error(`no task '${task}'`);
+      const out: unknown[] = [];
+      for (const item of items) out.push(await run(item));
+      return out;
+    }) as NodeContext['parallel'],
   };
 }
 
