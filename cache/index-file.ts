@@ -19,9 +19,25 @@ const MAGIC = 0xbeefc0de;
 const DATA_VERSION = 2;
 const META_BYTES = PAGE_HEADER + 168;
 
+/** Re-checks of a file that looks damaged, and the pause before each (ms): another process may be
+ *  committing to it while we read (it writes the new meta page before the file has grown to the
+ *  pages it records), which must never read as damage; a real truncation stays as it is. */
+const RECHECK_MS = [10, 30, 60, 120];
+
 /** Why `path` is not a usable LMDB data file, or undefined if its meta pages fit the file (or it
- *  does not exist / is empty: LMDB creates it). */
+ *  does not exist / is empty: LMDB creates it). A verdict of damage holds only if it persists over
+ *  the re-checks. */
 export function indexFileProblem(path: string): string | undefined {
+  let problem = checkOnce(path);
+  for (const ms of RECHECK_MS) {
+    if (problem === undefined) return undefined;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+    problem = checkOnce(path);
+  }
+  return problem;
+}
+
+function checkOnce(path: string): string | undefined {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -30,20 +46,22 @@ export function indexFileProblem(path: string): string | undefined {
     throw err;
   }
   try {
+    const first = readAt(fd, 0);
+    // the size after the meta reads: a commit between them only grows the file
     const size = fstatSync(fd).size;
     if (size === 0) return undefined;
-    const first = readAt(fd, 0);
     if (!first) return `it is ${size} bytes, shorter than one meta page`;
     if ((first.getUint16(18, true) & P_META) === 0 || first.getUint32(24, true) !== MAGIC) return 'page 0 is not an LMDB meta page';
     if ((first.getUint32(28, true) & 0xffff) !== DATA_VERSION) return `unknown LMDB data version ${first.getUint32(28, true) & 0xffff}`;
     const psize = first.getUint32(48, true);
     if (psize < 512 || psize > 65536 || (psize & (psize - 1)) !== 0) return `implausible page size ${psize}`;
     const metas = [first, readAt(fd, psize / 2), readAt(fd, psize)];
+    const grown = fstatSync(fd).size; // after every meta read, as above
     for (const m of metas) {
       if (!m || m.getBigUint64(152, true) === 0n) continue; // never written
       const lastPage = m.getBigUint64(144, true);
       const needed = (lastPage + 1n) * BigInt(psize);
-      if (needed > BigInt(size)) return `its meta pages record ${lastPage + 1n} pages of ${psize} bytes (${needed} bytes) but the file has ${size}`;
+      if (needed > BigInt(grown)) return `its meta pages record ${lastPage + 1n} pages of ${psize} bytes (${needed} bytes) but the file has ${grown}`;
     }
     return undefined;
   } finally {

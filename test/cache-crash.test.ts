@@ -4,9 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { indexFileProblem } from '../cache/index-file.ts';
 import { openStore } from '../cache/store.ts';
 import type { Store } from '../cache/types.ts';
 import { hex, payloadsFor } from './cache-helpers.ts';
@@ -107,6 +108,34 @@ test('two writers with overlapping keys and payloads, plus a concurrent gc, all 
     } finally {
       await store.close();
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an index another process is committing to never reads as damaged (it would be moved aside, losing every entry)', async () => {
+  // Found by the two-writers test above: a commit between the size and the meta reads of the check
+  // looked like a truncated index, and openStore started a fresh one. Bounded: 20000 checks or the
+  // writer's 400 entries, whichever ends first.
+  const dir = mkdtempSync(join(tmpdir(), 'hepflow-meta-race-'));
+  try {
+    const writer = child(dir, 'write', 0, 400);
+    let finished = false;
+    void writer.exit.then(() => (finished = true));
+    const index = join(dir, 'index.mdb');
+    const problems: string[] = [];
+    let checks = 0;
+    while (!finished && checks < 20_000) {
+      if (existsSync(index)) {
+        checks++;
+        const p = indexFileProblem(index);
+        if (p) problems.push(p);
+      }
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.equal(await writer.exit, 0);
+    assert.ok(checks > 0, 'the index was never there to check');
+    assert.deepEqual(problems, []);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
