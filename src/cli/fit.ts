@@ -1,6 +1,7 @@
 // `flow fit WS.json [--measurement M] [--json]`: maximum-likelihood fit with Hesse uncertainties.
 import { enableCompileCache } from 'node:module';
 import { checkPoiValue, nameList, parseStatsArgs, namingFile, type StatsArgs } from './stats-args.ts';
+import { loadStatsModel } from './stats-model.ts';
 
 const usage = `usage: flow fit WS.json [--measurement M] [--poi-value X] [--json] [--normsys-code code1|code4] [--histosys-code code0|code4p]
                    [--optimizer newton|minuit [--tolerance T]] [--minos P[,Q...]]
@@ -29,10 +30,8 @@ async function runFit(args: StatsArgs): Promise<number> {
   // compiled code are reused across runs, which cuts the start-up of short commands about threefold
   enableCompileCache?.();
   const { fit } = await import('../stats/fit.ts');
-  const { readWorkspaceFile } = await import('../stats/load.ts');
-  const { buildModel } = await import('../stats/model.ts');
   const { goodnessOfFitJson, minosJson } = await import('../stats/infer/fit-extras.ts');
-  const model = buildModel(readWorkspaceFile(args.file), args.measurement, args.model);
+  const { model } = await loadStatsModel(args);
   checkPoiValue('fit', args.file, model, args.poiValue);
   const r = fit(model, { poiValue: args.poiValue, optimizer: args.optimizer, minuitTolerance: args.minuitTolerance });
   const n = model.nPars;

@@ -3,6 +3,7 @@ import { enableCompileCache } from 'node:module';
 import { parseStatsArgs, namingFile, type StatsArgs } from './stats-args.ts';
 import type { Model } from '../stats/model.ts';
 import type { Workspace } from '../stats/workspace.ts';
+import { loadStatsModel } from './stats-model.ts';
 
 const usage = `usage: flow inspect WS.json [--measurement M] [--json]
 
@@ -28,10 +29,7 @@ async function runInspect(args: StatsArgs): Promise<number> {
   // the stats modules load lazily, after turning on Node's compile cache: stripped TypeScript and
   // compiled code are reused across runs, which cuts the start-up of short commands about threefold
   enableCompileCache?.();
-  const { readWorkspaceFile } = await import('../stats/load.ts');
-  const { buildModel } = await import('../stats/model.ts');
-  const ws = readWorkspaceFile(args.file);
-  const model = buildModel(ws, args.measurement, args.model);
+  const { ws, model } = await loadStatsModel(args);
   const modifiers = new Map<string, string>();
   for (const ch of ws.channels) for (const s of ch.samples) for (const m of s.modifiers) modifiers.set(`${m.name}\u0000${m.type}`, m.type);
   // a cabinetry NormPlusShape systematic is a histosys and a normsys of one name, one parameter

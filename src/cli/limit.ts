@@ -9,6 +9,7 @@ import { checkPoiValue, numberList, parseStatsArgs, namingFile, type StatsArgs }
 import { availableParallelism } from 'node:os';
 import type { Model } from '../stats/model.ts';
 import type { Workspace } from '../stats/workspace.ts';
+import { loadStatsModel } from './stats-model.ts';
 
 const usage = `usage: flow limit WS.json [--measurement M] [--poi-value 1] [--scan-limits] [--json]
                   [--toys N [--seed S] [--workers W] [--toy-points P] [--toy-range lo,hi] [--out DIR]]
@@ -63,10 +64,7 @@ async function runLimit(args: StatsArgs, toyArgs: ToyArgs): Promise<number> {
   const { hypotestAt, hypotestContext } = await import('../stats/infer/hypotest.ts');
   const { significance } = await import('../stats/infer/significance.ts');
   const { limitNotes, upperLimit } = await import('../stats/infer/upper-limit.ts');
-  const { readWorkspaceFile } = await import('../stats/load.ts');
-  const { buildModel } = await import('../stats/model.ts');
-  const ws = readWorkspaceFile(args.file);
-  const model = buildModel(ws, args.measurement, args.model);
+  const { ws, model } = await loadStatsModel(args);
   checkPoiValue('limit', args.file, model, args.poiValue);
   const mu = args.poiValue ?? 1;
   const ctx = hypotestContext(model);

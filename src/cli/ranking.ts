@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { UserError } from '../errors.ts';
 import { checkWritableDir } from './writable-dir.ts';
 import { parseStatsArgs } from './stats-args.ts';
+import { loadStatsModel } from './stats-model.ts';
 
 const usage = `usage: flow ranking WS.json [--measurement M] [--json] [--top N] [--workers N] [--out DIR]
 
@@ -29,12 +30,9 @@ export async function main(argv: string[]): Promise<number> {
   enableCompileCache?.();
   const { fit } = await import('../stats/fit.ts');
   const { impactPlan, impactsFromShifts, planFits, rankingJson } = await import('../stats/infer/ranking.ts');
-  const { readWorkspaceFile } = await import('../stats/load.ts');
-  const { buildModel } = await import('../stats/model.ts');
   const { defaultThreads, mapOnThreads } = await import('../stats/threads/pool.ts');
   const { modelRef } = await import('../stats/model-cache.ts');
-  const ws = readWorkspaceFile(args.file);
-  const model = buildModel(ws, args.measurement, args.model);
+  const { ws, model } = await loadStatsModel(args);
   const nominal = fit(model);
   // rank()'s fits, spread over worker threads
   const plan = impactPlan(model, nominal);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { UserError } from '../errors.ts';
 import { checkWritableDir } from './writable-dir.ts';
 import { nameList, numberList, parseStatsArgs } from './stats-args.ts';
+import { loadStatsModel } from './stats-model.ts';
 
 const usage = `usage: flow scan WS.json --par P[,Q] [--points N] [--range lo,hi[,lo2,hi2]] [--measurement M] [--json] [--workers N] [--out DIR]
 
@@ -33,12 +34,9 @@ export async function main(argv: string[]): Promise<number> {
   enableCompileCache?.();
   const { scanGrid, scanResult } = await import('../stats/infer/scan.ts');
   const { fit } = await import('../stats/fit.ts');
-  const { readWorkspaceFile } = await import('../stats/load.ts');
-  const { buildModel } = await import('../stats/model.ts');
   const { defaultThreads, mapOnThreads } = await import('../stats/threads/pool.ts');
   const { modelRef } = await import('../stats/model-cache.ts');
-  const ws = readWorkspaceFile(args.file);
-  const model = buildModel(ws, args.measurement, args.model);
+  const { ws, model } = await loadStatsModel(args);
   // scan()'s points, spread over worker threads
   const grid = scanGrid(model, { pars, points, ranges }, `flow scan ${args.file}`);
   const free = fit(model, { hesse: false });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { UserError } from '../errors.ts';
 import { checkWritableDir } from './writable-dir.ts';
 import { parseStatsArgs } from './stats-args.ts';
+import { loadStatsModel } from './stats-model.ts';
 
 const usage = `usage: flow templates WS.json [--measurement M] [--region R]... [--sample S]... [--systematic Y]... [--json] [--out DIR]
 
@@ -26,10 +27,7 @@ export async function main(argv: string[]): Promise<number> {
   if (own.out) checkWritableDir(own.out, 'flow templates --out');
   enableCompileCache?.();
   const { systematicTemplates, modifierGrid } = await import('../report/systematic-templates.ts');
-  const { readWorkspaceFile } = await import('../stats/load.ts');
-  const { buildModel } = await import('../stats/model.ts');
-  const ws = readWorkspaceFile(args.file);
-  const model = buildModel(ws, args.measurement, args.model);
+  const { ws, model } = await loadStatsModel(args);
   const all = systematicTemplates(ws);
   for (const [key, names, have] of [['region', own.region, all.map((t) => t.channel)], ['sample', own.sample, all.map((t) => t.sample)], ['systematic', own.systematic, all.map((t) => t.systematic)]] as const) {
     const unknown = (names ?? []).filter((n) => !have.includes(n));
